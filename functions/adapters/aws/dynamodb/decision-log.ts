@@ -1,0 +1,162 @@
+/**
+ * Decision records on the state table, one partition per UTC day (pk `DECISIONS#YYYY-MM-DD`,
+ * sk `<at>#<kind>#<random>`), expiring after `ttlDays`. Items stay under 4 KB (4 write units at
+ * most) by truncating the recorded inputs, and the reasons if they alone are too long.
+ */
+import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { Decision, DecisionLog } from '../../../ports/decision-log';
+import { systemClock, type Clock } from '../../../ports/clock';
+import { N, S, call, str, type Item } from './items';
+
+export interface DynamoDecisionLogOptions {
+  /** Days a record is kept (DynamoDB TTL on `ttl`); default 90. */
+  ttlDays?: number;
+  clock?: Clock;
+}
+
+export interface DecisionQuery {
+  /** ISO timestamp; default 7 days before now. */
+  since?: string;
+  subject?: string;
+  limit?: number;
+}
+
+/** Budget for the whole item; DynamoDB's item size counts attribute names and values. */
+const MAX_ITEM_BYTES = 4_000;
+const MAX_REASONS_BYTES = 1_500;
+const DAY_MS = 86_400_000;
+
+export class DynamoDecisionLog implements DecisionLog {
+  private readonly ttlDays: number;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    options: DynamoDecisionLogOptions = {},
+  ) {
+    this.ttlDays = options.ttlDays ?? 90;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async record(decision: Decision): Promise<void> {
+    const at = new Date(decision.at);
+    const atIso = Number.isNaN(at.getTime()) ? this.clock.now().toISOString() : at.toISOString();
+    const item: Item = {
+      pk: S(dayKey(atIso)),
+      sk: S(`${atIso}#${decision.kind}#${randomBytes(4).toString('hex')}`),
+      at: S(decision.at),
+      kind: S(decision.kind),
+      subject: S(decision.subject),
+      outcome: S(decision.outcome),
+      reasons: { L: fitReasons(decision.reasons).map(S) },
+      ttl: N(Math.floor(new Date(atIso).getTime() / 1000) + this.ttlDays * 86_400),
+    };
+    const json = JSON.stringify(decision.inputs ?? {});
+    // "inputs" + its value, plus the optional marker attribute, must fit what is left.
+    const budget = MAX_ITEM_BYTES - itemBytes(item) - 'inputs'.length - 'inputsTruncated'.length - 1;
+    if (utf8(json) <= budget) item.inputs = S(json);
+    else {
+      item.inputs = S(truncateUtf8(json, Math.max(0, budget)));
+      item.inputsTruncated = { BOOL: true };
+    }
+    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), { clock: this.clock });
+  }
+
+  /** Decisions from `since` to now, oldest first, optionally of one subject and at most `limit`. */
+  async list(query: DecisionQuery = {}): Promise<Decision[]> {
+    const now = this.clock.now();
+    const since = query.since ? new Date(query.since) : new Date(now.getTime() - 7 * DAY_MS);
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const decisions: Decision[] = [];
+    const lastDay = dayKey(now.toISOString());
+    for (let day = new Date(since); decisions.length < limit; day = new Date(day.getTime() + DAY_MS)) {
+      const pk = dayKey(day.toISOString());
+      const first = pk === dayKey(since.toISOString());
+      let startKey: Item | undefined;
+      do {
+        const page = await call(
+          'Query',
+          () =>
+            this.client.send(
+              new QueryCommand({
+                TableName: this.table,
+                KeyConditionExpression: first ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+                ...(query.subject !== undefined
+                  ? { FilterExpression: '#subject = :subject', ExpressionAttributeNames: { '#subject': 'subject' } }
+                  : {}),
+                ExpressionAttributeValues: {
+                  ':pk': S(pk),
+                  ...(first ? { ':since': S(since.toISOString()) } : {}),
+                  ...(query.subject !== undefined ? { ':subject': S(query.subject) } : {}),
+                },
+                ExclusiveStartKey: startKey,
+              }),
+            ),
+          { clock: this.clock },
+        );
+        for (const item of page.Items ?? []) if (decisions.length < limit) decisions.push(toDecision(item));
+        startKey = decisions.length < limit ? page.LastEvaluatedKey : undefined;
+      } while (startKey);
+      if (pk >= lastDay) break;
+    }
+    return decisions;
+  }
+}
+
+const dayKey = (iso: string): string => `DECISIONS#${iso.slice(0, 10)}`;
+const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** Size per DynamoDB's rules for the flat S/N/BOOL/L-of-S items written here. */
+function itemBytes(item: Item): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(item)) {
+    total += utf8(name);
+    if ('S' in value && value.S !== undefined) total += utf8(value.S);
+    else if ('N' in value && value.N !== undefined) total += Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
+    else if ('BOOL' in value) total += 1;
+    else if ('L' in value && value.L) total += 3 + value.L.reduce((sum, v) => sum + 1 + ('S' in v && v.S ? utf8(v.S) : 0), 0);
+  }
+  return total;
+}
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  if (utf8(s) <= maxBytes) return s;
+  let out = Buffer.from(s, 'utf8').subarray(0, maxBytes).toString('utf8');
+  // A cut inside a multi-byte character decodes to U+FFFD (3 bytes): trim until it fits.
+  while (utf8(out) > maxBytes) out = out.slice(0, -1);
+  return out;
+}
+
+function fitReasons(reasons: string[]): string[] {
+  const fitted: string[] = [];
+  let used = 0;
+  for (const reason of reasons) {
+    const room = MAX_REASONS_BYTES - used - 1;
+    if (room <= 0) break;
+    const r = truncateUtf8(reason, room);
+    fitted.push(r);
+    used += utf8(r) + 1;
+  }
+  return fitted;
+}
+
+function toDecision(item: Item): Decision {
+  const raw = str(item, 'inputs') ?? '{}';
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    inputs = { truncated: raw };
+  }
+  const reasons = item.reasons && 'L' in item.reasons ? (item.reasons.L ?? []) : [];
+  return {
+    kind: str(item, 'kind') ?? '',
+    subject: str(item, 'subject') ?? '',
+    outcome: str(item, 'outcome') ?? '',
+    reasons: reasons.map((r) => ('S' in r ? (r.S ?? '') : '')),
+    inputs,
+    at: str(item, 'at') ?? '',
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Small shared pieces of the DynamoDB adapters: hand-written attribute values (no util-dynamodb
+ * dependency for a handful of flat items), error recognition by name, and the one place that turns
+ * an unexpected SDK failure into an `AwsCallError`.
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { AwsCallError } from '../../../domain/errors';
+import type { Clock } from '../../../ports/clock';
+
+export type Item = Record<string, AttributeValue>;
+
+export const S = (value: string): AttributeValue => ({ S: value });
+export const N = (value: number): AttributeValue => ({ N: String(value) });
+
+export function str(item: Item | undefined, name: string): string | undefined {
+  const v = item?.[name];
+  return v && 'S' in v ? v.S : undefined;
+}
+
+export function num(item: Item | undefined, name: string): number | undefined {
+  const v = item?.[name];
+  return v && 'N' in v && v.N !== undefined ? Number(v.N) : undefined;
+}
+
+/** Zero-padded decimal so that string order of sort keys is numeric order. */
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** The SDK's modeled errors carry their shape name in `name`: match on it, not on classes. */
+export function errorNamed(error: unknown, ...names: string[]): boolean {
+  return error instanceof Error && names.includes(error.name);
+}
+
+export const isConditionalFailure = (error: unknown): boolean => errorNamed(error, 'ConditionalCheckFailedException');
+export const isTransactionCancelled = (error: unknown): boolean => errorNamed(error, 'TransactionCanceledException');
+
+/**
+ * Runs one DynamoDB call. A single-item write that meets an item inside another caller's transaction
+ * fails with TransactionConflictException, which the SDK does not retry: it was not applied, so a
+ * short bounded retry here is safe even for non-idempotent updates (ADD). `expected(error)` marks
+ * the errors the caller handles itself (conditional failures); anything else becomes AwsCallError.
+ */
+export async function call<T>(
+  operation: string,
+  send: () => Promise<T>,
+  options: { clock?: Clock; expected?: (error: unknown) => boolean } = {},
+): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (options.expected?.(error)) throw error;
+      if (errorNamed(error, 'TransactionConflictException') && attempt < 6 && options.clock) {
+        await options.clock.sleep(20 * 2 ** attempt + Math.floor(Math.random() * 20));
+        continue;
+      }
+      throw new AwsCallError('dynamodb', operation, error);
+    }
+  }
+}

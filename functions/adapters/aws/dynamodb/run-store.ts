@@ -1,0 +1,286 @@
+/**
+ * Batch lifecycle and per-rule guard on the state table (pk `RUNS#<rule>`):
+ *   BATCH#<seq:10>  one closed batch and its status; every move is conditional on the status.
+ *   GUARD           the start guard with a numeric `version`; every swap is conditional on it.
+ * `claimStart` moves both in one transaction, so a start intent is recorded exactly once.
+ */
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type Put,
+} from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
+import { systemClock, type Clock } from '../../../ports/clock';
+import { N, S, call, isConditionalFailure, isTransactionCancelled, num, pad, str, type Item } from './items';
+
+/** Attributes of a batch that a transition may set or remove (the key fields never change). */
+const PATCHABLE = ['status', 'objects', 'bytes', 'manifestUri', 'executionId', 'reason', 'closedAt', 'updatedAt'] as const;
+
+export class DynamoRunStore implements RunStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async putBatch(record: BatchRecord): Promise<boolean> {
+    try {
+      await call(
+        'PutItem',
+        () =>
+          this.client.send(
+            new PutItemCommand({
+              TableName: this.table,
+              Item: { ...this.key(record.rule, batchKey(record.seq)), ...batchAttributes(record) },
+              ConditionExpression: 'attribute_not_exists(sk)',
+            }),
+          ),
+        { clock: this.clock, expected: isConditionalFailure },
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getBatch(rule: string, seq: number): Promise<BatchRecord | undefined> {
+    const item = await this.get(rule, batchKey(seq));
+    return item && toBatch(item);
+  }
+
+  async listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]> {
+    if (statuses.length === 0) return [];
+    const statusValues = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, S(s)]));
+    const batches: BatchRecord[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await call(
+        'Query',
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              FilterExpression: `#status IN (${Object.keys(statusValues).join(', ')})`,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':pk': S(runsKey(rule)), ':prefix': S('BATCH#'), ...statusValues },
+              ConsistentRead: true,
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        { clock: this.clock },
+      );
+      for (const item of page.Items ?? []) batches.push(toBatch(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    // Sort keys are zero-padded, so the query already returns oldest first; sort anyway for safety.
+    return batches.sort((a, b) => a.seq - b.seq);
+  }
+
+  async transition(
+    rule: string,
+    seq: number,
+    from: BatchStatus[],
+    patch: Partial<BatchRecord> & { status: BatchStatus },
+  ): Promise<boolean> {
+    if (from.length === 0) return false;
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Item = {};
+    const set: string[] = [];
+    const remove: string[] = [];
+    for (const field of PATCHABLE) {
+      if (!(field in patch)) continue;
+      names[`#${field}`] = field;
+      const value = patch[field];
+      if (value === undefined) remove.push(`#${field}`);
+      else {
+        values[`:${field}`] = typeof value === 'number' ? N(value) : S(value);
+        set.push(`#${field} = :${field}`);
+      }
+    }
+    const fromValues = from.map((s, i) => {
+      values[`:from${i}`] = S(s);
+      return `:from${i}`;
+    });
+    try {
+      await call(
+        'UpdateItem',
+        () =>
+          this.client.send(
+            new UpdateItemCommand({
+              TableName: this.table,
+              Key: this.key(rule, batchKey(seq)),
+              UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
+                .filter(Boolean)
+                .join(' '),
+              ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          ),
+        { clock: this.clock, expected: isConditionalFailure },
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getGuard(rule: string): Promise<GuardState> {
+    const item = await this.get(rule, 'GUARD');
+    return item ? toGuard(item) : { version: 0, startsToday: 0, nextSeq: 0 };
+  }
+
+  async swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean> {
+    try {
+      await call('PutItem', () => this.client.send(new PutItemCommand(this.guardPut(rule, expected, next))), {
+        clock: this.clock,
+        expected: isConditionalFailure,
+      });
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimStart(rule: string, seq: number, expected: GuardState, next: Omit<GuardState, 'version'>, at: string): Promise<boolean> {
+    try {
+      await call(
+        'TransactWriteItems',
+        () =>
+          this.client.send(
+            new TransactWriteItemsCommand({
+              // One token per call: SDK retries of this call are idempotent, while a second caller
+              // with the same expectation must lose, so the token is never derived from the inputs.
+              ClientRequestToken: randomUUID(),
+              TransactItems: [
+                { Put: this.guardPut(rule, expected, next) },
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: this.key(rule, batchKey(seq)),
+                    UpdateExpression: 'SET #status = :starting, #updatedAt = :at REMOVE #reason',
+                    ConditionExpression: '#status IN (:closed, :deferred)',
+                    ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#reason': 'reason' },
+                    ExpressionAttributeValues: {
+                      ':starting': S('STARTING'),
+                      ':at': S(at),
+                      ':closed': S('CLOSED'),
+                      ':deferred': S('DEFERRED'),
+                    },
+                  },
+                },
+              ],
+            }),
+          ),
+        { clock: this.clock, expected: isTransactionCancelled },
+      );
+      return true;
+    } catch (error) {
+      if (isTransactionCancelled(error)) return false;
+      throw error;
+    }
+  }
+
+  private guardPut(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Put & { TableName: string } {
+    const first = expected.version === 0;
+    return {
+      TableName: this.table,
+      Item: { ...this.key(rule, 'GUARD'), ...guardAttributes({ ...next, version: expected.version + 1 }) },
+      // The guard item is only ever written with version ≥ 1, so "no item" is version 0.
+      ConditionExpression: first ? 'attribute_not_exists(sk)' : '#version = :version',
+      ...(first
+        ? {}
+        : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': N(expected.version) } }),
+    };
+  }
+
+  private key(rule: string, sk: string): Item {
+    return { pk: S(runsKey(rule)), sk: S(sk) };
+  }
+
+  private async get(rule: string, sk: string): Promise<Item | undefined> {
+    const result = await call(
+      'GetItem',
+      () => this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(rule, sk), ConsistentRead: true })),
+      { clock: this.clock },
+    );
+    return result.Item;
+  }
+}
+
+const runsKey = (rule: string): string => `RUNS#${rule}`;
+const batchKey = (seq: number): string => `BATCH#${pad(seq, 10)}`;
+
+function batchAttributes(record: BatchRecord): Item {
+  const item: Item = {
+    rule: S(record.rule),
+    seq: N(record.seq),
+    status: S(record.status),
+    objects: N(record.objects),
+    bytes: N(record.bytes),
+    closedAt: S(record.closedAt),
+    updatedAt: S(record.updatedAt),
+  };
+  if (record.manifestUri !== undefined) item.manifestUri = S(record.manifestUri);
+  if (record.executionId !== undefined) item.executionId = S(record.executionId);
+  if (record.reason !== undefined) item.reason = S(record.reason);
+  return item;
+}
+
+function toBatch(item: Item): BatchRecord {
+  const record: BatchRecord = {
+    rule: str(item, 'rule')!,
+    seq: num(item, 'seq')!,
+    status: str(item, 'status') as BatchStatus,
+    objects: num(item, 'objects') ?? 0,
+    bytes: num(item, 'bytes') ?? 0,
+    closedAt: str(item, 'closedAt')!,
+    updatedAt: str(item, 'updatedAt')!,
+  };
+  for (const field of ['manifestUri', 'executionId', 'reason'] as const) {
+    const value = str(item, field);
+    if (value !== undefined) record[field] = value;
+  }
+  return record;
+}
+
+function guardAttributes(guard: GuardState): Item {
+  const item: Item = { version: N(guard.version), startsToday: N(guard.startsToday), nextSeq: N(guard.nextSeq) };
+  if (guard.lastStartAt !== undefined) item.lastStartAt = S(guard.lastStartAt);
+  if (guard.day !== undefined) item.day = S(guard.day);
+  if (guard.running) {
+    const running: Record<string, AttributeValue> = { seq: N(guard.running.seq), since: S(guard.running.since) };
+    if (guard.running.executionId !== undefined) running.executionId = S(guard.running.executionId);
+    item.running = { M: running };
+  }
+  return item;
+}
+
+function toGuard(item: Item): GuardState {
+  const guard: GuardState = {
+    version: num(item, 'version') ?? 0,
+    startsToday: num(item, 'startsToday') ?? 0,
+    nextSeq: num(item, 'nextSeq') ?? 0,
+  };
+  const lastStartAt = str(item, 'lastStartAt');
+  const day = str(item, 'day');
+  if (lastStartAt !== undefined) guard.lastStartAt = lastStartAt;
+  if (day !== undefined) guard.day = day;
+  const running = item.running && 'M' in item.running ? item.running.M : undefined;
+  if (running) {
+    guard.running = { seq: num(running, 'seq') ?? 0, since: str(running, 'since') ?? '' };
+    const executionId = str(running, 'executionId');
+    if (executionId !== undefined) guard.running.executionId = executionId;
+  }
+  return guard;
+}

@@ -1,0 +1,63 @@
+import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch } from '../../ports/batch-ledger';
+import { objectIdentity, type ObjectRef } from '../../domain/objects';
+
+interface RuleLedger {
+  seen: Set<string>;
+  pending: ObjectRef[];
+  open: OpenBatch;
+  closed: Map<number, ObjectRef[]>;
+}
+
+/** Reference semantics of the ledger: single-threaded JS makes every method atomic. */
+export class MemoryBatchLedger implements BatchLedger {
+  private readonly rules = new Map<string, RuleLedger>();
+
+  private ledger(rule: string): RuleLedger {
+    let l = this.rules.get(rule);
+    if (!l) {
+      l = { seen: new Set(), pending: [], open: { pendingObjects: 0, pendingBytes: 0, nextSeq: 0 }, closed: new Map() };
+      this.rules.set(rule, l);
+    }
+    return l;
+  }
+
+  async append(rule: string, objects: ObjectRef[], now: Date): Promise<AppendResult> {
+    const l = this.ledger(rule);
+    const accepted: ObjectRef[] = [];
+    const duplicates: ObjectRef[] = [];
+    for (const o of objects) {
+      const id = objectIdentity(o);
+      if (l.seen.has(id)) {
+        duplicates.push(o);
+        continue;
+      }
+      l.seen.add(id);
+      l.pending.push(o);
+      accepted.push(o);
+      l.open.pendingObjects += 1;
+      l.open.pendingBytes += o.size;
+      l.open.firstArrivalAt ??= now.toISOString();
+      l.open.lastArrivalAt = now.toISOString();
+    }
+    return { accepted, duplicates, open: { ...l.open } };
+  }
+
+  async open(rule: string): Promise<OpenBatch> {
+    return { ...this.ledger(rule).open };
+  }
+
+  async close(rule: string, decide: (members: ObjectRef[], open: OpenBatch) => boolean, now: Date): Promise<ClosedBatch | null> {
+    const l = this.ledger(rule);
+    if (l.pending.length === 0 || !decide([...l.pending], { ...l.open })) return null;
+    const seq = l.open.nextSeq;
+    const members = l.pending;
+    l.closed.set(seq, members);
+    l.pending = [];
+    l.open = { pendingObjects: 0, pendingBytes: 0, nextSeq: seq + 1 };
+    return { rule, seq, members: [...members], closedAt: now.toISOString() };
+  }
+
+  async members(rule: string, seq: number): Promise<ObjectRef[]> {
+    return [...(this.ledger(rule).closed.get(seq) ?? [])];
+  }
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { PolicyError } from '../domain/errors';
+
+const name = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
+const awsName = z.string({ error: 'required' }).min(1, 'required');
+const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
+
+const codePipelineTarget = z.strictObject({
+  type: z.literal('codepipeline'),
+  name: awsName,
+  /** V2 pipeline variable that receives the manifest's S3 URI. */
+  manifestVariable: z.string().min(1).default('MANIFEST_URI'),
+  variables: z.record(z.string(), z.string()).default({}),
+});
+
+const sageMakerTarget = z.strictObject({
+  type: z.literal('sagemaker'),
+  name: awsName,
+  /** Pipeline parameter that receives the manifest's S3 URI. */
+  manifestParameter: z.string().min(1).default('ManifestUri'),
+  parameters: z.record(z.string(), z.string()).default({}),
+});
+
+const trigger = z
+  .strictObject({
+    marker: z.string().min(1).optional(),
+    maxObjects: positiveInt.optional(),
+    maxBytes: positiveInt.optional(),
+    quietSeconds: positiveInt.optional(),
+  })
+  .refine((t) => t.marker || t.maxObjects || t.maxBytes || t.quietSeconds, {
+    message: 'needs at least one of marker, maxObjects, maxBytes, quietSeconds',
+  });
+
+const schemaCheck = z.strictObject({
+  format: z.enum(['csv', 'jsonl']),
+  columns: z.array(z.string().min(1)).min(1, 'list at least one column'),
+  delimiter: z.string().length(1).default(','),
+  /** Columns beyond the list are tolerated unless this is false. */
+  allowExtra: z.boolean().default(false),
+  /** Bytes read from the head of each object (ranged GET). */
+  headBytes: positiveInt.max(1_048_576).default(65_536),
+});
+
+const guards = z.strictObject({
+  cooldownSeconds: z.number().int().nonnegative().default(0),
+  dailyCap: positiveInt.optional(),
+  /** No start while an execution started by this rule is still running. */
+  exclusive: z.boolean().default(true),
+  /** After this long a running execution no longer blocks (its terminal event may be lost). */
+  maxRunSeconds: positiveInt.default(6 * 3600),
+});
+
+const retrainingRule = z.strictObject({
+  name,
+  source: z.strictObject({
+    bucket: awsName,
+    prefix: z.string().default(''),
+    suffix: z.string().optional(),
+  }),
+  target: z.discriminatedUnion('type', [codePipelineTarget, sageMakerTarget], {
+    error: 'type must be codepipeline or sagemaker',
+  }),
+  trigger,
+  schema: schemaCheck.optional(),
+  guards: guards.default({ cooldownSeconds: 0, exclusive: true, maxRunSeconds: 6 * 3600 }),
+});
+
+export const policySchema = z
+  .strictObject({
+    version: z.literal(1, { error: 'must be 1' }),
+    controller: z.strictObject({
+      /** Events from other accounts/regions are ignored (recorded, never acted on). */
+      accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).min(1, 'required'),
+      regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region like us-east-1')).min(1, 'required'),
+      manifests: z.strictObject({
+        bucket: awsName,
+        prefix: z.string().default('mlops-controller/manifests/'),
+      }),
+      /** Days decision records are kept (DynamoDB TTL). */
+      decisionTtlDays: positiveInt.default(90),
+    }),
+    retraining: z.array(retrainingRule).default([]),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Map<string, number>();
+    policy.retraining.forEach((rule, i) => {
+      const prior = seen.get(rule.name);
+      if (prior !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['retraining', i, 'name'], message: `duplicate of retraining[${prior}].name` });
+      seen.set(rule.name, i);
+    });
+    const sources = new Map<string, number>();
+    policy.retraining.forEach((rule, i) => {
+      const key = `${rule.source.bucket}\u0000${rule.source.prefix}\u0000${rule.source.suffix ?? ''}`;
+      const prior = sources.get(key);
+      if (prior !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retraining', i, 'source'],
+          message: `same bucket, prefix and suffix as retraining[${prior}]: an object would have no single owner`,
+        });
+      sources.set(key, i);
+    });
+  });
+
+export type Policy = z.output<typeof policySchema>;
+export type RetrainingRule = Policy['retraining'][number];
+export type RetrainingTarget = RetrainingRule['target'];
+
+/** `retraining[2].target.name: required` */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out ? `${out}.${String(part)}` : String(part);
+  }, '');
+}
+
+export function validatePolicy(input: unknown): Policy {
+  const result = policySchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = formatIssuePath(issue.path);
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
+    return where ? `${where}: ${message}` : message;
+  });
+  throw new PolicyError(problems);
+}
+
+export function parsePolicyText(text: string): Policy {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (cause) {
+    throw new PolicyError([`not valid YAML/JSON: ${(cause as Error).message}`]);
+  }
+  return validatePolicy(raw);
+}

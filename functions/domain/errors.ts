@@ -1,0 +1,39 @@
+/**
+ * One error hierarchy. `retryable` tells the handler whether to surface the failure (so Lambda,
+ * SQS or EventBridge retries and finally dead-letters it) or to record it and move on.
+ */
+export class ControllerError extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** The event is not something we can act on: logged, recorded as ignored, never retried. */
+export class InvalidEventError extends ControllerError {}
+
+/** The policy file is wrong; `problems` name the path of each mistake. */
+export class PolicyError extends ControllerError {
+  constructor(readonly problems: string[]) {
+    super(`policy is invalid:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** An AWS call failed after the SDK's own retries: surface it so the delivery is retried. */
+export class AwsCallError extends ControllerError {
+  constructor(service: string, operation: string, cause: unknown) {
+    super(`${service}.${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
+/** A conditional write lost a race that the caller cannot resolve by itself: retry the delivery. */
+export class ContentionError extends ControllerError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause, retryable: true });
+  }
+}

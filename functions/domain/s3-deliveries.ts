@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import type { ObjectRef } from './objects';
+
+/**
+ * Every way "an object was created" reaches us, flattened into deliveries. One SQS record is
+ * one delivery, so a bad record is reported alone (partial batch failure) and never replays the
+ * good ones. The schemas are deliberately lenient outside the fields we use: Powertools' S3
+ * record schema insists on an IPv4 `sourceIPAddress`, which dual-stack uploads do not have.
+ */
+export interface Origin {
+  account?: string;
+  region?: string;
+}
+
+export interface Delivery {
+  /** SQS messageId, SNS MessageId, EventBridge id, or `record-<i>`. */
+  id: string;
+  origin: Origin;
+  objects: ObjectRef[];
+  /** Records that were valid but not object creations (tests, deletes): why they were skipped. */
+  skipped: string[];
+  /** Set when the delivery could not be understood at all. */
+  invalid?: string;
+  /** True when this delivery came from an SQS record (failures are reported per record). */
+  sqs: boolean;
+}
+
+const eventBridgeS3 = z.object({
+  id: z.string(),
+  source: z.literal('aws.s3'),
+  'detail-type': z.string(),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  time: z.string().optional(),
+  detail: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().nonnegative().optional(),
+      etag: z.string().optional(),
+      'version-id': z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+
+const notificationRecord = z.object({
+  eventSource: z.literal('aws:s3'),
+  eventName: z.string(),
+  awsRegion: z.string().optional(),
+  eventTime: z.string().optional(),
+  s3: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({
+      key: z.string().min(1),
+      size: z.number().nonnegative().optional(),
+      eTag: z.string().optional(),
+      versionId: z.string().optional(),
+      sequencer: z.string().optional(),
+    }),
+  }),
+});
+
+const sqsRecord = z.object({
+  eventSource: z.literal('aws:sqs'),
+  messageId: z.string(),
+  body: z.string(),
+  eventSourceARN: z.string().optional(),
+});
+
+const snsRecord = z.object({
+  EventSource: z.literal('aws:sns'),
+  Sns: z.object({ MessageId: z.string().optional(), Message: z.string(), TopicArn: z.string().optional() }),
+});
+
+/** S3 notification keys are form-encoded: `+` is a space. */
+export function decodeNotificationKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+function arnAccount(arn: string | undefined): string | undefined {
+  return arn?.split(':')[4] || undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+}
+
+/** Parses a payload that carries S3 object-created information (no envelope). */
+function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin): Delivery {
+  const empty = (invalid?: string): Delivery => ({ id, origin: outer, objects: [], skipped: [], sqs, ...(invalid ? { invalid } : {}) });
+  if (typeof payload !== 'object' || payload === null) return empty('not a JSON object');
+  const p = payload as Record<string, unknown>;
+
+  if (p.source === 'aws.s3') {
+    const eb = eventBridgeS3.safeParse(p);
+    if (!eb.success) return empty(`S3 EventBridge event: ${firstIssue(eb.error)}`);
+    const e = eb.data;
+    const origin = { account: e.account ?? outer.account, region: e.region ?? outer.region };
+    if (e['detail-type'] !== 'Object Created')
+      return { ...empty(), origin, skipped: [`detail-type "${e['detail-type']}" is not Object Created`] };
+    const o = e.detail.object;
+    if (o.size === undefined) return { ...empty('S3 EventBridge event: detail.object.size: required'), origin };
+    return {
+      ...empty(),
+      origin,
+      objects: [
+        {
+          bucket: e.detail.bucket.name,
+          key: o.key,
+          size: o.size,
+          ...(o.etag ? { etag: o.etag } : {}),
+          ...(o['version-id'] ? { versionId: o['version-id'] } : {}),
+          ...(o.sequencer ? { sequencer: o.sequencer } : {}),
+          ...(e.time ? { eventTime: e.time } : {}),
+        },
+      ],
+    };
+  }
+
+  if (p.Event === 's3:TestEvent') return { ...empty(), skipped: ['s3:TestEvent (sent when a notification is configured)'] };
+
+  if (Array.isArray(p.Records)) {
+    const delivery = empty();
+    for (const [i, raw] of p.Records.entries()) {
+      const rec = notificationRecord.safeParse(raw);
+      if (!rec.success) return empty(`Records[${i}]: ${firstIssue(rec.error)}`);
+      const r = rec.data;
+      if (r.awsRegion) delivery.origin = { ...delivery.origin, region: r.awsRegion };
+      if (!r.eventName.startsWith('ObjectCreated:')) {
+        delivery.skipped.push(`Records[${i}]: ${r.eventName} is not an object creation`);
+        continue;
+      }
+      const o = r.s3.object;
+      if (o.size === undefined) return empty(`Records[${i}].s3.object.size: required`);
+      let key: string;
+      try {
+        key = decodeNotificationKey(o.key);
+      } catch {
+        return empty(`Records[${i}].s3.object.key: not a valid URL-encoded key`);
+      }
+      delivery.objects.push({
+        bucket: r.s3.bucket.name,
+        key,
+        size: o.size,
+        ...(o.eTag ? { etag: o.eTag } : {}),
+        ...(o.versionId ? { versionId: o.versionId } : {}),
+        ...(o.sequencer ? { sequencer: o.sequencer } : {}),
+        ...(r.eventTime ? { eventTime: r.eventTime } : {}),
+      });
+    }
+    return delivery;
+  }
+
+  // SNS notification JSON as SQS delivers it (raw message delivery off).
+  if (p.Type === 'Notification' && typeof p.Message === 'string') {
+    const inner = parseJson(p.Message);
+    if (inner === undefined) return empty('SNS Message is not JSON');
+    return { ...fromPayload(inner, id, sqs, { ...outer, account: arnAccount(p.TopicArn as string) ?? outer.account }), id };
+  }
+
+  return empty('not an S3 object-created event (unknown shape)');
+}
+
+/** Flattens any supported Lambda input into deliveries. */
+export function parseS3Deliveries(event: unknown): Delivery[] {
+  if (typeof event !== 'object' || event === null) return [{ id: 'event', origin: {}, objects: [], skipped: [], sqs: false, invalid: 'event is not an object' }];
+  const records = (event as { Records?: unknown }).Records;
+  if (Array.isArray(records) && records.length > 0) {
+    const first = records[0] as Record<string, unknown> | undefined;
+    if (first?.eventSource === 'aws:sqs') {
+      return records.map((raw, i) => {
+        const rec = sqsRecord.safeParse(raw);
+        if (!rec.success) return { id: `record-${i}`, origin: {}, objects: [], skipped: [], sqs: true, invalid: `SQS record: ${firstIssue(rec.error)}` };
+        const body = parseJson(rec.data.body);
+        const origin = { account: arnAccount(rec.data.eventSourceARN) };
+        if (body === undefined) return { id: rec.data.messageId, origin, objects: [], skipped: [], sqs: true, invalid: 'SQS body is not JSON' };
+        return fromPayload(body, rec.data.messageId, true, origin);
+      });
+    }
+    if (first?.EventSource === 'aws:sns') {
+      return records.map((raw, i) => {
+        const rec = snsRecord.safeParse(raw);
+        if (!rec.success) return { id: `record-${i}`, origin: {}, objects: [], skipped: [], sqs: false, invalid: `SNS record: ${firstIssue(rec.error)}` };
+        const message = parseJson(rec.data.Sns.Message);
+        const id = rec.data.Sns.MessageId ?? `record-${i}`;
+        const origin = { account: arnAccount(rec.data.Sns.TopicArn) };
+        if (message === undefined) return { id, origin, objects: [], skipped: [], sqs: false, invalid: 'SNS Message is not JSON' };
+        return fromPayload(message, id, false, origin);
+      });
+    }
+  }
+  const id = typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : 'event';
+  return [fromPayload(event, id, false, {})];
+}

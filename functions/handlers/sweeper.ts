@@ -1,0 +1,15 @@
+import type { RetrainingWorkflow } from '../workflows/retraining';
+import { lambdaHandler } from '../config/runtime';
+
+/**
+ * Runs every minute (EventBridge schedule). A schedule, not one EventBridge Scheduler entry per
+ * batch: creating a schedule per arriving object would cost an API call per object, while one sweep
+ * a minute costs a few reads per rule and also serves as the recovery loop for interrupted work.
+ */
+export function sweeper(workflow: RetrainingWorkflow) {
+  return async (): Promise<void> => {
+    await workflow.sweep();
+  };
+}
+
+export const handler = lambdaHandler((rt) => sweeper(rt.retraining));

@@ -1,0 +1,44 @@
+import type { ObjectRef } from '../domain/objects';
+
+/** What the ledger knows about a rule's open (not yet closed) batch. Counts are hints for the
+ *  close decision; the closer re-checks them against the exact members before closing. */
+export interface OpenBatch {
+  pendingObjects: number;
+  pendingBytes: number;
+  firstArrivalAt?: string;
+  lastArrivalAt?: string;
+  /** Sequence number the next closed batch will get. */
+  nextSeq: number;
+}
+
+export interface AppendResult {
+  /** Objects recorded for the first time by this call. */
+  accepted: ObjectRef[];
+  /** Objects already recorded (duplicate delivery): ignored. */
+  duplicates: ObjectRef[];
+  open: OpenBatch;
+}
+
+export interface ClosedBatch {
+  rule: string;
+  seq: number;
+  members: ObjectRef[];
+  closedAt: string;
+}
+
+/**
+ * The batching ledger of one rule: every object is appended once, and `close` moves the objects
+ * appended so far into exactly one numbered batch. An object is never in two batches or in none,
+ * whatever the concurrency and duplication of callers.
+ */
+export interface BatchLedger {
+  append(rule: string, objects: ObjectRef[], now: Date): Promise<AppendResult>;
+  open(rule: string): Promise<OpenBatch>;
+  /**
+   * Closes the open batch if `decide` (called with the exact pending members) says so.
+   * Returns null when another caller is closing, or `decide` declined.
+   */
+  close(rule: string, decide: (members: ObjectRef[], open: OpenBatch) => boolean, now: Date): Promise<ClosedBatch | null>;
+  /** Members of an already closed batch (rebuilds a manifest after a crash). */
+  members(rule: string, seq: number): Promise<ObjectRef[]>;
+}

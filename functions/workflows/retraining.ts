@@ -1,0 +1,296 @@
+import type { Policy, RetrainingRule } from '../config/policy';
+import { closeVerdict, MAX_OBJECT_BYTES, mayClose } from '../domain/batching';
+import { ControllerError } from '../domain/errors';
+import { evaluateStart, releaseRunning } from '../domain/guards';
+import { buildManifest, manifestKey, startToken } from '../domain/manifest';
+import type { ObjectRef } from '../domain/objects';
+import { isMarker, routeObject } from '../domain/routing';
+import type { Origin } from '../domain/s3-deliveries';
+import { checkColumns } from '../domain/schema-check';
+import type { BatchLedger, ClosedBatch } from '../ports/batch-ledger';
+import type { Clock } from '../ports/clock';
+import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { Logger } from '../ports/logger';
+import type { ObjectStore } from '../ports/object-store';
+import type { Pipelines } from '../ports/pipelines';
+import type { BatchRecord, RunStore } from '../ports/run-store';
+
+export interface RetrainingDeps {
+  policy: Policy;
+  ledger: BatchLedger;
+  runs: RunStore;
+  objects: ObjectStore;
+  pipelines: Pipelines;
+  decisions: DecisionLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A STARTING batch older than this is assumed to belong to a crashed invocation. */
+const STALE_START_MS = 2 * 60_000;
+/** Schema checks read object heads with this much concurrency. */
+const HEAD_READ_CONCURRENCY = 8;
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class RetrainingWorkflow {
+  constructor(private readonly deps: RetrainingDeps) {}
+
+  private rule(name: string): RetrainingRule | undefined {
+    return this.deps.policy.retraining.find((r) => r.name === name);
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  private async decide(d: Omit<Decision, 'at'>): Promise<void> {
+    const decision = { ...d, at: this.now().toISOString() };
+    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
+    await this.deps.decisions.record(decision);
+  }
+
+  /** Why an event's origin is not ours, or undefined when it is. */
+  foreignOrigin(origin: Origin): string | undefined {
+    const { accounts, regions } = this.deps.policy.controller;
+    if (origin.account && !accounts.includes(origin.account)) return `account ${origin.account} is not one of ${accounts.join(', ')}`;
+    if (origin.region && !regions.includes(origin.region)) return `region ${origin.region} is not one of ${regions.join(', ')}`;
+    return undefined;
+  }
+
+  /** Records a delivery we will not act on. */
+  async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
+    await this.decide({ kind: 'retraining.ignore', subject, outcome: 'IGNORED', reasons, inputs });
+  }
+
+  /** Objects announced by one delivery: record each once, then close and start what is due. */
+  async onObjects(objects: readonly ObjectRef[], origin: Origin, deliveryId: string): Promise<void> {
+    const foreign = this.foreignOrigin(origin);
+    if (foreign) {
+      await this.ignore(`delivery/${deliveryId}`, [foreign], { origin, objects: objects.length });
+      return;
+    }
+    const byRule = new Map<string, { rule: RetrainingRule; objects: ObjectRef[]; marker: boolean }>();
+    for (const o of objects) {
+      if (!Number.isSafeInteger(o.size) || o.size < 0 || o.size > MAX_OBJECT_BYTES) {
+        await this.ignore(`s3://${o.bucket}/${o.key}`, [`size ${o.size} is not a plausible object size`], { object: o, deliveryId });
+        continue;
+      }
+      const route = routeObject(this.deps.policy.retraining, o);
+      if (route.kind === 'none') {
+        await this.ignore(`s3://${o.bucket}/${o.key}`, [route.reason], { object: o, deliveryId });
+        continue;
+      }
+      const group = byRule.get(route.rule.name) ?? { rule: route.rule, objects: [], marker: false };
+      group.objects.push(o);
+      group.marker ||= route.kind === 'marker';
+      byRule.set(route.rule.name, group);
+    }
+    for (const { rule, objects: ruleObjects } of byRule.values()) {
+      const now = this.now();
+      const result = await this.deps.ledger.append(rule.name, ruleObjects, now);
+      for (const dup of result.duplicates)
+        this.deps.logger.info('duplicate delivery ignored', { rule: rule.name, object: `s3://${dup.bucket}/${dup.key}` });
+      const sawMarker = result.accepted.some((o) => isMarker(rule, o));
+      if (result.accepted.length > 0 && mayClose(rule, result.open, sawMarker, now)) await this.tryClose(rule);
+    }
+  }
+
+  /** Closes the open batch if its exact members warrant it, then processes it. */
+  async tryClose(rule: RetrainingRule): Promise<ClosedBatch | null> {
+    let reason = '';
+    const closed = await this.deps.ledger.close(
+      rule.name,
+      (members, open) => {
+        const verdict = closeVerdict(rule, members, open, this.now());
+        reason = verdict.reason;
+        return verdict.close;
+      },
+      this.now(),
+    );
+    if (!closed) return null;
+    await this.processClosed(rule, closed, reason);
+    return closed;
+  }
+
+  /** A closed batch: check its schema, write its manifest, record it, start it when allowed. */
+  private async processClosed(rule: RetrainingRule, closed: ClosedBatch, reason: string): Promise<void> {
+    const subject = `${rule.name}/${closed.seq}`;
+    const data = closed.members.filter((m) => !isMarker(rule, m));
+    const bytes = data.reduce((s, m) => s + m.size, 0);
+    const base: BatchRecord = {
+      rule: rule.name,
+      seq: closed.seq,
+      status: 'CLOSED',
+      objects: data.length,
+      bytes,
+      closedAt: closed.closedAt,
+      updatedAt: this.now().toISOString(),
+    };
+    const objectsInput = { objects: data.length, bytes, firstKeys: data.slice(0, 5).map((m) => m.key) };
+
+    if (data.length === 0) {
+      // A marker with nothing before it (a re-written _SUCCESS): nothing to train on.
+      if (await this.deps.runs.putBatch({ ...base, status: 'QUARANTINED', reason: 'empty batch: marker without data objects' }))
+        await this.decide({ kind: 'retraining.batch', subject, outcome: 'EMPTY', reasons: [reason, 'no data objects: nothing to start'], inputs: objectsInput });
+      await this.startDue(rule);
+      return;
+    }
+    const problem = await this.schemaProblems(rule, data);
+    if (problem.length > 0) {
+      if (await this.deps.runs.putBatch({ ...base, status: 'QUARANTINED', reason: problem.join('; ') }))
+        await this.decide({ kind: 'retraining.quarantine', subject, outcome: 'QUARANTINED', reasons: problem, inputs: { ...objectsInput, closeReason: reason, schema: rule.schema } });
+      await this.startDue(rule);
+      return;
+    }
+
+    const { bucket, prefix } = this.deps.policy.controller.manifests;
+    const manifestUri = await this.deps.objects.putJson(bucket, manifestKey(prefix, rule.name, closed.seq), buildManifest(rule.name, closed.seq, closed.closedAt, reason, data));
+    if (await this.deps.runs.putBatch({ ...base, manifestUri }))
+      await this.decide({ kind: 'retraining.batch', subject, outcome: 'CLOSED', reasons: [reason], inputs: { ...objectsInput, manifestUri } });
+    await this.startDue(rule);
+  }
+
+  /** Schema mismatches across the batch, one line per offending object (capped). */
+  private async schemaProblems(rule: RetrainingRule, data: readonly ObjectRef[]): Promise<string[]> {
+    const schema = rule.schema;
+    if (!schema) return [];
+    const findings = await mapLimit(data, HEAD_READ_CONCURRENCY, async (o) => {
+      try {
+        const head = await this.deps.objects.readHead(o.bucket, o.key, schema.headBytes, o.versionId);
+        // A head shorter than asked for is the whole object.
+        return { o, finding: checkColumns(schema, head, Buffer.byteLength(head) < schema.headBytes) };
+      } catch (cause) {
+        if (cause instanceof ControllerError && cause.retryable) throw cause;
+        return { o, finding: { ok: false, missing: [], extra: [], unreadable: `cannot read: ${(cause as Error).message}` } };
+      }
+    });
+    const bad = findings.filter((f) => !f.finding.ok);
+    const lines = bad.slice(0, 5).map(({ o, finding }) => {
+      if (finding.unreadable) return `${o.key}: ${finding.unreadable}`;
+      const parts = [];
+      if (finding.missing.length) parts.push(`missing columns ${finding.missing.join(', ')}`);
+      if (finding.extra.length && !schema.allowExtra) parts.push(`unexpected columns ${finding.extra.join(', ')}`);
+      return `${o.key}: ${parts.join('; ')}`;
+    });
+    if (bad.length > lines.length) lines.push(`…and ${bad.length - lines.length} more objects`);
+    return lines;
+  }
+
+  /**
+   * Starts the rule's next batch if its guards allow, in batch order; defers it with the reasons
+   * otherwise. Loops to skip quarantined batches. Safe to call from any handler at any time.
+   */
+  async startDue(rule: RetrainingRule): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const guard = await this.deps.runs.getGuard(rule.name);
+      const batch = await this.deps.runs.getBatch(rule.name, guard.nextSeq);
+      if (!batch) return;
+      if (batch.status === 'QUARANTINED' || batch.status === 'STARTED' || batch.status === 'STARTING') {
+        const { version: _v, ...rest } = guard;
+        await this.deps.runs.swapGuard(rule.name, guard, { ...rest, nextSeq: guard.nextSeq + 1 });
+        continue;
+      }
+      const now = this.now();
+      const verdict = evaluateStart(rule, guard, batch.seq, now);
+      const subject = `${rule.name}/${batch.seq}`;
+      if (verdict.verdict === 'defer') {
+        const reason = verdict.reasons.join('; ');
+        if (batch.status !== 'DEFERRED' || batch.reason !== reason) {
+          const moved = await this.deps.runs.transition(rule.name, batch.seq, [batch.status], { status: 'DEFERRED', reason, updatedAt: now.toISOString() });
+          if (moved) await this.decide({ kind: 'retraining.defer', subject, outcome: 'DEFERRED', reasons: verdict.reasons, inputs: { guard, retryAt: verdict.retryAt } });
+        }
+        return;
+      }
+      if (!(await this.deps.runs.claimStart(rule.name, batch.seq, guard, verdict.next, now.toISOString()))) continue;
+      await this.launch(rule, { ...batch, status: 'STARTING' }, verdict.reasons);
+      return;
+    }
+    this.deps.logger.warn('startDue gave up after repeated contention', { rule: rule.name });
+  }
+
+  /** Issues the start for a claimed batch. Re-issuing after a crash returns the same execution. */
+  private async launch(rule: RetrainingRule, batch: BatchRecord, reasons: string[]): Promise<void> {
+    const manifestUri = batch.manifestUri ?? (await this.rebuildManifest(rule, batch));
+    const token = startToken(rule.name, batch.seq);
+    const executionId = await this.deps.pipelines.start({ target: rule.target, token, manifestUri, values: { BATCH_ID: `${rule.name}-${batch.seq}` } });
+    const now = this.now().toISOString();
+    await this.deps.runs.transition(rule.name, batch.seq, ['STARTING'], { status: 'STARTED', executionId, updatedAt: now });
+    for (let i = 0; i < 5; i++) {
+      const guard = await this.deps.runs.getGuard(rule.name);
+      if (guard.running?.seq !== batch.seq || guard.running.executionId) break;
+      const { version: _v, ...rest } = guard;
+      if (await this.deps.runs.swapGuard(rule.name, guard, { ...rest, running: { ...guard.running, executionId } })) break;
+    }
+    await this.decide({
+      kind: 'retraining.start',
+      subject: `${rule.name}/${batch.seq}`,
+      outcome: 'STARTED',
+      reasons,
+      inputs: { target: `${rule.target.type}:${rule.target.name}`, executionId, manifestUri, objects: batch.objects, bytes: batch.bytes, token },
+    });
+  }
+
+  private async rebuildManifest(rule: RetrainingRule, batch: BatchRecord): Promise<string> {
+    const members = (await this.deps.ledger.members(rule.name, batch.seq)).filter((m) => !isMarker(rule, m));
+    const { bucket, prefix } = this.deps.policy.controller.manifests;
+    return this.deps.objects.putJson(bucket, manifestKey(prefix, rule.name, batch.seq), buildManifest(rule.name, batch.seq, batch.closedAt, 'rebuilt after interruption', members));
+  }
+
+  /** A pipeline execution ended: free the rules it was blocking and start what waits. */
+  async onExecutionFinished(target: { type: 'codepipeline' | 'sagemaker'; name: string }, executionId: string, status: string, eventId: string): Promise<void> {
+    const rules = this.deps.policy.retraining.filter((r) => r.target.type === target.type && r.target.name === target.name);
+    if (rules.length === 0) {
+      await this.ignore(`execution/${executionId}`, [`${target.type} pipeline ${target.name} is not a retraining target`], { eventId, status });
+      return;
+    }
+    for (const rule of rules) {
+      for (let i = 0; i < 5; i++) {
+        const guard = await this.deps.runs.getGuard(rule.name);
+        if (guard.running?.executionId !== executionId) break;
+        if (await this.deps.runs.swapGuard(rule.name, guard, releaseRunning(guard))) {
+          await this.decide({ kind: 'retraining.release', subject: `${rule.name}/${guard.running.seq}`, outcome: status, reasons: [`execution ${executionId} ended ${status}`], inputs: { eventId } });
+          break;
+        }
+      }
+      await this.startDue(rule);
+    }
+  }
+
+  /**
+   * The timer: closes quiet batches, re-issues starts a crash interrupted, records batches whose
+   * close was committed but not processed, and starts deferred batches whose guard cleared.
+   */
+  async sweep(): Promise<void> {
+    for (const rule of this.deps.policy.retraining) {
+      await this.recoverUnprocessed(rule);
+      const open = await this.deps.ledger.open(rule.name);
+      if (mayClose(rule, open, false, this.now())) await this.tryClose(rule);
+      const stale = await this.deps.runs.listBatches(rule.name, ['STARTING']);
+      for (const batch of stale) {
+        if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS) await this.launch(rule, batch, ['re-issued after an interrupted start']);
+      }
+      await this.startDue(rule);
+    }
+  }
+
+  private async recoverUnprocessed(rule: RetrainingRule): Promise<void> {
+    const [open, guard] = await Promise.all([this.deps.ledger.open(rule.name), this.deps.runs.getGuard(rule.name)]);
+    for (let seq = guard.nextSeq; seq < open.nextSeq; seq++) {
+      if (await this.deps.runs.getBatch(rule.name, seq)) continue;
+      const members = await this.deps.ledger.members(rule.name, seq);
+      await this.processClosed(rule, { rule: rule.name, seq, members, closedAt: this.now().toISOString() }, 'recovered: closed by an interrupted invocation');
+    }
+  }
+}

@@ -1,0 +1,251 @@
+'use strict';
+/**
+ * Everything serverless.yml derives from the policy (controller.yml): one least-privilege IAM role
+ * per function, the EventBridge patterns narrowed to the policy's buckets and pipelines, and the
+ * bucket ARNs allowed to notify the data queue/topic.
+ *
+ *   ${file(./infra/iam.cjs):roles}                       role resources (merged into `resources`)
+ *   ${file(./infra/iam.cjs):patterns.dataArrived}        S3 "Object Created" pattern
+ *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sagemakerFinished / ...Enabled
+ *   ${file(./infra/iam.cjs):sourceBucketArns}            list of Fn::Sub bucket ARNs
+ *
+ * CommonJS (.cjs) because the package is ESM and osls loads variable files with `require`.
+ * The policy is parsed by the same zod schema the functions bundle (functions/config/policy.ts,
+ * loaded through tsx), so defaults (manifests.prefix, source.prefix) and validation messages are
+ * identical at package time and at run time: an invalid policy fails `osls package`.
+ *
+ * Resource "*" appears nowhere: every API the functions call (DynamoDB item/query calls, S3
+ * GetObject/PutObject, CodePipeline and SageMaker StartPipelineExecution, CloudWatch Logs writes,
+ * SQS receive/send) supports resource-level ARNs. If X-Ray tracing is ever enabled,
+ * xray:PutTraceSegments/PutTelemetryRecords are the APIs that need "*" (they have no resource ARN).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const POLICY_FILE = path.join(ROOT, 'controller.yml');
+
+/** Logical ids shared with serverless.yml and infra/*.yml. */
+const ids = {
+  table: 'StateTable',
+  dataQueue: 'DataQueue',
+  failedInvocations: 'FailedInvocationsQueue',
+};
+
+/** serverless.yml function key -> osls log group logical id (osls: `${Upper(key)}LogGroup`). */
+const FUNCTIONS = {
+  dataArrived: { role: 'DataArrivedRole', logGroup: 'DataArrivedLogGroup', consumesDataQueue: true },
+  executionFinished: { role: 'ExecutionFinishedRole', logGroup: 'ExecutionFinishedLogGroup' },
+  sweeper: { role: 'SweeperRole', logGroup: 'SweeperLogGroup' },
+};
+
+let cached;
+function loadPolicy() {
+  if (cached) return cached;
+  // tsx's CommonJS API compiles the TypeScript schema on the fly (~0.3 s); same code the Lambdas run.
+  const { require: tsRequire } = require('tsx/cjs/api');
+  const { parsePolicyText } = tsRequire('../functions/config/policy.ts', __filename);
+  try {
+    cached = parsePolicyText(fs.readFileSync(POLICY_FILE, 'utf8'));
+  } catch (error) {
+    // PolicyError's message already lists every problem with its path.
+    throw new Error(`controller.yml: ${error.message}`, { cause: error });
+  }
+  return cached;
+}
+
+const unique = (values) => [...new Set(values)];
+const sub = (text) => ({ 'Fn::Sub': text });
+const uniqueSubs = (texts) => unique(texts).map(sub);
+
+/**
+ * SageMaker puts resource names into ARNs in lower case (the pipeline "Ranking-Training" has the ARN
+ * .../pipeline/ranking-training), and IAM compares ARNs case-sensitively, so both spellings are
+ * granted. The duplicates collapse when the name is already lower case.
+ */
+const sageMakerNames = (name) => unique([name, name.toLowerCase()]);
+
+function controllerStatements(policy) {
+  const rules = policy.retraining;
+  const { manifests } = policy.controller;
+  const statements = [
+    {
+      Sid: 'StateTable',
+      Effect: 'Allow',
+      // TransactWriteItems is not an IAM action: each Put/Update/Delete/ConditionCheck inside a
+      // transaction is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ],
+      // The table has no indexes; Query runs on the table itself.
+      Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
+    },
+    {
+      Sid: 'WriteManifests',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: sub(`arn:\${AWS::Partition}:s3:::${manifests.bucket}/${manifests.prefix}*`),
+    },
+  ];
+  if (rules.length > 0) {
+    statements.push({
+      Sid: 'ReadNewDataHeads',
+      Effect: 'Allow',
+      // Ranged GET of the first bytes for the schema check; GetObjectVersion because the event names
+      // the exact version and a GET with VersionId is authorized as s3:GetObjectVersion.
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: uniqueSubs(
+        rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${rule.source.prefix}*`),
+      ),
+    });
+  }
+  const codePipelines = rules.filter((rule) => rule.target.type === 'codepipeline').map((rule) => rule.target.name);
+  if (codePipelines.length > 0) {
+    statements.push({
+      Sid: 'StartCodePipelines',
+      Effect: 'Allow',
+      Action: ['codepipeline:StartPipelineExecution'],
+      Resource: uniqueSubs(
+        codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`),
+      ),
+    });
+  }
+  const sageMakerPipelines = rules.filter((rule) => rule.target.type === 'sagemaker').map((rule) => rule.target.name);
+  if (sageMakerPipelines.length > 0) {
+    statements.push({
+      Sid: 'StartSageMakerPipelines',
+      Effect: 'Allow',
+      Action: ['sagemaker:StartPipelineExecution'],
+      Resource: uniqueSubs(
+        sageMakerPipelines
+          .flatMap(sageMakerNames)
+          .map((name) => `arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:pipeline/${name}`),
+      ),
+    });
+  }
+  return statements;
+}
+
+function roleResource(functionKey, spec, policy) {
+  const statements = [
+    {
+      Sid: 'OwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The group is created by osls; its Arn attribute ends in ":*" and so covers its streams.
+      Resource: { 'Fn::GetAtt': [spec.logGroup, 'Arn'] },
+    },
+    {
+      Sid: 'AsyncFailureDestination',
+      Effect: 'Allow',
+      // Lambda sends failed asynchronous invocations (EventBridge, SNS, schedule) with this role.
+      Action: ['sqs:SendMessage'],
+      Resource: { 'Fn::GetAtt': [ids.failedInvocations, 'Arn'] },
+    },
+  ];
+  if (spec.consumesDataQueue) {
+    statements.push({
+      Sid: 'DataQueueEventSource',
+      Effect: 'Allow',
+      // What the SQS event source mapping needs (same as AWSLambdaSQSQueueExecutionRole, one queue).
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: { 'Fn::GetAtt': [ids.dataQueue, 'Arn'] },
+    });
+  }
+  statements.push(...controllerStatements(policy));
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: sub(`mlops-controller \${AWS::StackName} ${functionKey}: only what this function calls`),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      // Inline, so the permissions exist before the function, its event source mapping and its
+      // EventInvokeConfig are created (Lambda checks the SQS and destination permissions then).
+      Policies: [{ PolicyName: functionKey, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+    },
+  };
+}
+
+/** Role resources keyed by logical id. */
+function roles() {
+  const policy = loadPolicy();
+  return Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]),
+  );
+}
+
+function readPattern(file) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'events', file), 'utf8'));
+}
+
+/**
+ * S3 "Object Created" narrowed to the policy's buckets and, where every rule on a bucket has a
+ * prefix, to those key prefixes: other traffic on a shared bucket never invokes the function.
+ */
+function dataArrivedPattern(policy) {
+  const base = readPattern('s3-object-created.json');
+  const prefixesByBucket = new Map();
+  for (const rule of policy.retraining) {
+    const prefixes = prefixesByBucket.get(rule.source.bucket) ?? [];
+    prefixes.push(rule.source.prefix);
+    prefixesByBucket.set(rule.source.bucket, prefixes);
+  }
+  if (prefixesByBucket.size === 0) return base;
+  const clauses = [...prefixesByBucket].map(([bucket, prefixes]) =>
+    prefixes.includes('')
+      ? { bucket: { name: [bucket] } }
+      : { bucket: { name: [bucket] }, object: { key: unique(prefixes).map((prefix) => ({ prefix })) } },
+  );
+  const detail = clauses.length === 1 ? clauses[0] : { $or: clauses };
+  return { ...base, detail: { ...base.detail, ...detail } };
+}
+
+function patterns() {
+  const policy = loadPolicy();
+  const targets = (type) => unique(policy.retraining.filter((r) => r.target.type === type).map((r) => r.target.name));
+  const codePipelines = targets('codepipeline');
+  const sageMakerPipelines = targets('sagemaker');
+  const codePipelineBase = readPattern('codepipeline-execution-finished.json');
+  const sageMakerBase = readPattern('sagemaker-pipeline-execution-finished.json');
+  return {
+    dataArrived: dataArrivedPattern(policy),
+    // Only the pipelines the policy starts. With none of a kind, the rule keeps the base pattern
+    // and is disabled (an empty list is not a valid pattern).
+    codePipelineFinished:
+      codePipelines.length === 0
+        ? codePipelineBase
+        : { ...codePipelineBase, detail: { ...codePipelineBase.detail, pipeline: codePipelines } },
+    codePipelineFinishedEnabled: codePipelines.length > 0,
+    // The event carries the ARN (lower-cased name); match its tail ignoring case.
+    sageMakerFinished:
+      sageMakerPipelines.length === 0
+        ? sageMakerBase
+        : {
+            ...sageMakerBase,
+            detail: {
+              ...sageMakerBase.detail,
+              pipelineArn: sageMakerPipelines.map((name) => ({ suffix: { 'equals-ignore-case': `:pipeline/${name}` } })),
+            },
+          },
+    sageMakerFinishedEnabled: sageMakerPipelines.length > 0,
+  };
+}
+
+/** Buckets that may send S3 notifications to the data queue/topic (aws:SourceArn values). */
+function sourceBucketArns() {
+  const buckets = unique(loadPolicy().retraining.map((rule) => rule.source.bucket));
+  // A condition list cannot be empty. Bucket names cannot contain upper case or "_", so no bucket
+  // anyone could create has this ARN.
+  if (buckets.length === 0) return [sub('arn:${AWS::Partition}:s3:::NO_RETRAINING_RULES')];
+  return buckets.map((bucket) => sub(`arn:\${AWS::Partition}:s3:::${bucket}`));
+}
+
+module.exports = { roles, patterns, sourceBucketArns, controllerStatements, dataArrivedPattern, loadPolicy };

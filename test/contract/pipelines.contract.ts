@@ -1,0 +1,111 @@
+/**
+ * The Pipelines port's contract, per target kind. The memory backend runs it for both kinds; the
+ * AWS adapter runs it against moto where moto implements StartPipelineExecution (SageMaker).
+ */
+import type { CodePipelineTarget } from '../../functions/adapters/aws/codepipeline';
+import type { SageMakerTarget } from '../../functions/adapters/aws/sagemaker';
+import type { RetrainingTarget } from '../../functions/config/policy';
+import { ControllerError } from '../../functions/domain/errors';
+import type { Pipelines, StartRequest } from '../../functions/ports/pipelines';
+
+export interface PipelinesSubject {
+  pipelines: Pipelines;
+  /** Creates a pipeline of the contract's kind that this subject alone uses; returns its name. */
+  createPipeline(): Promise<string>;
+  /** The executions of a pipeline, oldest first, with the variables/parameters each received. */
+  executions(pipeline: string): Promise<Array<{ id: string; values: Record<string, string> }>>;
+}
+
+export interface PipelinesContractOptions {
+  /**
+   * Whether the backend honours the client request token. AWS does; moto's SageMaker
+   * StartPipelineExecution ignores it (5.2.1), so that case is skipped there and checked on the
+   * exact request instead.
+   */
+  honoursClientRequestToken: boolean;
+}
+
+const MANIFEST = 's3://manifests-bucket/mlops-controller/manifests/churn/batch-1.json';
+const TOKEN = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
+
+export function targetFor(kind: 'codepipeline', name: string): CodePipelineTarget;
+export function targetFor(kind: 'sagemaker', name: string): SageMakerTarget;
+export function targetFor(kind: RetrainingTarget['type'], name: string): RetrainingTarget;
+export function targetFor(kind: RetrainingTarget['type'], name: string): RetrainingTarget {
+  return kind === 'codepipeline'
+    ? { type: 'codepipeline', name, manifestVariable: 'MANIFEST_URI', variables: { STAGE: 'prod' } }
+    : { type: 'sagemaker', name, manifestParameter: 'ManifestUri', parameters: { InstanceType: 'ml.m5.large' } };
+}
+
+export function describePipelinesContract(
+  name: string,
+  kind: RetrainingTarget['type'],
+  makeSubject: () => Promise<PipelinesSubject>,
+  options: PipelinesContractOptions,
+): void {
+  const manifestName = kind === 'codepipeline' ? 'MANIFEST_URI' : 'ManifestUri';
+  const staticValues = kind === 'codepipeline' ? { STAGE: 'prod' } : { InstanceType: 'ml.m5.large' };
+
+  describe(`Pipelines contract (${kind}): ${name}`, () => {
+    let subject: PipelinesSubject;
+    let pipeline: string;
+    const request = (overrides: Partial<StartRequest> = {}): StartRequest => ({
+      target: targetFor(kind, pipeline),
+      token: TOKEN,
+      manifestUri: MANIFEST,
+      values: { RuleName: 'churn' },
+      ...overrides,
+    });
+
+    beforeEach(async () => {
+      subject = await makeSubject();
+      pipeline = await subject.createPipeline();
+    });
+
+    it('starts one execution that receives the manifest URI, the per-run values and the static values', async () => {
+      const id = await subject.pipelines.start(request());
+      expect(await subject.executions(pipeline)).toEqual([
+        { id, values: { [manifestName]: MANIFEST, RuleName: 'churn', ...staticValues } },
+      ]);
+    });
+
+    it('passes the manifest URI even when a per-run or static value uses the same name', async () => {
+      await subject.pipelines.start(request({ values: { [manifestName]: 's3://elsewhere/x.json' } }));
+      const [execution] = await subject.executions(pipeline);
+      expect(execution?.values[manifestName]).toBe(MANIFEST);
+    });
+
+    (options.honoursClientRequestToken ? it : it.skip)(
+      'returns the first execution for a repeated token and starts no second one',
+      async () => {
+        const first = await subject.pipelines.start(request());
+        const second = await subject.pipelines.start(request());
+        expect(second).toBe(first);
+        expect(await subject.executions(pipeline)).toHaveLength(1);
+      },
+    );
+
+    it('starts a separate execution for each different token', async () => {
+      const first = await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}1` }));
+      const second = await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}2` }));
+      expect(second).not.toBe(first);
+      expect((await subject.executions(pipeline)).map((e) => e.id)).toEqual([first, second]);
+    });
+
+    it('accepts a token outside the API length and charset limits (it is normalised, not rejected)', async () => {
+      const id = await subject.pipelines.start(request({ token: 'churn/batch:7' }));
+      expect((await subject.executions(pipeline)).map((e) => e.id)).toEqual([id]);
+    });
+
+    it('refuses an unknown pipeline with a non-retryable ControllerError that names it', async () => {
+      const missing = `${pipeline}-missing`;
+      const failure = await subject.pipelines
+        .start(request({ target: targetFor(kind, missing) }))
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ControllerError);
+      expect(failure).toMatchObject({ retryable: false });
+      expect((failure as Error).message).toContain(missing);
+      expect((failure as Error).cause).toBeDefined();
+    });
+  });
+}

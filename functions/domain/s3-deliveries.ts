@@ -130,6 +130,7 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
   if (p.Event === 's3:TestEvent') return { ...empty(), skipped: ['s3:TestEvent (sent when a notification is configured)'] };
 
   if (Array.isArray(p.Records)) {
+    if (p.Records.length === 0) return empty('Records is empty');
     const delivery = empty();
     for (const [i, raw] of p.Records.entries()) {
       const rec = notificationRecord.safeParse(raw);

@@ -21,7 +21,9 @@ export const stateTableFile = join(repoRoot, 'infra', 'state-table.yml');
 export function motoEndpoint(): string {
   const endpoint = process.env.MOTO_ENDPOINT;
   if (!endpoint)
-    throw new Error('MOTO_ENDPOINT is not set: run integration tests through jest (`npm run test:integration`), whose globalSetup starts moto');
+    throw new Error(
+      'MOTO_ENDPOINT is not set: run integration tests through jest (`npm run test:integration`), whose globalSetup starts moto',
+    );
   return endpoint;
 }
 
@@ -58,7 +60,9 @@ interface CfnTable {
   GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
   LocalSecondaryIndexes?: CreateTableCommandInput['LocalSecondaryIndexes'];
   ProvisionedThroughput?: CreateTableCommandInput['ProvisionedThroughput'];
-  StreamSpecification?: { StreamViewType: NonNullable<CreateTableCommandInput['StreamSpecification']>['StreamViewType'] };
+  StreamSpecification?: {
+    StreamViewType: NonNullable<CreateTableCommandInput['StreamSpecification']>['StreamViewType'];
+  };
   SSESpecification?: { SSEEnabled?: boolean; SSEType?: 'KMS' | 'AES256'; KMSMasterKeyId?: string };
   TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
   PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled: boolean };
@@ -71,7 +75,8 @@ export function stateTableProperties(file = stateTableFile): CfnTable {
     Resources?: Record<string, { Type?: string; Properties?: CfnTable }>;
   };
   const tables = Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::DynamoDB::Table');
-  if (tables.length !== 1 || !tables[0]?.Properties) throw new Error(`${file}: expected exactly one AWS::DynamoDB::Table`);
+  if (tables.length !== 1 || !tables[0]?.Properties)
+    throw new Error(`${file}: expected exactly one AWS::DynamoDB::Table`);
   return tables[0].Properties;
 }
 
@@ -106,7 +111,9 @@ export async function createStateTable(client: DynamoDBClient, name: string): Pr
   };
   await client.send(new CreateTableCommand(input));
   if (p.TimeToLiveSpecification?.Enabled)
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: p.TimeToLiveSpecification }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: p.TimeToLiveSpecification }),
+    );
   if (p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled)
     await client.send(
       new UpdateContinuousBackupsCommand({

@@ -34,7 +34,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -48,7 +50,8 @@ function tail(file: string, chars = 2_000): string {
 }
 
 function explain(log: string): string {
-  if (/No module named/.test(log) || /ModuleNotFoundError|ImportError/.test(log)) return `moto or its server extras are missing. ${INSTALL_HINT}`;
+  if (/No module named/.test(log) || /ModuleNotFoundError|ImportError/.test(log))
+    return `moto or its server extras are missing. ${INSTALL_HINT}`;
   return `moto server did not start. ${INSTALL_HINT}`;
 }
 
@@ -94,7 +97,10 @@ async function start(): Promise<{ child: ChildProcess; handle: MotoHandle }> {
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw failure ?? new Error(`moto server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s.\n${tail(logFile)}`);
+    throw (
+      failure ??
+      new Error(`moto server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s.\n${tail(logFile)}`)
+    );
   } catch (error) {
     // Never leave an orphan behind a failed setup.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -112,7 +118,7 @@ export default async function globalSetup(): Promise<void> {
       started = await start();
     } catch (error) {
       lastError = error;
-      if (error instanceof Error && /python3 was not found|are missing/.test(error.message)) break;
+      if (!(error instanceof Error && /address already in use/i.test(error.message))) break;
     }
   }
   if (!started) throw lastError;

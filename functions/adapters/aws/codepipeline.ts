@@ -54,7 +54,11 @@ export class CodePipelineStarter {
   async start(request: CodePipelineStartRequest): Promise<string> {
     const response = await this.client.send(new StartPipelineExecutionCommand(codePipelineStartInput(request)));
     if (!response.pipelineExecutionId)
-      throw new AwsCallError('codepipeline', 'StartPipelineExecution', new Error('response has no pipelineExecutionId'));
+      throw new AwsCallError(
+        'codepipeline',
+        'StartPipelineExecution',
+        new Error('response has no pipelineExecutionId'),
+      );
     return response.pipelineExecutionId;
   }
 }

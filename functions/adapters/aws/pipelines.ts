@@ -32,7 +32,12 @@ function detail(cause: unknown): string {
 }
 
 const NOT_FOUND = new Set(['PipelineNotFoundException', 'ResourceNotFound']);
-const REJECTED = new Set(['ValidationException', 'AccessDeniedException', 'AccessDenied', 'InvalidParameterValueException']);
+const REJECTED = new Set([
+  'ValidationException',
+  'AccessDeniedException',
+  'AccessDenied',
+  'InvalidParameterValueException',
+]);
 
 /**
  * Not found and rejected requests are final. Everything else is surfaced as retryable AwsCallError:
@@ -48,9 +53,7 @@ export function mapStartError(kind: Kind, pipeline: string, error: unknown): Con
 }
 
 export class AwsPipelines implements Pipelines {
-  constructor(
-    private readonly starters: { codepipeline: CodePipelineStarter; sagemaker: SageMakerPipelineStarter },
-  ) {}
+  constructor(private readonly starters: { codepipeline: CodePipelineStarter; sagemaker: SageMakerPipelineStarter }) {}
 
   async start(request: StartRequest): Promise<string> {
     const { target } = request;

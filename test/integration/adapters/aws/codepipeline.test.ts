@@ -109,7 +109,10 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
   });
 
   it('maps PipelineNotFoundException to a non-retryable PipelineNotFoundError keeping the cause', async () => {
-    const cause = new PipelineNotFoundException({ message: 'The account with id 123 does not include a pipeline with the name churn-retrain', $metadata: {} });
+    const cause = new PipelineNotFoundException({
+      message: 'The account with id 123 does not include a pipeline with the name churn-retrain',
+      $metadata: {},
+    });
     cp.on(StartPipelineExecutionCommand).rejects(cause);
     const failure = await pipelines.start(request).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineNotFoundError);
@@ -117,7 +120,9 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
   });
 
   it('maps ValidationException (e.g. an undeclared variable) to a non-retryable PipelineStartRejectedError', async () => {
-    cp.on(StartPipelineExecutionCommand).rejects(new ValidationException({ message: 'Variable DATASET is not defined', $metadata: {} }));
+    cp.on(StartPipelineExecutionCommand).rejects(
+      new ValidationException({ message: 'Variable DATASET is not defined', $metadata: {} }),
+    );
     const failure = await pipelines.start(request).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineStartRejectedError);
     expect(failure).toMatchObject({ retryable: false });
@@ -129,7 +134,15 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
       'ConcurrentPipelineExecutionsLimitExceededException',
       new ConcurrentPipelineExecutionsLimitExceededException({ message: 'limit', $metadata: {} }),
     ],
-    ['ThrottlingException', new CodePipelineServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'Rate exceeded' })],
+    [
+      'ThrottlingException',
+      new CodePipelineServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Rate exceeded',
+      }),
+    ],
   ])('maps %s to a retryable AwsCallError', async (_name, cause) => {
     cp.on(StartPipelineExecutionCommand).rejects(cause);
     const failure = await pipelines.start(request).catch((e: unknown) => e);

@@ -69,7 +69,9 @@ describe('S3ObjectStore on moto', () => {
 
   it('reads the version named by versionId on a versioned bucket, and the latest without one', async () => {
     const versioned = await newBucket();
-    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     const v1 = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'data.csv', Body: 'id,label\n' }));
     await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'data.csv', Body: 'id,target\n' }));
     expect(v1.VersionId).toBeTruthy();
@@ -102,7 +104,12 @@ describe('S3ObjectStore error mapping and exact requests (aws-sdk-client-mock)',
   const mock = mockClient(client);
   const store = new S3ObjectStore(client);
   const s3Error = (name: string, httpStatusCode: number) =>
-    new S3ServiceException({ name, $fault: httpStatusCode < 500 ? 'client' : 'server', $metadata: { httpStatusCode }, message: name });
+    new S3ServiceException({
+      name,
+      $fault: httpStatusCode < 500 ? 'client' : 'server',
+      $metadata: { httpStatusCode },
+      message: name,
+    });
 
   beforeEach(() => mock.reset());
   afterAll(() => mock.restore());

@@ -1,4 +1,7 @@
-import { CodePipelineClient, StartPipelineExecutionCommand as StartCodePipelineExecution } from '@aws-sdk/client-codepipeline';
+import {
+  CodePipelineClient,
+  StartPipelineExecutionCommand as StartCodePipelineExecution,
+} from '@aws-sdk/client-codepipeline';
 import {
   CreatePipelineCommand,
   DescribePipelineExecutionCommand,
@@ -18,7 +21,11 @@ import {
   PipelineNotFoundError,
   PipelineStartRejectedError,
 } from '../../../../functions/adapters/aws/pipelines';
-import { SageMakerPipelineStarter, sageMakerStartInput, sageMakerToken } from '../../../../functions/adapters/aws/sagemaker';
+import {
+  SageMakerPipelineStarter,
+  sageMakerStartInput,
+  sageMakerToken,
+} from '../../../../functions/adapters/aws/sagemaker';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
@@ -69,11 +76,16 @@ async function executions(pipeline: string) {
   );
 }
 
-describePipelinesContract('AwsPipelines on moto SageMaker', 'sagemaker', async () => ({ pipelines, createPipeline, executions }), {
-  // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
-  // pin the token we send instead.
-  honoursClientRequestToken: false,
-});
+describePipelinesContract(
+  'AwsPipelines on moto SageMaker',
+  'sagemaker',
+  async () => ({ pipelines, createPipeline, executions }),
+  {
+    // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
+    // pin the token we send instead.
+    honoursClientRequestToken: false,
+  },
+);
 
 describe('AwsPipelines with a SageMaker target on moto', () => {
   it('returns the execution ARN, whose description names the manifest', async () => {
@@ -91,7 +103,12 @@ describe('AwsPipelines with a SageMaker target on moto', () => {
 
   it('refuses an unknown pipeline as non-retryable (moto answers ValidationException where AWS documents ResourceNotFound)', async () => {
     const failure = await pipelines
-      .start({ target: targetFor('sagemaker', uniqueName('absent')), token: 'f'.repeat(64), manifestUri: 's3://m/x.json', values: {} })
+      .start({
+        target: targetFor('sagemaker', uniqueName('absent')),
+        token: 'f'.repeat(64),
+        manifestUri: 's3://m/x.json',
+        values: {},
+      })
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineStartRejectedError);
     expect(failure).toMatchObject({ retryable: false, cause: { name: 'ValidationException' } });
@@ -101,15 +118,24 @@ describe('AwsPipelines with a SageMaker target on moto', () => {
 // moto ignores ClientRequestToken and cannot fail on demand: the exact request and the error
 // mapping are pinned with aws-sdk-client-mock.
 describe('AwsPipelines with a SageMaker target: exact request and error mapping (aws-sdk-client-mock)', () => {
-  const smClient = new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const cpClient = new CodePipelineClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const smClient = new SageMakerClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const cpClient = new CodePipelineClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   const sm = mockClient(smClient);
   const cp = mockClient(cpClient);
   const mocked = new AwsPipelines({
     codepipeline: new CodePipelineStarter(cpClient),
     sagemaker: new SageMakerPipelineStarter(smClient),
   });
-  const target = { ...targetFor('sagemaker', 'churn-retrain'), parameters: { InstanceType: 'ml.m5.large', RuleName: 'static' } };
+  const target = {
+    ...targetFor('sagemaker', 'churn-retrain'),
+    parameters: { InstanceType: 'ml.m5.large', RuleName: 'static' },
+  };
   const token = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
   const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-retrain/execution/abc123def456';
 
@@ -125,7 +151,12 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
 
   it('sends exactly PipelineName, the token, the parameters in precedence order and a description', async () => {
     await expect(
-      mocked.start({ target, token, manifestUri: 's3://m/1.json', values: { RuleName: 'churn', ManifestUri: 'ignored' } }),
+      mocked.start({
+        target,
+        token,
+        manifestUri: 's3://m/1.json',
+        values: { RuleName: 'churn', ManifestUri: 'ignored' },
+      }),
     ).resolves.toBe(arn);
     expect(sm.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
@@ -183,15 +214,31 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
 
   it('maps ValidationException to a non-retryable PipelineStartRejectedError', async () => {
     sm.on(StartPipelineExecutionCommand).rejects(
-      new SageMakerServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'bad parameter' }),
+      new SageMakerServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'bad parameter',
+      }),
     );
     await expect(mocked.start(request)).rejects.toBeInstanceOf(PipelineStartRejectedError);
   });
 
   it.each([
     ['ResourceLimitExceeded', new ResourceLimitExceeded({ message: 'too many executions', $metadata: {} })],
-    ['ThrottlingException', new SageMakerServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'slow down' })],
-    ['InternalFailure', new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' })],
+    [
+      'ThrottlingException',
+      new SageMakerServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'slow down',
+      }),
+    ],
+    [
+      'InternalFailure',
+      new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' }),
+    ],
   ])('maps %s to a retryable AwsCallError', async (_name, cause) => {
     sm.on(StartPipelineExecutionCommand).rejects(cause);
     const failure = await mocked.start(request).catch((e: unknown) => e);

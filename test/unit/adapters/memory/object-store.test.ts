@@ -27,7 +27,12 @@ describe('MemoryObjectStore', () => {
   it('journals putJson as the PutObject call AWS would receive, naming bucket and key only', async () => {
     await store.putJson('manifests', 'm/1.json', { objects: [] });
     expect(world.actions).toEqual([
-      { service: 's3', operation: 'PutObject', input: { Bucket: 'manifests', Key: 'm/1.json' }, at: '2024-05-01T12:00:00.000Z' },
+      {
+        service: 's3',
+        operation: 'PutObject',
+        input: { Bucket: 'manifests', Key: 'm/1.json' },
+        at: '2024-05-01T12:00:00.000Z',
+      },
     ]);
   });
 

@@ -1,0 +1,64 @@
+import { validatePolicy, type Policy } from '../../functions/config/policy';
+import { MemoryBatchLedger } from '../../functions/adapters/memory/batch-ledger';
+import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
+import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
+import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
+import { MemoryRunStore } from '../../functions/adapters/memory/run-store';
+import { MemoryWorld } from '../../functions/adapters/memory/world';
+import type { Clock } from '../../functions/ports/clock';
+import type { Logger } from '../../functions/ports/logger';
+import { RetrainingWorkflow, type RetrainingDeps } from '../../functions/workflows/retraining';
+
+export class TestClock implements Clock {
+  constructor(public t = Date.parse('2026-11-22T08:00:00Z')) {}
+  now = () => new Date(this.t);
+  sleep = async (ms: number) => {
+    this.t += ms;
+  };
+  advance(seconds: number) {
+    this.t += seconds * 1000;
+  }
+}
+
+export function recordingLogger() {
+  const lines: Array<{ level: string; message: string; attributes?: Record<string, unknown> }> = [];
+  const at = (level: string) => (message: string, attributes?: Record<string, unknown>) => lines.push({ level, message, ...(attributes ? { attributes } : {}) });
+  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
+  return { logger, lines };
+}
+
+export const basePolicy = (overrides: Partial<Record<string, unknown>> = {}): Policy =>
+  validatePolicy({
+    version: 1,
+    controller: { accounts: ['123456789012', '111122223333'], regions: ['us-east-1', 'us-west-2', 'ca-central-1'], manifests: { bucket: 'manifests', prefix: 'm/' } },
+    retraining: [
+      { name: 'docs', source: { bucket: 'DOC-EXAMPLE-BUCKET1', prefix: '' }, target: { type: 'codepipeline', name: 'docs-pipeline' }, trigger: { maxObjects: 3 } },
+      { name: 'sqs', source: { bucket: 'xxx', prefix: '' }, target: { type: 'sagemaker', name: 'sqs-pipeline' }, trigger: { maxObjects: 1 } },
+      { name: 'notify', source: { bucket: 'mybucket', prefix: '', suffix: '.jpg' }, target: { type: 'codepipeline', name: 'notify-pipeline' }, trigger: { marker: '_SUCCESS' } },
+    ],
+    ...overrides,
+  });
+
+export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<RetrainingDeps> = {}) {
+  const clock = new TestClock();
+  const world = new MemoryWorld(clock);
+  for (const r of policy.retraining) world.pipelines.set(r.target.name, { kind: r.target.type });
+  const decisions = new MemoryDecisionLog();
+  const runs = new MemoryRunStore();
+  const ledger = new MemoryBatchLedger();
+  const { logger, lines } = recordingLogger();
+  const deps: RetrainingDeps = {
+    policy,
+    ledger,
+    runs,
+    objects: new MemoryObjectStore(world),
+    pipelines: new MemoryPipelines(world),
+    decisions,
+    clock,
+    logger,
+    ...overrides,
+  };
+  const workflow = new RetrainingWorkflow(deps);
+  const starts = () => world.actions.filter((a) => a.operation === 'StartPipelineExecution');
+  return { clock, world, decisions, runs, ledger, logger, logs: lines, workflow, deps, starts };
+}

@@ -1,0 +1,110 @@
+import { dataArrived } from '../../../functions/handlers/data-arrived';
+import { executionFinished } from '../../../functions/handlers/execution-finished';
+import { sweeper } from '../../../functions/handlers/sweeper';
+import { loadFixture } from '../../support/fixtures';
+import { basePolicy, memoryHarness } from '../../support/memory-harness';
+
+const policy = basePolicy({
+  retraining: [{ name: 'docs', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'codepipeline', name: 'myPipeline' }, trigger: { maxObjects: 1 }, guards: { exclusive: true, maxRunSeconds: 3600 } }],
+});
+
+function drop(key: string) {
+  const e = loadFixture('s3-object-created.eventbridge.json');
+  e.detail.object.key = key;
+  return e;
+}
+
+describe('execution-finished handler and the exclusive guard', () => {
+  it('defers a batch while the rule’s execution runs, then starts it when the terminal event arrives', async () => {
+    const h = memoryHarness(policy);
+    const data = dataArrived(h.workflow, h.logger);
+    await data(drop('one'));
+    await data(drop('two'));
+    expect(h.starts()).toHaveLength(1);
+    expect((await h.runs.getBatch('docs', 1))?.status).toBe('DEFERRED');
+
+    const finished = loadFixture('codepipeline-pipeline-execution-state-change.succeeded.json');
+    finished.detail['execution-id'] = h.world.executions[0]!.id;
+    await executionFinished(h.workflow, h.logger)(finished);
+    await executionFinished(h.workflow, h.logger)(finished); // duplicate terminal event
+    expect(h.starts()).toHaveLength(2);
+    expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.release')).toHaveLength(1);
+  });
+
+  it('a started (non-terminal) event or another execution id releases nothing', async () => {
+    const h = memoryHarness(policy);
+    await dataArrived(h.workflow, h.logger)(drop('one'));
+    await dataArrived(h.workflow, h.logger)(drop('two'));
+    await executionFinished(h.workflow, h.logger)(loadFixture('codepipeline-pipeline-execution-state-change.started.json'));
+    const other = loadFixture('codepipeline-pipeline-execution-state-change.failed.json');
+    await executionFinished(h.workflow, h.logger)(other);
+    expect(h.starts()).toHaveLength(1);
+  });
+
+  it('the sweeper starts a deferred batch once the running execution exceeds maxRunSeconds', async () => {
+    const h = memoryHarness(policy);
+    await dataArrived(h.workflow, h.logger)(drop('one'));
+    await dataArrived(h.workflow, h.logger)(drop('two'));
+    h.clock.advance(3601);
+    await sweeper(h.workflow)();
+    expect(h.starts()).toHaveLength(2);
+  });
+
+  it('releases a SageMaker rule from the real SageMaker status-change event', async () => {
+    const sm = basePolicy({ retraining: [{ name: 'sm', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'sagemaker', name: 'myPipeline-123' }, trigger: { maxObjects: 1 } }] });
+    const h = memoryHarness(sm);
+    await dataArrived(h.workflow, h.logger)(drop('one'));
+    await dataArrived(h.workflow, h.logger)(drop('two'));
+    const event = loadFixture('sagemaker-pipeline-execution-status-change.json');
+    event.detail.pipelineExecutionArn = h.world.executions[0]!.id;
+    await executionFinished(h.workflow, h.logger)(event);
+    expect(h.starts()).toHaveLength(2);
+  });
+
+  it.each([[{}], [loadFixture('s3-object-created.eventbridge.json')], [null]])('records a non-pipeline event %# as ignored', async (event) => {
+    const h = memoryHarness(policy);
+    await executionFinished(h.workflow, h.logger)(event);
+    expect(h.decisions.decisions[0]).toMatchObject({ kind: 'retraining.ignore' });
+  });
+
+  it('ignores a terminal event for a pipeline no rule targets', async () => {
+    const h = memoryHarness(policy);
+    const e = loadFixture('codepipeline-pipeline-execution-state-change.succeeded.json');
+    e.detail.pipeline = 'someone-elses';
+    await executionFinished(h.workflow, h.logger)(e);
+    expect(h.decisions.decisions[0]?.reasons[0]).toMatch(/not a retraining target/);
+  });
+});
+
+describe('sweeper', () => {
+  it('closes a quiet batch only after the quiet period', async () => {
+    const quiet = basePolicy({ retraining: [{ name: 'q', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'codepipeline', name: 'p' }, trigger: { quietSeconds: 600 } }] });
+    const h = memoryHarness(quiet);
+    await dataArrived(h.workflow, h.logger)(drop('one'));
+    h.clock.advance(599);
+    await sweeper(h.workflow)();
+    expect(h.starts()).toHaveLength(0);
+    h.clock.advance(1);
+    await sweeper(h.workflow)();
+    await sweeper(h.workflow)();
+    expect(h.starts()).toHaveLength(1);
+  });
+
+  it('re-issues a start interrupted after its claim, with the same token', async () => {
+    const h = memoryHarness(policy);
+    const original = h.deps.pipelines.start.bind(h.deps.pipelines);
+    let fail = true;
+    h.deps.pipelines.start = async (r) => {
+      if (fail) throw new Error('Lambda timed out');
+      return original(r);
+    };
+    await expect(dataArrived(h.workflow, h.logger)(drop('one'))).rejects.toThrow();
+    fail = false;
+    h.clock.advance(60);
+    await sweeper(h.workflow)();
+    expect((await h.runs.getBatch('docs', 0))?.status).toBe('STARTING');
+    h.clock.advance(120);
+    await sweeper(h.workflow)();
+    expect((await h.runs.getBatch('docs', 0))?.status).toBe('STARTED');
+  });
+});

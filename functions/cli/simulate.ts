@@ -88,6 +88,7 @@ class SimulatedClock implements Clock {
 
 const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
+/** Sets `a.b.0.c`; numeric parts index arrays. */
 function setPath(target: unknown, path: string, value: unknown): void {
   const parts = path.split('.');
   let node = target as Record<string, unknown>;

@@ -1,0 +1,12 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoRunStore } from '../../../../functions/adapters/aws/dynamodb/run-store';
+import { awsClientConfig, createStateTable, uniqueName } from '../../../support/aws';
+import { describeRunStoreContract } from '../../../contract/run-store.contract';
+
+const client = new DynamoDBClient(awsClientConfig());
+const table = uniqueName('run-store');
+
+beforeAll(() => createStateTable(client, table));
+afterAll(() => client.destroy());
+
+describeRunStoreContract('dynamodb (moto)', () => new DynamoRunStore(client, table), { timeout: 20_000 });

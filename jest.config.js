@@ -1,9 +1,6 @@
 // Native ESM (middy 7 is ESM-only); @swc/jest keeps the transform fast.
 const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
-  ],
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   '\\.ya?ml$': '<rootDir>/test/support/text-transform.cjs',
 };
 const common = { transform, extensionsToTreatAsEsm: ['.ts'], moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'] };

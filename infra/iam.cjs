@@ -6,7 +6,8 @@
  *
  *   ${file(./infra/iam.cjs):roles}                       role resources (merged into `resources`)
  *   ${file(./infra/iam.cjs):patterns.dataArrived}        S3 "Object Created" pattern
- *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sagemakerFinished / ...Enabled
+ *   ${file(./infra/iam.cjs):patterns.dataArrivedEnabled}  false when there is nothing to match
+ *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sageMakerFinished / ...Enabled
  *   ${file(./infra/iam.cjs):sourceBucketArns}            list of Fn::Sub bucket ARNs
  *
  * CommonJS (.cjs) because the package is ESM and osls loads variable files with `require`.
@@ -56,6 +57,8 @@ function loadPolicy() {
 
 const unique = (values) => [...new Set(values)];
 const sub = (text) => ({ 'Fn::Sub': text });
+/** Policy values inside an Fn::Sub string: "${" would start a substitution, "${!" is a literal "${". */
+const literal = (value) => value.replaceAll('${', '${!');
 const uniqueSubs = (texts) => unique(texts).map(sub);
 
 /**
@@ -90,7 +93,7 @@ function controllerStatements(policy) {
       Sid: 'WriteManifests',
       Effect: 'Allow',
       Action: ['s3:PutObject'],
-      Resource: sub(`arn:\${AWS::Partition}:s3:::${manifests.bucket}/${manifests.prefix}*`),
+      Resource: sub(`arn:\${AWS::Partition}:s3:::${manifests.bucket}/${literal(manifests.prefix)}*`),
     },
   ];
   if (rules.length > 0) {
@@ -100,9 +103,7 @@ function controllerStatements(policy) {
       // Ranged GET of the first bytes for the schema check; GetObjectVersion because the event names
       // the exact version and a GET with VersionId is authorized as s3:GetObjectVersion.
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: uniqueSubs(
-        rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${rule.source.prefix}*`),
-      ),
+      Resource: uniqueSubs(rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${literal(rule.source.prefix)}*`)),
     });
   }
   const codePipelines = rules.filter((rule) => rule.target.type === 'codepipeline').map((rule) => rule.target.name);
@@ -111,9 +112,7 @@ function controllerStatements(policy) {
       Sid: 'StartCodePipelines',
       Effect: 'Allow',
       Action: ['codepipeline:StartPipelineExecution'],
-      Resource: uniqueSubs(
-        codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`),
-      ),
+      Resource: uniqueSubs(codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`)),
     });
   }
   const sageMakerPipelines = rules.filter((rule) => rule.target.type === 'sagemaker').map((rule) => rule.target.name);
@@ -177,9 +176,7 @@ function roleResource(functionKey, spec, policy) {
 /** Role resources keyed by logical id. */
 function roles() {
   const policy = loadPolicy();
-  return Object.fromEntries(
-    Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]),
-  );
+  return Object.fromEntries(Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]));
 }
 
 function readPattern(file) {
@@ -217,6 +214,8 @@ function patterns() {
   const sageMakerBase = readPattern('sagemaker-pipeline-execution-finished.json');
   return {
     dataArrived: dataArrivedPattern(policy),
+    // Without retraining rules the base pattern would match every bucket: keep the rule disabled.
+    dataArrivedEnabled: policy.retraining.length > 0,
     // Only the pipelines the policy starts. With none of a kind, the rule keeps the base pattern
     // and is disabled (an empty list is not a valid pattern).
     codePipelineFinished:

@@ -28,7 +28,13 @@ export function s3EventBridgeEvent(o: ObjectRef, w: Where): unknown {
   const e = sample('s3-object-created.eventbridge.json');
   Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [`arn:aws:s3:::${o.bucket}`] });
   e.detail.bucket.name = o.bucket;
-  e.detail.object = { key: o.key, size: o.size, etag: o.etag, sequencer: o.sequencer, ...(o.versionId ? { 'version-id': o.versionId } : {}) };
+  e.detail.object = {
+    key: o.key,
+    size: o.size,
+    etag: o.etag,
+    sequencer: o.sequencer,
+    ...(o.versionId ? { 'version-id': o.versionId } : {}),
+  };
   return e;
 }
 
@@ -41,7 +47,13 @@ export function s3Notification(objects: readonly ObjectRef[], w: Where): { Recor
       r.eventTime = w.time;
       r.s3.bucket.name = o.bucket;
       r.s3.bucket.arn = `arn:aws:s3:::${o.bucket}`;
-      r.s3.object = { key: encodeNotificationKey(o.key), size: o.size, eTag: o.etag, sequencer: o.sequencer, ...(o.versionId ? { versionId: o.versionId } : {}) };
+      r.s3.object = {
+        key: encodeNotificationKey(o.key),
+        size: o.size,
+        eTag: o.etag,
+        sequencer: o.sequencer,
+        ...(o.versionId ? { versionId: o.versionId } : {}),
+      };
       return r;
     }),
   };
@@ -50,7 +62,14 @@ export function s3Notification(objects: readonly ObjectRef[], w: Where): { Recor
 /** The SNS notification document (what SNS delivers to SQS when raw delivery is off). */
 export function snsNotification(message: unknown, w: Where): Record<string, unknown> {
   const sns = sample('sns-envelope.json').Records[0].Sns;
-  return { ...sns, MessageId: w.id, TopicArn: `arn:aws:sns:${w.region}:${w.account}:s3-data-drops`, Timestamp: w.time, Subject: 'Amazon S3 Notification', Message: JSON.stringify(message) };
+  return {
+    ...sns,
+    MessageId: w.id,
+    TopicArn: `arn:aws:sns:${w.region}:${w.account}:s3-data-drops`,
+    Timestamp: w.time,
+    Subject: 'Amazon S3 Notification',
+    Message: JSON.stringify(message),
+  };
 }
 
 export function snsEvent(message: unknown, w: Where): unknown {
@@ -76,7 +95,13 @@ export function sqsEvent(bodies: ReadonlyArray<{ id: string; body: unknown }>, w
 
 export function codePipelineFinishedEvent(pipeline: string, executionId: string, state: string, w: Where): unknown {
   const e = sample('codepipeline-pipeline-execution-state-change.succeeded.json');
-  Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [`arn:aws:codepipeline:${w.region}:${w.account}:${pipeline}`] });
+  Object.assign(e, {
+    id: w.id,
+    account: w.account,
+    region: w.region,
+    time: w.time,
+    resources: [`arn:aws:codepipeline:${w.region}:${w.account}:${pipeline}`],
+  });
   Object.assign(e.detail, { pipeline, 'execution-id': executionId, state });
   return e;
 }
@@ -85,6 +110,12 @@ export function sageMakerFinishedEvent(executionArn: string, status: string, w: 
   const e = sample('sagemaker-pipeline-execution-status-change.json');
   const pipelineArn = executionArn.split('/execution/')[0];
   Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [pipelineArn, executionArn] });
-  Object.assign(e.detail, { pipelineArn, pipelineExecutionArn: executionArn, currentPipelineExecutionStatus: status, previousPipelineExecutionStatus: 'Executing', executionEndTime: w.time });
+  Object.assign(e.detail, {
+    pipelineArn,
+    pipelineExecutionArn: executionArn,
+    currentPipelineExecutionStatus: status,
+    previousPipelineExecutionStatus: 'Executing',
+    executionEndTime: w.time,
+  });
   return e;
 }

@@ -24,7 +24,8 @@ program
   .description('run a scenario through the real handlers on the in-memory backend with a simulated clock')
   .action(async (file: string, options: { json?: boolean }) => {
     const result = await simulate(file);
-    if (options.json) console.log(JSON.stringify({ scenario: result.scenario, actions: result.actions, decisions: result.decisions }, null, 2));
+    if (options.json)
+      console.log(JSON.stringify({ scenario: result.scenario, actions: result.actions, decisions: result.decisions }, null, 2));
     else console.log(result.timeline.join('\n'));
   });
 

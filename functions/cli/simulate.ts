@@ -111,8 +111,7 @@ export function loadScenario(file: string): { scenario: Scenario; policy: Policy
   const dir = dirname(resolve(file));
   const raw: unknown = parseYaml(readFileSync(file, 'utf8'));
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new PolicyError(parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`));
+  if (!parsed.success) throw new PolicyError(parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`));
   const scenario = parsed.data;
   const policy =
     typeof scenario.policy === 'string'
@@ -157,8 +156,11 @@ export async function simulate(file: string): Promise<SimulationResult> {
   let seenDecisions = 0;
   const report = () => {
     for (const d of decisions.decisions.slice(seenDecisions))
-      timeline.push(`${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`);
-    for (const a of world.actions.slice(seenActions)) timeline.push(`${a.at.slice(11, 19)}    ▶ ${a.service} ${a.operation} ${describeInput(a)}`);
+      timeline.push(
+        `${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`,
+      );
+    for (const a of world.actions.slice(seenActions))
+      timeline.push(`${a.at.slice(11, 19)}    ▶ ${a.service} ${a.operation} ${describeInput(a)}`);
     seenDecisions = decisions.decisions.length;
     seenActions = world.actions.length;
   };
@@ -166,13 +168,21 @@ export async function simulate(file: string): Promise<SimulationResult> {
     try {
       const result = (await handler(event)) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
       const failures = result?.batchItemFailures ?? [];
-      if (failures.length) timeline.push(`${clockText()}    ✗ ${label}: ${failures.length} SQS records reported failed (SQS redelivers them)`);
+      if (failures.length)
+        timeline.push(`${clockText()}    ✗ ${label}: ${failures.length} SQS records reported failed (SQS redelivers them)`);
     } catch (error) {
-      timeline.push(`${clockText()}    ✗ ${label}: invocation failed (${(error as Error).message}); the event would be retried, then dead-lettered`);
+      timeline.push(
+        `${clockText()}    ✗ ${label}: invocation failed (${(error as Error).message}); the event would be retried, then dead-lettered`,
+      );
     }
   };
   let eventCounter = 0;
-  const where = (): envelopes.Where => ({ account, region, time: clock.now().toISOString(), id: `sim-${String(++eventCounter).padStart(5, '0')}` });
+  const where = (): envelopes.Where => ({
+    account,
+    region,
+    time: clock.now().toISOString(),
+    id: `sim-${String(++eventCounter).padStart(5, '0')}`,
+  });
 
   let previous: Array<{ handler: Handler; event: unknown; label: string }> = [];
   for (const s of scenario.steps) {
@@ -193,10 +203,23 @@ export async function simulate(file: string): Promise<SimulationResult> {
     }
     if (s.upload) {
       const u = s.upload;
-      const keys = [...(u.key ? [u.key] : []), ...(u.keys ?? []), ...(u.pattern && u.count ? Array.from({ length: u.count }, (_, i) => u.pattern!.replace('{i}', String(i + 1).padStart(4, '0'))) : [])];
+      const keys = [
+        ...(u.key ? [u.key] : []),
+        ...(u.keys ?? []),
+        ...(u.pattern && u.count
+          ? Array.from({ length: u.count }, (_, i) => u.pattern!.replace('{i}', String(i + 1).padStart(4, '0')))
+          : []),
+      ];
       const objects: ObjectRef[] = keys.map((key) => {
         const stored = world.putObject(u.bucket, key, u.body, u.versioned ? world.nextId('v') : undefined);
-        return { bucket: u.bucket, key, size: Buffer.byteLength(u.body), etag: stored.etag, sequencer: world.nextId('seq').replace('seq-', '00'), ...(stored.versionId ? { versionId: stored.versionId } : {}) };
+        return {
+          bucket: u.bucket,
+          key,
+          size: Buffer.byteLength(u.body),
+          etag: stored.etag,
+          sequencer: world.nextId('seq').replace('seq-', '00'),
+          ...(stored.versionId ? { versionId: stored.versionId } : {}),
+        };
       });
       events.push(...uploadEvents(u.via, objects, where, handlers.data));
     }
@@ -216,12 +239,17 @@ export async function simulate(file: string): Promise<SimulationResult> {
           running.kind === 'codepipeline'
             ? envelopes.codePipelineFinishedEvent(running.pipeline, running.id, s.finish.status ?? 'SUCCEEDED', where())
             : envelopes.sageMakerFinishedEvent(running.id, s.finish.status ?? 'Succeeded', where());
-        timeline.push(`${clockText()}  ${running.kind} execution ${running.id.split('/').at(-1)} of ${running.pipeline} ends ${running.status}`);
+        timeline.push(
+          `${clockText()}  ${running.kind} execution ${running.id.split('/').at(-1)} of ${running.pipeline} ends ${running.status}`,
+        );
         events.push({ handler: handlers.finished, event, label: 'pipeline finished' });
       } else timeline.push(`${clockText()}  (no running execution of ${rule.target.name} to finish)`);
     }
     for (let r = 0; r < s.repeat; r++) {
-      if (r > 0) timeline.push(`${clockText()}  …the same ${events.length === 1 ? 'event' : `${events.length} events`} delivered again (duplicate #${r})`);
+      if (r > 0)
+        timeline.push(
+          `${clockText()}  …the same ${events.length === 1 ? 'event' : `${events.length} events`} delivered again (duplicate #${r})`,
+        );
       for (const e of events) await deliver(e.handler, structuredClone(e.event), e.label);
       report();
     }
@@ -268,7 +296,8 @@ function uploadEvents(via: z.output<typeof upload>['via'], objects: ObjectRef[],
 
 function routeEvent(event: Record<string, unknown>, h: { data: Handler; finished: Handler }): Handler {
   const source = event.source;
-  if (source === 'aws.codepipeline' || (source === 'aws.sagemaker' && String(event['detail-type']).includes('Pipeline Execution'))) return h.finished;
+  if (source === 'aws.codepipeline' || (source === 'aws.sagemaker' && String(event['detail-type']).includes('Pipeline Execution')))
+    return h.finished;
   return h.data;
 }
 
@@ -291,6 +320,9 @@ function summary(world: MemoryWorld, decisions: Decision[]): string {
     `  pipeline executions started: ${world.executions.length} (${world.actions.filter((a) => a.operation === 'StartPipelineExecution').length} start calls)`,
     `  batches closed: ${count('retraining.batch')}, quarantined: ${count('retraining.quarantine')}, deferrals: ${count('retraining.defer')}, ignored deliveries: ${count('retraining.ignore')}`,
   ];
-  for (const e of world.executions) lines.push(`  ${e.kind} ${e.pipeline} ${e.id.split('/').at(-1)} ${e.status} manifest=${Object.entries(e.values).find(([k]) => /manifest/i.test(k))?.[1]}`);
+  for (const e of world.executions)
+    lines.push(
+      `  ${e.kind} ${e.pipeline} ${e.id.split('/').at(-1)} ${e.status} manifest=${Object.entries(e.values).find(([k]) => /manifest/i.test(k))?.[1]}`,
+    );
   return lines.join('\n');
 }

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
 
-const name = z
-  .string({ error: 'required' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
+const name = z.string({ error: 'required' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
 const awsName = z.string({ error: 'required' }).min(1, 'required');
 const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 

@@ -14,7 +14,13 @@ export interface Manifest {
 export function buildManifest(rule: string, batch: number, closedAt: string, reason: string, members: readonly ObjectRef[]): Manifest {
   const objects = [...members]
     .sort((a, b) => (a.bucket + a.key).localeCompare(b.bucket + b.key))
-    .map((m) => ({ bucket: m.bucket, key: m.key, size: m.size, ...(m.etag ? { etag: m.etag } : {}), ...(m.versionId ? { versionId: m.versionId } : {}) }));
+    .map((m) => ({
+      bucket: m.bucket,
+      key: m.key,
+      size: m.size,
+      ...(m.etag ? { etag: m.etag } : {}),
+      ...(m.versionId ? { versionId: m.versionId } : {}),
+    }));
   return { rule, batch, closedAt, reason, objectCount: objects.length, totalBytes: objects.reduce((s, o) => s + o.size, 0), objects };
 }
 

@@ -33,7 +33,11 @@ export function dataArrived(workflow: RetrainingWorkflow, logger: Logger) {
     if (actionable.length === 0) return deliveries.some((d) => d.sqs) ? { batchItemFailures: [] } : undefined;
 
     try {
-      await workflow.onObjects(actionable.flatMap((d) => d.objects), {}, actionable.map((d) => d.id).join(','));
+      await workflow.onObjects(
+        actionable.flatMap((d) => d.objects),
+        {},
+        actionable.map((d) => d.id).join(','),
+      );
       return deliveries.some((d) => d.sqs) ? { batchItemFailures: [] } : undefined;
     } catch (error) {
       if (actionable.length === 1 || !actionable.every((d) => d.sqs)) throw error;

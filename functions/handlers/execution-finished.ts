@@ -27,7 +27,13 @@ export function executionFinished(workflow: RetrainingWorkflow, logger: Logger) 
     const cp = codePipelineFinished.safeParse(event);
     const sm = cp.success ? undefined : sageMakerFinished.safeParse(event);
     const parsed = cp.success
-      ? { id: cp.data.id, origin: cp.data, target: { type: 'codepipeline' as const, name: cp.data.detail.pipeline }, executionId: cp.data.detail['execution-id'], status: cp.data.detail.state }
+      ? {
+          id: cp.data.id,
+          origin: cp.data,
+          target: { type: 'codepipeline' as const, name: cp.data.detail.pipeline },
+          executionId: cp.data.detail['execution-id'],
+          status: cp.data.detail.state,
+        }
       : sm?.success
         ? {
             id: sm.data.id,

@@ -1,4 +1,5 @@
-export type DecisionKind = 'retraining.start' | 'retraining.defer' | 'retraining.quarantine' | 'retraining.ignore' | 'retraining.release' | 'retraining.batch';
+export type DecisionKind =
+  'retraining.start' | 'retraining.defer' | 'retraining.quarantine' | 'retraining.ignore' | 'retraining.release' | 'retraining.batch';
 
 export interface Decision {
   kind: DecisionKind | (string & {});

@@ -102,8 +102,9 @@ export class RetrainingWorkflow {
       const result = await this.deps.ledger.append(rule.name, ruleObjects, now);
       for (const dup of result.duplicates)
         this.deps.logger.info('duplicate delivery ignored', { rule: rule.name, object: `s3://${dup.bucket}/${dup.key}` });
-      const sawMarker = result.accepted.some((o) => isMarker(rule, o));
-      if (result.accepted.length > 0 && mayClose(rule, result.open, sawMarker, now)) await this.tryClose(rule);
+      // Duplicates count too: a redelivery after a failed close must be able to close again.
+      const sawMarker = ruleObjects.some((o) => isMarker(rule, o));
+      if (mayClose(rule, result.open, sawMarker, now)) await this.tryClose(rule);
     }
   }
 
@@ -143,22 +144,44 @@ export class RetrainingWorkflow {
     if (data.length === 0) {
       // A marker with nothing before it (a re-written _SUCCESS): nothing to train on.
       if (await this.deps.runs.putBatch({ ...base, status: 'QUARANTINED', reason: 'empty batch: marker without data objects' }))
-        await this.decide({ kind: 'retraining.batch', subject, outcome: 'EMPTY', reasons: [reason, 'no data objects: nothing to start'], inputs: objectsInput });
+        await this.decide({
+          kind: 'retraining.batch',
+          subject,
+          outcome: 'EMPTY',
+          reasons: [reason, 'no data objects: nothing to start'],
+          inputs: objectsInput,
+        });
       await this.startDue(rule);
       return;
     }
     const problem = await this.schemaProblems(rule, data);
     if (problem.length > 0) {
       if (await this.deps.runs.putBatch({ ...base, status: 'QUARANTINED', reason: problem.join('; ') }))
-        await this.decide({ kind: 'retraining.quarantine', subject, outcome: 'QUARANTINED', reasons: problem, inputs: { ...objectsInput, closeReason: reason, schema: rule.schema } });
+        await this.decide({
+          kind: 'retraining.quarantine',
+          subject,
+          outcome: 'QUARANTINED',
+          reasons: problem,
+          inputs: { ...objectsInput, closeReason: reason, schema: rule.schema },
+        });
       await this.startDue(rule);
       return;
     }
 
     const { bucket, prefix } = this.deps.policy.controller.manifests;
-    const manifestUri = await this.deps.objects.putJson(bucket, manifestKey(prefix, rule.name, closed.seq), buildManifest(rule.name, closed.seq, closed.closedAt, reason, data));
+    const manifestUri = await this.deps.objects.putJson(
+      bucket,
+      manifestKey(prefix, rule.name, closed.seq),
+      buildManifest(rule.name, closed.seq, closed.closedAt, reason, data),
+    );
     if (await this.deps.runs.putBatch({ ...base, manifestUri }))
-      await this.decide({ kind: 'retraining.batch', subject, outcome: 'CLOSED', reasons: [reason], inputs: { ...objectsInput, manifestUri } });
+      await this.decide({
+        kind: 'retraining.batch',
+        subject,
+        outcome: 'CLOSED',
+        reasons: [reason],
+        inputs: { ...objectsInput, manifestUri },
+      });
     await this.startDue(rule);
   }
 
@@ -208,8 +231,19 @@ export class RetrainingWorkflow {
       if (verdict.verdict === 'defer') {
         const reason = verdict.reasons.join('; ');
         if (batch.status !== 'DEFERRED' || batch.reason !== reason) {
-          const moved = await this.deps.runs.transition(rule.name, batch.seq, [batch.status], { status: 'DEFERRED', reason, updatedAt: now.toISOString() });
-          if (moved) await this.decide({ kind: 'retraining.defer', subject, outcome: 'DEFERRED', reasons: verdict.reasons, inputs: { guard, retryAt: verdict.retryAt } });
+          const moved = await this.deps.runs.transition(rule.name, batch.seq, [batch.status], {
+            status: 'DEFERRED',
+            reason,
+            updatedAt: now.toISOString(),
+          });
+          if (moved)
+            await this.decide({
+              kind: 'retraining.defer',
+              subject,
+              outcome: 'DEFERRED',
+              reasons: verdict.reasons,
+              inputs: { guard, retryAt: verdict.retryAt },
+            });
         }
         return;
       }
@@ -224,7 +258,12 @@ export class RetrainingWorkflow {
   private async launch(rule: RetrainingRule, batch: BatchRecord, reasons: string[]): Promise<void> {
     const manifestUri = batch.manifestUri ?? (await this.rebuildManifest(rule, batch));
     const token = startToken(rule.name, batch.seq);
-    const executionId = await this.deps.pipelines.start({ target: rule.target, token, manifestUri, values: { BATCH_ID: `${rule.name}-${batch.seq}` } });
+    const executionId = await this.deps.pipelines.start({
+      target: rule.target,
+      token,
+      manifestUri,
+      values: { BATCH_ID: `${rule.name}-${batch.seq}` },
+    });
     const now = this.now().toISOString();
     await this.deps.runs.transition(rule.name, batch.seq, ['STARTING'], { status: 'STARTED', executionId, updatedAt: now });
     for (let i = 0; i < 5; i++) {
@@ -238,21 +277,40 @@ export class RetrainingWorkflow {
       subject: `${rule.name}/${batch.seq}`,
       outcome: 'STARTED',
       reasons,
-      inputs: { target: `${rule.target.type}:${rule.target.name}`, executionId, manifestUri, objects: batch.objects, bytes: batch.bytes, token },
+      inputs: {
+        target: `${rule.target.type}:${rule.target.name}`,
+        executionId,
+        manifestUri,
+        objects: batch.objects,
+        bytes: batch.bytes,
+        token,
+      },
     });
   }
 
   private async rebuildManifest(rule: RetrainingRule, batch: BatchRecord): Promise<string> {
     const members = (await this.deps.ledger.members(rule.name, batch.seq)).filter((m) => !isMarker(rule, m));
     const { bucket, prefix } = this.deps.policy.controller.manifests;
-    return this.deps.objects.putJson(bucket, manifestKey(prefix, rule.name, batch.seq), buildManifest(rule.name, batch.seq, batch.closedAt, 'rebuilt after interruption', members));
+    return this.deps.objects.putJson(
+      bucket,
+      manifestKey(prefix, rule.name, batch.seq),
+      buildManifest(rule.name, batch.seq, batch.closedAt, 'rebuilt after interruption', members),
+    );
   }
 
   /** A pipeline execution ended: free the rules it was blocking and start what waits. */
-  async onExecutionFinished(target: { type: 'codepipeline' | 'sagemaker'; name: string }, executionId: string, status: string, eventId: string): Promise<void> {
+  async onExecutionFinished(
+    target: { type: 'codepipeline' | 'sagemaker'; name: string },
+    executionId: string,
+    status: string,
+    eventId: string,
+  ): Promise<void> {
     const rules = this.deps.policy.retraining.filter((r) => r.target.type === target.type && r.target.name === target.name);
     if (rules.length === 0) {
-      await this.ignore(`execution/${executionId}`, [`${target.type} pipeline ${target.name} is not a retraining target`], { eventId, status });
+      await this.ignore(`execution/${executionId}`, [`${target.type} pipeline ${target.name} is not a retraining target`], {
+        eventId,
+        status,
+      });
       return;
     }
     for (const rule of rules) {
@@ -260,7 +318,13 @@ export class RetrainingWorkflow {
         const guard = await this.deps.runs.getGuard(rule.name);
         if (guard.running?.executionId !== executionId) break;
         if (await this.deps.runs.swapGuard(rule.name, guard, releaseRunning(guard))) {
-          await this.decide({ kind: 'retraining.release', subject: `${rule.name}/${guard.running.seq}`, outcome: status, reasons: [`execution ${executionId} ended ${status}`], inputs: { eventId } });
+          await this.decide({
+            kind: 'retraining.release',
+            subject: `${rule.name}/${guard.running.seq}`,
+            outcome: status,
+            reasons: [`execution ${executionId} ended ${status}`],
+            inputs: { eventId },
+          });
           break;
         }
       }
@@ -273,13 +337,27 @@ export class RetrainingWorkflow {
    * close was committed but not processed, and starts deferred batches whose guard cleared.
    */
   async sweep(): Promise<void> {
+    const failures: unknown[] = [];
     for (const rule of this.deps.policy.retraining) {
+      // One rule's failure must not starve the others; the sweep still fails so it is visible.
+      await this.sweepRule(rule).catch((error: unknown) => {
+        this.deps.logger.error('sweep failed for rule', { rule: rule.name, error: String(error) });
+        failures.push(error);
+      });
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+
+  private async sweepRule(rule: RetrainingRule): Promise<void> {
+    {
       await this.recoverUnprocessed(rule);
       const open = await this.deps.ledger.open(rule.name);
-      if (mayClose(rule, open, false, this.now())) await this.tryClose(rule);
+      // A marker whose close failed is among the pending objects: let the exact check find it.
+      if (mayClose(rule, open, rule.trigger.marker !== undefined, this.now())) await this.tryClose(rule);
       const stale = await this.deps.runs.listBatches(rule.name, ['STARTING']);
       for (const batch of stale) {
-        if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS) await this.launch(rule, batch, ['re-issued after an interrupted start']);
+        if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS)
+          await this.launch(rule, batch, ['re-issued after an interrupted start']);
       }
       await this.startDue(rule);
     }
@@ -290,7 +368,11 @@ export class RetrainingWorkflow {
     for (let seq = guard.nextSeq; seq < open.nextSeq; seq++) {
       if (await this.deps.runs.getBatch(rule.name, seq)) continue;
       const members = await this.deps.ledger.members(rule.name, seq);
-      await this.processClosed(rule, { rule: rule.name, seq, members, closedAt: this.now().toISOString() }, 'recovered: closed by an interrupted invocation');
+      await this.processClosed(
+        rule,
+        { rule: rule.name, seq, members, closedAt: this.now().toISOString() },
+        'recovered: closed by an interrupted invocation',
+      );
     }
   }
 }

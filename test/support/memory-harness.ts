@@ -22,7 +22,8 @@ export class TestClock implements Clock {
 
 export function recordingLogger() {
   const lines: Array<{ level: string; message: string; attributes?: Record<string, unknown> }> = [];
-  const at = (level: string) => (message: string, attributes?: Record<string, unknown>) => lines.push({ level, message, ...(attributes ? { attributes } : {}) });
+  const at = (level: string) => (message: string, attributes?: Record<string, unknown>) =>
+    lines.push({ level, message, ...(attributes ? { attributes } : {}) });
   const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error') };
   return { logger, lines };
 }
@@ -30,11 +31,30 @@ export function recordingLogger() {
 export const basePolicy = (overrides: Partial<Record<string, unknown>> = {}): Policy =>
   validatePolicy({
     version: 1,
-    controller: { accounts: ['123456789012', '111122223333'], regions: ['us-east-1', 'us-west-2', 'ca-central-1'], manifests: { bucket: 'manifests', prefix: 'm/' } },
+    controller: {
+      accounts: ['123456789012', '111122223333'],
+      regions: ['us-east-1', 'us-west-2', 'ca-central-1'],
+      manifests: { bucket: 'manifests', prefix: 'm/' },
+    },
     retraining: [
-      { name: 'docs', source: { bucket: 'DOC-EXAMPLE-BUCKET1', prefix: '' }, target: { type: 'codepipeline', name: 'docs-pipeline' }, trigger: { maxObjects: 3 } },
-      { name: 'sqs', source: { bucket: 'xxx', prefix: '' }, target: { type: 'sagemaker', name: 'sqs-pipeline' }, trigger: { maxObjects: 1 } },
-      { name: 'notify', source: { bucket: 'mybucket', prefix: '', suffix: '.jpg' }, target: { type: 'codepipeline', name: 'notify-pipeline' }, trigger: { marker: '_SUCCESS' } },
+      {
+        name: 'docs',
+        source: { bucket: 'DOC-EXAMPLE-BUCKET1', prefix: '' },
+        target: { type: 'codepipeline', name: 'docs-pipeline' },
+        trigger: { maxObjects: 3 },
+      },
+      {
+        name: 'sqs',
+        source: { bucket: 'xxx', prefix: '' },
+        target: { type: 'sagemaker', name: 'sqs-pipeline' },
+        trigger: { maxObjects: 1 },
+      },
+      {
+        name: 'notify',
+        source: { bucket: 'mybucket', prefix: '', suffix: '.jpg' },
+        target: { type: 'codepipeline', name: 'notify-pipeline' },
+        trigger: { marker: '_SUCCESS' },
+      },
     ],
     ...overrides,
   });

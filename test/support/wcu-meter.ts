@@ -46,12 +46,7 @@ export interface MeterOptions {
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 function numberSize(n: string): number {
-  const digits = n
-    .replace(/^[-+]/, '')
-    .replace(/e.*$/i, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
+  const digits = n.replace(/^[-+]/, '').replace(/e.*$/i, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
@@ -145,13 +140,10 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
         break;
       }
       case 'UpdateItem': {
-        const old = output?.Attributes && /OLD/.test(input.ReturnValues ?? '') ? itemSize(output.Attributes) : before(input.TableName, input.Key);
+        const old =
+          output?.Attributes && /OLD/.test(input.ReturnValues ?? '') ? itemSize(output.Attributes) : before(input.TableName, input.Key);
         const after =
-          output?.Attributes && input.ReturnValues === 'ALL_NEW'
-            ? itemSize(output.Attributes)
-            : error
-              ? 0
-              : estimateAfter(input);
+          output?.Attributes && input.ReturnValues === 'ALL_NEW' ? itemSize(output.Attributes) : error ? 0 : estimateAfter(input);
         bill(operation, writeUnitsFor(Math.max(old, after)));
         if (!error) {
           if (input.ReturnValues === 'ALL_NEW' && output?.Attributes) remember(input.TableName, output.Attributes);

@@ -17,9 +17,16 @@ describe('simulate', () => {
     ]);
     const byKind = (kind: string) => r.decisions.filter((d) => d.kind === kind);
     expect(byKind('retraining.quarantine')).toEqual([
-      expect.objectContaining({ subject: 'churn/1', outcome: 'QUARANTINED', reasons: [expect.stringContaining('missing columns monthly_charges; unexpected columns monthly_cost'), expect.any(String)] }),
+      expect.objectContaining({
+        subject: 'churn/1',
+        outcome: 'QUARANTINED',
+        reasons: [expect.stringContaining('missing columns monthly_charges; unexpected columns monthly_cost'), expect.any(String)],
+      }),
     ]);
-    expect(byKind('retraining.defer').map((d) => d.reasons[0])).toEqual([expect.stringMatching(/still running/), expect.stringMatching(/^cooldown/)]);
+    expect(byKind('retraining.defer').map((d) => d.reasons[0])).toEqual([
+      expect.stringMatching(/still running/),
+      expect.stringMatching(/^cooldown/),
+    ]);
     expect(byKind('retraining.batch').map((d) => d.reasons[0])).toEqual([
       '500 objects reached maxObjects 500',
       expect.stringMatching(/^marker/),
@@ -33,27 +40,51 @@ describe('simulate', () => {
     const r = await simulate('test/scenarios/s3-fixtures.yml');
     expect(starts(r)).toHaveLength(3);
     expect(new Set(starts(r).map((a) => a.service))).toEqual(new Set(['codepipeline', 'sagemaker']));
-    expect(r.decisions.filter((d) => d.kind === 'retraining.ignore').map((d) => d.reasons[0])).toEqual([expect.stringMatching(/^account 999999999999/), expect.stringMatching(/^region eu-north-1/)]);
+    expect(r.decisions.filter((d) => d.kind === 'retraining.ignore').map((d) => d.reasons[0])).toEqual([
+      expect.stringMatching(/^account 999999999999/),
+      expect.stringMatching(/^region eu-north-1/),
+    ]);
   });
 
   it('--json prints the contract document with AWS service and operation names', () => {
-    const out = execFileSync('node', ['functions/cli/bin.mjs', 'simulate', 'test/scenarios/s3-fixtures.yml', '--json'], { encoding: 'utf8' });
+    const out = execFileSync('node', ['functions/cli/bin.mjs', 'simulate', 'test/scenarios/s3-fixtures.yml', '--json'], {
+      encoding: 'utf8',
+    });
     const doc = JSON.parse(out);
     expect(doc.actions[0]).toEqual({ service: 's3', operation: 'PutObject', input: expect.any(Object), at: expect.any(String) });
-    expect(doc.actions).toContainEqual(expect.objectContaining({ service: 'codepipeline', operation: 'StartPipelineExecution', input: expect.objectContaining({ clientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/) }) }));
-    expect(doc.decisions[0]).toEqual({ kind: 'retraining.batch', subject: 'eventbridge/0', outcome: 'CLOSED', reasons: expect.any(Array), at: expect.any(String) });
+    expect(doc.actions).toContainEqual(
+      expect.objectContaining({
+        service: 'codepipeline',
+        operation: 'StartPipelineExecution',
+        input: expect.objectContaining({ clientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      }),
+    );
+    expect(doc.decisions[0]).toEqual({
+      kind: 'retraining.batch',
+      subject: 'eventbridge/0',
+      outcome: 'CLOSED',
+      reasons: expect.any(Array),
+      at: expect.any(String),
+    });
   });
 });
 
 describe('validate', () => {
   it('accepts the example policy', () => {
-    expect(execFileSync('node', ['functions/cli/bin.mjs', 'validate', 'controller.yml'], { encoding: 'utf8' })).toMatch(/valid \(2 retraining rules\)/);
+    expect(execFileSync('node', ['functions/cli/bin.mjs', 'validate', 'controller.yml'], { encoding: 'utf8' })).toMatch(
+      /valid \(2 retraining rules\)/,
+    );
   });
 
   it('prints every problem with its path and exits non-zero', () => {
     const dir = mkdtempSync(join(tmpdir(), 'policy-'));
     const file = join(dir, 'bad.yml');
-    writeFileSync(file, readFileSync('controller.yml', 'utf8').replace('name: churn-retrain', 'nam: churn-retrain').replace('maxObjects: 500', 'maxObjects: -5'));
+    writeFileSync(
+      file,
+      readFileSync('controller.yml', 'utf8')
+        .replace('name: churn-retrain', 'nam: churn-retrain')
+        .replace('maxObjects: 500', 'maxObjects: -5'),
+    );
     const run = spawnSync('node', ['functions/cli/bin.mjs', 'validate', file], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('retraining[0].target.name: required');

@@ -9,7 +9,12 @@ const rule = (trigger: Record<string, unknown>) =>
   }).retraining[0]!;
 const objs = (n: number, size = 10) => Array.from({ length: n }, (_, i) => ({ bucket: 'b', key: `p/${i}`, size }));
 const now = new Date('2026-11-22T10:00:00Z');
-const open = (lastArrivalAt = '2026-11-22T09:59:00Z', pendingObjects = 1, pendingBytes = 10) => ({ pendingObjects, pendingBytes, lastArrivalAt, nextSeq: 0 });
+const open = (lastArrivalAt = '2026-11-22T09:59:00Z', pendingObjects = 1, pendingBytes = 10) => ({
+  pendingObjects,
+  pendingBytes,
+  lastArrivalAt,
+  nextSeq: 0,
+});
 
 describe('closeVerdict', () => {
   it.each([

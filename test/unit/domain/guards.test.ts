@@ -14,13 +14,28 @@ const guard = (g: Partial<GuardState> = {}): GuardState => ({ version: 1, starts
 describe('evaluateStart', () => {
   it('starts when every guard is clear and records the start in the next guard state', () => {
     const v = evaluateStart(rule({}), guard(), 0, now);
-    expect(v).toMatchObject({ verdict: 'start', next: { lastStartAt: now.toISOString(), day: '2026-11-22', startsToday: 1, nextSeq: 1, running: { seq: 0 } } });
+    expect(v).toMatchObject({
+      verdict: 'start',
+      next: { lastStartAt: now.toISOString(), day: '2026-11-22', startsToday: 1, nextSeq: 1, running: { seq: 0 } },
+    });
   });
 
   it.each([
     ['cooldown', { cooldownSeconds: 600 }, { lastStartAt: '2026-11-22T09:55:00Z' }, /cooldown/, '2026-11-22T10:05:00.000Z'],
-    ['daily cap', { dailyCap: 2, exclusive: false }, { day: '2026-11-22', startsToday: 2 }, /daily cap: 2 of 2/, '2026-11-23T00:00:00.000Z'],
-    ['running execution', { exclusive: true }, { running: { seq: 3, since: '2026-11-22T09:00:00Z', executionId: 'e-1' } }, /batch 3 is still running \(execution e-1\)/, undefined],
+    [
+      'daily cap',
+      { dailyCap: 2, exclusive: false },
+      { day: '2026-11-22', startsToday: 2 },
+      /daily cap: 2 of 2/,
+      '2026-11-23T00:00:00.000Z',
+    ],
+    [
+      'running execution',
+      { exclusive: true },
+      { running: { seq: 3, since: '2026-11-22T09:00:00Z', executionId: 'e-1' } },
+      /batch 3 is still running \(execution e-1\)/,
+      undefined,
+    ],
     ['earlier batch first', {}, { nextSeq: 0 }, /batch 0 must start first/, undefined],
   ])('defers on %s, naming the reason', (_n, guards, state, reason, retryAt) => {
     const seq = _n === 'earlier batch first' ? 1 : 0;
@@ -31,7 +46,9 @@ describe('evaluateStart', () => {
   });
 
   it('counts starts per UTC day: yesterday’s starts do not use today’s cap', () => {
-    expect(evaluateStart(rule({ dailyCap: 1, exclusive: false }), guard({ day: '2026-11-21', startsToday: 5 }), 0, now).verdict).toBe('start');
+    expect(evaluateStart(rule({ dailyCap: 1, exclusive: false }), guard({ day: '2026-11-21', startsToday: 5 }), 0, now).verdict).toBe(
+      'start',
+    );
   });
 
   it('stops blocking on a running execution after maxRunSeconds (lost terminal event)', () => {
@@ -41,7 +58,12 @@ describe('evaluateStart', () => {
   });
 
   it('lists every blocking reason at once', () => {
-    const v = evaluateStart(rule({ cooldownSeconds: 600, dailyCap: 1 }), guard({ lastStartAt: '2026-11-22T09:59:00Z', day: '2026-11-22', startsToday: 1, running: { seq: 0, since: '2026-11-22T09:59:00Z' } }), 0, now);
+    const v = evaluateStart(
+      rule({ cooldownSeconds: 600, dailyCap: 1 }),
+      guard({ lastStartAt: '2026-11-22T09:59:00Z', day: '2026-11-22', startsToday: 1, running: { seq: 0, since: '2026-11-22T09:59:00Z' } }),
+      0,
+      now,
+    );
     expect(v.reasons).toHaveLength(3);
   });
 

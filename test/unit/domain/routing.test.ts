@@ -5,9 +5,24 @@ const policy = validatePolicy({
   version: 1,
   controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
   retraining: [
-    { name: 'all-data', source: { bucket: 'b', prefix: 'data/' }, target: { type: 'codepipeline', name: 'p1' }, trigger: { maxObjects: 10 } },
-    { name: 'train-csv', source: { bucket: 'b', prefix: 'data/train/', suffix: '.csv' }, target: { type: 'sagemaker', name: 'p2' }, trigger: { marker: '_SUCCESS' } },
-    { name: 'train-any', source: { bucket: 'b', prefix: 'data/train/' }, target: { type: 'sagemaker', name: 'p3' }, trigger: { maxObjects: 5 } },
+    {
+      name: 'all-data',
+      source: { bucket: 'b', prefix: 'data/' },
+      target: { type: 'codepipeline', name: 'p1' },
+      trigger: { maxObjects: 10 },
+    },
+    {
+      name: 'train-csv',
+      source: { bucket: 'b', prefix: 'data/train/', suffix: '.csv' },
+      target: { type: 'sagemaker', name: 'p2' },
+      trigger: { marker: '_SUCCESS' },
+    },
+    {
+      name: 'train-any',
+      source: { bucket: 'b', prefix: 'data/train/' },
+      target: { type: 'sagemaker', name: 'p3' },
+      trigger: { maxObjects: 5 },
+    },
   ],
 });
 const o = (key: string, bucket = 'b') => ({ bucket, key, size: 1 });

@@ -7,7 +7,15 @@ describe('parseS3Deliveries', () => {
     expect(d).toMatchObject({
       id: '17793124-05d4-b198-2fde-7ededc63b103',
       origin: { account: '111122223333', region: 'ca-central-1' },
-      objects: [{ bucket: 'DOC-EXAMPLE-BUCKET1', key: 'example-key', size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', versionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e' }],
+      objects: [
+        {
+          bucket: 'DOC-EXAMPLE-BUCKET1',
+          key: 'example-key',
+          size: 5,
+          etag: 'b1946ac92492d2347c6235b4d2611184',
+          versionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e',
+        },
+      ],
       sqs: false,
     });
   });
@@ -16,7 +24,12 @@ describe('parseS3Deliveries', () => {
     const event = loadFixture('s3-object-created-put.notification.json');
     event.Records[0].s3.object.key = 'training/new+data/caf%C3%A9+%282%29.csv';
     const [d] = parseS3Deliveries(event);
-    expect(d?.objects[0]).toMatchObject({ bucket: 'mybucket', key: 'training/new data/café (2).csv', size: 1024, etag: 'd41d8cd98f00b204e9800998ecf8427e' });
+    expect(d?.objects[0]).toMatchObject({
+      bucket: 'mybucket',
+      key: 'training/new data/café (2).csv',
+      size: 1024,
+      etag: 'd41d8cd98f00b204e9800998ecf8427e',
+    });
     expect(d?.origin.region).toBe('us-west-2');
   });
 
@@ -27,13 +40,22 @@ describe('parseS3Deliveries', () => {
     event.Records.push(second);
     const deliveries = parseS3Deliveries(event);
     expect(deliveries.map((d) => d.id)).toEqual(['ca3e7a89-c358-40e5-8aa0-5da01403c267', 'second']);
-    expect(deliveries[0]).toMatchObject({ sqs: true, origin: { account: '123456789012', region: 'us-east-1' }, objects: [{ bucket: 'xxx', key: 'test.pdf', size: 104681 }] });
+    expect(deliveries[0]).toMatchObject({
+      sqs: true,
+      origin: { account: '123456789012', region: 'us-east-1' },
+      objects: [{ bucket: 'xxx', key: 'test.pdf', size: 104681 }],
+    });
   });
 
   it('reads SNS-in-SQS (double-encoded) notifications', () => {
     const event = loadFixture('s3-object-created-put.via-sqs.powertools.json');
     const s3 = event.Records[0].body;
-    event.Records[0].body = JSON.stringify({ Type: 'Notification', MessageId: 'm1', TopicArn: 'arn:aws:sns:us-east-1:123456789012:drops', Message: s3 });
+    event.Records[0].body = JSON.stringify({
+      Type: 'Notification',
+      MessageId: 'm1',
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:drops',
+      Message: s3,
+    });
     const [d] = parseS3Deliveries(event);
     expect(d?.objects).toHaveLength(1);
     expect(d?.invalid).toBeUndefined();

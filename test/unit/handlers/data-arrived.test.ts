@@ -31,7 +31,13 @@ describe('data-arrived handler', () => {
     const handle = dataArrived(h.workflow, h.logger);
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await handle(eventBridge(key));
     expect(h.starts()).toHaveLength(1);
-    expect(h.starts()[0]).toMatchObject({ service: 'codepipeline', input: { name: 'docs-pipeline', variables: expect.arrayContaining([{ name: 'MANIFEST_URI', value: 's3://manifests/m/docs/batch-000000.json' }]) } });
+    expect(h.starts()[0]).toMatchObject({
+      service: 'codepipeline',
+      input: {
+        name: 'docs-pipeline',
+        variables: expect.arrayContaining([{ name: 'MANIFEST_URI', value: 's3://manifests/m/docs/batch-000000.json' }]),
+      },
+    });
     const manifest = JSON.parse(h.world.getObject('manifests', 'm/docs/batch-000000.json')!.body);
     expect(manifest.objects.map((o: { key: string }) => o.key)).toEqual(['a.csv', 'b.csv', 'c.csv']);
   });
@@ -41,7 +47,10 @@ describe('data-arrived handler', () => {
     const result = await dataArrived(h.workflow, h.logger)(loadFixture('s3-object-created-put.via-sqs.powertools.json'));
     expect(result).toEqual({ batchItemFailures: [] });
     expect(h.starts()).toEqual([expect.objectContaining({ service: 'sagemaker', operation: 'StartPipelineExecution' })]);
-    expect(h.starts()[0]?.input).toMatchObject({ PipelineName: 'sqs-pipeline', PipelineParameters: expect.arrayContaining([{ Name: 'ManifestUri', Value: 's3://manifests/m/sqs/batch-000000.json' }]) });
+    expect(h.starts()[0]?.input).toMatchObject({
+      PipelineName: 'sqs-pipeline',
+      PipelineParameters: expect.arrayContaining([{ Name: 'ManifestUri', Value: 's3://manifests/m/sqs/batch-000000.json' }]),
+    });
   });
 
   it('a marker in a direct S3 notification closes the batch', async () => {
@@ -73,7 +82,13 @@ describe('data-arrived handler', () => {
     const result = await dataArrived(h.workflow, h.logger)(event);
     expect(result).toEqual({ batchItemFailures: [] });
     expect(h.starts()).toHaveLength(1);
-    expect(h.decisions.decisions).toContainEqual(expect.objectContaining({ kind: 'retraining.ignore', subject: `delivery/${event.Records[1].messageId}`, reasons: ['SQS body is not JSON'] }));
+    expect(h.decisions.decisions).toContainEqual(
+      expect.objectContaining({
+        kind: 'retraining.ignore',
+        subject: `delivery/${event.Records[1].messageId}`,
+        reasons: ['SQS body is not JSON'],
+      }),
+    );
     expect(h.logs.some((l) => l.level === 'error' && l.message === 'invalid delivery ignored')).toBe(true);
   });
 
@@ -109,7 +124,10 @@ describe('data-arrived handler', () => {
     await handle(foreign);
     await handle(elsewhere);
     expect(h.world.actions).toEqual([]);
-    expect(h.decisions.decisions.map((d) => d.reasons[0])).toEqual([expect.stringMatching(/account 999999999999/), expect.stringMatching(/region eu-west-1/)]);
+    expect(h.decisions.decisions.map((d) => d.reasons[0])).toEqual([
+      expect.stringMatching(/account 999999999999/),
+      expect.stringMatching(/region eu-west-1/),
+    ]);
   });
 
   it('records an object outside every rule as ignored', async () => {
@@ -117,7 +135,13 @@ describe('data-arrived handler', () => {
     const event = loadFixture('s3-object-created-put.notification.json');
     event.Records[0].s3.object.key = 'HappyFace.png';
     await dataArrived(h.workflow, h.logger)(event);
-    expect(h.decisions.decisions).toEqual([expect.objectContaining({ kind: 'retraining.ignore', outcome: 'IGNORED', reasons: ['s3://mybucket/HappyFace.png matches no retraining rule'] })]);
+    expect(h.decisions.decisions).toEqual([
+      expect.objectContaining({
+        kind: 'retraining.ignore',
+        outcome: 'IGNORED',
+        reasons: ['s3://mybucket/HappyFace.png matches no retraining rule'],
+      }),
+    ]);
   });
 
   it.each([
@@ -131,10 +155,13 @@ describe('data-arrived handler', () => {
     expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.ignore')).toHaveLength(ignored);
   });
 
-  it.each([[null], [{}], [{ Records: [{ eventSource: 'aws:sqs' }] }], ['garbage']])('never crashes on malformed input %p and records it', async (event) => {
-    const h = memoryHarness();
-    await expect(dataArrived(h.workflow, h.logger)(event)).resolves.not.toThrow;
-    expect(h.world.actions).toEqual([]);
-    expect(h.decisions.decisions[0]?.kind).toBe('retraining.ignore');
-  });
+  it.each([[null], [{}], [{ Records: [{ eventSource: 'aws:sqs' }] }], ['garbage']])(
+    'never crashes on malformed input %p and records it',
+    async (event) => {
+      const h = memoryHarness();
+      await expect(dataArrived(h.workflow, h.logger)(event)).resolves.not.toThrow;
+      expect(h.world.actions).toEqual([]);
+      expect(h.decisions.decisions[0]?.kind).toBe('retraining.ignore');
+    },
+  );
 });

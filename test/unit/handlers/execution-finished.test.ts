@@ -5,7 +5,15 @@ import { loadFixture } from '../../support/fixtures';
 import { basePolicy, memoryHarness } from '../../support/memory-harness';
 
 const policy = basePolicy({
-  retraining: [{ name: 'docs', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'codepipeline', name: 'myPipeline' }, trigger: { maxObjects: 1 }, guards: { exclusive: true, maxRunSeconds: 3600 } }],
+  retraining: [
+    {
+      name: 'docs',
+      source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
+      target: { type: 'codepipeline', name: 'myPipeline' },
+      trigger: { maxObjects: 1 },
+      guards: { exclusive: true, maxRunSeconds: 3600 },
+    },
+  ],
 });
 
 function drop(key: string) {
@@ -51,7 +59,16 @@ describe('execution-finished handler and the exclusive guard', () => {
   });
 
   it('releases a SageMaker rule from the real SageMaker status-change event', async () => {
-    const sm = basePolicy({ retraining: [{ name: 'sm', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'sagemaker', name: 'myPipeline-123' }, trigger: { maxObjects: 1 } }] });
+    const sm = basePolicy({
+      retraining: [
+        {
+          name: 'sm',
+          source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
+          target: { type: 'sagemaker', name: 'myPipeline-123' },
+          trigger: { maxObjects: 1 },
+        },
+      ],
+    });
     const h = memoryHarness(sm);
     await dataArrived(h.workflow, h.logger)(drop('one'));
     await dataArrived(h.workflow, h.logger)(drop('two'));
@@ -61,11 +78,14 @@ describe('execution-finished handler and the exclusive guard', () => {
     expect(h.starts()).toHaveLength(2);
   });
 
-  it.each([[{}], [loadFixture('s3-object-created.eventbridge.json')], [null]])('records a non-pipeline event %# as ignored', async (event) => {
-    const h = memoryHarness(policy);
-    await executionFinished(h.workflow, h.logger)(event);
-    expect(h.decisions.decisions[0]).toMatchObject({ kind: 'retraining.ignore' });
-  });
+  it.each([[{}], [loadFixture('s3-object-created.eventbridge.json')], [null]])(
+    'records a non-pipeline event %# as ignored',
+    async (event) => {
+      const h = memoryHarness(policy);
+      await executionFinished(h.workflow, h.logger)(event);
+      expect(h.decisions.decisions[0]).toMatchObject({ kind: 'retraining.ignore' });
+    },
+  );
 
   it('ignores a terminal event for a pipeline no rule targets', async () => {
     const h = memoryHarness(policy);
@@ -78,7 +98,16 @@ describe('execution-finished handler and the exclusive guard', () => {
 
 describe('sweeper', () => {
   it('closes a quiet batch only after the quiet period', async () => {
-    const quiet = basePolicy({ retraining: [{ name: 'q', source: { bucket: 'DOC-EXAMPLE-BUCKET1' }, target: { type: 'codepipeline', name: 'p' }, trigger: { quietSeconds: 600 } }] });
+    const quiet = basePolicy({
+      retraining: [
+        {
+          name: 'q',
+          source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
+          target: { type: 'codepipeline', name: 'p' },
+          trigger: { quietSeconds: 600 },
+        },
+      ],
+    });
     const h = memoryHarness(quiet);
     await dataArrived(h.workflow, h.logger)(drop('one'));
     h.clock.advance(599);

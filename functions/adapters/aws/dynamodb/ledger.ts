@@ -193,9 +193,12 @@ export class DynamoBatchLedger implements BatchLedger {
       return true;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      // An SDK retry of our own successful put also lands here: only a void means we lost.
+      // An SDK retry of our own successful put also lands here: the position is ours only if the
+      // chunk there lists exactly our objects (a void, or anyone else's chunk, means we lost it).
       const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, positionKey(p)));
-      return !existing?.void;
+      if (!existing || existing.void) return false;
+      const theirs = toChunk(existing).entries.map((e) => e.hash);
+      return theirs.length === entries.length && entries.every((e, i) => e.hash === theirs[i]);
     }
   }
 
@@ -252,6 +255,25 @@ export class DynamoBatchLedger implements BatchLedger {
     const leaseId = randomUUID();
     const leased = await this.lease(rule, leaseId, closedThrough, now);
     if (!leased) return null;
+    try {
+      return await this.closeLeased(rule, leaseId, leased, closedThrough, decide, now);
+    } catch (error) {
+      // Whatever failed (even a commit whose outcome is unknown), do not keep others waiting for
+      // the lease to expire: release it if it is still ours. An applied commit already removed it;
+      // the batch it recorded is picked up by the sweeper's recovery.
+      await this.release(rule, leaseId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async closeLeased(
+    rule: string,
+    leaseId: string,
+    leased: Item,
+    closedThrough: number,
+    decide: (members: ObjectRef[], open: OpenBatch) => boolean,
+    now: Date,
+  ): Promise<ClosedBatch | null> {
     const cutoff = num(leased, 'pos') ?? 0;
     const seq = num(leased, 'nextSeq') ?? 0;
     const from = closedThrough + 1;
@@ -455,66 +477,57 @@ export class DynamoBatchLedger implements BatchLedger {
 
   /**
    * Advances OPEN past `cutoff` (and records the batch, if any) in one transaction guarded by our
-   * lease. Counts drop by what the writers of the range added, so they stay exact. The arrival
-   * times are cleared when nothing arrived after the cutoff ("quiet"); otherwise firstAt becomes
-   * lastAt (never earlier than the truth for what is still pending).
+   * lease. Counts drop by exactly what the writers of the range added. firstAt is removed (the next
+   * append sets it again); lastAt stays, the time of the latest arrival whatever its batch.
+   *
+   * Nothing but the lease is conditioned on OPEN: appends racing the commit never cancel it, which
+   * also matters for moto, whose cancelled transactions restore a snapshot of the whole table and
+   * so undo every write made concurrently (see the integration test notes).
    */
   private async commit(
     rule: string,
     leaseId: string,
     range: { cutoff: number; writerCount: number; writerBytes: number; batch?: { seq: number; item: Item } },
   ): Promise<boolean> {
-    let quiet = true;
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      const names: Record<string, string> = {
-        '#ct': 'closedThrough',
-        '#count': 'count',
-        '#bytes': 'bytes',
-        '#lease': 'lease',
-        '#leaseCutoff': 'leaseCutoff',
-        '#id': 'id',
-        '#pos': 'pos',
-        '#firstAt': 'firstAt',
-        '#lastAt': 'lastAt',
-      };
-      const values: Item = {
-        ':cutoff': N(range.cutoff),
-        ':cn': N(-range.writerCount),
-        ':cb': N(-range.writerBytes),
-        ':id': S(leaseId),
-      };
-      const set = ['#ct = :cutoff'];
-      const remove = ['#lease', '#leaseCutoff'];
-      if (range.batch) {
-        names['#nextSeq'] = 'nextSeq';
-        values[':nextSeq'] = N(range.batch.seq + 1);
-        set.push('#nextSeq = :nextSeq');
-      }
-      if (quiet) remove.push('#firstAt', '#lastAt');
-      else set.push('#firstAt = #lastAt');
+    const names: Record<string, string> = {
+      '#ct': 'closedThrough',
+      '#count': 'count',
+      '#bytes': 'bytes',
+      '#lease': 'lease',
+      '#leaseCutoff': 'leaseCutoff',
+      '#id': 'id',
+      '#firstAt': 'firstAt',
+    };
+    const values: Item = { ':cutoff': N(range.cutoff), ':cn': N(-range.writerCount), ':cb': N(-range.writerBytes), ':id': S(leaseId) };
+    const set = ['#ct = :cutoff'];
+    if (range.batch) {
+      names['#nextSeq'] = 'nextSeq';
+      values[':nextSeq'] = N(range.batch.seq + 1);
+      set.push('#nextSeq = :nextSeq');
+    }
+    const transactItems = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: this.key(rule, 'OPEN'),
+          UpdateExpression: `SET ${set.join(', ')} ADD #count :cn, #bytes :cb REMOVE #lease, #leaseCutoff, #firstAt`,
+          ConditionExpression: '#lease.#id = :id',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...(range.batch ? [{ Put: { TableName: this.table, Item: range.batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }] : []),
+    ];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
         await call(
           'TransactWriteItems',
           () =>
             this.client.send(
               new TransactWriteItemsCommand({
-                // Same token on SDK retries (idempotent for 10 minutes); a new one per variant.
+                // Same token on the SDK's retries of one attempt (idempotent for 10 minutes).
                 ClientRequestToken: attempt === 0 ? leaseId : leaseToken(leaseId, attempt),
-                TransactItems: [
-                  {
-                    Update: {
-                      TableName: this.table,
-                      Key: this.key(rule, 'OPEN'),
-                      UpdateExpression: `SET ${set.join(', ')} ADD #count :cn, #bytes :cb REMOVE ${remove.join(', ')}`,
-                      ConditionExpression: `#lease.#id = :id AND #pos ${quiet ? '=' : '>'} :cutoff`,
-                      ExpressionAttributeNames: names,
-                      ExpressionAttributeValues: values,
-                    },
-                  },
-                  ...(range.batch
-                    ? [{ Put: { TableName: this.table, Item: range.batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }]
-                    : []),
-                ],
+                TransactItems: transactItems,
               }),
             ),
           { clock: this.clock, expected: isTransactionCancelled },
@@ -523,12 +536,12 @@ export class DynamoBatchLedger implements BatchLedger {
       } catch (error) {
         if (!isTransactionCancelled(error)) throw error;
       }
-      // Cancelled: a writer took a position after our cutoff (use the other variant), a conflict
-      // with another transaction (try again), or our lease is gone (someone else closes).
+      // Cancelled: our lease is gone (someone else closes this range), or a conflict with another
+      // transaction on these items (try again while the lease is still ours).
       const current = await this.get(rule, 'OPEN');
       const lease = current?.lease && 'M' in current.lease ? current.lease.M : undefined;
       if (str(lease, 'id') !== leaseId) return false;
-      quiet = (num(current, 'pos') ?? 0) <= range.cutoff;
+      await this.clock.sleep(50 * (attempt + 1));
     }
     await this.release(rule, leaseId);
     return false;

@@ -1,7 +1,4 @@
-import {
-  CodePipelineClient,
-  StartPipelineExecutionCommand as StartCodePipelineExecution,
-} from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, StartPipelineExecutionCommand as StartCodePipelineExecution } from '@aws-sdk/client-codepipeline';
 import {
   CreatePipelineCommand,
   DescribePipelineExecutionCommand,
@@ -16,16 +13,8 @@ import {
 import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodePipelineStarter } from '../../../../functions/adapters/aws/codepipeline';
-import {
-  AwsPipelines,
-  PipelineNotFoundError,
-  PipelineStartRejectedError,
-} from '../../../../functions/adapters/aws/pipelines';
-import {
-  SageMakerPipelineStarter,
-  sageMakerStartInput,
-  sageMakerToken,
-} from '../../../../functions/adapters/aws/sagemaker';
+import { AwsPipelines, PipelineNotFoundError, PipelineStartRejectedError } from '../../../../functions/adapters/aws/pipelines';
+import { SageMakerPipelineStarter, sageMakerStartInput, sageMakerToken } from '../../../../functions/adapters/aws/sagemaker';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
@@ -65,9 +54,7 @@ async function executions(pipeline: string) {
   const listed = await sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: pipeline }));
   return Promise.all(
     (listed.PipelineExecutionSummaries ?? []).map(async ({ PipelineExecutionArn }) => {
-      const params = await sagemaker.send(
-        new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: PipelineExecutionArn! }),
-      );
+      const params = await sagemaker.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: PipelineExecutionArn! }));
       return {
         id: PipelineExecutionArn!,
         values: Object.fromEntries((params.PipelineParameters ?? []).map((p) => [p.Name!, p.Value!])),
@@ -76,16 +63,11 @@ async function executions(pipeline: string) {
   );
 }
 
-describePipelinesContract(
-  'AwsPipelines on moto SageMaker',
-  'sagemaker',
-  async () => ({ pipelines, createPipeline, executions }),
-  {
-    // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
-    // pin the token we send instead.
-    honoursClientRequestToken: false,
-  },
-);
+describePipelinesContract('AwsPipelines on moto SageMaker', 'sagemaker', async () => ({ pipelines, createPipeline, executions }), {
+  // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
+  // pin the token we send instead.
+  honoursClientRequestToken: false,
+});
 
 describe('AwsPipelines with a SageMaker target on moto', () => {
   it('returns the execution ARN, whose description names the manifest', async () => {
@@ -235,10 +217,7 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
         message: 'slow down',
       }),
     ],
-    [
-      'InternalFailure',
-      new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' }),
-    ],
+    ['InternalFailure', new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' })],
   ])('maps %s to a retryable AwsCallError', async (_name, cause) => {
     sm.on(StartPipelineExecutionCommand).rejects(cause);
     const failure = await mocked.start(request).catch((e: unknown) => e);

@@ -103,7 +103,9 @@ function controllerStatements(policy) {
       // Ranged GET of the first bytes for the schema check; GetObjectVersion because the event names
       // the exact version and a GET with VersionId is authorized as s3:GetObjectVersion.
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: uniqueSubs(rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${literal(rule.source.prefix)}*`)),
+      Resource: uniqueSubs(
+        rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${literal(rule.source.prefix)}*`),
+      ),
     });
   }
   const codePipelines = rules.filter((rule) => rule.target.type === 'codepipeline').map((rule) => rule.target.name);
@@ -112,7 +114,9 @@ function controllerStatements(policy) {
       Sid: 'StartCodePipelines',
       Effect: 'Allow',
       Action: ['codepipeline:StartPipelineExecution'],
-      Resource: uniqueSubs(codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`)),
+      Resource: uniqueSubs(
+        codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`),
+      ),
     });
   }
   const sageMakerPipelines = rules.filter((rule) => rule.target.type === 'sagemaker').map((rule) => rule.target.name);
@@ -176,7 +180,9 @@ function roleResource(functionKey, spec, policy) {
 /** Role resources keyed by logical id. */
 function roles() {
   const policy = loadPolicy();
-  return Object.fromEntries(Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]));
+  return Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]),
+  );
 }
 
 function readPattern(file) {
@@ -231,7 +237,9 @@ function patterns() {
             ...sageMakerBase,
             detail: {
               ...sageMakerBase.detail,
-              pipelineArn: sageMakerPipelines.map((name) => ({ suffix: { 'equals-ignore-case': `:pipeline/${name}` } })),
+              pipelineArn: sageMakerPipelines.map((name) => ({
+                suffix: { 'equals-ignore-case': `:pipeline/${name}` },
+              })),
             },
           },
     sageMakerFinishedEnabled: sageMakerPipelines.length > 0,

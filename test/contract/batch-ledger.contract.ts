@@ -99,7 +99,11 @@ export function describeBatchLedgerContract(
         expect(replay.accepted).toEqual([]);
         expect(replay.duplicates).toEqual([a, b, c]);
         expect(replay.open).toMatchObject({ pendingObjects: 3, pendingBytes: a.size + b.size + c.size });
-        expect(await ledger.open(rule)).toMatchObject({ pendingObjects: 3, pendingBytes: a.size + b.size + c.size, nextSeq: 0 });
+        expect(await ledger.open(rule)).toMatchObject({
+          pendingObjects: 3,
+          pendingBytes: a.size + b.size + c.size,
+          nextSeq: 0,
+        });
       },
       timeout,
     );

@@ -12,7 +12,12 @@ export interface RunStoreContractOptions {
 let counter = 0;
 const freshRule = (): string => `rule-${(counter += 1)}-${randomBytes(3).toString('hex')}`;
 
-export function batch(rule: string, seq: number, status: BatchStatus = 'CLOSED', extra: Partial<BatchRecord> = {}): BatchRecord {
+export function batch(
+  rule: string,
+  seq: number,
+  status: BatchStatus = 'CLOSED',
+  extra: Partial<BatchRecord> = {},
+): BatchRecord {
   return {
     rule,
     seq,
@@ -83,7 +88,11 @@ export function describeRunStoreContract(
         expect(await store.transition(rule, 0, ['STARTED'], { status: 'QUARANTINED', reason: 'nope' })).toBe(false);
         expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0));
 
-        const deferred = { status: 'DEFERRED' as const, reason: 'cooldown until 13:00', updatedAt: '2025-03-01T12:05:00.000Z' };
+        const deferred = {
+          status: 'DEFERRED' as const,
+          reason: 'cooldown until 13:00',
+          updatedAt: '2025-03-01T12:05:00.000Z',
+        };
         expect(await store.transition(rule, 0, ['CLOSED'], deferred)).toBe(true);
         expect(await store.getBatch(rule, 0)).toEqual({ ...batch(rule, 0), ...deferred });
         expect(await store.transition(rule, 0, ['CLOSED'], { status: 'STARTING' })).toBe(false);
@@ -180,11 +189,15 @@ export function describeRunStoreContract(
       async () => {
         await store.putBatch(batch(rule, 0, 'STARTED'));
         const guard = await store.getGuard(rule);
-        expect(await store.claimStart(rule, 0, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(false);
+        expect(await store.claimStart(rule, 0, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
+          false,
+        );
         expect(await store.getGuard(rule)).toEqual(EMPTY_GUARD);
         expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0, 'STARTED'));
         // A batch that does not exist cannot be claimed either.
-        expect(await store.claimStart(rule, 7, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(false);
+        expect(await store.claimStart(rule, 7, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
+          false,
+        );
         expect(await store.getGuard(rule)).toEqual(EMPTY_GUARD);
       },
       timeout,
@@ -195,9 +208,13 @@ export function describeRunStoreContract(
       async () => {
         await store.putBatch(batch(rule, 0));
         const stale = await store.getGuard(rule);
-        expect(await store.swapGuard(rule, stale, { startsToday: 0, nextSeq: 0, lastStartAt: '2025-03-01T11:00:00.000Z' })).toBe(true);
+        expect(
+          await store.swapGuard(rule, stale, { startsToday: 0, nextSeq: 0, lastStartAt: '2025-03-01T11:00:00.000Z' }),
+        ).toBe(true);
         const current = await store.getGuard(rule);
-        expect(await store.claimStart(rule, 0, stale, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(false);
+        expect(await store.claimStart(rule, 0, stale, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
+          false,
+        );
         expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0));
         expect(await store.getGuard(rule)).toEqual(current);
       },

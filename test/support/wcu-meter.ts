@@ -115,10 +115,12 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
   const observe = (operation: string, input: any, output: any, error: any): void => {
     meter.calls[operation] = (meter.calls[operation] ?? 0) + 1;
     const consumed = output?.ConsumedCapacity;
-    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) meter.reportedCapacity += c.CapacityUnits ?? 0;
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+      meter.reportedCapacity += c.CapacityUnits ?? 0;
     const conditionalFailure = error?.name === 'ConditionalCheckFailedException';
     if (error && !conditionalFailure && error.name !== 'TransactionCanceledException') return; // not executed
-    if (conditionalFailure && error.Item) remember(input.TableName, { ...error.Item, ...keyPart(input.Key ?? input.Item ?? {}) });
+    if (conditionalFailure && error.Item)
+      remember(input.TableName, { ...error.Item, ...keyPart(input.Key ?? input.Item ?? {}) });
 
     switch (operation) {
       case 'GetItem':
@@ -126,7 +128,8 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
         break;
       case 'BatchGetItem':
         for (const [table, items] of Object.entries(output?.Responses ?? {}))
-          if (!input.RequestItems?.[table]?.ProjectionExpression) for (const item of items as Item[]) remember(table, item);
+          if (!input.RequestItems?.[table]?.ProjectionExpression)
+            for (const item of items as Item[]) remember(table, item);
         break;
       case 'Query':
       case 'Scan':
@@ -141,9 +144,15 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
       }
       case 'UpdateItem': {
         const old =
-          output?.Attributes && /OLD/.test(input.ReturnValues ?? '') ? itemSize(output.Attributes) : before(input.TableName, input.Key);
+          output?.Attributes && /OLD/.test(input.ReturnValues ?? '')
+            ? itemSize(output.Attributes)
+            : before(input.TableName, input.Key);
         const after =
-          output?.Attributes && input.ReturnValues === 'ALL_NEW' ? itemSize(output.Attributes) : error ? 0 : estimateAfter(input);
+          output?.Attributes && input.ReturnValues === 'ALL_NEW'
+            ? itemSize(output.Attributes)
+            : error
+              ? 0
+              : estimateAfter(input);
         bill(operation, writeUnitsFor(Math.max(old, after)));
         if (!error) {
           if (input.ReturnValues === 'ALL_NEW' && output?.Attributes) remember(input.TableName, output.Attributes);
@@ -158,7 +167,8 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
       case 'BatchWriteItem': {
         const unprocessed = new Set<string>();
         for (const [table, requests] of Object.entries(output?.UnprocessedItems ?? {}))
-          for (const r of requests as any[]) unprocessed.add(keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {}));
+          for (const r of requests as any[])
+            unprocessed.add(keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {}));
         for (const [table, requests] of Object.entries(input.RequestItems ?? {})) {
           for (const r of requests as any[]) {
             const key = r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {};
@@ -177,7 +187,10 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
       case 'TransactWriteItems':
         for (const action of input.TransactItems ?? []) {
           if (action.Put) {
-            bill(operation, 2 * writeUnitsFor(Math.max(itemSize(action.Put.Item), before(action.Put.TableName, action.Put.Item))));
+            bill(
+              operation,
+              2 * writeUnitsFor(Math.max(itemSize(action.Put.Item), before(action.Put.TableName, action.Put.Item))),
+            );
             if (!error) remember(action.Put.TableName, action.Put.Item);
           } else if (action.Update) {
             const after = estimateAfter(action.Update);

@@ -61,7 +61,9 @@ export class DynamoDecisionLog implements DecisionLog {
       item.inputs = S(truncateUtf8(json, Math.max(0, budget)));
       item.inputsTruncated = { BOOL: true };
     }
-    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), { clock: this.clock });
+    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
+      clock: this.clock,
+    });
   }
 
   /** Decisions from `since` to now, oldest first, optionally of one subject and at most `limit`. */
@@ -114,9 +116,11 @@ function itemBytes(item: Item): number {
   for (const [name, value] of Object.entries(item)) {
     total += utf8(name);
     if ('S' in value && value.S !== undefined) total += utf8(value.S);
-    else if ('N' in value && value.N !== undefined) total += Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
+    else if ('N' in value && value.N !== undefined)
+      total += Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
     else if ('BOOL' in value) total += 1;
-    else if ('L' in value && value.L) total += 3 + value.L.reduce((sum, v) => sum + 1 + ('S' in v && v.S ? utf8(v.S) : 0), 0);
+    else if ('L' in value && value.L)
+      total += 3 + value.L.reduce((sum, v) => sum + 1 + ('S' in v && v.S ? utf8(v.S) : 0), 0);
   }
   return total;
 }

@@ -66,7 +66,8 @@ interface Chunk {
 const MAX_CHUNK_OBJECTS = 99;
 const BATCH_GET_KEYS = 100;
 
-export const identityHash = (o: ObjectRef): string => createHash('sha256').update(objectIdentity(o)).digest('base64url');
+export const identityHash = (o: ObjectRef): string =>
+  createHash('sha256').update(objectIdentity(o)).digest('base64url');
 
 export class DynamoBatchLedger implements BatchLedger {
   private readonly leaseMs: number;
@@ -120,7 +121,11 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   /** One append of ≤ 99 distinct objects: returns, per entry, whether it was a duplicate. */
-  private async appendChunk(rule: string, entries: Entry[], now: Date): Promise<{ duplicates: boolean[]; open: OpenBatch }> {
+  private async appendChunk(
+    rule: string,
+    entries: Entry[],
+    now: Date,
+  ): Promise<{ duplicates: boolean[]; open: OpenBatch }> {
     // (1) One consistent read of every identity and OPEN: known identities are duplicates.
     const found = await this.batchGet(rule, [...entries.map((e) => `OBJ#${e.hash}`), 'OPEN']);
     const duplicates = entries.map((e) => found.has(`OBJ#${e.hash}`));
@@ -137,7 +142,8 @@ export class DynamoBatchLedger implements BatchLedger {
       if (await this.putChunk(rule, taken.p, fresh)) position = taken;
       else await this.adjustCounts(rule, -n, -bytes);
     }
-    if (!position) throw new ContentionError(`ledger ${rule}: every position taken for this append was voided by a closer`);
+    if (!position)
+      throw new ContentionError(`ledger ${rule}: every position taken for this append was voided by a closer`);
 
     // (4) Claim each identity for this position. A loss means a concurrent delivery of the same
     // object won: it stays listed in our chunk, but the closer counts it at the winner's position.
@@ -148,7 +154,12 @@ export class DynamoBatchLedger implements BatchLedger {
     return { duplicates: entries.map((e, i) => duplicates[i]! || lost.has(e.hash)), open: position.open };
   }
 
-  private async takePosition(rule: string, n: number, bytes: number, now: Date): Promise<{ p: number; open: OpenBatch }> {
+  private async takePosition(
+    rule: string,
+    n: number,
+    bytes: number,
+    now: Date,
+  ): Promise<{ p: number; open: OpenBatch }> {
     const result = await call(
       'UpdateItem',
       () =>
@@ -156,8 +167,15 @@ export class DynamoBatchLedger implements BatchLedger {
           new UpdateItemCommand({
             TableName: this.table,
             Key: this.key(rule, 'OPEN'),
-            UpdateExpression: 'ADD #pos :one, #count :n, #bytes :b SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now)',
-            ExpressionAttributeNames: { '#pos': 'pos', '#count': 'count', '#bytes': 'bytes', '#lastAt': 'lastAt', '#firstAt': 'firstAt' },
+            UpdateExpression:
+              'ADD #pos :one, #count :n, #bytes :b SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now)',
+            ExpressionAttributeNames: {
+              '#pos': 'pos',
+              '#count': 'count',
+              '#bytes': 'bytes',
+              '#lastAt': 'lastAt',
+              '#firstAt': 'firstAt',
+            },
             ExpressionAttributeValues: { ':one': N(1), ':n': N(n), ':b': N(bytes), ':now': S(now.toISOString()) },
             ReturnValues: 'ALL_NEW',
           }),
@@ -245,7 +263,11 @@ export class DynamoBatchLedger implements BatchLedger {
 
   // ---------------------------------------------------------------- close
 
-  async close(rule: string, decide: (members: ObjectRef[], open: OpenBatch) => boolean, now: Date): Promise<ClosedBatch | null> {
+  async close(
+    rule: string,
+    decide: (members: ObjectRef[], open: OpenBatch) => boolean,
+    now: Date,
+  ): Promise<ClosedBatch | null> {
     // (1) Anything to close, and nobody closing?
     const current = await this.get(rule, 'OPEN');
     const closedThrough = num(current, 'closedThrough') ?? 0;
@@ -365,7 +387,8 @@ export class DynamoBatchLedger implements BatchLedger {
     for (let poll = 0; poll < this.missingPolls && missing().length > 0; poll += 1) {
       await this.clock.sleep(100 + Math.floor(Math.random() * 100));
       const gaps = missing();
-      for (const chunk of await this.queryPositions(rule, gaps[0]!, gaps[gaps.length - 1]!)) byPosition.set(chunk.p, chunk);
+      for (const chunk of await this.queryPositions(rule, gaps[0]!, gaps[gaps.length - 1]!))
+        byPosition.set(chunk.p, chunk);
     }
     // Still missing: the writer is slow or dead. Void the position; if the void loses, the chunk
     // arrived after all and we use it. A voided writer compensates its counts and re-appends.
@@ -388,7 +411,11 @@ export class DynamoBatchLedger implements BatchLedger {
             new QueryCommand({
               TableName: this.table,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': S(ledgerKey(rule)), ':from': S(positionKey(from)), ':to': S(positionKey(to)) },
+              ExpressionAttributeValues: {
+                ':pk': S(ledgerKey(rule)),
+                ':from': S(positionKey(from)),
+                ':to': S(positionKey(to)),
+              },
               ConsistentRead: true,
               ExclusiveStartKey: startKey,
             }),
@@ -498,7 +525,12 @@ export class DynamoBatchLedger implements BatchLedger {
       '#id': 'id',
       '#firstAt': 'firstAt',
     };
-    const values: Item = { ':cutoff': N(range.cutoff), ':cn': N(-range.writerCount), ':cb': N(-range.writerBytes), ':id': S(leaseId) };
+    const values: Item = {
+      ':cutoff': N(range.cutoff),
+      ':cn': N(-range.writerCount),
+      ':cb': N(-range.writerBytes),
+      ':id': S(leaseId),
+    };
     const set = ['#ct = :cutoff'];
     if (range.batch) {
       names['#nextSeq'] = 'nextSeq';
@@ -516,7 +548,9 @@ export class DynamoBatchLedger implements BatchLedger {
           ExpressionAttributeValues: values,
         },
       },
-      ...(range.batch ? [{ Put: { TableName: this.table, Item: range.batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }] : []),
+      ...(range.batch
+        ? [{ Put: { TableName: this.table, Item: range.batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }]
+        : []),
     ];
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
@@ -587,7 +621,8 @@ export class DynamoBatchLedger implements BatchLedger {
   private async get(rule: string, sk: string): Promise<Item | undefined> {
     const result = await call(
       'GetItem',
-      () => this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(rule, sk), ConsistentRead: true })),
+      () =>
+        this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(rule, sk), ConsistentRead: true })),
       { clock: this.clock },
     );
     return result.Item;

@@ -20,7 +20,16 @@ import { systemClock, type Clock } from '../../../ports/clock';
 import { N, S, call, isConditionalFailure, isTransactionCancelled, num, pad, str, type Item } from './items';
 
 /** Attributes of a batch that a transition may set or remove (the key fields never change). */
-const PATCHABLE = ['status', 'objects', 'bytes', 'manifestUri', 'executionId', 'reason', 'closedAt', 'updatedAt'] as const;
+const PATCHABLE = [
+  'status',
+  'objects',
+  'bytes',
+  'manifestUri',
+  'executionId',
+  'reason',
+  'closedAt',
+  'updatedAt',
+] as const;
 
 export class DynamoRunStore implements RunStore {
   constructor(
@@ -117,7 +126,10 @@ export class DynamoRunStore implements RunStore {
             new UpdateItemCommand({
               TableName: this.table,
               Key: this.key(rule, batchKey(seq)),
-              UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
+              UpdateExpression: [
+                set.length ? `SET ${set.join(', ')}` : '',
+                remove.length ? `REMOVE ${remove.join(', ')}` : '',
+              ]
                 .filter(Boolean)
                 .join(' '),
               ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
@@ -152,7 +164,13 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  async claimStart(rule: string, seq: number, expected: GuardState, next: Omit<GuardState, 'version'>, at: string): Promise<boolean> {
+  async claimStart(
+    rule: string,
+    seq: number,
+    expected: GuardState,
+    next: Omit<GuardState, 'version'>,
+    at: string,
+  ): Promise<boolean> {
     try {
       await call(
         'TransactWriteItems',
@@ -200,7 +218,10 @@ export class DynamoRunStore implements RunStore {
       ConditionExpression: first ? 'attribute_not_exists(sk)' : '#version = :version',
       ...(first
         ? {}
-        : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': N(expected.version) } }),
+        : {
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': N(expected.version) },
+          }),
     };
   }
 
@@ -211,7 +232,8 @@ export class DynamoRunStore implements RunStore {
   private async get(rule: string, sk: string): Promise<Item | undefined> {
     const result = await call(
       'GetItem',
-      () => this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(rule, sk), ConsistentRead: true })),
+      () =>
+        this.client.send(new GetItemCommand({ TableName: this.table, Key: this.key(rule, sk), ConsistentRead: true })),
       { clock: this.clock },
     );
     return result.Item;

@@ -85,7 +85,13 @@ describe('DynamoBatchLedger on DynamoDB', () => {
   });
 
   const raw = (sk: string) =>
-    client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: `LEDGER#${rule}` }, sk: { S: sk } }, ConsistentRead: true }));
+    client.send(
+      new GetItemCommand({
+        TableName: table,
+        Key: { pk: { S: `LEDGER#${rule}` }, sk: { S: sk } },
+        ConsistentRead: true,
+      }),
+    );
   /** What a writer's step (2) does, for writers that die right after it. */
   const takePosition = (n: number, bytes: number) =>
     client.send(
@@ -142,7 +148,9 @@ describe('DynamoBatchLedger on DynamoDB', () => {
     const writer = new DynamoBatchLedger(held, table);
     const closer = new DynamoBatchLedger(client, table, impatient);
     const a = object('slow.csv');
-    const hold = holdFirst((command, input) => command === 'PutItemCommand' && String(input.Item?.sk?.S).startsWith('POS#'));
+    const hold = holdFirst(
+      (command, input) => command === 'PutItemCommand' && String(input.Item?.sk?.S).startsWith('POS#'),
+    );
 
     const appending = writer.append(rule, [a], at);
     await hold.reached; // the writer holds position 1 but has not written its chunk
@@ -243,7 +251,11 @@ describe('billed write units (DynamoDB rules, see test/support/wcu-meter.ts)', (
   test("moto's ConsumedCapacity is a placeholder, not DynamoDB's billing", async () => {
     const key = { pk: { S: `PROBE#${uniqueName('cc')}` }, sk: { S: 'x' } };
     const put = await client.send(
-      new PutItemCommand({ TableName: table, Item: { ...key, v: { S: 'x'.repeat(3_000) } }, ReturnConsumedCapacity: 'TOTAL' }),
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...key, v: { S: 'x'.repeat(3_000) } },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
     const update = await client.send(
       new UpdateItemCommand({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePolicyText, validatePolicy, type Policy } from '../config/policy';
 import { MemoryBatchLedger } from '../adapters/memory/batch-ledger';
 import { MemoryDecisionLog } from '../adapters/memory/decision-log';

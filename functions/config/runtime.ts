@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';

@@ -26,7 +26,13 @@ export function encodeNotificationKey(key: string): string {
 
 export function s3EventBridgeEvent(o: ObjectRef, w: Where): unknown {
   const e = sample('s3-object-created.eventbridge.json');
-  Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [`arn:aws:s3:::${o.bucket}`] });
+  Object.assign(e, {
+    id: w.id,
+    account: w.account,
+    region: w.region,
+    time: w.time,
+    resources: [`arn:aws:s3:::${o.bucket}`],
+  });
   e.detail.bucket.name = o.bucket;
   e.detail.object = {
     key: o.key,
@@ -109,7 +115,13 @@ export function codePipelineFinishedEvent(pipeline: string, executionId: string,
 export function sageMakerFinishedEvent(executionArn: string, status: string, w: Where): unknown {
   const e = sample('sagemaker-pipeline-execution-status-change.json');
   const pipelineArn = executionArn.split('/execution/')[0];
-  Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [pipelineArn, executionArn] });
+  Object.assign(e, {
+    id: w.id,
+    account: w.account,
+    region: w.region,
+    time: w.time,
+    resources: [pipelineArn, executionArn],
+  });
   Object.assign(e.detail, {
     pipelineArn,
     pipelineExecutionArn: executionArn,

@@ -25,7 +25,9 @@ program
   .action(async (file: string, options: { json?: boolean }) => {
     const result = await simulate(file);
     if (options.json)
-      console.log(JSON.stringify({ scenario: result.scenario, actions: result.actions, decisions: result.decisions }, null, 2));
+      console.log(
+        JSON.stringify({ scenario: result.scenario, actions: result.actions, decisions: result.decisions }, null, 2),
+      );
     else console.log(result.timeline.join('\n'));
   });
 

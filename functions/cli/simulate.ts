@@ -111,11 +111,14 @@ export function loadScenario(file: string): { scenario: Scenario; policy: Policy
   const dir = dirname(resolve(file));
   const raw: unknown = parseYaml(readFileSync(file, 'utf8'));
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new PolicyError(parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new PolicyError(parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`));
   const scenario = parsed.data;
   const policy =
     typeof scenario.policy === 'string'
-      ? parsePolicyText(readFileSync(isAbsolute(scenario.policy) ? scenario.policy : resolve(dir, scenario.policy), 'utf8'))
+      ? parsePolicyText(
+          readFileSync(isAbsolute(scenario.policy) ? scenario.policy : resolve(dir, scenario.policy), 'utf8'),
+        )
       : validatePolicy(scenario.policy);
   return { scenario, policy, dir };
 }
@@ -169,7 +172,9 @@ export async function simulate(file: string): Promise<SimulationResult> {
       const result = (await handler(event)) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
       const failures = result?.batchItemFailures ?? [];
       if (failures.length)
-        timeline.push(`${clockText()}    ✗ ${label}: ${failures.length} SQS records reported failed (SQS redelivers them)`);
+        timeline.push(
+          `${clockText()}    ✗ ${label}: ${failures.length} SQS records reported failed (SQS redelivers them)`,
+        );
     } catch (error) {
       timeline.push(
         `${clockText()}    ✗ ${label}: invocation failed (${(error as Error).message}); the event would be retried, then dead-lettered`,
@@ -197,7 +202,8 @@ export async function simulate(file: string): Promise<SimulationResult> {
 
     const events: Array<{ handler: Handler; event: unknown; label: string }> = [];
     if (s.again) {
-      for (let r = 0; r < s.again; r++) for (const e of previous) await deliver(e.handler, structuredClone(e.event), e.label);
+      for (let r = 0; r < s.again; r++)
+        for (const e of previous) await deliver(e.handler, structuredClone(e.event), e.label);
       timeline.push(`${clockText()}    (${previous.length} earlier event(s) delivered again ×${s.again})`);
       report();
     }
@@ -231,7 +237,9 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.finish) {
       const rule = policy.retraining.find((r) => r.name === s.finish!.rule);
       if (!rule) throw new ControllerError(`finish.rule: no retraining rule named ${s.finish.rule}`);
-      const running = world.executions.filter((e) => e.pipeline === rule.target.name && e.status === 'InProgress').at(-1);
+      const running = world.executions
+        .filter((e) => e.pipeline === rule.target.name && e.status === 'InProgress')
+        .at(-1);
       if (running) {
         const ok = !s.finish.status || /succ/i.test(s.finish.status);
         running.status = ok ? 'Succeeded' : 'Failed';
@@ -264,12 +272,23 @@ export async function simulate(file: string): Promise<SimulationResult> {
   return {
     scenario: scenario.name,
     actions: world.actions.map(({ service, operation, input, at }) => ({ service, operation, input, at })),
-    decisions: decisions.decisions.map(({ kind, subject, outcome, reasons, at }) => ({ kind, subject, outcome, reasons, at })),
+    decisions: decisions.decisions.map(({ kind, subject, outcome, reasons, at }) => ({
+      kind,
+      subject,
+      outcome,
+      reasons,
+      at,
+    })),
     timeline,
   };
 }
 
-function uploadEvents(via: z.output<typeof upload>['via'], objects: ObjectRef[], where: () => envelopes.Where, handler: Handler) {
+function uploadEvents(
+  via: z.output<typeof upload>['via'],
+  objects: ObjectRef[],
+  where: () => envelopes.Where,
+  handler: Handler,
+) {
   const label = `${objects.length} object event(s) via ${via}`;
   switch (via) {
     case 'eventbridge':
@@ -277,7 +296,11 @@ function uploadEvents(via: z.output<typeof upload>['via'], objects: ObjectRef[],
     case 'notification':
       return objects.map((o) => ({ handler, event: envelopes.s3Notification([o], where()), label }));
     case 'sns':
-      return objects.map((o) => ({ handler, event: envelopes.snsEvent(envelopes.s3Notification([o], where()), where()), label }));
+      return objects.map((o) => ({
+        handler,
+        event: envelopes.snsEvent(envelopes.s3Notification([o], where()), where()),
+        label,
+      }));
     case 'sqs':
     case 'sns-sqs': {
       const out = [];
@@ -296,7 +319,10 @@ function uploadEvents(via: z.output<typeof upload>['via'], objects: ObjectRef[],
 
 function routeEvent(event: Record<string, unknown>, h: { data: Handler; finished: Handler }): Handler {
   const source = event.source;
-  if (source === 'aws.codepipeline' || (source === 'aws.sagemaker' && String(event['detail-type']).includes('Pipeline Execution')))
+  if (
+    source === 'aws.codepipeline' ||
+    (source === 'aws.sagemaker' && String(event['detail-type']).includes('Pipeline Execution'))
+  )
     return h.finished;
   return h.data;
 }

@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
 
-const name = z.string({ error: 'required' }).regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
+const name = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
 const awsName = z.string({ error: 'required' }).min(1, 'required');
 const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 
@@ -73,7 +75,9 @@ export const policySchema = z
     controller: z.strictObject({
       /** Events from other accounts/regions are ignored (recorded, never acted on). */
       accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).min(1, 'required'),
-      regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region like us-east-1')).min(1, 'required'),
+      regions: z
+        .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region like us-east-1'))
+        .min(1, 'required'),
       manifests: z.strictObject({
         bucket: awsName,
         prefix: z.string().default('mlops-controller/manifests/'),
@@ -88,7 +92,11 @@ export const policySchema = z
     policy.retraining.forEach((rule, i) => {
       const prior = seen.get(rule.name);
       if (prior !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['retraining', i, 'name'], message: `duplicate of retraining[${prior}].name` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retraining', i, 'name'],
+          message: `duplicate of retraining[${prior}].name`,
+        });
       seen.set(rule.name, i);
     });
     const sources = new Map<string, number>();

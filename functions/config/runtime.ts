@@ -44,7 +44,9 @@ function loggerPort(l: Logger): LoggerPort {
 export async function awsRuntime(): Promise<Runtime> {
   const env = environment.safeParse(process.env);
   if (!env.success)
-    throw new ControllerError(`environment: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ControllerError(
+      `environment: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   // Imported lazily so local tools that load the handlers (simulate, tests) never need the
   // bundled policy text; esbuild still inlines it into each function.
   const { bundledPolicy } = await import('./bundled-policy');

@@ -17,7 +17,12 @@ function quietFor(open: Pick<OpenBatch, 'lastArrivalAt'>, now: Date): number | u
 }
 
 /** Decides on the exact pending members whether the batch closes now. */
-export function closeVerdict(rule: RetrainingRule, members: readonly ObjectRef[], open: OpenBatch, now: Date): CloseVerdict {
+export function closeVerdict(
+  rule: RetrainingRule,
+  members: readonly ObjectRef[],
+  open: OpenBatch,
+  now: Date,
+): CloseVerdict {
   const t = rule.trigger;
   const data = members.filter((m) => !isMarker(rule, m));
   const bytes = data.reduce((sum, m) => sum + m.size, 0);
@@ -25,7 +30,8 @@ export function closeVerdict(rule: RetrainingRule, members: readonly ObjectRef[]
   if (marker) return { close: true, reason: `marker s3://${marker.bucket}/${marker.key} arrived` };
   if (t.maxObjects !== undefined && data.length >= t.maxObjects)
     return { close: true, reason: `${data.length} objects reached maxObjects ${t.maxObjects}` };
-  if (t.maxBytes !== undefined && bytes >= t.maxBytes) return { close: true, reason: `${bytes} bytes reached maxBytes ${t.maxBytes}` };
+  if (t.maxBytes !== undefined && bytes >= t.maxBytes)
+    return { close: true, reason: `${bytes} bytes reached maxBytes ${t.maxBytes}` };
   const quiet = quietFor(open, now);
   if (t.quietSeconds !== undefined && quiet !== undefined && quiet >= t.quietSeconds && data.length > 0)
     return { close: true, reason: `no new object for ${Math.round(quiet)}s (quietSeconds ${t.quietSeconds})` };

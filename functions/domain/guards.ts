@@ -22,7 +22,9 @@ export function evaluateStart(rule: RetrainingRule, guard: GuardState, seq: numb
   if (g.exclusive && guard.running) {
     const until = Date.parse(guard.running.since) + g.maxRunSeconds * 1000;
     if (now.getTime() < until) {
-      reasons.push(`batch ${guard.running.seq} is still running (execution ${guard.running.executionId ?? 'starting'})`);
+      reasons.push(
+        `batch ${guard.running.seq} is still running (execution ${guard.running.executionId ?? 'starting'})`,
+      );
     }
   }
   if (g.cooldownSeconds > 0 && guard.lastStartAt) {
@@ -39,11 +41,14 @@ export function evaluateStart(rule: RetrainingRule, guard: GuardState, seq: numb
     later(Date.parse(`${today}T00:00:00Z`) + 86_400_000);
   }
 
-  if (reasons.length > 0) return { verdict: 'defer', reasons, ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}) };
+  if (reasons.length > 0)
+    return { verdict: 'defer', reasons, ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}) };
 
   return {
     verdict: 'start',
-    reasons: [`guards clear (cooldown ${g.cooldownSeconds}s, daily cap ${g.dailyCap ?? 'none'}, exclusive ${g.exclusive})`],
+    reasons: [
+      `guards clear (cooldown ${g.cooldownSeconds}s, daily cap ${g.dailyCap ?? 'none'}, exclusive ${g.exclusive})`,
+    ],
     next: {
       lastStartAt: now.toISOString(),
       day: today,

@@ -11,7 +11,13 @@ export interface Manifest {
   objects: Array<{ bucket: string; key: string; size: number; etag?: string; versionId?: string }>;
 }
 
-export function buildManifest(rule: string, batch: number, closedAt: string, reason: string, members: readonly ObjectRef[]): Manifest {
+export function buildManifest(
+  rule: string,
+  batch: number,
+  closedAt: string,
+  reason: string,
+  members: readonly ObjectRef[],
+): Manifest {
   const objects = [...members]
     .sort((a, b) => (a.bucket + a.key).localeCompare(b.bucket + b.key))
     .map((m) => ({
@@ -21,7 +27,15 @@ export function buildManifest(rule: string, batch: number, closedAt: string, rea
       ...(m.etag ? { etag: m.etag } : {}),
       ...(m.versionId ? { versionId: m.versionId } : {}),
     }));
-  return { rule, batch, closedAt, reason, objectCount: objects.length, totalBytes: objects.reduce((s, o) => s + o.size, 0), objects };
+  return {
+    rule,
+    batch,
+    closedAt,
+    reason,
+    objectCount: objects.length,
+    totalBytes: objects.reduce((s, o) => s + o.size, 0),
+    objects,
+  };
 }
 
 export function manifestKey(prefix: string, rule: string, batch: number): string {

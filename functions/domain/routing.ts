@@ -1,7 +1,8 @@
 import type { RetrainingRule } from '../config/policy';
 import type { ObjectRef } from './objects';
 
-export type Route = { kind: 'data'; rule: RetrainingRule } | { kind: 'marker'; rule: RetrainingRule } | { kind: 'none'; reason: string };
+export type Route =
+  { kind: 'data'; rule: RetrainingRule } | { kind: 'marker'; rule: RetrainingRule } | { kind: 'none'; reason: string };
 
 function basename(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);

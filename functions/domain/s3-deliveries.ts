@@ -97,7 +97,14 @@ function firstIssue(error: z.ZodError): string {
 
 /** Parses a payload that carries S3 object-created information (no envelope). */
 function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin): Delivery {
-  const empty = (invalid?: string): Delivery => ({ id, origin: outer, objects: [], skipped: [], sqs, ...(invalid ? { invalid } : {}) });
+  const empty = (invalid?: string): Delivery => ({
+    id,
+    origin: outer,
+    objects: [],
+    skipped: [],
+    sqs,
+    ...(invalid ? { invalid } : {}),
+  });
   if (typeof payload !== 'object' || payload === null) return empty('not a JSON object');
   const p = payload as Record<string, unknown>;
 
@@ -127,7 +134,8 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
     };
   }
 
-  if (p.Event === 's3:TestEvent') return { ...empty(), skipped: ['s3:TestEvent (sent when a notification is configured)'] };
+  if (p.Event === 's3:TestEvent')
+    return { ...empty(), skipped: ['s3:TestEvent (sent when a notification is configured)'] };
 
   if (Array.isArray(p.Records)) {
     if (p.Records.length === 0) return empty('Records is empty');
@@ -166,7 +174,10 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
   if (p.Type === 'Notification' && typeof p.Message === 'string') {
     const inner = parseJson(p.Message);
     if (inner === undefined) return empty('SNS Message is not JSON');
-    return { ...fromPayload(inner, id, sqs, { ...outer, account: arnAccount(p.TopicArn as string) ?? outer.account }), id };
+    return {
+      ...fromPayload(inner, id, sqs, { ...outer, account: arnAccount(p.TopicArn as string) ?? outer.account }),
+      id,
+    };
   }
 
   return empty('not an S3 object-created event (unknown shape)');
@@ -183,11 +194,25 @@ export function parseS3Deliveries(event: unknown): Delivery[] {
       return records.map((raw, i) => {
         const rec = sqsRecord.safeParse(raw);
         if (!rec.success)
-          return { id: `record-${i}`, origin: {}, objects: [], skipped: [], sqs: true, invalid: `SQS record: ${firstIssue(rec.error)}` };
+          return {
+            id: `record-${i}`,
+            origin: {},
+            objects: [],
+            skipped: [],
+            sqs: true,
+            invalid: `SQS record: ${firstIssue(rec.error)}`,
+          };
         const body = parseJson(rec.data.body);
         const origin = { account: arnAccount(rec.data.eventSourceARN) };
         if (body === undefined)
-          return { id: rec.data.messageId, origin, objects: [], skipped: [], sqs: true, invalid: 'SQS body is not JSON' };
+          return {
+            id: rec.data.messageId,
+            origin,
+            objects: [],
+            skipped: [],
+            sqs: true,
+            invalid: 'SQS body is not JSON',
+          };
         return fromPayload(body, rec.data.messageId, true, origin);
       });
     }
@@ -195,11 +220,19 @@ export function parseS3Deliveries(event: unknown): Delivery[] {
       return records.map((raw, i) => {
         const rec = snsRecord.safeParse(raw);
         if (!rec.success)
-          return { id: `record-${i}`, origin: {}, objects: [], skipped: [], sqs: false, invalid: `SNS record: ${firstIssue(rec.error)}` };
+          return {
+            id: `record-${i}`,
+            origin: {},
+            objects: [],
+            skipped: [],
+            sqs: false,
+            invalid: `SNS record: ${firstIssue(rec.error)}`,
+          };
         const message = parseJson(rec.data.Sns.Message);
         const id = rec.data.Sns.MessageId ?? `record-${i}`;
         const origin = { account: arnAccount(rec.data.Sns.TopicArn) };
-        if (message === undefined) return { id, origin, objects: [], skipped: [], sqs: false, invalid: 'SNS Message is not JSON' };
+        if (message === undefined)
+          return { id, origin, objects: [], skipped: [], sqs: false, invalid: 'SNS Message is not JSON' };
         return fromPayload(message, id, false, origin);
       });
     }

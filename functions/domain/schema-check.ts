@@ -48,13 +48,15 @@ export function columnsFromHead(
 ): { columns: string[] } | { unreadable: string } {
   const text = head.replace(/^\uFEFF/, '');
   const newline = text.indexOf('\n');
-  if (newline < 0 && !complete) return { unreadable: 'first line is longer than the bytes read (raise schema.headBytes)' };
+  if (newline < 0 && !complete)
+    return { unreadable: 'first line is longer than the bytes read (raise schema.headBytes)' };
   const firstLine = (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, '');
   if (firstLine.trim() === '') return { unreadable: 'object is empty or starts with a blank line' };
   if (rule.format === 'csv') return { columns: splitCsvLine(firstLine, rule.delimiter) };
   try {
     const record: unknown = JSON.parse(firstLine);
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return { unreadable: 'first JSON line is not an object' };
+    if (typeof record !== 'object' || record === null || Array.isArray(record))
+      return { unreadable: 'first JSON line is not an object' };
     return { columns: Object.keys(record) };
   } catch {
     return { unreadable: 'first line is not valid JSON' };

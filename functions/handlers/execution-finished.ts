@@ -16,10 +16,23 @@ const sageMakerFinished = z.object({
   source: z.literal('aws.sagemaker'),
   account: z.string().optional(),
   region: z.string().optional(),
-  detail: z.object({ pipelineArn: z.string().min(1), pipelineExecutionArn: z.string().min(1), currentPipelineExecutionStatus: z.string() }),
+  detail: z.object({
+    pipelineArn: z.string().min(1),
+    pipelineExecutionArn: z.string().min(1),
+    currentPipelineExecutionStatus: z.string(),
+  }),
 });
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELLED', 'Succeeded', 'Failed', 'Stopped']);
+const TERMINAL = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+  'SUPERSEDED',
+  'CANCELLED',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+]);
 
 /** "Pipeline Execution State Change" (CodePipeline) / "... Status Change" (SageMaker) ended: release the guard. */
 export function executionFinished(workflow: RetrainingWorkflow, logger: Logger) {

@@ -38,7 +38,11 @@ export interface BatchLedger {
    * Closes the open batch if `decide` (called with the exact pending members) says so.
    * Returns null when another caller is closing, or `decide` declined.
    */
-  close(rule: string, decide: (members: ObjectRef[], open: OpenBatch) => boolean, now: Date): Promise<ClosedBatch | null>;
+  close(
+    rule: string,
+    decide: (members: ObjectRef[], open: OpenBatch) => boolean,
+    now: Date,
+  ): Promise<ClosedBatch | null>;
   /** Members of an already closed batch (rebuilds a manifest after a crash). */
   members(rule: string, seq: number): Promise<ObjectRef[]>;
 }

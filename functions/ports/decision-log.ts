@@ -1,5 +1,10 @@
 export type DecisionKind =
-  'retraining.start' | 'retraining.defer' | 'retraining.quarantine' | 'retraining.ignore' | 'retraining.release' | 'retraining.batch';
+  | 'retraining.start'
+  | 'retraining.defer'
+  | 'retraining.quarantine'
+  | 'retraining.ignore'
+  | 'retraining.release'
+  | 'retraining.batch';
 
 export interface Decision {
   kind: DecisionKind | (string & {});

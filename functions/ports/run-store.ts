@@ -36,7 +36,12 @@ export interface RunStore {
   /** Batches in the given statuses, oldest first. */
   listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]>;
   /** Moves a batch from one of `from` to a new status; false if it was not in `from`. */
-  transition(rule: string, seq: number, from: BatchStatus[], patch: Partial<BatchRecord> & { status: BatchStatus }): Promise<boolean>;
+  transition(
+    rule: string,
+    seq: number,
+    from: BatchStatus[],
+    patch: Partial<BatchRecord> & { status: BatchStatus },
+  ): Promise<boolean>;
   getGuard(rule: string): Promise<GuardState>;
   /** Replaces the guard state if its version is still `expected.version`; bumps the version. */
   swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean>;
@@ -44,5 +49,11 @@ export interface RunStore {
    * The start intent, atomically: the guard moves from `expected` to `next` AND the batch moves
    * from CLOSED/DEFERRED to STARTING. Either both happen or neither (false).
    */
-  claimStart(rule: string, seq: number, expected: GuardState, next: Omit<GuardState, 'version'>, at: string): Promise<boolean>;
+  claimStart(
+    rule: string,
+    seq: number,
+    expected: GuardState,
+    next: Omit<GuardState, 'version'>,
+    at: string,
+  ): Promise<boolean>;
 }

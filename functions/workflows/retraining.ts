@@ -64,8 +64,10 @@ export class RetrainingWorkflow {
   /** Why an event's origin is not ours, or undefined when it is. */
   foreignOrigin(origin: Origin): string | undefined {
     const { accounts, regions } = this.deps.policy.controller;
-    if (origin.account && !accounts.includes(origin.account)) return `account ${origin.account} is not one of ${accounts.join(', ')}`;
-    if (origin.region && !regions.includes(origin.region)) return `region ${origin.region} is not one of ${regions.join(', ')}`;
+    if (origin.account && !accounts.includes(origin.account))
+      return `account ${origin.account} is not one of ${accounts.join(', ')}`;
+    if (origin.region && !regions.includes(origin.region))
+      return `region ${origin.region} is not one of ${regions.join(', ')}`;
     return undefined;
   }
 
@@ -84,7 +86,10 @@ export class RetrainingWorkflow {
     const byRule = new Map<string, { rule: RetrainingRule; objects: ObjectRef[]; marker: boolean }>();
     for (const o of objects) {
       if (!Number.isSafeInteger(o.size) || o.size < 0 || o.size > MAX_OBJECT_BYTES) {
-        await this.ignore(`s3://${o.bucket}/${o.key}`, [`size ${o.size} is not a plausible object size`], { object: o, deliveryId });
+        await this.ignore(`s3://${o.bucket}/${o.key}`, [`size ${o.size} is not a plausible object size`], {
+          object: o,
+          deliveryId,
+        });
         continue;
       }
       const route = routeObject(this.deps.policy.retraining, o);
@@ -101,7 +106,10 @@ export class RetrainingWorkflow {
       const now = this.now();
       const result = await this.deps.ledger.append(rule.name, ruleObjects, now);
       for (const dup of result.duplicates)
-        this.deps.logger.info('duplicate delivery ignored', { rule: rule.name, object: `s3://${dup.bucket}/${dup.key}` });
+        this.deps.logger.info('duplicate delivery ignored', {
+          rule: rule.name,
+          object: `s3://${dup.bucket}/${dup.key}`,
+        });
       // Duplicates count too: a redelivery after a failed close must be able to close again.
       const sawMarker = ruleObjects.some((o) => isMarker(rule, o));
       if (mayClose(rule, result.open, sawMarker, now)) await this.tryClose(rule);
@@ -143,7 +151,13 @@ export class RetrainingWorkflow {
 
     if (data.length === 0) {
       // A marker with nothing before it (a re-written _SUCCESS): nothing to train on.
-      if (await this.deps.runs.putBatch({ ...base, status: 'QUARANTINED', reason: 'empty batch: marker without data objects' }))
+      if (
+        await this.deps.runs.putBatch({
+          ...base,
+          status: 'QUARANTINED',
+          reason: 'empty batch: marker without data objects',
+        })
+      )
         await this.decide({
           kind: 'retraining.batch',
           subject,
@@ -196,7 +210,10 @@ export class RetrainingWorkflow {
         return { o, finding: checkColumns(schema, head, Buffer.byteLength(head) < schema.headBytes) };
       } catch (cause) {
         if (cause instanceof ControllerError && cause.retryable) throw cause;
-        return { o, finding: { ok: false, missing: [], extra: [], unreadable: `cannot read: ${(cause as Error).message}` } };
+        return {
+          o,
+          finding: { ok: false, missing: [], extra: [], unreadable: `cannot read: ${(cause as Error).message}` },
+        };
       }
     });
     const bad = findings.filter((f) => !f.finding.ok);
@@ -265,12 +282,17 @@ export class RetrainingWorkflow {
       values: { BATCH_ID: `${rule.name}-${batch.seq}` },
     });
     const now = this.now().toISOString();
-    await this.deps.runs.transition(rule.name, batch.seq, ['STARTING'], { status: 'STARTED', executionId, updatedAt: now });
+    await this.deps.runs.transition(rule.name, batch.seq, ['STARTING'], {
+      status: 'STARTED',
+      executionId,
+      updatedAt: now,
+    });
     for (let i = 0; i < 5; i++) {
       const guard = await this.deps.runs.getGuard(rule.name);
       if (guard.running?.seq !== batch.seq || guard.running.executionId) break;
       const { version: _v, ...rest } = guard;
-      if (await this.deps.runs.swapGuard(rule.name, guard, { ...rest, running: { ...guard.running, executionId } })) break;
+      if (await this.deps.runs.swapGuard(rule.name, guard, { ...rest, running: { ...guard.running, executionId } }))
+        break;
     }
     await this.decide({
       kind: 'retraining.start',
@@ -305,12 +327,18 @@ export class RetrainingWorkflow {
     status: string,
     eventId: string,
   ): Promise<void> {
-    const rules = this.deps.policy.retraining.filter((r) => r.target.type === target.type && r.target.name === target.name);
+    const rules = this.deps.policy.retraining.filter(
+      (r) => r.target.type === target.type && r.target.name === target.name,
+    );
     if (rules.length === 0) {
-      await this.ignore(`execution/${executionId}`, [`${target.type} pipeline ${target.name} is not a retraining target`], {
-        eventId,
-        status,
-      });
+      await this.ignore(
+        `execution/${executionId}`,
+        [`${target.type} pipeline ${target.name} is not a retraining target`],
+        {
+          eventId,
+          status,
+        },
+      );
       return;
     }
     for (const rule of rules) {

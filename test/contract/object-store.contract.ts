@@ -92,7 +92,9 @@ export function describeObjectStoreContract(name: string, makeSubject: () => Pro
 
       it('writes what readHead then reads', async () => {
         await subject.store.putJson(subject.bucket, 'manifests/m4.json', { ok: true });
-        await expect(subject.store.readHead(subject.bucket, 'manifests/m4.json', 65_536)).resolves.toBe('{\n  "ok": true\n}\n');
+        await expect(subject.store.readHead(subject.bucket, 'manifests/m4.json', 65_536)).resolves.toBe(
+          '{\n  "ok": true\n}\n',
+        );
       });
     });
   });

@@ -99,7 +99,9 @@ export function describePipelinesContract(
 
     it('refuses an unknown pipeline with a non-retryable ControllerError that names it', async () => {
       const missing = `${pipeline}-missing`;
-      const failure = await subject.pipelines.start(request({ target: targetFor(kind, missing) })).catch((e: unknown) => e);
+      const failure = await subject.pipelines
+        .start(request({ target: targetFor(kind, missing) }))
+        .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(ControllerError);
       expect(failure).toMatchObject({ retryable: false });
       expect((failure as Error).message).toContain(missing);

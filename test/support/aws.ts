@@ -75,7 +75,8 @@ export function stateTableProperties(file = stateTableFile): CfnTable {
     Resources?: Record<string, { Type?: string; Properties?: CfnTable }>;
   };
   const tables = Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::DynamoDB::Table');
-  if (tables.length !== 1 || !tables[0]?.Properties) throw new Error(`${file}: expected exactly one AWS::DynamoDB::Table`);
+  if (tables.length !== 1 || !tables[0]?.Properties)
+    throw new Error(`${file}: expected exactly one AWS::DynamoDB::Table`);
   return tables[0].Properties;
 }
 
@@ -110,7 +111,9 @@ export async function createStateTable(client: DynamoDBClient, name: string): Pr
   };
   await client.send(new CreateTableCommand(input));
   if (p.TimeToLiveSpecification?.Enabled)
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: p.TimeToLiveSpecification }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: p.TimeToLiveSpecification }),
+    );
   if (p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled)
     await client.send(
       new UpdateContinuousBackupsCommand({

@@ -3,7 +3,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The real AWS payloads live beside the repository, in ../shared/fixtures/aws-events. */
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'fixtures', 'aws-events');
+export const fixturesDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'aws-events',
+);
 
 const cache = new Map<string, unknown>();
 

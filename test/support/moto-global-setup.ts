@@ -34,7 +34,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -77,7 +79,8 @@ async function start(): Promise<{ child: ChildProcess; handle: MotoHandle }> {
 
   let failure: Error | undefined;
   child.once('error', (error: NodeJS.ErrnoException) => {
-    failure = error.code === 'ENOENT' ? new Error(`python3 was not found on PATH. ${INSTALL_HINT}`, { cause: error }) : error;
+    failure =
+      error.code === 'ENOENT' ? new Error(`python3 was not found on PATH. ${INSTALL_HINT}`, { cause: error }) : error;
   });
   child.once('exit', (code, signal) => {
     failure ??= new Error(`${explain(tail(logFile))} (exited with ${code ?? signal})\n${tail(logFile)}`);
@@ -94,7 +97,10 @@ async function start(): Promise<{ child: ChildProcess; handle: MotoHandle }> {
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw failure ?? new Error(`moto server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s.\n${tail(logFile)}`);
+    throw (
+      failure ??
+      new Error(`moto server did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000}s.\n${tail(logFile)}`)
+    );
   } catch (error) {
     // Never leave an orphan behind a failed setup.
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

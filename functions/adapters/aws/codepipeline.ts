@@ -30,7 +30,8 @@ export function codePipelineToken(token: string): string {
  */
 export function orderedPairs(...sources: Array<Record<string, string>>): Array<[string, string]> {
   const pairs = new Map<string, string>();
-  for (const source of sources) for (const [name, value] of Object.entries(source)) if (!pairs.has(name)) pairs.set(name, value);
+  for (const source of sources)
+    for (const [name, value] of Object.entries(source)) if (!pairs.has(name)) pairs.set(name, value);
   return [...pairs];
 }
 
@@ -40,10 +41,12 @@ export function codePipelineStartInput(request: CodePipelineStartRequest): Start
   return {
     name: target.name,
     clientRequestToken: codePipelineToken(request.token),
-    variables: orderedPairs({ [target.manifestVariable]: request.manifestUri }, request.values, target.variables).map(([name, value]) => ({
-      name,
-      value,
-    })),
+    variables: orderedPairs({ [target.manifestVariable]: request.manifestUri }, request.values, target.variables).map(
+      ([name, value]) => ({
+        name,
+        value,
+      }),
+    ),
   };
 }
 
@@ -54,7 +57,11 @@ export class CodePipelineStarter {
   async start(request: CodePipelineStartRequest): Promise<string> {
     const response = await this.client.send(new StartPipelineExecutionCommand(codePipelineStartInput(request)));
     if (!response.pipelineExecutionId)
-      throw new AwsCallError('codepipeline', 'StartPipelineExecution', new Error('response has no pipelineExecutionId'));
+      throw new AwsCallError(
+        'codepipeline',
+        'StartPipelineExecution',
+        new Error('response has no pipelineExecutionId'),
+      );
     return response.pipelineExecutionId;
   }
 }

@@ -32,7 +32,12 @@ function detail(cause: unknown): string {
 }
 
 const NOT_FOUND = new Set(['PipelineNotFoundException', 'ResourceNotFound']);
-const REJECTED = new Set(['ValidationException', 'AccessDeniedException', 'AccessDenied', 'InvalidParameterValueException']);
+const REJECTED = new Set([
+  'ValidationException',
+  'AccessDeniedException',
+  'AccessDenied',
+  'InvalidParameterValueException',
+]);
 
 /**
  * Not found and rejected requests are final. Everything else is surfaced as retryable AwsCallError:

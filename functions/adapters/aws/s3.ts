@@ -86,7 +86,9 @@ export class S3ObjectStore implements ObjectStore {
 
   async putJson(bucket: string, key: string, body: unknown): Promise<string> {
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: jsonBody(body), ContentType: 'application/json' }));
+      await this.client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: jsonBody(body), ContentType: 'application/json' }),
+      );
     } catch (error) {
       throw mapError('PutObject', bucket, key, error);
     }

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { StartPipelineExecutionCommand, type SageMakerClient, type StartPipelineExecutionCommandInput } from '@aws-sdk/client-sagemaker';
+import {
+  StartPipelineExecutionCommand,
+  type SageMakerClient,
+  type StartPipelineExecutionCommandInput,
+} from '@aws-sdk/client-sagemaker';
 import type { RetrainingTarget } from '../../config/policy';
 import { AwsCallError } from '../../domain/errors';
 import type { StartRequest } from '../../ports/pipelines';
@@ -23,7 +27,8 @@ export function sageMakerToken(token: string): string {
  */
 function orderedPairs(...sources: Array<Record<string, string>>): Array<[string, string]> {
   const pairs = new Map<string, string>();
-  for (const source of sources) for (const [name, value] of Object.entries(source)) if (!pairs.has(name)) pairs.set(name, value);
+  for (const source of sources)
+    for (const [name, value] of Object.entries(source)) if (!pairs.has(name)) pairs.set(name, value);
   return [...pairs];
 }
 
@@ -33,9 +38,11 @@ export function sageMakerStartInput(request: SageMakerStartRequest): StartPipeli
   return {
     PipelineName: target.name,
     ClientRequestToken: sageMakerToken(request.token),
-    PipelineParameters: orderedPairs({ [target.manifestParameter]: request.manifestUri }, request.values, target.parameters).map(
-      ([Name, Value]) => ({ Name, Value }),
-    ),
+    PipelineParameters: orderedPairs(
+      { [target.manifestParameter]: request.manifestUri },
+      request.values,
+      target.parameters,
+    ).map(([Name, Value]) => ({ Name, Value })),
     PipelineExecutionDescription: `Started by mlops-controller for ${request.manifestUri}`.slice(0, 3072),
   };
 }

@@ -46,7 +46,11 @@ export class MemoryBatchLedger implements BatchLedger {
     return { ...this.ledger(rule).open };
   }
 
-  async close(rule: string, decide: (members: ObjectRef[], open: OpenBatch) => boolean, now: Date): Promise<ClosedBatch | null> {
+  async close(
+    rule: string,
+    decide: (members: ObjectRef[], open: OpenBatch) => boolean,
+    now: Date,
+  ): Promise<ClosedBatch | null> {
     const l = this.ledger(rule);
     if (l.pending.length === 0 || !decide([...l.pending], { ...l.open })) return null;
     const seq = l.open.nextSeq;

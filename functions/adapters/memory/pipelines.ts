@@ -34,7 +34,11 @@ export class MemoryPipelines implements Pipelines {
     const { target } = request;
     if (this.world.pipelines.get(target.name)?.kind !== target.type) {
       const code = target.type === 'codepipeline' ? 'PipelineNotFoundException' : 'ResourceNotFound';
-      throw new PipelineNotFoundError(target.type, target.name, Object.assign(new Error(`simulated ${code}`), { name: code }));
+      throw new PipelineNotFoundError(
+        target.type,
+        target.name,
+        Object.assign(new Error(`simulated ${code}`), { name: code }),
+      );
     }
 
     let token: string;
@@ -51,7 +55,9 @@ export class MemoryPipelines implements Pipelines {
       values = Object.fromEntries((input.PipelineParameters ?? []).map((p) => [p.Name!, p.Value!]));
     }
 
-    const earlier = this.world.executions.find((e) => e.kind === target.type && e.pipeline === target.name && e.token === token);
+    const earlier = this.world.executions.find(
+      (e) => e.kind === target.type && e.pipeline === target.name && e.token === token,
+    );
     if (earlier) return earlier.id;
 
     const execution: PipelineExecution = {
@@ -69,6 +75,8 @@ export class MemoryPipelines implements Pipelines {
 
   private executionId(kind: PipelineExecution['kind'], pipeline: string): string {
     const id = this.world.nextId('execution');
-    return kind === 'codepipeline' ? id : `arn:aws:sagemaker:${this.region}:${this.account}:pipeline/${pipeline}/execution/${id}`;
+    return kind === 'codepipeline'
+      ? id
+      : `arn:aws:sagemaker:${this.region}:${this.account}:pipeline/${pipeline}/execution/${id}`;
   }
 }

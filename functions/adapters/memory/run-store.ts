@@ -53,7 +53,13 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
-  async claimStart(rule: string, seq: number, expected: GuardState, next: Omit<GuardState, 'version'>, at: string): Promise<boolean> {
+  async claimStart(
+    rule: string,
+    seq: number,
+    expected: GuardState,
+    next: Omit<GuardState, 'version'>,
+    at: string,
+  ): Promise<boolean> {
     const batch = this.batches.get(MemoryRunStore.key(rule, seq));
     const current = this.guards.get(rule) ?? emptyGuard();
     if (!batch || !['CLOSED', 'DEFERRED'].includes(batch.status) || current.version !== expected.version) return false;

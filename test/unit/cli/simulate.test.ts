@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../../../functions/cli/simulate';
 
-const starts = (r: Awaited<ReturnType<typeof simulate>>) => r.actions.filter((a) => a.operation === 'StartPipelineExecution');
+const starts = (r: Awaited<ReturnType<typeof simulate>>) =>
+  r.actions.filter((a) => a.operation === 'StartPipelineExecution');
 
 describe('simulate', () => {
   it('the demo starts each closed batch once, quarantines the renamed column, defers on cooldown and running guards', async () => {
@@ -20,7 +21,10 @@ describe('simulate', () => {
       expect.objectContaining({
         subject: 'churn/1',
         outcome: 'QUARANTINED',
-        reasons: [expect.stringContaining('missing columns monthly_charges; unexpected columns monthly_cost'), expect.any(String)],
+        reasons: [
+          expect.stringContaining('missing columns monthly_charges; unexpected columns monthly_cost'),
+          expect.any(String),
+        ],
       }),
     ]);
     expect(byKind('retraining.defer').map((d) => d.reasons[0])).toEqual([
@@ -47,11 +51,20 @@ describe('simulate', () => {
   });
 
   it('--json prints the contract document with AWS service and operation names', () => {
-    const out = execFileSync('node', ['functions/cli/bin.mjs', 'simulate', 'test/scenarios/s3-fixtures.yml', '--json'], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'node',
+      ['functions/cli/bin.mjs', 'simulate', 'test/scenarios/s3-fixtures.yml', '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const doc = JSON.parse(out);
-    expect(doc.actions[0]).toEqual({ service: 's3', operation: 'PutObject', input: expect.any(Object), at: expect.any(String) });
+    expect(doc.actions[0]).toEqual({
+      service: 's3',
+      operation: 'PutObject',
+      input: expect.any(Object),
+      at: expect.any(String),
+    });
     expect(doc.actions).toContainEqual(
       expect.objectContaining({
         service: 'codepipeline',

@@ -6,9 +6,24 @@ const base = () => ({
   version: 1,
   controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
   retraining: [
-    { name: 'a', source: { bucket: 'b', prefix: 'x/' }, target: { type: 'codepipeline', name: 'p' }, trigger: { maxObjects: 1 } },
-    { name: 'b', source: { bucket: 'b', prefix: 'y/' }, target: { type: 'sagemaker', name: 'q' }, trigger: { marker: '_SUCCESS' } },
-    { name: 'c', source: { bucket: 'b', prefix: 'z/' }, target: { type: 'codepipeline', name: 'p' }, trigger: { quietSeconds: 60 } },
+    {
+      name: 'a',
+      source: { bucket: 'b', prefix: 'x/' },
+      target: { type: 'codepipeline', name: 'p' },
+      trigger: { maxObjects: 1 },
+    },
+    {
+      name: 'b',
+      source: { bucket: 'b', prefix: 'y/' },
+      target: { type: 'sagemaker', name: 'q' },
+      trigger: { marker: '_SUCCESS' },
+    },
+    {
+      name: 'c',
+      source: { bucket: 'b', prefix: 'z/' },
+      target: { type: 'codepipeline', name: 'p' },
+      trigger: { quietSeconds: 60 },
+    },
   ],
 });
 
@@ -26,7 +41,10 @@ function problems(mutate: (p: any) => void): string[] {
 
 describe('policy validation names the path of every mistake', () => {
   it('accepts the example policy shipped with the project', () => {
-    expect(parsePolicyText(readFileSync('controller.yml', 'utf8')).retraining.map((r) => r.name)).toEqual(['churn', 'ranking']);
+    expect(parsePolicyText(readFileSync('controller.yml', 'utf8')).retraining.map((r) => r.name)).toEqual([
+      'churn',
+      'ranking',
+    ]);
   });
 
   it.each([
@@ -41,10 +59,26 @@ describe('policy validation names the path of every mistake', () => {
       (p: any) => (p.retraining[1].trigger = {}),
       'retraining[1].trigger: needs at least one of marker, maxObjects, maxBytes, quietSeconds',
     ],
-    ['bad account', (p: any) => (p.controller.accounts = ['12']), 'controller.accounts[0]: must be a 12-digit account id'],
-    ['unknown key', (p: any) => (p.retraining[0].trigger.maxObject = 3), 'retraining[0].trigger: Unrecognized key: "maxObject"'],
-    ['negative cooldown', (p: any) => (p.retraining[0].guards = { cooldownSeconds: -1 }), 'retraining[0].guards.cooldownSeconds'],
-    ['duplicate rule name', (p: any) => (p.retraining[1].name = 'a'), 'retraining[1].name: duplicate of retraining[0].name'],
+    [
+      'bad account',
+      (p: any) => (p.controller.accounts = ['12']),
+      'controller.accounts[0]: must be a 12-digit account id',
+    ],
+    [
+      'unknown key',
+      (p: any) => (p.retraining[0].trigger.maxObject = 3),
+      'retraining[0].trigger: Unrecognized key: "maxObject"',
+    ],
+    [
+      'negative cooldown',
+      (p: any) => (p.retraining[0].guards = { cooldownSeconds: -1 }),
+      'retraining[0].guards.cooldownSeconds',
+    ],
+    [
+      'duplicate rule name',
+      (p: any) => (p.retraining[1].name = 'a'),
+      'retraining[1].name: duplicate of retraining[0].name',
+    ],
     [
       'two rules owning the same objects',
       (p: any) => (p.retraining[1].source = { bucket: 'b', prefix: 'x/' }),

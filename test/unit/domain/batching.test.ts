@@ -5,7 +5,9 @@ const rule = (trigger: Record<string, unknown>) =>
   validatePolicy({
     version: 1,
     controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-    retraining: [{ name: 'r', source: { bucket: 'b', prefix: 'p/' }, target: { type: 'codepipeline', name: 'p' }, trigger }],
+    retraining: [
+      { name: 'r', source: { bucket: 'b', prefix: 'p/' }, target: { type: 'codepipeline', name: 'p' }, trigger },
+    ],
   }).retraining[0]!;
 const objs = (n: number, size = 10) => Array.from({ length: n }, (_, i) => ({ bucket: 'b', key: `p/${i}`, size }));
 const now = new Date('2026-11-22T10:00:00Z');
@@ -18,7 +20,13 @@ const open = (lastArrivalAt = '2026-11-22T09:59:00Z', pendingObjects = 1, pendin
 
 describe('closeVerdict', () => {
   it.each([
-    ['marker present', { marker: '_SUCCESS' }, [...objs(2), { bucket: 'b', key: 'p/_SUCCESS', size: 0 }], true, /marker/],
+    [
+      'marker present',
+      { marker: '_SUCCESS' },
+      [...objs(2), { bucket: 'b', key: 'p/_SUCCESS', size: 0 }],
+      true,
+      /marker/,
+    ],
     ['marker absent', { marker: '_SUCCESS' }, objs(2), false, /2 objects/],
     ['count reached', { maxObjects: 3 }, objs(3), true, /maxObjects 3/],
     ['count not reached', { maxObjects: 3 }, objs(2), false, /pending/],

@@ -6,7 +6,15 @@ const rule = (guards: Record<string, unknown>) =>
   validatePolicy({
     version: 1,
     controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-    retraining: [{ name: 'r', source: { bucket: 'b' }, target: { type: 'codepipeline', name: 'p' }, trigger: { maxObjects: 1 }, guards }],
+    retraining: [
+      {
+        name: 'r',
+        source: { bucket: 'b' },
+        target: { type: 'codepipeline', name: 'p' },
+        trigger: { maxObjects: 1 },
+        guards,
+      },
+    ],
   }).retraining[0]!;
 const now = new Date('2026-11-22T10:00:00Z');
 const guard = (g: Partial<GuardState> = {}): GuardState => ({ version: 1, startsToday: 0, nextSeq: 0, ...g });
@@ -21,7 +29,13 @@ describe('evaluateStart', () => {
   });
 
   it.each([
-    ['cooldown', { cooldownSeconds: 600 }, { lastStartAt: '2026-11-22T09:55:00Z' }, /cooldown/, '2026-11-22T10:05:00.000Z'],
+    [
+      'cooldown',
+      { cooldownSeconds: 600 },
+      { lastStartAt: '2026-11-22T09:55:00Z' },
+      /cooldown/,
+      '2026-11-22T10:05:00.000Z',
+    ],
     [
       'daily cap',
       { dailyCap: 2, exclusive: false },
@@ -46,9 +60,10 @@ describe('evaluateStart', () => {
   });
 
   it('counts starts per UTC day: yesterday’s starts do not use today’s cap', () => {
-    expect(evaluateStart(rule({ dailyCap: 1, exclusive: false }), guard({ day: '2026-11-21', startsToday: 5 }), 0, now).verdict).toBe(
-      'start',
-    );
+    expect(
+      evaluateStart(rule({ dailyCap: 1, exclusive: false }), guard({ day: '2026-11-21', startsToday: 5 }), 0, now)
+        .verdict,
+    ).toBe('start');
   });
 
   it('stops blocking on a running execution after maxRunSeconds (lost terminal event)', () => {
@@ -60,7 +75,12 @@ describe('evaluateStart', () => {
   it('lists every blocking reason at once', () => {
     const v = evaluateStart(
       rule({ cooldownSeconds: 600, dailyCap: 1 }),
-      guard({ lastStartAt: '2026-11-22T09:59:00Z', day: '2026-11-22', startsToday: 1, running: { seq: 0, since: '2026-11-22T09:59:00Z' } }),
+      guard({
+        lastStartAt: '2026-11-22T09:59:00Z',
+        day: '2026-11-22',
+        startsToday: 1,
+        running: { seq: 0, since: '2026-11-22T09:59:00Z' },
+      }),
       0,
       now,
     );
@@ -68,6 +88,9 @@ describe('evaluateStart', () => {
   });
 
   it('releaseRunning forgets only the running execution', () => {
-    expect(releaseRunning(guard({ running: { seq: 1, since: 'x' }, nextSeq: 2 }))).toEqual({ startsToday: 0, nextSeq: 2 });
+    expect(releaseRunning(guard({ running: { seq: 1, since: 'x' }, nextSeq: 2 }))).toEqual({
+      startsToday: 0,
+      nextSeq: 2,
+    });
   });
 });

@@ -88,14 +88,20 @@ describe('parseS3Deliveries', () => {
   it('skips non-creation records and the S3 test event without calling them invalid', () => {
     const event = loadFixture('s3-object-created-put.notification.json');
     event.Records[0].eventName = 'ObjectRemoved:Delete';
-    expect(parseS3Deliveries(event)[0]).toMatchObject({ objects: [], skipped: [expect.stringContaining('ObjectRemoved:Delete')] });
+    expect(parseS3Deliveries(event)[0]).toMatchObject({
+      objects: [],
+      skipped: [expect.stringContaining('ObjectRemoved:Delete')],
+    });
     expect(parseS3Deliveries({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' })[0]?.skipped).toHaveLength(1);
   });
 
-  it.each([null, 42, 'text', {}, { Records: [] }, { source: 'aws.ec2' }])('treats %p as an invalid delivery, not a crash', (event) => {
-    const [d] = parseS3Deliveries(event);
-    expect(d?.invalid).toBeDefined();
-  });
+  it.each([null, 42, 'text', {}, { Records: [] }, { source: 'aws.ec2' }])(
+    'treats %p as an invalid delivery, not a crash',
+    (event) => {
+      const [d] = parseS3Deliveries(event);
+      expect(d?.invalid).toBeDefined();
+    },
+  );
 
   it('rejects a malformed percent-encoding in a notification key', () => {
     const event = loadFixture('s3-object-created-put.notification.json');

@@ -44,12 +44,19 @@ describe('data-arrived handler', () => {
 
   it('starts a SageMaker pipeline from an S3 notification inside SQS and answers with no failures', async () => {
     const h = memoryHarness();
-    const result = await dataArrived(h.workflow, h.logger)(loadFixture('s3-object-created-put.via-sqs.powertools.json'));
+    const result = await dataArrived(
+      h.workflow,
+      h.logger,
+    )(loadFixture('s3-object-created-put.via-sqs.powertools.json'));
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(h.starts()).toEqual([expect.objectContaining({ service: 'sagemaker', operation: 'StartPipelineExecution' })]);
+    expect(h.starts()).toEqual([
+      expect.objectContaining({ service: 'sagemaker', operation: 'StartPipelineExecution' }),
+    ]);
     expect(h.starts()[0]?.input).toMatchObject({
       PipelineName: 'sqs-pipeline',
-      PipelineParameters: expect.arrayContaining([{ Name: 'ManifestUri', Value: 's3://manifests/m/sqs/batch-000000.json' }]),
+      PipelineParameters: expect.arrayContaining([
+        { Name: 'ManifestUri', Value: 's3://manifests/m/sqs/batch-000000.json' },
+      ]),
     });
   });
 
@@ -97,7 +104,8 @@ describe('data-arrived handler', () => {
     const h = memoryHarness(policy);
     const real = h.ledger.append.bind(h.ledger);
     h.ledger.append = async (rule, objects, now) => {
-      if (objects.some((o) => o.key === 'poison.pdf')) throw new AwsCallError('dynamodb', 'UpdateItem', new Error('throttled'));
+      if (objects.some((o) => o.key === 'poison.pdf'))
+        throw new AwsCallError('dynamodb', 'UpdateItem', new Error('throttled'));
       return real(rule, objects, now);
     };
     const event = sqsBatch(['good.pdf', 'poison.pdf']);

@@ -43,7 +43,10 @@ describe('execution-finished handler and the exclusive guard', () => {
     const h = memoryHarness(policy);
     await dataArrived(h.workflow, h.logger)(drop('one'));
     await dataArrived(h.workflow, h.logger)(drop('two'));
-    await executionFinished(h.workflow, h.logger)(loadFixture('codepipeline-pipeline-execution-state-change.started.json'));
+    await executionFinished(
+      h.workflow,
+      h.logger,
+    )(loadFixture('codepipeline-pipeline-execution-state-change.started.json'));
     const other = loadFixture('codepipeline-pipeline-execution-state-change.failed.json');
     await executionFinished(h.workflow, h.logger)(other);
     expect(h.starts()).toHaveLength(1);

@@ -14,8 +14,16 @@ import {
 import { SageMakerClient, StartPipelineExecutionCommand as StartSageMakerExecution } from '@aws-sdk/client-sagemaker';
 import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CodePipelineStarter, codePipelineStartInput, codePipelineToken } from '../../../../functions/adapters/aws/codepipeline';
-import { AwsPipelines, PipelineNotFoundError, PipelineStartRejectedError } from '../../../../functions/adapters/aws/pipelines';
+import {
+  CodePipelineStarter,
+  codePipelineStartInput,
+  codePipelineToken,
+} from '../../../../functions/adapters/aws/codepipeline';
+import {
+  AwsPipelines,
+  PipelineNotFoundError,
+  PipelineStartRejectedError,
+} from '../../../../functions/adapters/aws/pipelines';
 import { SageMakerPipelineStarter } from '../../../../functions/adapters/aws/sagemaker';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { targetFor } from '../../../contract/pipelines.contract';
@@ -112,7 +120,9 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
   });
 
   it('maps ValidationException (e.g. an undeclared variable) to a non-retryable PipelineStartRejectedError', async () => {
-    cp.on(StartPipelineExecutionCommand).rejects(new ValidationException({ message: 'Variable DATASET is not defined', $metadata: {} }));
+    cp.on(StartPipelineExecutionCommand).rejects(
+      new ValidationException({ message: 'Variable DATASET is not defined', $metadata: {} }),
+    );
     const failure = await pipelines.start(request).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineStartRejectedError);
     expect(failure).toMatchObject({ retryable: false });

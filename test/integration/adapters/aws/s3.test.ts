@@ -69,7 +69,9 @@ describe('S3ObjectStore on moto', () => {
 
   it('reads the version named by versionId on a versioned bucket, and the latest without one', async () => {
     const versioned = await newBucket();
-    await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
     const v1 = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'data.csv', Body: 'id,label\n' }));
     await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'data.csv', Body: 'id,target\n' }));
     expect(v1.VersionId).toBeTruthy();

@@ -1,4 +1,7 @@
-import { CodePipelineClient, StartPipelineExecutionCommand as StartCodePipelineExecution } from '@aws-sdk/client-codepipeline';
+import {
+  CodePipelineClient,
+  StartPipelineExecutionCommand as StartCodePipelineExecution,
+} from '@aws-sdk/client-codepipeline';
 import {
   CreatePipelineCommand,
   DescribePipelineExecutionCommand,
@@ -13,8 +16,16 @@ import {
 import { createHash } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodePipelineStarter } from '../../../../functions/adapters/aws/codepipeline';
-import { AwsPipelines, PipelineNotFoundError, PipelineStartRejectedError } from '../../../../functions/adapters/aws/pipelines';
-import { SageMakerPipelineStarter, sageMakerStartInput, sageMakerToken } from '../../../../functions/adapters/aws/sagemaker';
+import {
+  AwsPipelines,
+  PipelineNotFoundError,
+  PipelineStartRejectedError,
+} from '../../../../functions/adapters/aws/pipelines';
+import {
+  SageMakerPipelineStarter,
+  sageMakerStartInput,
+  sageMakerToken,
+} from '../../../../functions/adapters/aws/sagemaker';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
@@ -54,7 +65,9 @@ async function executions(pipeline: string) {
   const listed = await sagemaker.send(new ListPipelineExecutionsCommand({ PipelineName: pipeline }));
   return Promise.all(
     (listed.PipelineExecutionSummaries ?? []).map(async ({ PipelineExecutionArn }) => {
-      const params = await sagemaker.send(new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: PipelineExecutionArn! }));
+      const params = await sagemaker.send(
+        new ListPipelineParametersForExecutionCommand({ PipelineExecutionArn: PipelineExecutionArn! }),
+      );
       return {
         id: PipelineExecutionArn!,
         values: Object.fromEntries((params.PipelineParameters ?? []).map((p) => [p.Name!, p.Value!])),
@@ -63,11 +76,16 @@ async function executions(pipeline: string) {
   );
 }
 
-describePipelinesContract('AwsPipelines on moto SageMaker', 'sagemaker', async () => ({ pipelines, createPipeline, executions }), {
-  // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
-  // pin the token we send instead.
-  honoursClientRequestToken: false,
-});
+describePipelinesContract(
+  'AwsPipelines on moto SageMaker',
+  'sagemaker',
+  async () => ({ pipelines, createPipeline, executions }),
+  {
+    // moto 5.2.1 starts a new execution for a repeated ClientRequestToken; the exact-input tests below
+    // pin the token we send instead.
+    honoursClientRequestToken: false,
+  },
+);
 
 describe('AwsPipelines with a SageMaker target on moto', () => {
   it('returns the execution ARN, whose description names the manifest', async () => {
@@ -217,7 +235,10 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
         message: 'slow down',
       }),
     ],
-    ['InternalFailure', new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' })],
+    [
+      'InternalFailure',
+      new SageMakerServiceException({ name: 'InternalFailure', $fault: 'server', $metadata: {}, message: 'oops' }),
+    ],
   ])('maps %s to a retryable AwsCallError', async (_name, cause) => {
     sm.on(StartPipelineExecutionCommand).rejects(cause);
     const failure = await mocked.start(request).catch((e: unknown) => e);

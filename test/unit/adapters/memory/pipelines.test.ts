@@ -115,7 +115,9 @@ describe('MemoryPipelines', () => {
   });
 
   it('refuses a target whose pipeline exists only as the other kind', async () => {
-    const failure = await pipelines.start({ ...cpRequest, target: targetFor('codepipeline', 'retrain-sm') }).catch((e: unknown) => e);
+    const failure = await pipelines
+      .start({ ...cpRequest, target: targetFor('codepipeline', 'retrain-sm') })
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineNotFoundError);
     expect((failure as Error).cause).toMatchObject({ name: 'PipelineNotFoundException' });
   });

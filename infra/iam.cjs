@@ -75,8 +75,9 @@ function controllerStatements(policy) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // TransactWriteItems is not an IAM action: each Put/Update/Delete/ConditionCheck inside a
-      // transaction is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem.
+      // TransactWriteItems is not an IAM action: each Put/Update/Delete inside a transaction is
+      // authorized as PutItem/UpdateItem/DeleteItem (add dynamodb:ConditionCheckItem if a
+      // transaction ever uses ConditionCheck; none does today).
       Action: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
@@ -84,7 +85,6 @@ function controllerStatements(policy) {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
       ],
       // The table has no indexes; Query runs on the table itself.
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
@@ -102,6 +102,8 @@ function controllerStatements(policy) {
       Effect: 'Allow',
       // Ranged GET of the first bytes for the schema check; GetObjectVersion because the event names
       // the exact version and a GET with VersionId is authorized as s3:GetObjectVersion.
+      // No s3:ListBucket (it would expose every key of the bucket): so S3 answers a GET of a
+      // deleted object with 403 AccessDenied rather than 404 NoSuchKey.
       Action: ['s3:GetObject', 's3:GetObjectVersion'],
       Resource: uniqueSubs(
         rules.map((rule) => `arn:\${AWS::Partition}:s3:::${rule.source.bucket}/${literal(rule.source.prefix)}*`),

@@ -95,16 +95,13 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
 }
 
+function nothing(id: string, sqs: boolean, origin: Origin = {}, invalid?: string): Delivery {
+  return { id, origin, objects: [], skipped: [], sqs, ...(invalid ? { invalid } : {}) };
+}
+
 /** Parses a payload that carries S3 object-created information (no envelope). */
 function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin): Delivery {
-  const empty = (invalid?: string): Delivery => ({
-    id,
-    origin: outer,
-    objects: [],
-    skipped: [],
-    sqs,
-    ...(invalid ? { invalid } : {}),
-  });
+  const empty = (invalid?: string): Delivery => nothing(id, sqs, outer, invalid);
   if (typeof payload !== 'object' || payload === null) return empty('not a JSON object');
   const p = payload as Record<string, unknown>;
 
@@ -185,54 +182,28 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
 
 /** Flattens any supported Lambda input into deliveries. */
 export function parseS3Deliveries(event: unknown): Delivery[] {
-  if (typeof event !== 'object' || event === null)
-    return [{ id: 'event', origin: {}, objects: [], skipped: [], sqs: false, invalid: 'event is not an object' }];
+  if (typeof event !== 'object' || event === null) return [nothing('event', false, {}, 'event is not an object')];
   const records = (event as { Records?: unknown }).Records;
   if (Array.isArray(records) && records.length > 0) {
     const first = records[0] as Record<string, unknown> | undefined;
     if (first?.eventSource === 'aws:sqs') {
       return records.map((raw, i) => {
         const rec = sqsRecord.safeParse(raw);
-        if (!rec.success)
-          return {
-            id: `record-${i}`,
-            origin: {},
-            objects: [],
-            skipped: [],
-            sqs: true,
-            invalid: `SQS record: ${firstIssue(rec.error)}`,
-          };
+        if (!rec.success) return nothing(`record-${i}`, true, {}, `SQS record: ${firstIssue(rec.error)}`);
         const body = parseJson(rec.data.body);
         const origin = { account: arnAccount(rec.data.eventSourceARN) };
-        if (body === undefined)
-          return {
-            id: rec.data.messageId,
-            origin,
-            objects: [],
-            skipped: [],
-            sqs: true,
-            invalid: 'SQS body is not JSON',
-          };
+        if (body === undefined) return nothing(rec.data.messageId, true, origin, 'SQS body is not JSON');
         return fromPayload(body, rec.data.messageId, true, origin);
       });
     }
     if (first?.EventSource === 'aws:sns') {
       return records.map((raw, i) => {
         const rec = snsRecord.safeParse(raw);
-        if (!rec.success)
-          return {
-            id: `record-${i}`,
-            origin: {},
-            objects: [],
-            skipped: [],
-            sqs: false,
-            invalid: `SNS record: ${firstIssue(rec.error)}`,
-          };
+        if (!rec.success) return nothing(`record-${i}`, false, {}, `SNS record: ${firstIssue(rec.error)}`);
         const message = parseJson(rec.data.Sns.Message);
         const id = rec.data.Sns.MessageId ?? `record-${i}`;
         const origin = { account: arnAccount(rec.data.Sns.TopicArn) };
-        if (message === undefined)
-          return { id, origin, objects: [], skipped: [], sqs: false, invalid: 'SNS Message is not JSON' };
+        if (message === undefined) return nothing(id, false, origin, 'SNS Message is not JSON');
         return fromPayload(message, id, false, origin);
       });
     }

@@ -7,7 +7,7 @@ import type { ObjectRef } from '../domain/objects';
 import { isMarker, routeObject } from '../domain/routing';
 import type { Origin } from '../domain/s3-deliveries';
 import { checkColumns } from '../domain/schema-check';
-import type { BatchLedger, ClosedBatch } from '../ports/batch-ledger';
+import type { BatchLedger, ClosedBatch, OpenBatch } from '../ports/batch-ledger';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
@@ -377,22 +377,22 @@ export class RetrainingWorkflow {
   }
 
   private async sweepRule(rule: RetrainingRule): Promise<void> {
-    {
-      await this.recoverUnprocessed(rule);
-      const open = await this.deps.ledger.open(rule.name);
-      // A marker whose close failed is among the pending objects: let the exact check find it.
-      if (mayClose(rule, open, rule.trigger.marker !== undefined, this.now())) await this.tryClose(rule);
-      const stale = await this.deps.runs.listBatches(rule.name, ['STARTING']);
-      for (const batch of stale) {
-        if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS)
-          await this.launch(rule, batch, ['re-issued after an interrupted start']);
-      }
-      await this.startDue(rule);
+    // Recovery only processes batches the ledger already closed, so this read of the open batch
+    // still holds for the quiet/marker check after it.
+    const open = await this.deps.ledger.open(rule.name);
+    await this.recoverUnprocessed(rule, open);
+    // A marker whose close failed is among the pending objects: let the exact check find it.
+    if (mayClose(rule, open, rule.trigger.marker !== undefined, this.now())) await this.tryClose(rule);
+    const stale = await this.deps.runs.listBatches(rule.name, ['STARTING']);
+    for (const batch of stale) {
+      if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS)
+        await this.launch(rule, batch, ['re-issued after an interrupted start']);
     }
+    await this.startDue(rule);
   }
 
-  private async recoverUnprocessed(rule: RetrainingRule): Promise<void> {
-    const [open, guard] = await Promise.all([this.deps.ledger.open(rule.name), this.deps.runs.getGuard(rule.name)]);
+  private async recoverUnprocessed(rule: RetrainingRule, open: OpenBatch): Promise<void> {
+    const guard = await this.deps.runs.getGuard(rule.name);
     for (let seq = guard.nextSeq; seq < open.nextSeq; seq++) {
       if (await this.deps.runs.getBatch(rule.name, seq)) continue;
       const members = await this.deps.ledger.members(rule.name, seq);

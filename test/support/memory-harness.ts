@@ -1,4 +1,5 @@
 import { validatePolicy, type Policy } from '../../functions/config/policy';
+import { policyInput } from './policies';
 import { MemoryBatchLedger } from '../../functions/adapters/memory/batch-ledger';
 import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
@@ -29,33 +30,35 @@ export function recordingLogger() {
 }
 
 export const basePolicy = (overrides: Partial<Record<string, unknown>> = {}): Policy =>
+  // The accounts, regions and buckets of the real S3 fixtures.
   validatePolicy({
-    version: 1,
-    controller: {
-      accounts: ['123456789012', '111122223333'],
-      regions: ['us-east-1', 'us-west-2', 'ca-central-1'],
-      manifests: { bucket: 'manifests', prefix: 'm/' },
-    },
-    retraining: [
+    ...policyInput(
+      [
+        {
+          name: 'docs',
+          source: { bucket: 'DOC-EXAMPLE-BUCKET1', prefix: '' },
+          target: { type: 'codepipeline', name: 'docs-pipeline' },
+          trigger: { maxObjects: 3 },
+        },
+        {
+          name: 'sqs',
+          source: { bucket: 'xxx', prefix: '' },
+          target: { type: 'sagemaker', name: 'sqs-pipeline' },
+          trigger: { maxObjects: 1 },
+        },
+        {
+          name: 'notify',
+          source: { bucket: 'mybucket', prefix: '', suffix: '.jpg' },
+          target: { type: 'codepipeline', name: 'notify-pipeline' },
+          trigger: { marker: '_SUCCESS' },
+        },
+      ],
       {
-        name: 'docs',
-        source: { bucket: 'DOC-EXAMPLE-BUCKET1', prefix: '' },
-        target: { type: 'codepipeline', name: 'docs-pipeline' },
-        trigger: { maxObjects: 3 },
+        accounts: ['123456789012', '111122223333'],
+        regions: ['us-east-1', 'us-west-2', 'ca-central-1'],
+        manifests: { bucket: 'manifests', prefix: 'm/' },
       },
-      {
-        name: 'sqs',
-        source: { bucket: 'xxx', prefix: '' },
-        target: { type: 'sagemaker', name: 'sqs-pipeline' },
-        trigger: { maxObjects: 1 },
-      },
-      {
-        name: 'notify',
-        source: { bucket: 'mybucket', prefix: '', suffix: '.jpg' },
-        target: { type: 'codepipeline', name: 'notify-pipeline' },
-        trigger: { marker: '_SUCCESS' },
-      },
-    ],
+    ),
     ...overrides,
   });
 

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parsePolicyText, validatePolicy } from '../../../functions/config/policy';
 import { PolicyError } from '../../../functions/domain/errors';
+import { policyInput } from '../../support/policies';
 
-const base = () => ({
-  version: 1,
-  controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-  retraining: [
+const base = (): any =>
+  policyInput([
     {
       name: 'a',
       source: { bucket: 'b', prefix: 'x/' },
@@ -24,8 +23,7 @@ const base = () => ({
       target: { type: 'codepipeline', name: 'p' },
       trigger: { quietSeconds: 60 },
     },
-  ],
-});
+  ]);
 
 function problems(mutate: (p: any) => void): string[] {
   const p = base();

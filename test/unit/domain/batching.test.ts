@@ -1,14 +1,7 @@
 import { closeVerdict, mayClose } from '../../../functions/domain/batching';
-import { validatePolicy } from '../../../functions/config/policy';
+import { testRule } from '../../support/policies';
 
-const rule = (trigger: Record<string, unknown>) =>
-  validatePolicy({
-    version: 1,
-    controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-    retraining: [
-      { name: 'r', source: { bucket: 'b', prefix: 'p/' }, target: { type: 'codepipeline', name: 'p' }, trigger },
-    ],
-  }).retraining[0]!;
+const rule = (trigger: Record<string, unknown>) => testRule({ trigger });
 const objs = (n: number, size = 10) => Array.from({ length: n }, (_, i) => ({ bucket: 'b', key: `p/${i}`, size }));
 const now = new Date('2026-11-22T10:00:00Z');
 const open = (lastArrivalAt = '2026-11-22T09:59:00Z', pendingObjects = 1, pendingBytes = 10) => ({

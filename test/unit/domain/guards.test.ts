@@ -1,21 +1,8 @@
 import { evaluateStart, releaseRunning } from '../../../functions/domain/guards';
-import { validatePolicy } from '../../../functions/config/policy';
+import { testRule } from '../../support/policies';
 import type { GuardState } from '../../../functions/ports/run-store';
 
-const rule = (guards: Record<string, unknown>) =>
-  validatePolicy({
-    version: 1,
-    controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-    retraining: [
-      {
-        name: 'r',
-        source: { bucket: 'b' },
-        target: { type: 'codepipeline', name: 'p' },
-        trigger: { maxObjects: 1 },
-        guards,
-      },
-    ],
-  }).retraining[0]!;
+const rule = (guards: Record<string, unknown>) => testRule({ source: { bucket: 'b' }, guards });
 const now = new Date('2026-11-22T10:00:00Z');
 const guard = (g: Partial<GuardState> = {}): GuardState => ({ version: 1, startsToday: 0, nextSeq: 0, ...g });
 

@@ -1,30 +1,26 @@
 import { routeObject } from '../../../functions/domain/routing';
-import { validatePolicy } from '../../../functions/config/policy';
+import { testPolicy } from '../../support/policies';
 
-const policy = validatePolicy({
-  version: 1,
-  controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-  retraining: [
-    {
-      name: 'all-data',
-      source: { bucket: 'b', prefix: 'data/' },
-      target: { type: 'codepipeline', name: 'p1' },
-      trigger: { maxObjects: 10 },
-    },
-    {
-      name: 'train-csv',
-      source: { bucket: 'b', prefix: 'data/train/', suffix: '.csv' },
-      target: { type: 'sagemaker', name: 'p2' },
-      trigger: { marker: '_SUCCESS' },
-    },
-    {
-      name: 'train-any',
-      source: { bucket: 'b', prefix: 'data/train/' },
-      target: { type: 'sagemaker', name: 'p3' },
-      trigger: { maxObjects: 5 },
-    },
-  ],
-});
+const policy = testPolicy([
+  {
+    name: 'all-data',
+    source: { bucket: 'b', prefix: 'data/' },
+    target: { type: 'codepipeline', name: 'p1' },
+    trigger: { maxObjects: 10 },
+  },
+  {
+    name: 'train-csv',
+    source: { bucket: 'b', prefix: 'data/train/', suffix: '.csv' },
+    target: { type: 'sagemaker', name: 'p2' },
+    trigger: { marker: '_SUCCESS' },
+  },
+  {
+    name: 'train-any',
+    source: { bucket: 'b', prefix: 'data/train/' },
+    target: { type: 'sagemaker', name: 'p3' },
+    trigger: { maxObjects: 5 },
+  },
+]);
 const o = (key: string, bucket = 'b') => ({ bucket, key, size: 1 });
 
 describe('routeObject: the most specific rule owns an object', () => {

@@ -4,6 +4,7 @@ import { ControllerError } from '../domain/errors';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { lambdaHandler } from '../config/runtime';
+import { retrainingRuntime } from '../config/retraining-runtime';
 
 /**
  * S3 "object created" from EventBridge, S3 notifications, SNS, SQS, SNS-in-SQS.
@@ -61,4 +62,7 @@ export function dataArrived(workflow: RetrainingWorkflow, logger: Logger) {
   };
 }
 
-export const handler = lambdaHandler((rt) => dataArrived(rt.retraining, rt.logger));
+export const handler = lambdaHandler(async () => {
+  const rt = await retrainingRuntime();
+  return dataArrived(rt.retraining, rt.logger);
+});

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { lambdaHandler } from '../config/runtime';
+import { retrainingRuntime } from '../config/retraining-runtime';
 
 const codePipelineFinished = z.object({
   id: z.string(),
@@ -76,4 +77,7 @@ export function executionFinished(workflow: RetrainingWorkflow, logger: Logger) 
   };
 }
 
-export const handler = lambdaHandler((rt) => executionFinished(rt.retraining, rt.logger));
+export const handler = lambdaHandler(async () => {
+  const rt = await retrainingRuntime();
+  return executionFinished(rt.retraining, rt.logger);
+});

@@ -1,5 +1,6 @@
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { lambdaHandler } from '../config/runtime';
+import { retrainingRuntime } from '../config/retraining-runtime';
 
 /**
  * Runs every minute (EventBridge schedule). A schedule, not one EventBridge Scheduler entry per
@@ -12,4 +13,7 @@ export function sweeper(workflow: RetrainingWorkflow) {
   };
 }
 
-export const handler = lambdaHandler((rt) => sweeper(rt.retraining));
+export const handler = lambdaHandler(async () => {
+  const rt = await retrainingRuntime();
+  return sweeper(rt.retraining);
+});

@@ -19,16 +19,16 @@ program
 
 program
   .command('simulate')
-  .argument('<scenario>', 'scenario file (YAML or JSON)')
-  .option('--json', 'print one JSON document {actions, decisions} instead of the timeline')
-  .description('run a scenario through the real handlers on the in-memory backend with a simulated clock')
-  .action(async (file: string, options: { json?: boolean }) => {
-    const result = await simulate(file);
-    if (options.json)
-      console.log(
-        JSON.stringify({ scenario: result.scenario, actions: result.actions, decisions: result.decisions }, null, 2),
-      );
-    else console.log(result.timeline.join('\n'));
+  .argument('<scenarios...>', "scenario file(s) (YAML or JSON); several run one after another (the demo's chapters)")
+  .option('--json', 'print one JSON document {actions, decisions} per scenario instead of the timeline')
+  .description('run scenarios through the real handlers on the in-memory backend with a simulated clock')
+  .action(async (files: string[], options: { json?: boolean }) => {
+    const results = [];
+    for (const file of files) results.push(await simulate(file));
+    if (options.json) {
+      const docs = results.map((r) => ({ scenario: r.scenario, actions: r.actions, decisions: r.decisions }));
+      console.log(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));
+    } else console.log(results.map((r) => r.timeline.join('\n')).join(`\n\n${'═'.repeat(100)}\n\n`));
   });
 
 try {

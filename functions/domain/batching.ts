@@ -47,6 +47,9 @@ export function mayClose(rule: RetrainingRule, open: OpenBatch, sawMarker: boole
   if (open.pendingObjects <= 0) return false;
   const t = rule.trigger;
   if (sawMarker) return true;
+  // A close in progress takes (nearly) everything pending: a second closer would only lose the
+  // lease race, which bills a write. What it leaves is closed by the next append or the sweeper.
+  if (open.closing) return false;
   if (t.maxObjects !== undefined && open.pendingObjects >= t.maxObjects) return true;
   if (t.maxBytes !== undefined && open.pendingBytes >= t.maxBytes) return true;
   const quiet = quietFor(open, now);

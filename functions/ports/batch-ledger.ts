@@ -5,10 +5,11 @@ import type { ObjectRef } from '../domain/objects';
 export interface OpenBatch {
   pendingObjects: number;
   pendingBytes: number;
-  firstArrivalAt?: string;
   lastArrivalAt?: string;
   /** Sequence number the next closed batch will get. */
   nextSeq: number;
+  /** Another caller was closing when this was read: it takes what was pending then. */
+  closing?: boolean;
 }
 
 export interface AppendResult {
@@ -36,12 +37,15 @@ export interface BatchLedger {
   open(rule: string): Promise<OpenBatch>;
   /**
    * Closes the open batch if `decide` (called with the exact pending members) says so.
-   * Returns null when another caller is closing, or `decide` declined.
+   * `worthTrying`, when given, is asked first on exact counters, before anything is written: a
+   * caller whose own counters were stale does not pay for a lease it would give back.
+   * Returns null when another caller is closing, or either check declined.
    */
   close(
     rule: string,
     decide: (members: ObjectRef[], open: OpenBatch) => boolean,
     now: Date,
+    worthTrying?: (open: OpenBatch) => boolean,
   ): Promise<ClosedBatch | null>;
   /** Members of an already closed batch (rebuilds a manifest after a crash). */
   members(rule: string, seq: number): Promise<ObjectRef[]>;

@@ -112,12 +112,13 @@ export class RetrainingWorkflow {
         });
       // Duplicates count too: a redelivery after a failed close must be able to close again.
       const sawMarker = ruleObjects.some((o) => isMarker(rule, o));
-      if (mayClose(rule, result.open, sawMarker, now)) await this.tryClose(rule);
+      if (mayClose(rule, result.open, sawMarker, now))
+        await this.tryClose(rule, (open) => mayClose(rule, open, sawMarker, this.now()));
     }
   }
 
   /** Closes the open batch if its exact members warrant it, then processes it. */
-  async tryClose(rule: RetrainingRule): Promise<ClosedBatch | null> {
+  async tryClose(rule: RetrainingRule, worthTrying?: (open: OpenBatch) => boolean): Promise<ClosedBatch | null> {
     let reason = '';
     const closed = await this.deps.ledger.close(
       rule.name,
@@ -127,6 +128,7 @@ export class RetrainingWorkflow {
         return verdict.close;
       },
       this.now(),
+      worthTrying,
     );
     if (!closed) return null;
     await this.processClosed(rule, closed, reason);
@@ -327,9 +329,13 @@ export class RetrainingWorkflow {
     status: string,
     eventId: string,
   ): Promise<void> {
-    const rules = this.deps.policy.retraining.filter(
-      (r) => r.target.type === target.type && r.target.name === target.name,
-    );
+    // SageMaker writes pipeline names into ARNs in lower case ("Ranking-Training" has the ARN
+    // .../pipeline/ranking-training), and its names are unique case-insensitively.
+    const sameName =
+      target.type === 'sagemaker'
+        ? (name: string) => name.toLowerCase() === target.name.toLowerCase()
+        : (name: string) => name === target.name;
+    const rules = this.deps.policy.retraining.filter((r) => r.target.type === target.type && sameName(r.target.name));
     if (rules.length === 0) {
       await this.ignore(
         `execution/${executionId}`,

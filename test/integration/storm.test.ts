@@ -1,11 +1,12 @@
 /**
  * The data-drop storm on moto's DynamoDB and S3 (driver: test/support/storm.ts).
- * STORM_OBJECTS (default 1,000 to keep `npm test` quick; the issue's 10,000 runs in `npm run bench`).
+ * STORM_OBJECTS (default 1,000 to keep `npm test` quick; `STORM_OBJECTS=10000 npm test -- --testPathPatterns storm`
+ * or `npm run bench` for the full size) and STORM_BATCH (maxObjects, default 100).
  */
 import { runStorm } from '../support/storm';
 
 const OBJECTS = Number(process.env.STORM_OBJECTS ?? 1000);
-const BATCH_SIZE = 100;
+const BATCH_SIZE = Number(process.env.STORM_BATCH ?? 100);
 const WORKERS = 4;
 
 describe(`data-drop storm: ${OBJECTS} object events, SQS batches of 10, each delivered twice, ${WORKERS} workers`, () => {
@@ -23,9 +24,10 @@ describe(`data-drop storm: ${OBJECTS} object events, SQS batches of 10, each del
       expect(keys).toHaveLength(OBJECTS);
       expect(new Set(keys).size).toBe(OBJECTS);
       expect(keys).toContain('storm/day=2026-11-22/part 00000.csv');
-      // Measured ≈1.46 per object (≈0.73 per delivery) with this ledger; the 1.2 target is open work
-      // (see README, "Cost"). This bound catches regressions.
-      expect(report.writeUnitsPerObject).toBeLessThanOrEqual(1.6);
+      // Billed write units: each object's identity (1, the floor) and a tenth of a chunk (10 objects
+      // a chunk under 1 KB), plus per closed batch the ledger's close (5), the run's state (7) and
+      // its decision records (2), and the odd lost lease or position race: at most 16 a batch.
+      expect(report.writeUnitsPerObject).toBeLessThanOrEqual(1.1 + 16 / BATCH_SIZE);
     },
     15 * 60_000,
   );

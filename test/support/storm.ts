@@ -24,6 +24,12 @@ import { recordingLogger } from './memory-harness';
 import { attachMeter } from './wcu-meter';
 import { serializeRequests } from './serialize-requests';
 
+/**
+ * Only flushes the tail after the storm. Long enough that moto's pauses (every request is
+ * serialized) never pass for a quiet period mid-storm.
+ */
+const QUIET_SECONDS = 5;
+
 export interface StormOptions {
   objects: number;
   batchSize?: number;
@@ -111,7 +117,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
         name: 'storm',
         source: { bucket, prefix: 'storm/' },
         target: { type: 'codepipeline', name: 'storm-pipeline' },
-        trigger: { maxObjects: batchSize, quietSeconds: 2 },
+        trigger: { maxObjects: batchSize, quietSeconds: QUIET_SECONDS },
         guards: { exclusive: false },
       },
     ],
@@ -121,18 +127,42 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const world = new MemoryWorld(systemClock);
   world.pipelines.set('storm-pipeline', { kind: 'codepipeline' });
   const { logger, lines } = recordingLogger();
-  const workflow = new RetrainingWorkflow({
-    policy,
-    ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-    runs: new DynamoRunStore(dynamo, table),
-    decisions: new DynamoDecisionLog(dynamo, table),
-    objects: new S3ObjectStore(s3),
-    pipelines: new MemoryPipelines(world),
-    clock: systemClock,
-    logger,
-  });
+  // One workflow per worker, as each Lambda container builds its own (the ledger's lane is per
+  // container); they share the SDK client only so that one meter sees every request.
+  const container = () =>
+    new RetrainingWorkflow({
+      policy,
+      ledger: new DynamoBatchLedger(dynamo, table, systemClock),
+      runs: new DynamoRunStore(dynamo, table),
+      decisions: new DynamoDecisionLog(dynamo, table),
+      objects: new S3ObjectStore(s3),
+      pipelines: new MemoryPipelines(world),
+      clock: systemClock,
+      logger,
+    });
   const meter = attachMeter(dynamo);
-  const handle = dataArrived(workflow, logger);
+  const byKind: Record<string, number> = {};
+  if (process.env.STORM_DEBUG)
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as any;
+        const kinds = (input.TransactItems ?? [input]).map((t: any) => {
+          const x = t.Put ?? t.Update ?? t.Delete ?? t.ConditionCheck ?? t;
+          const item = x.Item ?? x.Key ?? {};
+          return `${String(item.pk?.S ?? '').split('#')[0]}:${String(item.sk?.S ?? '').split('#')[0]}`;
+        });
+        const name = `${context.commandName}(${kinds.join('+')})`;
+        try {
+          return await next(args);
+        } catch (e) {
+          byKind[`${name}!${(e as Error).name}`] = (byKind[`${name}!${(e as Error).name}`] ?? 0) + 1;
+          throw e;
+        } finally {
+          byKind[name] = (byKind[name] ?? 0) + 1;
+        }
+      },
+      { step: 'initialize', name: 'stormDebug' },
+    );
 
   const events = sqsEvents(bucket, objects);
   // First deliveries in random order; each duplicate follows later, some while the first is in flight.
@@ -141,6 +171,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const started = Date.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
+      const handle = dataArrived(container(), logger);
       for (let item = queue.shift(); item; item = queue.shift()) {
         const result = (await handle(structuredClone(item.e))) as {
           batchItemFailures: Array<{ itemIdentifier: string }>;
@@ -158,11 +189,11 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const byOperation = { ...meter.writeUnitsByOperation };
   const calls = { ...meter.calls };
   // The objects after the last count-closed batch close after the quiet period.
-  await new Promise((resolve) => setTimeout(resolve, 2100));
+  await new Promise((resolve) => setTimeout(resolve, QUIET_SECONDS * 1000 + 100));
   // The sweeper runs every minute in production; a sweep that hits a transient error is simply
   // followed by the next one.
   for (let sweep = 0; sweep < 3; sweep++)
-    await sweeper(workflow)().catch((e) => console.warn(`sweep ${sweep} failed: ${e}`));
+    await sweeper(container())().catch((e) => console.warn(`sweep ${sweep} failed: ${e}`));
   if (process.env.STORM_DEBUG)
     console.log(
       'after sweep',
@@ -208,5 +239,6 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
       JSON.stringify(lines.filter((l) => l.level !== 'info' || l.message.startsWith('decision')).slice(0, 40), null, 1),
     );
 
+  if (process.env.STORM_DEBUG) console.log(JSON.stringify(byKind, null, 1));
   return { report, tokens: tokens.size, keys };
 }

@@ -36,7 +36,6 @@ export class MemoryBatchLedger implements BatchLedger {
       accepted.push(o);
       l.open.pendingObjects += 1;
       l.open.pendingBytes += o.size;
-      l.open.firstArrivalAt ??= now.toISOString();
       l.open.lastArrivalAt = now.toISOString();
     }
     return { accepted, duplicates, open: { ...l.open } };
@@ -50,9 +49,11 @@ export class MemoryBatchLedger implements BatchLedger {
     rule: string,
     decide: (members: ObjectRef[], open: OpenBatch) => boolean,
     now: Date,
+    worthTrying?: (open: OpenBatch) => boolean,
   ): Promise<ClosedBatch | null> {
     const l = this.ledger(rule);
-    if (l.pending.length === 0 || !decide([...l.pending], { ...l.open })) return null;
+    if (l.pending.length === 0 || (worthTrying && !worthTrying({ ...l.open }))) return null;
+    if (!decide([...l.pending], { ...l.open })) return null;
     const seq = l.open.nextSeq;
     const members = l.pending;
     l.closed.set(seq, members);

@@ -52,4 +52,9 @@ describe('mayClose (cheap pre-check on counters)', () => {
     expect(mayClose(rule({ maxObjects: 5 }), open(undefined, 4), false, now)).toBe(false);
     expect(mayClose(rule({ maxBytes: 50 }), open(undefined, 1, 50), false, now)).toBe(true);
   });
+  it('leaves a batch another caller is closing to that caller, unless a marker just arrived', () => {
+    const closing = { ...open(undefined, 5), closing: true };
+    expect(mayClose(rule({ maxObjects: 5 }), closing, false, now)).toBe(false);
+    expect(mayClose(rule({ marker: 'M', maxObjects: 5 }), closing, true, now)).toBe(true);
+  });
 });

@@ -61,25 +61,30 @@ describe('execution-finished handler and the exclusive guard', () => {
     expect(h.starts()).toHaveLength(2);
   });
 
-  it('releases a SageMaker rule from the real SageMaker status-change event', async () => {
-    const sm = basePolicy({
-      retraining: [
-        {
-          name: 'sm',
-          source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
-          target: { type: 'sagemaker', name: 'myPipeline-123' },
-          trigger: { maxObjects: 1 },
-        },
-      ],
-    });
-    const h = memoryHarness(sm);
-    await dataArrived(h.workflow, h.logger)(drop('one'));
-    await dataArrived(h.workflow, h.logger)(drop('two'));
-    const event = loadFixture('sagemaker-pipeline-execution-status-change.json');
-    event.detail.pipelineExecutionArn = h.world.executions[0]!.id;
-    await executionFinished(h.workflow, h.logger)(event);
-    expect(h.starts()).toHaveLength(2);
-  });
+  // SageMaker spells the name in the ARN in lower case for pipelines created since 2023; the
+  // shared fixture keeps the original case. Either way the rule is found.
+  it.each([['myPipeline-123'], ['MYPIPELINE-123']])(
+    'releases a SageMaker rule targeting %s from the real SageMaker status-change event',
+    async (pipelineName) => {
+      const sm = basePolicy({
+        retraining: [
+          {
+            name: 'sm',
+            source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
+            target: { type: 'sagemaker', name: pipelineName },
+            trigger: { maxObjects: 1 },
+          },
+        ],
+      });
+      const h = memoryHarness(sm);
+      await dataArrived(h.workflow, h.logger)(drop('one'));
+      await dataArrived(h.workflow, h.logger)(drop('two'));
+      const event = loadFixture('sagemaker-pipeline-execution-status-change.json');
+      event.detail.pipelineExecutionArn = h.world.executions[0]!.id;
+      await executionFinished(h.workflow, h.logger)(event);
+      expect(h.starts()).toHaveLength(2);
+    },
+  );
 
   it.each([[{}], [loadFixture('s3-object-created.eventbridge.json')], [null]])(
     'records a non-pipeline event %# as ignored',

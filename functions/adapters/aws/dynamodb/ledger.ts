@@ -1,23 +1,29 @@
 /**
  * The batching ledger on the state table. Exact under duplicate delivery and concurrency, and
- * cheap: with objects arriving 10 per call an append bills ≈1.3 write units per object (one small
- * identity item each, plus one counter update and one chunk item per call) and a close bills ≈5.
+ * cheap: an append of n new objects bills n + 1 write units (one identity item per object, one
+ * chunk item listing them, compressed to stay under 1 KB for the 10 objects of an SQS batch); a
+ * close bills 5. Appenders never write a shared item, so they do not contend with each other or
+ * with closers.
  *
  * Items of rule r, all under pk `LEDGER#r`:
- *   OPEN             pos (positions handed out), count, bytes, firstAt, lastAt, nextSeq,
- *                    closedThrough (last position in a closed batch); lease {id, until} and
- *                    leaseCutoff while a closer works (a sibling: one update cannot SET a map and
- *                    a path inside it).
- *   OBJ#<sha256>     identity of one upload: {p} = the position whose chunk owns it; TTL 35 days,
- *                    longer than SQS retention plus a DLQ redrive.
- *   POS#<p:12>       one append's chunk: {b, objs: [{k,s,e?,v?,q?,t?}], n, bytes}, or {void: true}
- *                    when a closer gave up waiting for a slow writer.
- *   SEQ#<seq:10>     a closed batch: the position range {from, to}, count, bytes, closedAt.
+ *   C#<lane:2>#<p:10>  one append's chunk in lane `lane` at position p: the objects (deflated JSON),
+ *                      n, bytes, the lane's cumulative count/bytes through this chunk (cn, cb), and
+ *                      the arrival time. A lane is a dense log: a chunk is only ever written at
+ *                      (last existing position + 1), by a conditional put, so every position up to
+ *                      a lane's last existing one exists. Each container appends to one lane of
+ *                      `lanes` and moves to another when it loses a position race.
+ *   OBJ#<sha256>       identity of one upload: {c} = the chunk that owns it; TTL 35 days, longer
+ *                      than SQS retention plus a DLQ redrive. Written once, never changed. Under
+ *                      pk `LEDGER#r#<first hash character>` (see identityPartition).
+ *   OPEN               per lane, what is closed: {lanes: {<lane>: {ct, cn, cb}}} (closed through
+ *                      position ct, with the cumulative counts there); nextSeq; lease {id, until}
+ *                      while a closer works. Only closers write it.
+ *   SEQ#<seq:10>       a closed batch: per lane the position range [from, to], count, bytes, closedAt.
  *
- * An entry at position p is a member of whichever closed range holds p iff identity.p == p. The
- * identity item is written once (attribute_not_exists) and never changes, so exactly one entry of
- * each object counts, whatever the interleaving; closedThrough only advances under a lease inside
- * a transaction, so every position lands in exactly one batch.
+ * An entry of chunk c is a member of whichever batch covers c iff its identity names c. A closer
+ * takes the lease, reads each lane from its ct to its end (no gaps to wait for: lanes are dense),
+ * and commits the new cuts and the batch in one transaction guarded by its lease. A chunk written
+ * after the closer read its lane lands past the cut, in the next batch.
  */
 import {
   BatchGetItemCommand,
@@ -26,27 +32,40 @@ import {
   QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
   type KeysAndAttributes,
 } from '@aws-sdk/client-dynamodb';
-import { createHash, randomUUID } from 'node:crypto';
-import { ContentionError } from '../../../domain/errors';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ContentionError, ControllerError } from '../../../domain/errors';
 import { objectIdentity, type ObjectRef } from '../../../domain/objects';
 import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch } from '../../../ports/batch-ledger';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { N, S, call, isConditionalFailure, isTransactionCancelled, num, pad, str, type Item } from './items';
 
 const DAY_SECONDS = 86_400;
+const BATCH_GET_KEYS = 100;
+const MAX_LANES = 16;
+/** Positions read past each lane's known last chunk by an append's one BatchGetItem. */
+const PROBES = 3;
+const OPEN = 'OPEN';
 
 export interface DynamoBatchLedgerOptions {
   /** How long a closer owns the open batch (default 30 s). */
   leaseMs?: number;
   /** Identity items expire after this many days (default 35: > SQS retention + DLQ redrive). */
   identityTtlDays?: number;
-  /** Times a closer re-reads a missing position before voiding it (default 3, 100–200 ms apart). */
-  missingPolls?: number;
-  /** Times an appender retries after its position was voided (default 5). */
+  /**
+   * Lanes per rule (default 4, at most 16): enough that the containers appending at once rarely
+   * share one. More lanes cost a closer one Query each; a shared lane costs a lost race (one
+   * failed conditional put) now and then.
+   */
+  lanes?: number;
+  /** Position races one append may lose before it gives up (default 20). */
   appendAttempts?: number;
+  /** The lane this instance appends to first (default: random). */
+  lane?: number;
 }
 
 interface Entry {
@@ -54,17 +73,30 @@ interface Entry {
   hash: string;
 }
 
-interface Chunk {
+/** The last chunk of a lane as far as an instance knows: position and cumulative counts. */
+interface Head {
   p: number;
-  void: boolean;
+  cn: number;
+  cb: number;
+  at?: string;
+}
+
+interface Chunk extends Head {
+  lane: number;
+  sk: string;
   n: number;
   bytes: number;
   entries: Entry[];
 }
 
-/** Objects per chunk: their identities plus OPEN fill exactly one 100-key BatchGetItem. */
-const MAX_CHUNK_OBJECTS = 99;
-const BATCH_GET_KEYS = 100;
+/** Where a lane's closed part ends. */
+interface Cut {
+  ct: number;
+  cn: number;
+  cb: number;
+}
+
+const EMPTY: Head & Cut = { p: 0, ct: 0, cn: 0, cb: 0 };
 
 export const identityHash = (o: ObjectRef): string =>
   createHash('sha256').update(objectIdentity(o)).digest('base64url');
@@ -72,8 +104,13 @@ export const identityHash = (o: ObjectRef): string =>
 export class DynamoBatchLedger implements BatchLedger {
   private readonly leaseMs: number;
   private readonly identityTtlDays: number;
-  private readonly missingPolls: number;
+  private readonly lanes: number;
   private readonly appendAttempts: number;
+  /** Objects per chunk: their identities, OPEN and the probes fill one 100-key BatchGetItem. */
+  private readonly maxChunk: number;
+  private lane: number;
+  /** `${rule} ${lane}` → the newest head this instance has seen (heads only move forward). */
+  private readonly heads = new Map<string, Head>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -83,8 +120,12 @@ export class DynamoBatchLedger implements BatchLedger {
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.identityTtlDays = options.identityTtlDays ?? 35;
-    this.missingPolls = options.missingPolls ?? 3;
-    this.appendAttempts = options.appendAttempts ?? 5;
+    this.lanes = options.lanes ?? 4;
+    if (!Number.isInteger(this.lanes) || this.lanes < 1 || this.lanes > MAX_LANES)
+      throw new ControllerError(`ledger lanes must be a whole number from 1 to ${MAX_LANES}, not ${this.lanes}`);
+    this.appendAttempts = options.appendAttempts ?? 20;
+    this.lane = (options.lane ?? randomInt(this.lanes)) % this.lanes;
+    this.maxChunk = BATCH_GET_KEYS - 1 - this.lanes * PROBES;
   }
 
   // ---------------------------------------------------------------- append
@@ -103,8 +144,8 @@ export class DynamoBatchLedger implements BatchLedger {
     });
 
     let open: OpenBatch | undefined;
-    for (let start = 0; start < fresh.length; start += MAX_CHUNK_OBJECTS) {
-      const slice = fresh.slice(start, start + MAX_CHUNK_OBJECTS);
+    for (let start = 0; start < fresh.length; start += this.maxChunk) {
+      const slice = fresh.slice(start, start + this.maxChunk);
       const result = await this.appendChunk(
         rule,
         slice.map((s) => s.entry),
@@ -120,74 +161,106 @@ export class DynamoBatchLedger implements BatchLedger {
     };
   }
 
-  /** One append of ≤ 99 distinct objects: returns, per entry, whether it was a duplicate. */
+  /**
+   * One append of distinct objects: returns, per entry, whether it was a duplicate, and the open
+   * batch's counters. The counters include every chunk this call saw or wrote; a chunk another
+   * container writes at the same moment may be missing from both calls' counts, so a close that
+   * both just missed is made by the next append or the sweeper.
+   */
   private async appendChunk(
     rule: string,
     entries: Entry[],
     now: Date,
   ): Promise<{ duplicates: boolean[]; open: OpenBatch }> {
-    // (1) One consistent read of every identity and OPEN: known identities are duplicates.
-    const found = await this.batchGet(rule, [...entries.map((e) => `OBJ#${e.hash}`), 'OPEN']);
-    const duplicates = entries.map((e) => found.has(`OBJ#${e.hash}`));
+    // (1) One consistent read: every identity (known ones are duplicates), OPEN, and the next few
+    // positions of every lane (how far the other containers got).
+    const heads = await this.knownHeads(rule);
+    const probes = heads.flatMap((h, lane) => Array.from({ length: PROBES }, (_, i) => chunkKey(lane, h.p + i + 1)));
+    const found = await this.batchGet(rule, [...entries.map((e) => identityKey(e.hash)), OPEN, ...probes], true);
+    await this.advanceHeads(rule, heads, found);
+    const open = found.get(OPEN);
+    const duplicates = entries.map((e) => found.has(identityKey(e.hash)));
     const fresh = entries.filter((_, i) => !duplicates[i]);
-    if (fresh.length === 0) return { duplicates, open: toOpen(found.get('OPEN')) };
+    if (fresh.length === 0) return { duplicates, open: pendingOf(open, heads, now) };
 
-    const n = fresh.length;
-    const bytes = fresh.reduce((sum, e) => sum + e.ref.size, 0);
-    let position: { p: number; open: OpenBatch } | undefined;
-    for (let attempt = 0; attempt < this.appendAttempts && !position; attempt += 1) {
-      // (2) Take a position; the counters are hints the closer later corrects exactly.
-      const taken = await this.takePosition(rule, n, bytes, now);
-      // (3) Write the chunk, unless a closer voided the position while we were slow.
-      if (await this.putChunk(rule, taken.p, fresh)) position = taken;
-      else await this.adjustCounts(rule, -n, -bytes);
-    }
-    if (!position)
-      throw new ContentionError(`ledger ${rule}: every position taken for this append was voided by a closer`);
+    // (2) The chunk, at the end of a lane.
+    const chunk = await this.putChunk(rule, heads, fresh, now);
 
-    // (4) Claim each identity for this position. A loss means a concurrent delivery of the same
-    // object won: it stays listed in our chunk, but the closer counts it at the winner's position.
-    const { p } = position;
+    // (3) Claim each identity for the chunk. A loss means a concurrent delivery of the same object
+    // won: it stays listed in our chunk, but only the chunk its identity names counts it.
     const expires = Math.floor(now.getTime() / 1000) + this.identityTtlDays * DAY_SECONDS;
-    const owners = await Promise.all(fresh.map((e) => this.claimIdentity(rule, e.hash, p, expires)));
-    const lost = new Set(fresh.filter((_, i) => owners[i] !== p).map((e) => e.hash));
-    return { duplicates: entries.map((e, i) => duplicates[i]! || lost.has(e.hash)), open: position.open };
+    const owners = await Promise.all(fresh.map((e) => this.claimIdentity(rule, e.hash, chunk, expires)));
+    const lost = new Set(fresh.filter((_, i) => owners[i] !== chunk).map((e) => e.hash));
+    return {
+      duplicates: entries.map((e, i) => duplicates[i]! || lost.has(e.hash)),
+      open: pendingOf(open, heads, now),
+    };
   }
 
-  private async takePosition(
-    rule: string,
-    n: number,
-    bytes: number,
-    now: Date,
-  ): Promise<{ p: number; open: OpenBatch }> {
-    const result = await call(
-      'UpdateItem',
-      () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: this.key(rule, 'OPEN'),
-            UpdateExpression:
-              'ADD #pos :one, #count :n, #bytes :b SET #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now)',
-            ExpressionAttributeNames: {
-              '#pos': 'pos',
-              '#count': 'count',
-              '#bytes': 'bytes',
-              '#lastAt': 'lastAt',
-              '#firstAt': 'firstAt',
-            },
-            ExpressionAttributeValues: { ':one': N(1), ':n': N(n), ':b': N(bytes), ':now': S(now.toISOString()) },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      { clock: this.clock },
-    );
-    return { p: num(result.Attributes, 'pos') ?? 0, open: toOpen(result.Attributes) };
-  }
-
-  /** False when the position was voided by a closer; true when our chunk is there. */
-  private async putChunk(rule: string, p: number, entries: Entry[]): Promise<boolean> {
+  /** Writes the chunk at (last position + 1) of this instance's lane, moving lanes on a lost race. */
+  private async putChunk(rule: string, heads: Head[], entries: Entry[], now: Date): Promise<string> {
     const bucket = entries[0]!.ref.bucket;
+    const { kp, z } = encode(
+      entries.map((e) => e.ref),
+      bucket,
+    );
+    const n = entries.length;
+    const bytes = entries.reduce((sum, e) => sum + e.ref.size, 0);
+    for (let attempt = 0; attempt < this.appendAttempts; attempt += 1) {
+      const lane = this.lane;
+      const head = heads[lane]!;
+      const next: Head = { p: head.p + 1, cn: head.cn + n, cb: head.cb + bytes, at: now.toISOString() };
+      const sk = chunkKey(lane, next.p);
+      // Tells an SDK retry of our own put apart from another writer's chunk (even one listing the
+      // same objects: a duplicate delivery racing us for the same position).
+      const writer = randomBytes(8).toString('base64url');
+      try {
+        await call(
+          'PutItem',
+          () =>
+            this.client.send(
+              new PutItemCommand({
+                TableName: this.table,
+                Item: {
+                  ...this.key(rule, sk),
+                  b: S(bucket),
+                  kp: S(kp),
+                  z: { B: z },
+                  n: N(n),
+                  bytes: N(bytes),
+                  cn: N(next.cn),
+                  cb: N(next.cb),
+                  at: S(next.at!),
+                  w: S(writer),
+                },
+                ConditionExpression: 'attribute_not_exists(sk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              }),
+            ),
+          { clock: this.clock, expected: isConditionalFailure },
+        );
+        this.noteHead(rule, lane, heads, next);
+        return sk;
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+        const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, sk));
+        // An SDK retry of our own successful put also lands here: then the chunk there is ours.
+        if (existing && str(existing, 'w') === writer) {
+          this.noteHead(rule, lane, heads, next);
+          return sk;
+        }
+        // Another container took the position: note how far the lane got and append elsewhere,
+        // from that lane's actual end (the probe of it may be a few appends old by now).
+        this.noteHead(rule, lane, heads, existing ? headOf(existing) : await this.queryHead(rule, lane));
+        if (this.lanes > 1) this.lane = (lane + 1 + randomInt(this.lanes - 1)) % this.lanes;
+        this.noteHead(rule, this.lane, heads, await this.queryHead(rule, this.lane));
+      }
+    }
+    throw new ContentionError(`ledger ${rule}: lost ${this.appendAttempts} position races in a row`);
+  }
+
+  /** Writes identity → chunk if absent; returns the chunk that owns the identity afterwards. */
+  private async claimIdentity(rule: string, hash: string, chunk: string, expires: number): Promise<string | undefined> {
     try {
       await call(
         'PutItem',
@@ -195,70 +268,84 @@ export class DynamoBatchLedger implements BatchLedger {
           this.client.send(
             new PutItemCommand({
               TableName: this.table,
-              Item: {
-                ...this.key(rule, positionKey(p)),
-                b: S(bucket),
-                objs: { L: entries.map((e) => ({ M: compact(e.ref, bucket) })) },
-                n: N(entries.length),
-                bytes: N(entries.reduce((sum, e) => sum + e.ref.size, 0)),
-              },
+              Item: { ...this.key(rule, identityKey(hash)), c: S(chunk), ttl: N(expires) },
               ConditionExpression: 'attribute_not_exists(sk)',
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
           ),
         { clock: this.clock, expected: isConditionalFailure },
       );
-      return true;
+      return chunk;
     } catch (error) {
       if (!isConditionalFailure(error)) throw error;
-      // An SDK retry of our own successful put also lands here: the position is ours only if the
-      // chunk there lists exactly our objects (a void, or anyone else's chunk, means we lost it).
-      const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, positionKey(p)));
-      if (!existing || existing.void) return false;
-      const theirs = toChunk(existing).entries.map((e) => e.hash);
-      return theirs.length === entries.length && entries.every((e, i) => e.hash === theirs[i]);
+      const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, identityKey(hash)));
+      return str(existing, 'c');
     }
   }
 
-  private async adjustCounts(rule: string, n: number, bytes: number): Promise<void> {
-    await call(
-      'UpdateItem',
+  // ---------------------------------------------------------------- lane heads
+
+  private noteHead(rule: string, lane: number, heads: Head[], head: Head): void {
+    if (head.p >= heads[lane]!.p) heads[lane] = head;
+    const known = this.heads.get(`${rule} ${lane}`);
+    if (!known || head.p > known.p) this.heads.set(`${rule} ${lane}`, head);
+  }
+
+  /** Each lane's last chunk as this instance knows it; lanes it never saw are read once. */
+  private async knownHeads(rule: string): Promise<Head[]> {
+    return Promise.all(
+      Array.from({ length: this.lanes }, async (_, lane) => {
+        const known = this.heads.get(`${rule} ${lane}`);
+        if (known) return known;
+        const head = await this.queryHead(rule, lane);
+        this.heads.set(`${rule} ${lane}`, head);
+        return head;
+      }),
+    );
+  }
+
+  /** Moves the heads past the probed positions that exist; a lane that got further is read again. */
+  private async advanceHeads(rule: string, heads: Head[], found: Map<string, Item>): Promise<void> {
+    await Promise.all(
+      heads.map(async (start, lane) => {
+        let head = start;
+        for (let i = 1; i <= PROBES; i += 1) {
+          const item = found.get(chunkKey(lane, start.p + i));
+          if (!item) break;
+          head = headOf(item);
+        }
+        if (head.p === start.p + PROBES) head = await this.queryHead(rule, lane);
+        this.noteHead(rule, lane, heads, head);
+      }),
+    );
+  }
+
+  private async queryHeads(rule: string): Promise<Head[]> {
+    const heads = Array.from({ length: this.lanes }, () => EMPTY as Head);
+    await Promise.all(heads.map(async (_, lane) => this.noteHead(rule, lane, heads, await this.queryHead(rule, lane))));
+    return heads;
+  }
+
+  private async queryHead(rule: string, lane: number): Promise<Head> {
+    const page = await call(
+      'Query',
       () =>
         this.client.send(
-          new UpdateItemCommand({
+          new QueryCommand({
             TableName: this.table,
-            Key: this.key(rule, 'OPEN'),
-            UpdateExpression: 'ADD #count :n, #bytes :b',
-            ExpressionAttributeNames: { '#count': 'count', '#bytes': 'bytes' },
-            ExpressionAttributeValues: { ':n': N(n), ':b': N(bytes) },
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :lane)',
+            ExpressionAttributeValues: { ':pk': S(ledgerKey(rule)), ':lane': S(lanePrefix(lane)) },
+            ProjectionExpression: 'sk, cn, cb, #at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ScanIndexForward: false,
+            Limit: 1,
+            ConsistentRead: true,
           }),
         ),
       { clock: this.clock },
     );
-  }
-
-  /** Writes identity → p if absent; returns the position that owns the identity afterwards. */
-  private async claimIdentity(rule: string, hash: string, p: number, expires: number): Promise<number | undefined> {
-    try {
-      await call(
-        'PutItem',
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.table,
-              Item: { ...this.key(rule, `OBJ#${hash}`), p: N(p), ttl: N(expires) },
-              ConditionExpression: 'attribute_not_exists(sk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return p;
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, `OBJ#${hash}`));
-      return num(existing, 'p');
-    }
+    const item = page.Items?.[0];
+    return item ? headOf(item) : EMPTY;
   }
 
   // ---------------------------------------------------------------- close
@@ -267,18 +354,24 @@ export class DynamoBatchLedger implements BatchLedger {
     rule: string,
     decide: (members: ObjectRef[], open: OpenBatch) => boolean,
     now: Date,
+    worthTrying?: (open: OpenBatch) => boolean,
   ): Promise<ClosedBatch | null> {
-    // (1) Anything to close, and nobody closing?
-    const current = await this.get(rule, 'OPEN');
-    const closedThrough = num(current, 'closedThrough') ?? 0;
-    if (!current || (num(current, 'pos') ?? 0) <= closedThrough || leaseLive(current, now)) return null;
+    // (1) Anything to close, worth a lease, and nobody closing? OPEN is read after the lanes, right
+    // before the lease, so that callers racing for the lease rarely both get this far (a lost lease
+    // race bills a write). Counters can come out low only if a close committed in between; the
+    // arrivals it left behind re-trigger.
+    const heads = await this.queryHeads(rule);
+    const current = await this.get(rule, OPEN);
+    if (current && leaseLive(current, now)) return null;
+    const open = pendingOf(current, heads);
+    if (open.pendingObjects <= 0 || (worthTrying && !worthTrying(open))) return null;
 
-    // (2) Lease: the cutoff is whatever position was handed out last when we got it.
+    // (2) Lease. From here until our commit, OPEN changes only through us.
     const leaseId = randomUUID();
-    const leased = await this.lease(rule, leaseId, closedThrough, now);
+    const leased = await this.lease(rule, leaseId, now);
     if (!leased) return null;
     try {
-      return await this.closeLeased(rule, leaseId, leased, closedThrough, decide, now);
+      return await this.closeLeased(rule, leaseId, leased, decide, now);
     } catch (error) {
       // Whatever failed (even a commit whose outcome is unknown), do not keep others waiting for
       // the lease to expire: release it if it is still ours. An applied commit already removed it;
@@ -292,54 +385,71 @@ export class DynamoBatchLedger implements BatchLedger {
     rule: string,
     leaseId: string,
     leased: Item,
-    closedThrough: number,
     decide: (members: ObjectRef[], open: OpenBatch) => boolean,
     now: Date,
   ): Promise<ClosedBatch | null> {
-    const cutoff = num(leased, 'pos') ?? 0;
+    const cuts = cutsOf(leased);
     const seq = num(leased, 'nextSeq') ?? 0;
-    const from = closedThrough + 1;
 
-    // (3) Every position in range, waiting briefly for writers between their (2) and (3).
-    const chunks = await this.settleRange(rule, from, cutoff);
+    // (3) Every lane from its cut to its end: all of it exists (lanes are dense).
+    const lanes = await Promise.all(
+      Array.from({ length: this.lanes }, (_, lane) => this.queryLane(rule, lane, (cuts[lane]?.ct ?? 0) + 1)),
+    );
+    const next: Record<number, Cut> = { ...cuts };
+    const ranges: Record<number, [number, number]> = {};
+    lanes.forEach((chunks, lane) => {
+      const from = (cuts[lane]?.ct ?? 0) + 1;
+      chunks.forEach((c, i) => {
+        if (c.p !== from + i) throw new ContentionError(`ledger ${rule}: lane ${lane} has a gap before ${c.p}`);
+      });
+      const last = chunks.at(-1);
+      if (!last) return;
+      next[lane] = { ct: last.p, cn: last.cn, cb: last.cb };
+      ranges[lane] = [from, last.p];
+    });
+    const chunks = lanes.flat();
 
-    // (4) Members: entries whose identity points at their own position.
+    // (4) Members: entries whose identity names their own chunk.
     const members = await this.verifiedMembers(rule, chunks, now);
-    const writerCount = chunks.reduce((sum, c) => sum + c.n, 0);
-    const writerBytes = chunks.reduce((sum, c) => sum + c.bytes, 0);
 
-    // (5) Nothing real in range (all duplicates or voids): advance past it without a batch.
+    // (5) Nothing real (all duplicates): advance past it without a batch.
     if (members.length === 0) {
-      await this.commit(rule, leaseId, { cutoff, writerCount, writerBytes });
+      await this.commit(rule, leaseId, next);
       return null;
     }
-    if (!decide(members, toOpen(leased))) {
+    const lastAt = chunks.reduce<string | undefined>(
+      (max, c) => (c.at && (!max || c.at > max) ? c.at : max),
+      undefined,
+    );
+    const open: OpenBatch = {
+      pendingObjects: chunks.reduce((sum, c) => sum + c.n, 0),
+      pendingBytes: chunks.reduce((sum, c) => sum + c.bytes, 0),
+      nextSeq: seq,
+      ...(lastAt ? { lastArrivalAt: lastAt } : {}),
+    };
+    if (!decide(members, open)) {
       await this.release(rule, leaseId);
       return null;
     }
 
-    // (6) Commit atomically: advance OPEN, record the batch.
+    // (6) Commit atomically: the new cuts, and the batch.
     const closedAt = now.toISOString();
-    const committed = await this.commit(rule, leaseId, {
-      cutoff,
-      writerCount,
-      writerBytes,
-      batch: {
-        seq,
-        item: {
-          ...this.key(rule, seqKey(seq)),
-          from: N(from),
-          to: N(cutoff),
-          count: N(members.length),
-          bytes: N(members.reduce((sum, m) => sum + m.size, 0)),
-          closedAt: S(closedAt),
+    const committed = await this.commit(rule, leaseId, next, {
+      seq,
+      item: {
+        ...this.key(rule, seqKey(seq)),
+        ranges: {
+          M: Object.fromEntries(Object.entries(ranges).map(([lane, [from, to]]) => [lane, { L: [N(from), N(to)] }])),
         },
+        count: N(members.length),
+        bytes: N(members.reduce((sum, m) => sum + m.size, 0)),
+        closedAt: S(closedAt),
       },
     });
     return committed ? { rule, seq, members, closedAt } : null;
   }
 
-  private async lease(rule: string, leaseId: string, closedThrough: number, now: Date): Promise<Item | undefined> {
+  private async lease(rule: string, leaseId: string, now: Date): Promise<Item | undefined> {
     try {
       const result = await call(
         'UpdateItem',
@@ -347,22 +457,13 @@ export class DynamoBatchLedger implements BatchLedger {
           this.client.send(
             new UpdateItemCommand({
               TableName: this.table,
-              Key: this.key(rule, 'OPEN'),
-              UpdateExpression: 'SET #lease = :lease, #leaseCutoff = #pos',
-              ConditionExpression: `(attribute_not_exists(#lease) OR #lease.#until < :now) AND ${
-                closedThrough === 0 ? 'attribute_not_exists(#ct)' : '#ct = :ct'
-              }`,
-              ExpressionAttributeNames: {
-                '#lease': 'lease',
-                '#leaseCutoff': 'leaseCutoff',
-                '#pos': 'pos',
-                '#until': 'until',
-                '#ct': 'closedThrough',
-              },
+              Key: this.key(rule, OPEN),
+              UpdateExpression: 'SET #lease = :lease',
+              ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#until < :now',
+              ExpressionAttributeNames: { '#lease': 'lease', '#until': 'until' },
               ExpressionAttributeValues: {
                 ':lease': { M: { id: S(leaseId), until: N(now.getTime() + this.leaseMs) } },
                 ':now': N(now.getTime()),
-                ...(closedThrough === 0 ? {} : { ':ct': N(closedThrough) }),
               },
               ReturnValues: 'ALL_NEW',
             }),
@@ -376,31 +477,7 @@ export class DynamoBatchLedger implements BatchLedger {
     }
   }
 
-  private async settleRange(rule: string, from: number, to: number): Promise<Chunk[]> {
-    const byPosition = new Map<number, Chunk>();
-    const missing = (): number[] => {
-      const gaps: number[] = [];
-      for (let p = from; p <= to; p += 1) if (!byPosition.has(p)) gaps.push(p);
-      return gaps;
-    };
-    for (const chunk of await this.queryPositions(rule, from, to)) byPosition.set(chunk.p, chunk);
-    for (let poll = 0; poll < this.missingPolls && missing().length > 0; poll += 1) {
-      await this.clock.sleep(100 + Math.floor(Math.random() * 100));
-      const gaps = missing();
-      for (const chunk of await this.queryPositions(rule, gaps[0]!, gaps[gaps.length - 1]!))
-        byPosition.set(chunk.p, chunk);
-    }
-    // Still missing: the writer is slow or dead. Void the position; if the void loses, the chunk
-    // arrived after all and we use it. A voided writer compensates its counts and re-appends.
-    await Promise.all(
-      missing().map(async (p) => {
-        byPosition.set(p, await this.voidPosition(rule, p));
-      }),
-    );
-    return [...byPosition.values()].sort((a, b) => a.p - b.p);
-  }
-
-  private async queryPositions(rule: string, from: number, to: number): Promise<Chunk[]> {
+  private async queryLane(rule: string, lane: number, from: number, to = 10 ** 10 - 1): Promise<Chunk[]> {
     const chunks: Chunk[] = [];
     let startKey: Item | undefined;
     do {
@@ -413,8 +490,8 @@ export class DynamoBatchLedger implements BatchLedger {
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
               ExpressionAttributeValues: {
                 ':pk': S(ledgerKey(rule)),
-                ':from': S(positionKey(from)),
-                ':to': S(positionKey(to)),
+                ':from': S(chunkKey(lane, from)),
+                ':to': S(chunkKey(lane, to)),
               },
               ConsistentRead: true,
               ExclusiveStartKey: startKey,
@@ -428,52 +505,25 @@ export class DynamoBatchLedger implements BatchLedger {
     return chunks;
   }
 
-  private async voidPosition(rule: string, p: number): Promise<Chunk> {
-    try {
-      await call(
-        'PutItem',
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.table,
-              Item: { ...this.key(rule, positionKey(p)), void: { BOOL: true } },
-              ConditionExpression: 'attribute_not_exists(sk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return { p, void: true, n: 0, bytes: 0, entries: [] };
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      const arrived = (error as { Item?: Item }).Item ?? (await this.get(rule, positionKey(p)));
-      if (!arrived) throw new ContentionError(`ledger ${rule}: position ${p} neither voided nor readable`, error);
-      return toChunk(arrived);
-    }
-  }
-
   private async verifiedMembers(rule: string, chunks: Chunk[], now: Date): Promise<ObjectRef[]> {
-    const entries = chunks.flatMap((c) => c.entries.map((e) => ({ ...e, p: c.p })));
-    const identities = await this.batchGet(
-      rule,
-      [...new Set(entries.map((e) => e.hash))].map((h) => `OBJ#${h}`),
-    );
-    const owner = new Map<string, number | undefined>();
-    for (const [sk, item] of identities) owner.set(sk.slice(4), num(item, 'p'));
+    const entries = chunks.flatMap((c) => c.entries.map((e) => ({ ...e, c: c.sk })));
+    const identities = await this.batchGet(rule, [...new Set(entries.map((e) => identityKey(e.hash)))], false);
+    const owner = new Map<string, string | undefined>();
+    for (const [sk, item] of identities) owner.set(sk.slice(4), str(item, 'c'));
     // An identity still missing belongs to a writer that died (or is slow) between its chunk and
-    // its identities: claim it for the first position that lists it; a lost race tells the truth.
+    // its identities: claim it for the first chunk that lists it; a lost race tells the truth.
     const expires = Math.floor(now.getTime() / 1000) + this.identityTtlDays * DAY_SECONDS;
-    const unclaimed = new Map<string, number>();
-    for (const e of entries) if (!owner.has(e.hash) && !unclaimed.has(e.hash)) unclaimed.set(e.hash, e.p);
+    const unclaimed = new Map<string, string>();
+    for (const e of entries) if (!owner.has(e.hash) && !unclaimed.has(e.hash)) unclaimed.set(e.hash, e.c);
     await Promise.all(
-      [...unclaimed].map(async ([hash, p]) => {
-        owner.set(hash, await this.claimIdentity(rule, hash, p, expires));
+      [...unclaimed].map(async ([hash, c]) => {
+        owner.set(hash, await this.claimIdentity(rule, hash, c, expires));
       }),
     );
     const members: ObjectRef[] = [];
     const counted = new Set<string>();
     for (const e of entries) {
-      if (owner.get(e.hash) !== e.p || counted.has(e.hash)) continue;
+      if (owner.get(e.hash) !== e.c || counted.has(e.hash)) continue;
       counted.add(e.hash);
       members.push(e.ref);
     }
@@ -488,10 +538,10 @@ export class DynamoBatchLedger implements BatchLedger {
           this.client.send(
             new UpdateItemCommand({
               TableName: this.table,
-              Key: this.key(rule, 'OPEN'),
-              UpdateExpression: 'REMOVE #lease, #leaseCutoff',
+              Key: this.key(rule, OPEN),
+              UpdateExpression: 'REMOVE #lease',
               ConditionExpression: '#lease.#id = :id',
-              ExpressionAttributeNames: { '#lease': 'lease', '#leaseCutoff': 'leaseCutoff', '#id': 'id' },
+              ExpressionAttributeNames: { '#lease': 'lease', '#id': 'id' },
               ExpressionAttributeValues: { ':id': S(leaseId) },
             }),
           ),
@@ -503,53 +553,43 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   /**
-   * Advances OPEN past `cutoff` (and records the batch, if any) in one transaction guarded by our
-   * lease. Counts drop by exactly what the writers of the range added. firstAt is removed (the next
-   * append sets it again); lastAt stays, the time of the latest arrival whatever its batch.
-   *
-   * Nothing but the lease is conditioned on OPEN: appends racing the commit never cancel it, which
-   * also matters for moto, whose cancelled transactions restore a snapshot of the whole table and
-   * so undo every write made concurrently (see the integration test notes).
+   * Writes the new cuts (and records the batch, if any) in one transaction guarded by our lease.
+   * Appenders never write OPEN, so nothing but a lease takeover can cancel it.
    */
   private async commit(
     rule: string,
     leaseId: string,
-    range: { cutoff: number; writerCount: number; writerBytes: number; batch?: { seq: number; item: Item } },
+    cuts: Record<number, Cut>,
+    batch?: { seq: number; item: Item },
   ): Promise<boolean> {
-    const names: Record<string, string> = {
-      '#ct': 'closedThrough',
-      '#count': 'count',
-      '#bytes': 'bytes',
-      '#lease': 'lease',
-      '#leaseCutoff': 'leaseCutoff',
-      '#id': 'id',
-      '#firstAt': 'firstAt',
-    };
+    const names: Record<string, string> = { '#lanes': 'lanes', '#lease': 'lease', '#id': 'id' };
     const values: Item = {
-      ':cutoff': N(range.cutoff),
-      ':cn': N(-range.writerCount),
-      ':cb': N(-range.writerBytes),
+      ':lanes': {
+        M: Object.fromEntries(
+          Object.entries(cuts).map(([lane, c]) => [lane, { M: { ct: N(c.ct), cn: N(c.cn), cb: N(c.cb) } }]),
+        ),
+      },
       ':id': S(leaseId),
     };
-    const set = ['#ct = :cutoff'];
-    if (range.batch) {
+    const set = ['#lanes = :lanes'];
+    if (batch) {
       names['#nextSeq'] = 'nextSeq';
-      values[':nextSeq'] = N(range.batch.seq + 1);
+      values[':nextSeq'] = N(batch.seq + 1);
       set.push('#nextSeq = :nextSeq');
     }
     const transactItems = [
       {
         Update: {
           TableName: this.table,
-          Key: this.key(rule, 'OPEN'),
-          UpdateExpression: `SET ${set.join(', ')} ADD #count :cn, #bytes :cb REMOVE #lease, #leaseCutoff, #firstAt`,
+          Key: this.key(rule, OPEN),
+          UpdateExpression: `SET ${set.join(', ')} REMOVE #lease`,
           ConditionExpression: '#lease.#id = :id',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       },
-      ...(range.batch
-        ? [{ Put: { TableName: this.table, Item: range.batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }]
+      ...(batch
+        ? [{ Put: { TableName: this.table, Item: batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }]
         : []),
     ];
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -572,7 +612,7 @@ export class DynamoBatchLedger implements BatchLedger {
       }
       // Cancelled: our lease is gone (someone else closes this range), or a conflict with another
       // transaction on these items (try again while the lease is still ours).
-      const current = await this.get(rule, 'OPEN');
+      const current = await this.get(rule, OPEN);
       const lease = current?.lease && 'M' in current.lease ? current.lease.M : undefined;
       if (str(lease, 'id') !== leaseId) return false;
       await this.clock.sleep(50 * (attempt + 1));
@@ -585,37 +625,40 @@ export class DynamoBatchLedger implements BatchLedger {
 
   async members(rule: string, seq: number): Promise<ObjectRef[]> {
     const batch = await this.get(rule, seqKey(seq));
-    if (!batch) return [];
-    const from = num(batch, 'from') ?? 1;
-    const to = num(batch, 'to') ?? 0;
-    if (to < from) return [];
-    const chunks = await this.queryPositions(rule, from, to);
-    const entries = chunks.flatMap((c) => c.entries.map((e) => ({ ...e, p: c.p })));
-    const identities = await this.batchGet(
-      rule,
-      [...new Set(entries.map((e) => e.hash))].map((h) => `OBJ#${h}`),
+    const ranges = batch?.ranges && 'M' in batch.ranges ? (batch.ranges.M ?? {}) : {};
+    const lanes = await Promise.all(
+      Object.entries(ranges).map(([lane, range]) => {
+        const [from, to] = ('L' in range ? (range.L ?? []) : []).map((v) => Number((v as { N?: string }).N));
+        return from !== undefined && to !== undefined && to >= from
+          ? this.queryLane(rule, Number(lane), from, to)
+          : Promise.resolve([]);
+      }),
     );
+    const entries = lanes.flat().flatMap((c) => c.entries.map((e) => ({ ...e, c: c.sk })));
+    const identities = await this.batchGet(rule, [...new Set(entries.map((e) => identityKey(e.hash)))], false);
     const members: ObjectRef[] = [];
     const counted = new Set<string>();
     for (const e of entries) {
-      const identity = identities.get(`OBJ#${e.hash}`);
+      const identity = identities.get(identityKey(e.hash));
       // The closer made sure every identity existed; a missing one has expired (TTL, 35 days):
       // count the first entry that lists it.
-      if ((identity && num(identity, 'p') !== e.p) || counted.has(e.hash)) continue;
+      if ((identity && str(identity, 'c') !== e.c) || counted.has(e.hash)) continue;
       counted.add(e.hash);
       members.push(e.ref);
     }
     return members;
   }
 
+  /** Exact counters: OPEN and the last chunk of every lane. */
   async open(rule: string): Promise<OpenBatch> {
-    return toOpen(await this.get(rule, 'OPEN'));
+    const current = await this.get(rule, OPEN);
+    return pendingOf(current, await this.queryHeads(rule));
   }
 
   // ---------------------------------------------------------------- helpers
 
   private key(rule: string, sk: string): Item {
-    return { pk: S(ledgerKey(rule)), sk: S(sk) };
+    return { pk: S(sk.startsWith('OBJ#') ? identityPartition(rule, sk) : ledgerKey(rule)), sk: S(sk) };
   }
 
   private async get(rule: string, sk: string): Promise<Item | undefined> {
@@ -628,13 +671,22 @@ export class DynamoBatchLedger implements BatchLedger {
     return result.Item;
   }
 
-  /** Consistent BatchGetItem of any number of sort keys, 100 a call, re-asking for UnprocessedKeys. */
-  private async batchGet(rule: string, sortKeys: string[]): Promise<Map<string, Item>> {
+  /**
+   * Consistent BatchGetItem of any number of sort keys, 100 a call, re-asking for UnprocessedKeys.
+   * `small` leaves out the chunks' object lists (the append path needs only their counters).
+   */
+  private async batchGet(rule: string, sortKeys: string[], small: boolean): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     for (let start = 0; start < sortKeys.length; start += BATCH_GET_KEYS) {
       let request: KeysAndAttributes | undefined = {
         Keys: sortKeys.slice(start, start + BATCH_GET_KEYS).map((sk) => this.key(rule, sk)),
         ConsistentRead: true,
+        ...(small
+          ? {
+              ProjectionExpression: 'sk, c, #lanes, nextSeq, #lease, cn, cb, #at',
+              ExpressionAttributeNames: { '#lanes': 'lanes', '#lease': 'lease', '#at': 'at' },
+            }
+          : {}),
       };
       for (let attempt = 0; request?.Keys?.length; attempt += 1) {
         if (attempt > 0) {
@@ -656,7 +708,15 @@ export class DynamoBatchLedger implements BatchLedger {
 }
 
 const ledgerKey = (rule: string): string => `LEDGER#${rule}`;
-const positionKey = (p: number): string => `POS#${pad(p, 12)}`;
+const identityKey = (hash: string): string => `OBJ#${hash}`;
+/**
+ * Identities spread over 64 partition keys per rule (by their hash's first character): a storm's
+ * identity writes spread over DynamoDB partitions (each takes at most 1,000 write units a second),
+ * and the rule's own partition holds only chunks, OPEN and batches, which is what lane queries read.
+ */
+const identityPartition = (rule: string, identitySk: string): string => `${ledgerKey(rule)}#${identitySk.charAt(4)}`;
+const lanePrefix = (lane: number): string => `C#${pad(lane, 2)}#`;
+const chunkKey = (lane: number, p: number): string => `${lanePrefix(lane)}${pad(p, 10)}`;
 const seqKey = (seq: number): string => `SEQ#${pad(seq, 10)}`;
 const leaseToken = (leaseId: string, attempt: number): string =>
   createHash('sha256').update(`${leaseId}#${attempt}`).digest('hex').slice(0, 36);
@@ -666,47 +726,90 @@ function leaseLive(open: Item, now: Date): boolean {
   return lease !== undefined && (num(lease, 'until') ?? 0) >= now.getTime();
 }
 
-function toOpen(item: Item | undefined): OpenBatch {
-  const open: OpenBatch = {
-    pendingObjects: num(item, 'count') ?? 0,
-    pendingBytes: num(item, 'bytes') ?? 0,
-    nextSeq: num(item, 'nextSeq') ?? 0,
+function headOf(item: Item): Head {
+  const sk = str(item, 'sk')!;
+  const head: Head = {
+    p: Number(sk.slice(sk.lastIndexOf('#') + 1)),
+    cn: num(item, 'cn') ?? 0,
+    cb: num(item, 'cb') ?? 0,
   };
-  const firstAt = str(item, 'firstAt');
-  const lastAt = str(item, 'lastAt');
-  if (firstAt) open.firstArrivalAt = firstAt;
-  if (lastAt) open.lastArrivalAt = lastAt;
-  return open;
+  const at = str(item, 'at');
+  if (at) head.at = at;
+  return head;
 }
 
-/** Short attribute names keep a 10-object chunk near 1 KB. */
-function compact(o: ObjectRef, bucket: string): Item {
-  const m: Item = { k: S(o.key), s: N(o.size) };
-  if (o.bucket !== bucket) m.b = S(o.bucket);
-  if (o.etag) m.e = S(o.etag);
-  if (o.versionId) m.v = S(o.versionId);
-  if (o.sequencer) m.q = S(o.sequencer);
-  if (o.eventTime) m.t = S(o.eventTime);
-  return m;
+function cutsOf(open: Item | undefined): Record<number, Cut> {
+  const lanes = open?.lanes && 'M' in open.lanes ? (open.lanes.M ?? {}) : {};
+  const cuts: Record<number, Cut> = {};
+  for (const [lane, value] of Object.entries(lanes)) {
+    const m = 'M' in value ? value.M : undefined;
+    cuts[Number(lane)] = { ct: num(m, 'ct') ?? 0, cn: num(m, 'cn') ?? 0, cb: num(m, 'cb') ?? 0 };
+  }
+  return cuts;
+}
+
+/** Counters of the open batch: every lane's last known chunk past its cut. */
+function pendingOf(open: Item | undefined, heads: Head[], now?: Date): OpenBatch {
+  const cuts = cutsOf(open);
+  const result: OpenBatch = { pendingObjects: 0, pendingBytes: 0, nextSeq: num(open, 'nextSeq') ?? 0 };
+  if (open && now && leaseLive(open, now)) result.closing = true;
+  heads.forEach((head, lane) => {
+    const cut = cuts[lane] ?? EMPTY;
+    if (head.p <= cut.ct) return;
+    result.pendingObjects += head.cn - cut.cn;
+    result.pendingBytes += head.cb - cut.cb;
+    if (head.at && (!result.lastArrivalAt || head.at > result.lastArrivalAt)) result.lastArrivalAt = head.at;
+  });
+  return result;
+}
+
+type Row = [string, number, ...(string | null)[]];
+
+/**
+ * A chunk's objects as deflated JSON rows, keys relative to their common prefix: ten objects of an
+ * SQS batch (dated keys, 32-hex etags, sequencers, event times) take 300–600 bytes instead of ~1.3 KB
+ * as a DynamoDB list of maps, so the chunk bills one write unit.
+ */
+function encode(refs: ObjectRef[], bucket: string): { kp: string; z: Uint8Array } {
+  let kp = refs[0]!.key;
+  for (const r of refs) while (!r.key.startsWith(kp)) kp = kp.slice(0, -1);
+  const rows = refs.map((r): Row => {
+    const row: Row = [
+      r.key.slice(kp.length),
+      r.size,
+      r.etag ?? null,
+      r.versionId ?? null,
+      r.sequencer ?? null,
+      r.eventTime ?? null,
+      r.bucket === bucket ? null : r.bucket,
+    ];
+    while (row.length > 2 && row.at(-1) === null) row.pop();
+    return row;
+  });
+  return { kp, z: deflateRawSync(JSON.stringify(rows)) };
 }
 
 function toChunk(item: Item): Chunk {
-  const p = Number(str(item, 'sk')!.slice(4));
-  if (item.void) return { p, void: true, n: 0, bytes: 0, entries: [] };
+  const head = headOf(item);
+  const sk = str(item, 'sk')!;
   const bucket = str(item, 'b') ?? '';
-  const list = item.objs && 'L' in item.objs ? (item.objs.L ?? []) : [];
-  const entries = list.map((v): Entry => {
-    const m = 'M' in v ? (v.M ?? {}) : {};
-    const ref: ObjectRef = { bucket: str(m, 'b') ?? bucket, key: str(m, 'k') ?? '', size: num(m, 's') ?? 0 };
-    const etag = str(m, 'e');
-    const versionId = str(m, 'v');
-    const sequencer = str(m, 'q');
-    const eventTime = str(m, 't');
-    if (etag !== undefined) ref.etag = etag;
-    if (versionId !== undefined) ref.versionId = versionId;
-    if (sequencer !== undefined) ref.sequencer = sequencer;
-    if (eventTime !== undefined) ref.eventTime = eventTime;
+  const kp = str(item, 'kp') ?? '';
+  const z = (item.z as AttributeValue.BMember | undefined)?.B;
+  const rows = z ? (JSON.parse(inflateRawSync(z).toString('utf8')) as Row[]) : [];
+  const entries = rows.map(([suffix, size, etag, versionId, sequencer, eventTime, otherBucket]): Entry => {
+    const ref: ObjectRef = { bucket: otherBucket ?? bucket, key: kp + suffix, size };
+    if (etag) ref.etag = etag;
+    if (versionId) ref.versionId = versionId;
+    if (sequencer) ref.sequencer = sequencer;
+    if (eventTime) ref.eventTime = eventTime;
     return { ref, hash: identityHash(ref) };
   });
-  return { p, void: false, n: num(item, 'n') ?? entries.length, bytes: num(item, 'bytes') ?? 0, entries };
+  return {
+    ...head,
+    lane: Number(sk.slice(2, 4)),
+    sk,
+    n: num(item, 'n') ?? entries.length,
+    bytes: num(item, 'bytes') ?? 0,
+    entries,
+  };
 }

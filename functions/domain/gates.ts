@@ -86,19 +86,17 @@ export function evaluateCheck(check: GateCheck, challenger: Reading, champion?: 
     championValue = champion.value;
     // Positive = worse than the champion, in the metric's unit.
     const worse = check.direction === 'lower' ? value - championValue : championValue - value;
+    const change = worse > 0 ? `worse by ${fmt(worse)}` : worse < 0 ? `better by ${fmt(-worse)}` : 'unchanged';
     if (check.maxDegradation !== undefined)
       (worse > check.maxDegradation ? failures : passes).push(
-        worse > check.maxDegradation
-          ? `worse by ${fmt(worse)} > allowed ${fmt(check.maxDegradation)}`
-          : `change ${fmt(-worse)} within allowed -${fmt(check.maxDegradation)}`,
+        `${change} ${worse > check.maxDegradation ? '>' : '≤'} ${fmt(check.maxDegradation)} allowed`,
       );
     if (check.maxDegradationPct !== undefined) {
       const pct =
         championValue === 0 ? (worse > 0 ? Number.POSITIVE_INFINITY : 0) : (worse / Math.abs(championValue)) * 100;
+      const pctChange = pct > 0 ? `worse by ${fmt(pct)}%` : pct < 0 ? `better by ${fmt(-pct)}%` : 'unchanged';
       (pct > check.maxDegradationPct ? failures : passes).push(
-        pct > check.maxDegradationPct
-          ? `worse by ${fmt(pct)}% > allowed ${fmt(check.maxDegradationPct)}%`
-          : `change within allowed -${fmt(check.maxDegradationPct)}%`,
+        `${pctChange} ${pct > check.maxDegradationPct ? '>' : '≤'} ${fmt(check.maxDegradationPct)}% allowed`,
       );
     }
     if (check.minImprovement !== undefined)

@@ -89,14 +89,18 @@ export function evaluateCheck(check: GateCheck, challenger: Reading, champion?: 
     const change = worse > 0 ? `worse by ${fmt(worse)}` : worse < 0 ? `better by ${fmt(-worse)}` : 'unchanged';
     if (check.maxDegradation !== undefined)
       (worse > check.maxDegradation ? failures : passes).push(
-        `${change} ${worse > check.maxDegradation ? '>' : '≤'} ${fmt(check.maxDegradation)} allowed`,
+        worse > check.maxDegradation
+          ? `${change} > ${fmt(check.maxDegradation)} allowed`
+          : `${change} (${fmt(check.maxDegradation)} worse allowed)`,
       );
     if (check.maxDegradationPct !== undefined) {
       const pct =
         championValue === 0 ? (worse > 0 ? Number.POSITIVE_INFINITY : 0) : (worse / Math.abs(championValue)) * 100;
       const pctChange = pct > 0 ? `worse by ${fmt(pct)}%` : pct < 0 ? `better by ${fmt(-pct)}%` : 'unchanged';
       (pct > check.maxDegradationPct ? failures : passes).push(
-        `${pctChange} ${pct > check.maxDegradationPct ? '>' : '≤'} ${fmt(check.maxDegradationPct)}% allowed`,
+        pct > check.maxDegradationPct
+          ? `${pctChange} > ${fmt(check.maxDegradationPct)}% allowed`
+          : `${pctChange} (${fmt(check.maxDegradationPct)}% worse allowed)`,
       );
     }
     if (check.minImprovement !== undefined)

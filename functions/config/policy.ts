@@ -129,7 +129,8 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function validatePolicy(input: unknown): Policy {
-  const result = policySchema.safeParse(input);
+  // reportInput: so a wrong-typed value ("must be a number") is told apart from a missing one ("required").
+  const result = policySchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = formatIssuePath(issue.path);

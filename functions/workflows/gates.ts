@@ -258,8 +258,9 @@ export class GateWorkflow {
     let evaluation: Evaluation;
     let pkg: ModelPackage | undefined;
     if ('problem' in found) {
-      const text = `HOLD by gate ${gate.name}: ${found.problem}`;
-      evaluation = { verdict: { outcome: 'HOLD', rule: found.problem, results: [] }, description: text, summary: text };
+      const outcome = found.reject ? 'REJECT' : 'HOLD';
+      const text = `${outcome} by gate ${gate.name}: ${found.problem}`;
+      evaluation = { verdict: { outcome, rule: found.problem, results: [] }, description: text, summary: text };
     } else {
       pkg = found.pkg;
       evaluation = await this.evaluate(gate, pkg);
@@ -307,7 +308,7 @@ export class GateWorkflow {
     gate: Gate,
     binding: ApprovalBinding,
     target: { pipeline: string; executionId?: string },
-  ): Promise<{ pkg: ModelPackage } | { problem: string }> {
+  ): Promise<{ pkg: ModelPackage } | { problem: string; reject?: true }> {
     let arn: string | undefined;
     if ('variable' in binding.package) {
       if (!target.executionId) return { problem: 'the execution is unknown, so its variables cannot be read' };
@@ -323,7 +324,9 @@ export class GateWorkflow {
     if (!pkg) return { problem: `model package ${arn} does not exist` };
     if (pkg.group !== gate.modelPackageGroup)
       return { problem: `model package ${arn} is in group ${pkg.group}, not ${gate.modelPackageGroup}` };
-    if (pkg.status === 'Rejected') return { problem: `model package ${packageLabel(pkg)} is Rejected in the registry` };
+    // The registry already said no (a gate or a person): deploying it is refused, not re-judged.
+    if (pkg.status === 'Rejected')
+      return { problem: `model package ${packageLabel(pkg)} is Rejected in the registry`, reject: true };
     return { pkg };
   }
 

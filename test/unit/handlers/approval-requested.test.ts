@@ -166,6 +166,23 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
     });
   });
 
+  it('rejects an execution deploying a package the registry already rejected, without re-judging it', async () => {
+    const h = harness();
+    h.state.packages.get(arnOf('churn-models', 2))!.status = 'Rejected';
+    h.waiting('exec-1', 2);
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions()).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({
+          result: {
+            status: 'Rejected',
+            summary: 'REJECT by gate churn-quality: model package churn-models/2 is Rejected in the registry',
+          },
+        }),
+      }),
+    ]);
+  });
+
   describe('the manual-approval SNS notification (carries the token)', () => {
     const docsTarget = { pipeline: 'MyFirstPipeline', stage: 'MyApprovalStage', action: 'MyApprovalAction' };
     const statusBound = gateInput({ approvals: [{ ...docsTarget, package: { status: 'PendingManualApproval' } }] });

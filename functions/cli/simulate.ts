@@ -18,6 +18,7 @@ import { dataArrived } from '../handlers/data-arrived';
 import { executionFinished } from '../handlers/execution-finished';
 import { sweeper } from '../handlers/sweeper';
 import * as envelopes from './envelopes';
+import * as gatesSim from './simulate-gates';
 import { ControllerError, PolicyError } from '../domain/errors';
 
 const upload = z.strictObject({
@@ -48,6 +49,8 @@ const step = z.strictObject({
   again: z.number().int().positive().optional(),
   /** Ends the running execution of a rule with a real pipeline-execution event. */
   finish: z.strictObject({ rule: z.string(), status: z.string().optional() }).optional(),
+  /** Model packages registered, approval actions started, a person deciding (simulate-gates.ts). */
+  gate: gatesSim.gateStep.optional(),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -60,8 +63,9 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       objects: z.array(z.strictObject({ bucket: z.string(), key: z.string(), body: z.string() })).default([]),
       pipelines: z.array(z.strictObject({ type: z.enum(['codepipeline', 'sagemaker']), name: z.string() })).default([]),
+      ...gatesSim.gatesWorldFields,
     })
-    .default({ objects: [], pipelines: [] }),
+    .default({ objects: [], pipelines: [], modelPackages: [], approvals: [], denied: [] }),
   steps: z.array(step).min(1),
 });
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -135,6 +139,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
   const region = policy.controller.regions[0] as string;
   for (const p of scenario.world.pipelines) world.pipelines.set(p.name, { kind: p.type });
   for (const o of scenario.world.objects) world.putObject(o.bucket, o.key, o.body);
+  gatesSim.seedGatesWorld(world, scenario.world, { account, region });
 
   const workflow = new RetrainingWorkflow({
     policy,
@@ -151,6 +156,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     finished: executionFinished(workflow, quietLogger) as Handler,
     sweep: sweeper(workflow) as Handler,
   };
+  const gateHandlers = gatesSim.gateHandlers(policy, world, decisions, clock, quietLogger);
 
   const timeline: string[] = [`Scenario: ${scenario.name}`];
   if (scenario.description) timeline.push(scenario.description.trim());
@@ -232,7 +238,13 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.event) {
       const event = JSON.parse(readFileSync(resolve(dir, s.event), 'utf8')) as Record<string, unknown>;
       for (const [path, value] of Object.entries(s.set ?? {})) setPath(event, path, value);
-      events.push({ handler: routeEvent(event, handlers), event, label: s.event });
+      events.push(
+        gatesSim.routeGateEvent(event, gateHandlers, where) ?? {
+          handler: routeEvent(event, handlers),
+          event,
+          label: s.event,
+        },
+      );
     }
     if (s.finish) {
       const rule = policy.retraining.find((r) => r.name === s.finish!.rule);
@@ -253,6 +265,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
         events.push({ handler: handlers.finished, event, label: 'pipeline finished' });
       } else timeline.push(`${clockText()}  (no running execution of ${rule.target.name} to finish)`);
     }
+    if (s.gate) events.push(...gatesSim.gateStepEvents(world, s.gate, gateHandlers, where, timeline));
     for (let r = 0; r < s.repeat; r++) {
       if (r > 0)
         timeline.push(
@@ -336,6 +349,8 @@ function describeInput(a: Action): string {
     return `${name} manifest=${manifest?.value ?? manifest?.Value} token=${String(i.clientRequestToken ?? i.ClientRequestToken).slice(0, 8)}…`;
   }
   if (a.operation === 'PutObject') return `s3://${i.Bucket}/${i.Key}`;
+  const gate = gatesSim.describeGateAction(a);
+  if (gate) return gate;
   return JSON.stringify(i).slice(0, 120);
 }
 
@@ -346,6 +361,7 @@ function summary(world: MemoryWorld, decisions: Decision[]): string {
     `  pipeline executions started: ${world.executions.length} (${world.actions.filter((a) => a.operation === 'StartPipelineExecution').length} start calls)`,
     `  batches closed: ${count('retraining.batch')}, quarantined: ${count('retraining.quarantine')}, deferrals: ${count('retraining.defer')}, ignored deliveries: ${count('retraining.ignore')}`,
   ];
+  lines.push(...gatesSim.gatesSummary(decisions));
   for (const e of world.executions)
     lines.push(
       `  ${e.kind} ${e.pipeline} ${e.id.split('/').at(-1)} ${e.status} manifest=${Object.entries(e.values).find(([k]) => /manifest/i.test(k))?.[1]}`,

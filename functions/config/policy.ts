@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
+import { checkGates, gatesSchema } from './policy-gates';
 
 const name = z
   .string({ error: 'required' })
@@ -86,6 +87,7 @@ export const policySchema = z
       decisionTtlDays: positiveInt.default(90),
     }),
     retraining: z.array(retrainingRule).default([]),
+    gates: gatesSchema,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -111,6 +113,7 @@ export const policySchema = z
         });
       sources.set(key, i);
     });
+    for (const issue of checkGates(policy.gates)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;
@@ -126,7 +129,8 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function validatePolicy(input: unknown): Policy {
-  const result = policySchema.safeParse(input);
+  // reportInput: so a wrong-typed value ("must be a number") is told apart from a missing one ("required").
+  const result = policySchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = formatIssuePath(issue.path);

@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import {
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+  UpdateModelPackageCommand,
+  type DescribeModelPackageCommandOutput,
+  type SageMakerClient,
+  type UpdateModelPackageCommandInput,
+} from '@aws-sdk/client-sagemaker';
+import { AwsCallError } from '../../domain/errors';
+import type {
+  ApprovalStatus,
+  ModelPackage,
+  ModelPackageSummary,
+  ModelRegistry,
+  ReportRef,
+  SetStatusResult,
+} from '../../ports/model-registry';
+
+/** ApprovalDescription's limit (UpdateModelPackage API reference). */
+export const APPROVAL_DESCRIPTION_MAX = 1024;
+
+/**
+ * UpdateModelPackage `ClientToken` (1–36 characters, `[a-zA-Z0-9](-*[a-zA-Z0-9])*`), derived from
+ * what is written, so a retried or duplicated call is the same request.
+ */
+export function approvalToken(arn: string, status: ApprovalStatus, description: string): string {
+  return createHash('sha256').update(`${arn}\u0000${status}\u0000${description}`).digest('hex').slice(0, 36);
+}
+
+/** The exact UpdateModelPackage input (shared with the memory adapter). */
+export function approvalInput(
+  arn: string,
+  status: ApprovalStatus,
+  description: string,
+): UpdateModelPackageCommandInput {
+  const text =
+    description.length > APPROVAL_DESCRIPTION_MAX
+      ? `${description.slice(0, APPROVAL_DESCRIPTION_MAX - 1)}…`
+      : description;
+  return {
+    ModelPackageArn: arn,
+    ModelApprovalStatus: status,
+    ApprovalDescription: text,
+    ClientToken: approvalToken(arn, status, text),
+  };
+}
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'ResourceNotFound' ||
+    (error.name === 'ValidationException' && /does not exist|not found/i.test(error.message)));
+
+const iso = (t: Date | string | undefined): string =>
+  t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : new Date(0).toISOString();
+
+function report(
+  source: { S3Uri?: string; ContentType?: string; ContentDigest?: string } | undefined,
+): ReportRef | undefined {
+  if (!source?.S3Uri) return undefined;
+  return {
+    s3Uri: source.S3Uri,
+    ...(source.ContentType ? { contentType: source.ContentType } : {}),
+    ...(source.ContentDigest ? { contentDigest: source.ContentDigest } : {}),
+  };
+}
+
+/** DescribeModelPackage's answer (or the event's detail, which mirrors it) as the port's package. */
+export function toModelPackage(d: Partial<DescribeModelPackageCommandOutput>): ModelPackage {
+  const m = d.ModelMetrics;
+  const entries = {
+    'ModelQuality.Statistics': report(m?.ModelQuality?.Statistics),
+    'ModelQuality.Constraints': report(m?.ModelQuality?.Constraints),
+    'ModelDataQuality.Statistics': report(m?.ModelDataQuality?.Statistics),
+    'ModelDataQuality.Constraints': report(m?.ModelDataQuality?.Constraints),
+    'Bias.Report': report(m?.Bias?.Report),
+    'Bias.PreTrainingReport': report(m?.Bias?.PreTrainingReport),
+    'Bias.PostTrainingReport': report(m?.Bias?.PostTrainingReport),
+    'Explainability.Report': report(m?.Explainability?.Report),
+  };
+  return {
+    arn: d.ModelPackageArn ?? '',
+    group: d.ModelPackageGroupName ?? '',
+    ...(d.ModelPackageVersion !== undefined ? { version: d.ModelPackageVersion } : {}),
+    status: d.ModelApprovalStatus ?? 'PendingManualApproval',
+    createdAt: iso(d.CreationTime),
+    reports: Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)),
+    customerMetadata: { ...(d.CustomerMetadataProperties ?? {}) },
+    ...(d.ApprovalDescription ? { approvalDescription: d.ApprovalDescription } : {}),
+  };
+}
+
+/** Pages read at most while listing: a group with more matching versions than this is pathological. */
+const MAX_PAGES = 10;
+
+export class SageMakerModelRegistry implements ModelRegistry {
+  constructor(private readonly client: SageMakerClient) {}
+
+  async describe(arn: string): Promise<ModelPackage | undefined> {
+    try {
+      return toModelPackage(await this.client.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw new AwsCallError('sagemaker', 'DescribeModelPackage', error);
+    }
+  }
+
+  async listByStatus(group: string, status: ApprovalStatus, limit: number): Promise<ModelPackageSummary[]> {
+    const out: ModelPackageSummary[] = [];
+    let next: string | undefined;
+    for (let page = 0; page < MAX_PAGES && out.length < limit; page += 1) {
+      let response;
+      try {
+        response = await this.client.send(
+          new ListModelPackagesCommand({
+            ModelPackageGroupName: group,
+            ModelApprovalStatus: status,
+            ModelPackageType: 'Versioned',
+            SortBy: 'CreationTime',
+            SortOrder: 'Descending',
+            MaxResults: Math.min(100, Math.max(1, limit)),
+            ...(next ? { NextToken: next } : {}),
+          }),
+        );
+      } catch (error) {
+        throw new AwsCallError('sagemaker', 'ListModelPackages', error);
+      }
+      for (const s of response.ModelPackageSummaryList ?? [])
+        if (out.length < limit && s.ModelPackageArn)
+          out.push({
+            arn: s.ModelPackageArn,
+            group: s.ModelPackageGroupName ?? group,
+            ...(s.ModelPackageVersion !== undefined ? { version: s.ModelPackageVersion } : {}),
+            status: s.ModelApprovalStatus ?? status,
+            createdAt: iso(s.CreationTime),
+          });
+      next = response.NextToken;
+      if (!next) break;
+    }
+    return out;
+  }
+
+  async setApprovalStatus(
+    arn: string,
+    status: ApprovalStatus,
+    description: string,
+    options: { expected?: ApprovalStatus } = {},
+  ): Promise<SetStatusResult> {
+    if (options.expected) {
+      const current = await this.describe(arn);
+      if (!current) return { updated: false, current: 'missing' };
+      if (current.status !== options.expected) return { updated: false, current: current.status };
+    }
+    try {
+      await this.client.send(new UpdateModelPackageCommand(approvalInput(arn, status, description)));
+    } catch (error) {
+      throw new AwsCallError('sagemaker', 'UpdateModelPackage', error);
+    }
+    return { updated: true };
+  }
+}

@@ -1,0 +1,16 @@
+import type { Claims } from '../../ports/claims';
+import type { Clock } from '../../ports/clock';
+
+export class MemoryClaims implements Claims {
+  private readonly expiries = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const expiry = this.expiries.get(key);
+    if (expiry !== undefined && expiry > now) return false;
+    this.expiries.set(key, now + ttlSeconds);
+    return true;
+  }
+}

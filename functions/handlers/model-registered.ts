@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import type { Logger } from '../ports/logger';
+import type { GateWorkflow } from '../workflows/gates';
+import { lambdaHandler } from '../config/runtime';
+import { gatesRuntime } from '../config/gates-runtime';
+
+const modelPackageEvent = z.object({
+  id: z.string(),
+  source: z.literal('aws.sagemaker'),
+  'detail-type': z.literal('SageMaker Model Package State Change'),
+  account: z.string().optional(),
+  region: z.string().optional(),
+  detail: z.object({
+    ModelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[^:]*:\d{12}:model-package\/.+/),
+    ModelPackageGroupName: z.string().min(1),
+    ModelApprovalStatus: z.string().optional(),
+  }),
+});
+
+/** "SageMaker Model Package State Change": a package pending approval is judged by its group's gate. */
+export function modelRegistered(gates: GateWorkflow, logger: Logger) {
+  return async (event: unknown): Promise<void> => {
+    const parsed = modelPackageEvent.safeParse(event);
+    const id = typeof (event as { id?: unknown })?.id === 'string' ? (event as { id: string }).id : 'event';
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+      logger.error('not a model package state change', { id, problem });
+      await gates.record({
+        kind: 'gate.ignore',
+        subject: `event/${id}`,
+        outcome: 'IGNORED',
+        reasons: [problem],
+        inputs: {},
+      });
+      return;
+    }
+    const { detail } = parsed.data;
+    const foreign = gates.foreignOrigin(parsed.data);
+    if (foreign) {
+      await gates.record({
+        kind: 'gate.ignore',
+        subject: detail.ModelPackageArn,
+        outcome: 'IGNORED',
+        reasons: [foreign],
+        inputs: { eventId: id },
+      });
+      return;
+    }
+    // Our own UpdateModelPackage emits this event too (Approved/Rejected): nothing to decide.
+    if (detail.ModelApprovalStatus && detail.ModelApprovalStatus !== 'PendingManualApproval') {
+      logger.info('package not pending approval; nothing to decide', {
+        arn: detail.ModelPackageArn,
+        status: detail.ModelApprovalStatus,
+      });
+      return;
+    }
+    await gates.onModelPackage(detail.ModelPackageArn, detail.ModelPackageGroupName, id);
+  };
+}
+
+export const handler = lambdaHandler(async () => {
+  const rt = await gatesRuntime();
+  return modelRegistered(rt.gates, rt.logger);
+});

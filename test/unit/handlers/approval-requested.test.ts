@@ -1,0 +1,288 @@
+import { ApprovalTokenNotVisibleError } from '../../../functions/workflows/gates';
+import { loadFixture } from '../../support/fixtures';
+import { ACCOUNT, REGION, TOPIC, arnOf, gateInput, gatesHarness, gatesPolicy } from '../../support/gates-harness';
+
+const target = { pipeline: 'churn-deploy', stage: 'Approval', action: 'QualityGate' };
+const TOKEN = '1a2b3c4d-573f-4ea7-a67E-XAMPLETOKEN';
+
+/** The real action execution event, turned into the manual approval it documents (type Manual/Approval). */
+function approvalStarted(executionId = 'exec-1', fields: Record<string, unknown> = {}) {
+  const event = loadFixture('codepipeline-action-execution-state-change.started-codedeploy.docs-repaired.json');
+  Object.assign(event, { account: ACCOUNT, region: REGION });
+  Object.assign(event.detail, {
+    pipeline: target.pipeline,
+    stage: target.stage,
+    action: target.action,
+    'execution-id': executionId,
+    type: { owner: 'AWS', category: 'Approval', provider: 'Manual', version: 1 },
+    ...fields,
+  });
+  return event;
+}
+
+/** The real manual-approval SNS message as Lambda receives it through SNS. */
+function approvalNotification(message = loadFixture('codepipeline-manual-approval.sns-message.json')) {
+  const envelope = JSON.parse(JSON.stringify({ Records: [{ EventSource: 'aws:sns', Sns: {} }] }));
+  envelope.Records[0].Sns = { MessageId: 'm-1', Type: 'Notification', Message: JSON.stringify(message) };
+  return envelope;
+}
+
+function harness(policy = gatesPolicy()) {
+  const h = gatesHarness(policy);
+  h.addPackage(1, { status: 'Approved', auc: 0.84 });
+  h.addPackage(2, { auc: 0.87 }); // better
+  h.addPackage(3, { auc: 0.8 }); // worse
+  const waiting = (executionId: string, version: number | undefined, hiddenReads = 0, token = `token-${executionId}`) =>
+    h.state.approvals.push({
+      ...target,
+      executionId,
+      token,
+      status: 'InProgress',
+      variables: version ? { MODEL_PACKAGE_ARN: arnOf('churn-models', version) } : {},
+      hiddenReads,
+    });
+  return { ...h, waiting };
+}
+
+describe('approvalRequested (CodePipeline approval gate)', () => {
+  it('approves the execution whose package variable names a better package, with the exact PutApprovalResult input', async () => {
+    const h = harness();
+    h.waiting('exec-1', 2);
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions()).toEqual([
+      expect.objectContaining({
+        service: 'codepipeline',
+        operation: 'PutApprovalResult',
+        input: {
+          pipelineName: 'churn-deploy',
+          stageName: 'Approval',
+          actionName: 'QualityGate',
+          token: 'token-exec-1',
+          result: {
+            status: 'Approved',
+            summary: expect.stringMatching(/^APPROVE by gate churn-quality: every check passed/),
+          },
+        },
+      }),
+    ]);
+    expect((h.actions()[0]!.input.result as { summary: string }).summary.length).toBeLessThanOrEqual(512);
+    expect(h.gateDecisions()).toEqual([
+      expect.objectContaining({
+        kind: 'gate.approval',
+        subject: 'churn-deploy/Approval/QualityGate@exec-1',
+        outcome: 'APPROVE',
+      }),
+    ]);
+  });
+
+  it('rejects the execution whose package is worse than the champion', async () => {
+    const h = harness();
+    h.waiting('exec-2', 3);
+    await h.approvalHandler(approvalStarted('exec-2'));
+    expect(h.actions().map((a) => (a.input.result as { status: string }).status)).toEqual(['Rejected']);
+  });
+
+  it('waits with backoff for a token that lags the event, then answers', async () => {
+    const h = harness();
+    h.waiting('exec-1', 2, 3);
+    const before = h.clock.now().getTime();
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.clock.now().getTime() - before).toBe(1_000 + 2_000 + 4_000);
+    expect(h.actions('PutApprovalResult')).toHaveLength(1);
+  });
+
+  it('gives up after a bounded number of reads and surfaces the failure so the event is retried', async () => {
+    const h = harness();
+    h.waiting('exec-1', 2, 99);
+    await expect(h.approvalHandler(approvalStarted('exec-1'))).rejects.toBeInstanceOf(ApprovalTokenNotVisibleError);
+    expect(h.actions()).toEqual([]);
+    expect(h.gateDecisions()).toEqual([
+      expect.objectContaining({ outcome: 'RETRY', reasons: [expect.stringContaining('after 5 reads')] }),
+    ]);
+  });
+
+  it('does not answer for another execution that now occupies the stage', async () => {
+    const h = harness();
+    h.waiting('exec-newer', 3);
+    await expect(h.approvalHandler(approvalStarted('exec-older'))).rejects.toBeInstanceOf(ApprovalTokenNotVisibleError);
+    expect(h.actions()).toEqual([]);
+  });
+
+  it('answers once when the event is delivered twice, in sequence or at once', async () => {
+    const h = harness();
+    h.waiting('exec-1', 2);
+    await Promise.all([h.approvalHandler(approvalStarted('exec-1')), h.approvalHandler(approvalStarted('exec-1'))]);
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions('PutApprovalResult')).toHaveLength(1);
+    expect(
+      h
+        .gateDecisions()
+        .map((d) => d.outcome)
+        .sort(),
+    ).toEqual(['APPROVE', 'SKIPPED', 'SKIPPED']);
+  });
+
+  it('leaves an approval a person already answered alone', async () => {
+    const h = harness();
+    h.waiting('exec-1', 3);
+    h.state.approvals[0]!.status = 'Succeeded';
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions()).toEqual([]);
+    expect(h.gateDecisions()[0]).toMatchObject({
+      outcome: 'SKIPPED',
+      reasons: [expect.stringContaining('already Succeeded')],
+    });
+  });
+
+  it('holds and notifies when the execution carries no package variable; never approves on nothing', async () => {
+    const h = harness();
+    h.waiting('exec-1', undefined);
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions('PutApprovalResult')).toEqual([]);
+    expect(h.actions('Publish')).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({
+          TopicArn: TOPIC,
+          Message: expect.stringContaining('has no variable MODEL_PACKAGE_ARN'),
+        }),
+      }),
+    ]);
+    expect(h.gateDecisions()[0]).toMatchObject({ outcome: 'HOLD' });
+  });
+
+  it('holds when the variable names a package of another group', async () => {
+    const h = harness();
+    h.waiting('exec-1', undefined);
+    h.state.approvals[0]!.variables = { MODEL_PACKAGE_ARN: arnOf('other-models', 1) };
+    h.state.packages.set(arnOf('other-models', 1), {
+      ...h.state.packages.get(arnOf('churn-models', 2))!,
+      arn: arnOf('other-models', 1),
+      group: 'other-models',
+    });
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.gateDecisions()[0]).toMatchObject({
+      outcome: 'HOLD',
+      reasons: [expect.stringContaining('is in group other-models, not churn-models')],
+    });
+  });
+
+  it('rejects an execution deploying a package the registry already rejected, without re-judging it', async () => {
+    const h = harness();
+    h.state.packages.get(arnOf('churn-models', 2))!.status = 'Rejected';
+    h.waiting('exec-1', 2);
+    await h.approvalHandler(approvalStarted('exec-1'));
+    expect(h.actions()).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({
+          result: {
+            status: 'Rejected',
+            summary: 'REJECT by gate churn-quality: model package churn-models/2 is Rejected in the registry',
+          },
+        }),
+      }),
+    ]);
+  });
+
+  describe('the manual-approval SNS notification (carries the token)', () => {
+    const docsTarget = { pipeline: 'MyFirstPipeline', stage: 'MyApprovalStage', action: 'MyApprovalAction' };
+    const statusBound = gateInput({ approvals: [{ ...docsTarget, package: { status: 'PendingManualApproval' } }] });
+
+    it('answers the real docs message for the group\u2019s newest pending package, without reading the pipeline state', async () => {
+      const h = gatesHarness(gatesPolicy(statusBound));
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.7 }); // older pending
+      h.addPackage(3, { auc: 0.9 }); // newest pending: the one judged
+      h.state.approvals.push({
+        ...docsTarget,
+        executionId: 'e',
+        token: TOKEN,
+        status: 'InProgress',
+        variables: {},
+        hiddenReads: 99,
+      });
+      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      message.region = REGION;
+      await h.approvalHandler(approvalNotification(message));
+      expect(h.actions()).toEqual([
+        expect.objectContaining({
+          operation: 'PutApprovalResult',
+          input: expect.objectContaining({
+            pipelineName: 'MyFirstPipeline',
+            token: TOKEN,
+            result: expect.objectContaining({ status: 'Approved' }),
+          }),
+        }),
+      ]);
+    });
+
+    it('finds the execution by its token when the package comes from a variable', async () => {
+      const h = gatesHarness(
+        gatesPolicy(gateInput({ approvals: [{ ...docsTarget, package: { variable: 'MODEL_PACKAGE_ARN' } }] })),
+      );
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.8 });
+      h.state.approvals.push({
+        ...docsTarget,
+        executionId: 'e-7',
+        token: TOKEN,
+        status: 'InProgress',
+        variables: { MODEL_PACKAGE_ARN: arnOf('churn-models', 2) },
+        hiddenReads: 0,
+      });
+      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      message.region = REGION;
+      await h.approvalHandler(approvalNotification(message));
+      expect(h.actions().map((a) => (a.input.result as { status: string }).status)).toEqual(['Rejected']);
+    });
+
+    it('ignores the docs message in its own region (us-east-2) as foreign', async () => {
+      const h = gatesHarness(gatesPolicy(statusBound));
+      await h.approvalHandler(approvalNotification());
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ kind: 'gate.ignore', reasons: [expect.stringMatching(/^region us-east-2/)] }),
+      ]);
+    });
+
+    it('records an SNS message that is not an approval as ignored', async () => {
+      const h = gatesHarness();
+      await h.approvalHandler(approvalNotification({ hello: 'world' } as never));
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({
+          kind: 'gate.ignore',
+          reasons: ['SNS message is not a CodePipeline approval notification'],
+        }),
+      ]);
+    });
+  });
+
+  describe('events it does not act on', () => {
+    it('logs and skips the real CodeDeploy action event (not an approval)', async () => {
+      const h = harness();
+      const event = loadFixture('codepipeline-action-execution-state-change.started-codedeploy.docs-repaired.json');
+      await h.approvalHandler(event);
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([]);
+    });
+
+    it('skips an approval that did not start (the abandoned fixture\u2019s state)', async () => {
+      const h = harness();
+      await h.approvalHandler(approvalStarted('exec-1', { state: 'ABANDONED' }));
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([]);
+    });
+
+    it('records an approval no gate is bound to as ignored', async () => {
+      const h = harness();
+      await h.approvalHandler(approvalStarted('exec-1', { action: 'SomeoneElses' }));
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ kind: 'gate.ignore', reasons: ['no gate is bound to this approval action'] }),
+      ]);
+    });
+
+    it('records an unknown payload as ignored', async () => {
+      const h = harness();
+      await h.approvalHandler({ id: 'x', hello: 'world' });
+      expect(h.gateDecisions()).toEqual([expect.objectContaining({ kind: 'gate.ignore', subject: 'event/x' })]);
+    });
+  });
+});

@@ -9,6 +9,8 @@
  *   ${file(./infra/iam.cjs):patterns.dataArrivedEnabled}  false when there is nothing to match
  *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sageMakerFinished / ...Enabled
  *   ${file(./infra/iam.cjs):sourceBucketArns}            list of Fn::Sub bucket ARNs
+ *   ${file(./infra/iam.cjs):gateResources}               the gates' roles, SNS subscriptions (gates-iam.cjs)
+ *   ${file(./infra/iam.cjs):patterns.registryGate} / approvalGate / ...Enabled
  *
  * CommonJS (.cjs) because the package is ESM and osls loads variable files with `require`.
  * The policy is parsed by the same zod schema the functions bundle (functions/config/policy.ts,
@@ -257,4 +259,14 @@ function sourceBucketArns() {
   return buckets.map((bucket) => sub(`arn:\${AWS::Partition}:s3:::${bucket}`));
 }
 
-module.exports = { roles, patterns, sourceBucketArns, controllerStatements, dataArrivedPattern, loadPolicy };
+const gates = require('./gates-iam.cjs');
+
+module.exports = {
+  roles,
+  patterns: () => ({ ...patterns(), ...gates.patterns(loadPolicy(), readPattern) }),
+  sourceBucketArns,
+  controllerStatements,
+  dataArrivedPattern,
+  loadPolicy,
+  gateResources: () => gates.resources(loadPolicy()),
+};

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
+import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 
 const name = z
   .string({ error: 'required' })
@@ -86,6 +87,7 @@ export const policySchema = z
       decisionTtlDays: positiveInt.default(90),
     }),
     retraining: z.array(retrainingRule).default([]),
+    ...rollbackPolicyShape,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -111,6 +113,7 @@ export const policySchema = z
         });
       sources.set(key, i);
     });
+    for (const issue of rollbackIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;

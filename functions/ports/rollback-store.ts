@@ -1,0 +1,41 @@
+import type { EndpointConfigSeen } from '../domain/rollback';
+
+export interface Freeze {
+  pipeline: string;
+  stage: string;
+  binding: string;
+  alarms: string[];
+  since: string;
+  /** Set when every bound alarm went back to OK: auto-unfreeze counts from here. */
+  okSince?: string;
+}
+
+/**
+ * Rollback state on the state table. `claim` is the one-rollback-per-(target, bad version) guard:
+ * a conditional create, so of any number of concurrent or repeated deliveries exactly one wins.
+ */
+export interface RollbackStore {
+  /** True for exactly one caller per (target, version) until `release`; a stale claim can be taken over. */
+  claim(target: string, version: string, owner: string, now: Date): Promise<boolean>;
+  /** The claimed work is done: the claim stays forever (well, until TTL). */
+  complete(target: string, version: string, outcome: Record<string, unknown>): Promise<void>;
+  /** The claimed work failed before acting: let a retried delivery claim again. */
+  release(target: string, version: string, owner: string): Promise<void>;
+  /** Configs seen InService on an endpoint (newest last, bounded). */
+  endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]>;
+  /** Records a config seen InService; false if this (config, time) is already recorded. */
+  recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean>;
+  /** Endpoints found Updating that wait for a re-check (name → first seen). */
+  pendingRechecks(): Promise<Array<{ endpoint: string; binding: string; alarm: string; since: string }>>;
+  putRecheck(endpoint: string, binding: string, alarm: string, since: string): Promise<void>;
+  clearRecheck(endpoint: string): Promise<void>;
+  putFreeze(freeze: Freeze): Promise<void>;
+  freezes(): Promise<Freeze[]>;
+  markOk(pipeline: string, stage: string, okSince: string | undefined): Promise<void>;
+  clearFreeze(pipeline: string, stage: string): Promise<void>;
+  /**
+   * Counts one retry attempt of (pipeline, execution, stage) for the event `eventId`. Returns the
+   * attempt number, 'duplicate' if that event was already counted, or 'exhausted' at `max`.
+   */
+  countAttempt(key: string, eventId: string, max: number): Promise<number | 'duplicate' | 'exhausted'>;
+}

@@ -113,14 +113,18 @@ export class CodeDeployDeployments implements Deployments {
   }
 
   async answerHook(deploymentId: string, hookExecutionId: string, status: 'Succeeded' | 'Failed'): Promise<void> {
-    await send('PutLifecycleEventHookExecutionStatus', () =>
-      this.client.send(
+    try {
+      await this.client.send(
         new PutLifecycleEventHookExecutionStatusCommand({
           deploymentId,
           lifecycleEventHookExecutionId: hookExecutionId,
           status,
         }),
-      ),
-    );
+      );
+    } catch (error) {
+      // A duplicate delivery of the hook: the first answer stands.
+      if (error instanceof Error && error.name === 'LifecycleEventAlreadyCompletedException') return;
+      throw new AwsCallError('codedeploy', 'PutLifecycleEventHookExecutionStatus', error);
+    }
   }
 }

@@ -19,6 +19,7 @@ import { executionFinished } from '../handlers/execution-finished';
 import { sweeper } from '../handlers/sweeper';
 import * as envelopes from './envelopes';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { rollbackStepShape, rollbackWorldDefaults, rollbackWorldShape, setupRollback } from './simulate-rollback';
 
 const upload = z.strictObject({
   bucket: z.string(),
@@ -48,6 +49,7 @@ const step = z.strictObject({
   again: z.number().int().positive().optional(),
   /** Ends the running execution of a rule with a real pipeline-execution event. */
   finish: z.strictObject({ rule: z.string(), status: z.string().optional() }).optional(),
+  ...rollbackStepShape,
 });
 
 export const scenarioSchema = z.strictObject({
@@ -60,8 +62,9 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       objects: z.array(z.strictObject({ bucket: z.string(), key: z.string(), body: z.string() })).default([]),
       pipelines: z.array(z.strictObject({ type: z.enum(['codepipeline', 'sagemaker']), name: z.string() })).default([]),
+      ...rollbackWorldShape,
     })
-    .default({ objects: [], pipelines: [] }),
+    .default({ objects: [], pipelines: [], ...rollbackWorldDefaults }),
   steps: z.array(step).min(1),
 });
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -146,6 +149,16 @@ export async function simulate(file: string): Promise<SimulationResult> {
     clock,
     logger: quietLogger,
   });
+  const rollback = setupRollback({
+    world,
+    policy,
+    decisions,
+    clock,
+    logger: quietLogger,
+    retraining: workflow,
+    seed: scenario.world,
+    start: Date.parse(scenario.start),
+  });
   const handlers = {
     data: dataArrived(workflow, quietLogger) as Handler,
     finished: executionFinished(workflow, quietLogger) as Handler,
@@ -197,6 +210,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (advanced) {
       // Time passed: the per-minute sweeper has run.
       await deliver(handlers.sweep, {}, 'sweeper');
+      await deliver(rollback.tick, {}, 'rollback tick');
       report();
     }
 
@@ -232,7 +246,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.event) {
       const event = JSON.parse(readFileSync(resolve(dir, s.event), 'utf8')) as Record<string, unknown>;
       for (const [path, value] of Object.entries(s.set ?? {})) setPath(event, path, value);
-      events.push({ handler: routeEvent(event, handlers), event, label: s.event });
+      events.push({ handler: rollback.route(event) ?? routeEvent(event, handlers), event, label: s.event });
     }
     if (s.finish) {
       const rule = policy.retraining.find((r) => r.name === s.finish!.rule);
@@ -253,7 +267,16 @@ export async function simulate(file: string): Promise<SimulationResult> {
         events.push({ handler: handlers.finished, event, label: 'pipeline finished' });
       } else timeline.push(`${clockText()}  (no running execution of ${rule.target.name} to finish)`);
     }
-    for (let r = 0; r < s.repeat; r++) {
+    events.push(...rollback.events(s, where));
+    if (s.concurrent) {
+      // Every copy at once: what at-least-once delivery and fan-out look like to the handlers.
+      await Promise.all(
+        Array.from({ length: s.repeat }, () => events.map((e) => deliver(e.handler, structuredClone(e.event), e.label))).flat(),
+      );
+      timeline.push(`${clockText()}    (${events.length} event(s) × ${s.repeat} delivered concurrently)`);
+      report();
+    }
+    for (let r = 0; r < (s.concurrent ? 0 : s.repeat); r++) {
       if (r > 0)
         timeline.push(
           `${clockText()}  …the same ${events.length === 1 ? 'event' : `${events.length} events`} delivered again (duplicate #${r})`,
@@ -267,7 +290,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     }
     if (events.length > 0) previous = events;
   }
-  timeline.push('', summary(world, decisions.decisions));
+  timeline.push('', [summary(world, decisions.decisions), ...rollback.summary()].join('\n'));
 
   return {
     scenario: scenario.name,

@@ -72,6 +72,8 @@ export interface EndpointConfigSeen {
   config: string;
   at: string;
   modelPackageArn?: string;
+  /** The controller rolled back away from this config: never "last good" again. */
+  bad?: boolean;
 }
 
 export type EndpointPlan =
@@ -93,7 +95,7 @@ export function endpointPlan(
     return { kind: 'none', reason: `endpoint is ${endpoint.status}: not rolling back an endpoint that is not InService` };
   const newest = [...history].sort((a, b) => b.at.localeCompare(a.at));
   const live = newest.find((h) => h.config === endpoint.config);
-  const good = newest.find((h) => h.config !== endpoint.config);
+  const good = newest.find((h) => h.config !== endpoint.config && !h.bad);
   if (!good)
     return { kind: 'none', reason: `no earlier config of this endpoint was seen InService (live ${endpoint.config})` };
   return {

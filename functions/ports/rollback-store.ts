@@ -1,5 +1,14 @@
 import type { EndpointConfigSeen } from '../domain/rollback';
 
+export interface Recheck {
+  endpoint: string;
+  binding: string;
+  alarm: string;
+  since: string;
+  /** The config the endpoint served while Updating: settling back on it means nothing new went live. */
+  config: string;
+}
+
 export interface Freeze {
   pipeline: string;
   stage: string;
@@ -23,11 +32,14 @@ export interface RollbackStore {
   release(target: string, version: string, owner: string): Promise<void>;
   /** Configs seen InService on an endpoint (newest last, bounded). */
   endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]>;
+  /** Marks a config the controller rolled back from (history entries of it come back `bad`). */
+  markBad(endpoint: string, config: string): Promise<void>;
   /** Records a config seen InService; false if this (config, time) is already recorded. */
   recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean>;
-  /** Endpoints found Updating that wait for a re-check (name → first seen). */
-  pendingRechecks(): Promise<Array<{ endpoint: string; binding: string; alarm: string; since: string }>>;
-  putRecheck(endpoint: string, binding: string, alarm: string, since: string): Promise<void>;
+  /** Endpoints found Updating when an alarm fired, with the config they served then. */
+  pendingRechecks(): Promise<Recheck[]>;
+  /** First sighting wins. */
+  putRecheck(recheck: Recheck): Promise<void>;
   clearRecheck(endpoint: string): Promise<void>;
   putFreeze(freeze: Freeze): Promise<void>;
   freezes(): Promise<Freeze[]>;

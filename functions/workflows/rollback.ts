@@ -9,7 +9,7 @@ import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { PackageStatus } from '../ports/package-status';
-import type { RollbackStore } from '../ports/rollback-store';
+import type { Recheck, RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
 import type { RetrainingWorkflow } from './retraining';
 
@@ -199,7 +199,13 @@ export class RollbackWorkflow {
     }
     const plan = endpointPlan(state, history);
     if (plan.kind === 'wait') {
-      await this.deps.store.putRecheck(name, binding.name, change.name, this.now().toISOString());
+      await this.deps.store.putRecheck({
+        endpoint: name,
+        binding: binding.name,
+        alarm: change.name,
+        since: this.now().toISOString(),
+        config: state.config,
+      });
       return this.decide({ ...base, outcome: 'WAITING', reasons: [this.reasonText(change), plan.reason], inputs: { status: state.status } });
     }
     if (plan.kind === 'none')
@@ -211,6 +217,7 @@ export class RollbackWorkflow {
       return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change), plan.reason], inputs: { to: plan.to.config } });
     const won = await this.once(`endpoint:${name}`, plan.from, change, async () => {
       await this.deps.endpoints.update(name, plan.to.config);
+      await this.deps.store.markBad(name, plan.from);
       return { from: plan.from, to: plan.to.config };
     });
     out.won ||= won;
@@ -339,7 +346,7 @@ export class RollbackWorkflow {
     }
   }
 
-  private async recheck(r: { endpoint: string; binding: string; alarm: string; since: string }): Promise<void> {
+  private async recheck(r: Recheck): Promise<void> {
     const binding = this.deps.policy.rollback.find((b) => b.name === r.binding);
     const state = await this.deps.endpoints.describe(r.endpoint);
     if (!binding || !state) {
@@ -350,12 +357,26 @@ export class RollbackWorkflow {
     await this.deps.store.clearRecheck(r.endpoint);
     const states = await this.deps.alarms.states([r.alarm]);
     const alarmState = states.get(r.alarm) ?? 'UNKNOWN';
+    const subject = `${binding.name}/endpoint:${r.endpoint}`;
+    if (state.config === r.config) {
+      // Back on the config it served while Updating: its own guardrail rolled the update back.
+      await this.decide({
+        kind: 'rollback.endpoint',
+        subject,
+        outcome: 'SETTLED',
+        reasons: [
+          `endpoint settled back on ${state.config} by itself (alarm ${r.alarm} is ${alarmState}): nothing newer went live, no rollback`,
+        ],
+        inputs: { config: state.config },
+      });
+      return;
+    }
     if (alarmState !== 'ALARM') {
       await this.decide({
         kind: 'rollback.endpoint',
-        subject: `${binding.name}/endpoint:${r.endpoint}`,
+        subject,
         outcome: 'SETTLED',
-        reasons: [`endpoint settled on ${state.config} by itself and alarm ${r.alarm} is ${alarmState}: no rollback needed`],
+        reasons: [`endpoint settled on ${state.config} and alarm ${r.alarm} is ${alarmState}: no rollback needed`],
         inputs: { config: state.config },
       });
       return;

@@ -34,8 +34,8 @@ export class MemoryEndpoints implements Endpoints, Invoker {
         }),
       );
     this.world.record('sagemaker', 'UpdateEndpoint', { EndpointName: name, EndpointConfigName: config });
+    // Like AWS: the endpoint serves its current config while Updating; the InService event moves it.
     e.status = 'Updating';
-    e.config = config;
   }
 
   async invoke(name: string, _body: string, _contentType: string): Promise<{ body: string; contentType?: string }> {

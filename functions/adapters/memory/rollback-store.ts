@@ -1,5 +1,5 @@
 import type { EndpointConfigSeen } from '../../domain/rollback';
-import type { Freeze, RollbackStore } from '../../ports/rollback-store';
+import type { Freeze, Recheck, RollbackStore } from '../../ports/rollback-store';
 
 const STALE_CLAIM_MS = 5 * 60_000;
 
@@ -7,7 +7,7 @@ const STALE_CLAIM_MS = 5 * 60_000;
 export class MemoryRollbackStore implements RollbackStore {
   private readonly claims = new Map<string, { state: 'CLAIMED' | 'DONE'; owner: string; at: number; outcome?: unknown }>();
   private readonly history = new Map<string, EndpointConfigSeen[]>();
-  private readonly rechecks = new Map<string, { endpoint: string; binding: string; alarm: string; since: string }>();
+  private readonly rechecks = new Map<string, Recheck>();
   private readonly frozen = new Map<string, Freeze>();
   private readonly attempts = new Map<string, { attempts: number; events: Set<string> }>();
 
@@ -30,8 +30,17 @@ export class MemoryRollbackStore implements RollbackStore {
     if (c?.owner === owner && c.state === 'CLAIMED') this.claims.delete(key);
   }
 
+  private readonly bad = new Map<string, Set<string>>();
+
   async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
-    return structuredClone((this.history.get(endpoint) ?? []).slice(-20));
+    const bad = this.bad.get(endpoint) ?? new Set<string>();
+    return structuredClone((this.history.get(endpoint) ?? []).slice(-20)).map((h) =>
+      bad.has(h.config) ? { ...h, bad: true } : h,
+    );
+  }
+
+  async markBad(endpoint: string, config: string): Promise<void> {
+    this.bad.set(endpoint, (this.bad.get(endpoint) ?? new Set()).add(config));
   }
 
   async recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean> {
@@ -47,8 +56,8 @@ export class MemoryRollbackStore implements RollbackStore {
     return [...this.rechecks.values()].map((r) => ({ ...r }));
   }
 
-  async putRecheck(endpoint: string, binding: string, alarm: string, since: string): Promise<void> {
-    if (!this.rechecks.has(endpoint)) this.rechecks.set(endpoint, { endpoint, binding, alarm, since });
+  async putRecheck(recheck: Recheck): Promise<void> {
+    if (!this.rechecks.has(recheck.endpoint)) this.rechecks.set(recheck.endpoint, { ...recheck });
   }
 
   async clearRecheck(endpoint: string): Promise<void> {

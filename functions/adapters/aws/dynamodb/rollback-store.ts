@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EndpointConfigSeen } from '../../../domain/rollback';
 import { systemClock, type Clock } from '../../../ports/clock';
-import type { Freeze, RollbackStore } from '../../../ports/rollback-store';
+import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
 import { N, S, call, isConditionalFailure, num, str, type Item } from './items';
 
 /** A claim whose owner neither completed nor released it for this long is taken over (crashed owner). */
@@ -97,28 +97,51 @@ export class DynamoRollbackStore implements RollbackStore {
     );
   }
 
+  /** One Query of the endpoint's partition: BAD# marks and SEEN# sightings together. */
   async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
-    const out = await call(
-      'Query',
-      () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seen)',
-            ExpressionAttributeValues: { ':pk': S(`ENDPOINT#${endpoint}`), ':seen': S('SEEN#') },
-            ScanIndexForward: false,
-            Limit: HISTORY,
-          }),
-        ),
-      { clock: this.clock },
-    );
-    return (out.Items ?? [])
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await call(
+        'Query',
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': S(`ENDPOINT#${endpoint}`) },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        { clock: this.clock },
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const bad = new Set(items.filter((i) => str(i, 'sk')?.startsWith('BAD#')).map((i) => str(i, 'config')));
+    return items
+      .filter((i) => str(i, 'sk')?.startsWith('SEEN#'))
+      .slice(-HISTORY)
       .map((i) => ({
         config: str(i, 'config') ?? '',
         at: str(i, 'at') ?? '',
         ...(str(i, 'modelPackageArn') ? { modelPackageArn: str(i, 'modelPackageArn') } : {}),
-      }))
-      .reverse();
+        ...(bad.has(str(i, 'config')) ? { bad: true } : {}),
+      }));
+  }
+
+  async markBad(endpoint: string, config: string): Promise<void> {
+    await call(
+      'PutItem',
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { pk: S(`ENDPOINT#${endpoint}`), sk: S(`BAD#${config}`), config: S(config), ttl: this.ttl() },
+          }),
+        ),
+      { clock: this.clock },
+    );
   }
 
   async recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean> {
@@ -163,16 +186,17 @@ export class DynamoRollbackStore implements RollbackStore {
     return items;
   }
 
-  async pendingRechecks(): Promise<Array<{ endpoint: string; binding: string; alarm: string; since: string }>> {
+  async pendingRechecks(): Promise<Recheck[]> {
     return (await this.listRollback('RECHECK#')).map((i) => ({
       endpoint: str(i, 'endpoint') ?? '',
       binding: str(i, 'binding') ?? '',
       alarm: str(i, 'alarm') ?? '',
       since: str(i, 'since') ?? '',
+      config: str(i, 'config') ?? '',
     }));
   }
 
-  async putRecheck(endpoint: string, binding: string, alarm: string, since: string): Promise<void> {
+  async putRecheck({ endpoint, binding, alarm, since, config }: Recheck): Promise<void> {
     // First sighting wins: a later ALARM must not push the re-check's age forward.
     await this.conditional('PutItem', () =>
       this.client.send(
@@ -185,6 +209,7 @@ export class DynamoRollbackStore implements RollbackStore {
             binding: S(binding),
             alarm: S(alarm),
             since: S(since),
+            config: S(config),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -116,7 +116,9 @@ export const rollbackStepShape = {
     })
     .optional(),
   /** An endpoint reaches a status with a config (endpoint state change event). */
-  endpoint: z.strictObject({ name: z.string(), config: z.string(), status: z.string().default('IN_SERVICE') }).optional(),
+  endpoint: z
+    .strictObject({ name: z.string(), config: z.string(), status: z.string().default('IN_SERVICE') })
+    .optional(),
   /** CodeDeploy calls the lifecycle hook for a deployment. */
   hook: z.strictObject({ deployment: z.string(), execution: z.string().optional() }).optional(),
   /** A stage execution FAILED event. */
@@ -141,7 +143,7 @@ const ALARM_SAMPLES: Record<string, string> = {
 };
 
 /** The EventBridge alarm event with the name/state changed; the other vias carry the same alarm data. */
-export function alarmEvent(a: NonNullable<Step['alarm']>, w: Where): unknown {
+export function alarmEvent(a: NonNullable<Step['alarm']>, w: Where, previous = 'OK'): unknown {
   const e = sample(ALARM_SAMPLES[a.kind] ?? ALARM_SAMPLES['single-metric']!);
   const arn = `arn:aws:cloudwatch:${w.region}:${w.account}:alarm:${a.name}`;
   const stamp = w.time.replace('Z', '+0000');
@@ -149,10 +151,18 @@ export function alarmEvent(a: NonNullable<Step['alarm']>, w: Where): unknown {
   e.detail.alarmName = a.name;
   e.detail.state.value = a.state;
   e.detail.state.timestamp = stamp;
+  e.detail.previousState.value = previous;
   if (a.via === 'eventbridge') return e;
   if (a.via === 'lambda-action')
     // The alarm's direct Lambda action (CloudWatch user guide, "Invoke a Lambda function from an alarm").
-    return { source: 'aws.cloudwatch', alarmArn: arn, accountId: w.account, time: stamp, region: w.region, alarmData: e.detail };
+    return {
+      source: 'aws.cloudwatch',
+      alarmArn: arn,
+      accountId: w.account,
+      time: stamp,
+      region: w.region,
+      alarmData: e.detail,
+    };
   const envelope = sample('sns-envelope.json');
   envelope.Records[0].Sns = {
     ...envelope.Records[0].Sns,
@@ -216,7 +226,11 @@ export function setupRollback(opts: {
     if (e.response !== undefined) state.responses.set(e.name, e.response);
   }
   for (const a of opts.seed.alarms)
-    state.alarms.set(a.name, { state: a.state, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${a.name}`, tags: a.tags });
+    state.alarms.set(a.name, {
+      state: a.state,
+      arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${a.name}`,
+      tags: a.tags,
+    });
   for (const p of opts.seed.modelPackages) state.packages.set(p.arn, p.status);
   state.actionRuns.push(...opts.seed.actionRuns);
 
@@ -256,10 +270,16 @@ export function setupRollback(opts: {
     alarm: alarmFired(rollback, logger, now) as Handler,
     endpoint: endpointChanged(rollback, logger, now) as Handler,
     // A Lambda with the default 30 s timeout.
-    hook: ((event: unknown) => deploymentHook(hooks, logger)(event, { getRemainingTimeInMillis: () => 30_000 })) as Handler,
+    hook: ((event: unknown) =>
+      deploymentHook(hooks, logger)(event, { getRemainingTimeInMillis: () => 30_000 })) as Handler,
     stage: stageFailed(retry, logger) as Handler,
   };
-  const tickEvent = () => ({ source: 'aws.events', 'detail-type': 'Scheduled Event', id: 'tick', time: clock.now().toISOString() });
+  const tickEvent = () => ({
+    source: 'aws.events',
+    'detail-type': 'Scheduled Event',
+    id: 'tick',
+    time: clock.now().toISOString(),
+  });
 
   return {
     tick: async () => h.alarm(tickEvent()),
@@ -268,9 +288,19 @@ export function setupRollback(opts: {
       if (step.alarm) {
         const a = step.alarm;
         const known = state.alarms.get(a.name);
+        const previous = known?.state ?? 'INSUFFICIENT_DATA';
         if (known) known.state = a.state;
-        else state.alarms.set(a.name, { state: a.state, arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${a.name}`, tags: {} });
-        out.push({ handler: h.alarm, event: alarmEvent(a, where()), label: `alarm ${a.name} → ${a.state} via ${a.via}` });
+        else
+          state.alarms.set(a.name, {
+            state: a.state,
+            arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${a.name}`,
+            tags: {},
+          });
+        out.push({
+          handler: h.alarm,
+          event: alarmEvent(a, where(), previous),
+          label: `alarm ${a.name} → ${a.state} via ${a.via}`,
+        });
       }
       if (step.endpoint) {
         const s = step.endpoint;
@@ -307,7 +337,12 @@ export function setupRollback(opts: {
           time: w.time,
           resources: [`arn:aws:codepipeline:${w.region}:${w.account}:${s.pipeline}`],
         });
-        Object.assign(event.detail, { pipeline: s.pipeline, stage: s.stage, 'execution-id': s.executionId, state: 'FAILED' });
+        Object.assign(event.detail, {
+          pipeline: s.pipeline,
+          stage: s.stage,
+          'execution-id': s.executionId,
+          state: 'FAILED',
+        });
         out.push({ handler: h.stage, event, label: `stage ${s.pipeline}/${s.stage} FAILED` });
       }
       return out;
@@ -323,7 +358,13 @@ export function setupRollback(opts: {
       return undefined;
     },
     summary() {
-      const acted = world.actions.filter((a) => a.service === 'codedeploy' || a.operation.includes('Stage') || a.operation.includes('Endpoint') || a.operation === 'UpdateModelPackage');
+      const acted = world.actions.filter(
+        (a) =>
+          a.service === 'codedeploy' ||
+          a.operation.includes('Stage') ||
+          a.operation.includes('Endpoint') ||
+          a.operation === 'UpdateModelPackage',
+      );
       if (acted.length === 0) return [];
       const frozen = [...state.disabledTransitions.keys()];
       return [

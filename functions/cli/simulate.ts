@@ -271,7 +271,9 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.concurrent) {
       // Every copy at once: what at-least-once delivery and fan-out look like to the handlers.
       await Promise.all(
-        Array.from({ length: s.repeat }, () => events.map((e) => deliver(e.handler, structuredClone(e.event), e.label))).flat(),
+        Array.from({ length: s.repeat }, () =>
+          events.map((e) => deliver(e.handler, structuredClone(e.event), e.label)),
+        ).flat(),
       );
       timeline.push(`${clockText()}    (${events.length} event(s) × ${s.repeat} delivered concurrently)`);
       report();

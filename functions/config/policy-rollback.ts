@@ -127,7 +127,8 @@ export function rollbackIssues(policy: {
   const names = new Map<string, number>();
   policy.rollback.forEach((b, i) => {
     const prior = names.get(b.name);
-    if (prior !== undefined) issues.push({ path: ['rollback', i, 'name'], message: `duplicate of rollback[${prior}].name` });
+    if (prior !== undefined)
+      issues.push({ path: ['rollback', i, 'name'], message: `duplicate of rollback[${prior}].name` });
     names.set(b.name, i);
     if (b.retrain && !policy.retraining.some((r) => r.name === b.retrain))
       issues.push({ path: ['rollback', i, 'retrain'], message: `no retraining rule named ${b.retrain}` });
@@ -136,7 +137,8 @@ export function rollbackIssues(policy: {
   policy.hooks.forEach((h, i) => {
     const key = `${h.application}/${h.deploymentGroup ?? '*'}`;
     const prior = groups.get(key);
-    if (prior !== undefined) issues.push({ path: ['hooks', i], message: `same application and group as hooks[${prior}]` });
+    if (prior !== undefined)
+      issues.push({ path: ['hooks', i], message: `same application and group as hooks[${prior}]` });
     groups.set(key, i);
   });
   const stages = new Map<string, number>();

@@ -121,7 +121,9 @@ export function parseAlarmDeliveries(event: unknown, now: string): AlarmParse {
         id: `${arn ?? 'alarm'}@${time}`,
         via: 'lambda-action',
         ...(arn ? { arn } : {}),
-        ...((s(event.accountId) ?? arnParts(arn).account) ? { account: s(event.accountId) ?? arnParts(arn).account } : {}),
+        ...((s(event.accountId) ?? arnParts(arn).account)
+          ? { account: s(event.accountId) ?? arnParts(arn).account }
+          : {}),
         ...((s(event.region) ?? arnParts(arn).region) ? { region: s(event.region) ?? arnParts(arn).region } : {}),
         time,
       }),

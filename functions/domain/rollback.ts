@@ -29,7 +29,16 @@ export interface DeploymentInfo {
   description?: string;
   /** A model package ARN the deployment names (description or AppSpec content), if any. */
   modelPackageArn?: string;
+  /** CodeDeploy's `creator`: `codeDeployRollback` for the deployments its automatic rollback creates. */
+  creator?: string;
 }
+
+/** Descriptions of the controller's own redeployments start with this. */
+export const ROLLBACK_MARK = 'mlops-controller rollback';
+
+/** A deployment that is itself a rollback (CodeDeploy's automatic one, or the controller's redeploy). */
+export const isRollbackDeployment = (d: DeploymentInfo): boolean =>
+  d.creator === 'codeDeployRollback' || (d.description ?? '').startsWith(ROLLBACK_MARK);
 
 export type CodeDeployPlan =
   | { kind: 'stop'; bad: DeploymentInfo[]; reason: string }
@@ -43,6 +52,13 @@ export type CodeDeployPlan =
  */
 export function codeDeployPlan(deployments: readonly DeploymentInfo[]): CodeDeployPlan {
   const newest = [...deployments].sort((a, b) => b.createTime.localeCompare(a.createTime));
+  // Never roll back a rollback: the alarm (or a copy of it) already did its work, or a person must look.
+  const latest = newest.find((d) => d.status === 'Succeeded' || (IN_FLIGHT as readonly string[]).includes(d.status));
+  if (latest && isRollbackDeployment(latest))
+    return {
+      kind: 'none',
+      reason: `latest deployment ${latest.id} is itself a rollback (${latest.status}): not rolling back further`,
+    };
   const inFlight = newest.filter((d) => (IN_FLIGHT as readonly string[]).includes(d.status));
   if (inFlight.length > 0)
     return {
@@ -74,6 +90,8 @@ export interface EndpointConfigSeen {
   modelPackageArn?: string;
   /** The controller rolled back away from this config: never "last good" again. */
   bad?: boolean;
+  /** The controller rolled back to this config: an alarm on it needs a person, not a further rollback. */
+  restored?: boolean;
 }
 
 export type EndpointPlan =
@@ -90,11 +108,22 @@ export function endpointPlan(
   history: readonly EndpointConfigSeen[],
 ): EndpointPlan {
   if (/^updat/i.test(endpoint.status) || /^(creating|rollingback|system_updating)$/i.test(endpoint.status))
-    return { kind: 'wait', reason: `endpoint is ${endpoint.status}: its own deployment may be rolling back; re-check later` };
+    return {
+      kind: 'wait',
+      reason: `endpoint is ${endpoint.status}: its own deployment may be rolling back; re-check later`,
+    };
   if (!/^in_?service$/i.test(endpoint.status))
-    return { kind: 'none', reason: `endpoint is ${endpoint.status}: not rolling back an endpoint that is not InService` };
+    return {
+      kind: 'none',
+      reason: `endpoint is ${endpoint.status}: not rolling back an endpoint that is not InService`,
+    };
   const newest = [...history].sort((a, b) => b.at.localeCompare(a.at));
   const live = newest.find((h) => h.config === endpoint.config);
+  if (live?.restored)
+    return {
+      kind: 'none',
+      reason: `${endpoint.config} is the config the controller restored: not rolling back further`,
+    };
   const good = newest.find((h) => h.config !== endpoint.config && !h.bad);
   if (!good)
     return { kind: 'none', reason: `no earlier config of this endpoint was seen InService (live ${endpoint.config})` };
@@ -122,12 +151,16 @@ export type CheckResult = { check: string; outcome: 'PASS' | 'FAIL' | 'NODATA' |
 export function hookVerdict(results: readonly CheckResult[]): { status: 'Succeeded' | 'Failed'; reason: string } {
   if (results.length === 0) return { status: 'Failed', reason: 'no check ran: no data never counts as a pass' };
   const bad = results.filter((r) => r.outcome !== 'PASS');
-  if (bad.length === 0) return { status: 'Succeeded', reason: results.map((r) => `${r.check}: ${r.detail}`).join('; ') };
+  if (bad.length === 0)
+    return { status: 'Succeeded', reason: results.map((r) => `${r.check}: ${r.detail}`).join('; ') };
   return { status: 'Failed', reason: bad.map((r) => `${r.check} ${r.outcome}: ${r.detail}`).join('; ') };
 }
 
 /** Does the response match the expected shape? Returns the failure, or undefined when it does. */
-export function smokeMismatch(body: string, expect: { expectJsonKeys?: string[]; expectPattern?: string }): string | undefined {
+export function smokeMismatch(
+  body: string,
+  expect: { expectJsonKeys?: string[]; expectPattern?: string },
+): string | undefined {
   if (expect.expectJsonKeys?.length) {
     let parsed: unknown;
     try {

@@ -32,8 +32,8 @@ export interface RollbackStore {
   release(target: string, version: string, owner: string): Promise<void>;
   /** Configs seen InService on an endpoint (newest last, bounded). */
   endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]>;
-  /** Marks a config the controller rolled back from (history entries of it come back `bad`). */
-  markBad(endpoint: string, config: string): Promise<void>;
+  /** Records a rollback from `bad` to `restored` (history entries come back flagged `bad` / `restored`). */
+  markRollback(endpoint: string, bad: string, restored: string): Promise<void>;
   /** Records a config seen InService; false if this (config, time) is already recorded. */
   recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean>;
   /** Endpoints found Updating when an alarm fired, with the config they served then. */

@@ -80,7 +80,9 @@ export class DeploymentHookWorkflow {
       results.push({
         check: deployment ? 'checks' : 'deployment',
         outcome: 'ERROR',
-        detail: timedOut ? (error as Error).message : `crashed: ${error instanceof Error ? error.message : String(error)}`,
+        detail: timedOut
+          ? (error as Error).message
+          : `crashed: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
     const verdict = hookVerdict(results);
@@ -112,7 +114,8 @@ export class DeploymentHookWorkflow {
         guard('alarms', async () => {
           const states = await this.deps.alarms.states(rule.alarms);
           const missing = rule.alarms.filter((a) => !states.has(a));
-          if (missing.length) return { check: 'alarms', outcome: 'NODATA', detail: `no such alarm: ${missing.join(', ')}` };
+          if (missing.length)
+            return { check: 'alarms', outcome: 'NODATA', detail: `no such alarm: ${missing.join(', ')}` };
           const firing = rule.alarms.filter((a) => states.get(a) === 'ALARM');
           if (firing.length) return { check: 'alarms', outcome: 'FAIL', detail: `in ALARM: ${firing.join(', ')}` };
           return { check: 'alarms', outcome: 'PASS', detail: `none of ${rule.alarms.join(', ')} in ALARM` };
@@ -123,7 +126,11 @@ export class DeploymentHookWorkflow {
         guard('package', async () => {
           const arn = d.modelPackageArn;
           if (!arn)
-            return { check: 'package', outcome: 'NODATA', detail: 'the deployment names no model package (description or AppSpec)' };
+            return {
+              check: 'package',
+              outcome: 'NODATA',
+              detail: 'the deployment names no model package (description or AppSpec)',
+            };
           const status = await this.deps.packages.approval(arn);
           if (status === undefined) return { check: 'package', outcome: 'NODATA', detail: `${arn} does not exist` };
           return status === 'Approved'

@@ -1,7 +1,7 @@
 import type { Policy } from '../config/policy';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
-import { codeDeployPlan, endpointPlan, needsTags, selects } from '../domain/rollback';
+import { codeDeployPlan, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
@@ -94,8 +94,10 @@ export class RollbackWorkflow {
         kind: 'rollback.alarm',
         subject,
         outcome: change.state,
-        reasons: [`${change.name} is ${change.state}${change.previous ? ` (was ${change.previous})` : ''}: recorded, no action`],
-        inputs: { via: change.via, since: change.since, bindings: bindings.map((b) => b.name) },
+        reasons: [
+          `${change.name} is ${change.state}${change.previous ? ` (was ${change.previous})` : ''}: recorded, no action`,
+        ],
+        inputs: { via: change.via, since: change.since, reason: change.reason, bindings: bindings.map((b) => b.name) },
       });
       if (change.state === 'OK') await this.noteOk(bindings, change.since);
       return;
@@ -111,8 +113,9 @@ export class RollbackWorkflow {
     if (failures.length > 0) throw failures[0];
   }
 
+  /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */
   private reasonText(change: AlarmChange): string {
-    return `alarm ${change.name} in ALARM since ${change.since}${change.reason ? `: ${change.reason}` : ''}`;
+    return `alarm ${change.name} in ALARM since ${change.since}`;
   }
 
   private async act(binding: RollbackBinding, change: AlarmChange): Promise<void> {
@@ -153,13 +156,23 @@ export class RollbackWorkflow {
     const plan = codeDeployPlan(await this.deps.deployments.recent(cd.application, cd.deploymentGroup, since));
     const base = { kind: 'rollback.codedeploy', subject: `${binding.name}/${target}` };
     if (plan.kind === 'none')
-      return this.decide({ ...base, outcome: 'NOTHING_TO_ROLL_BACK', reasons: [this.reasonText(change), plan.reason], inputs: {} });
+      return this.decide({
+        ...base,
+        outcome: 'NOTHING_TO_ROLL_BACK',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: {},
+      });
     const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
     const version = bad.map((d) => d.id).join('+');
     out.badVersions.push(version);
     for (const d of bad) if (d.modelPackageArn) out.livePackages.push(d.modelPackageArn);
     if (binding.observeOnly)
-      return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change), plan.reason], inputs: { version } });
+      return this.decide({
+        ...base,
+        outcome: 'OBSERVE_ONLY',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { version },
+      });
     const won = await this.once(target, version, change, async () => {
       if (plan.kind === 'stop') {
         for (const d of plan.bad) await this.deps.deployments.stop(d.id);
@@ -169,7 +182,7 @@ export class RollbackWorkflow {
         cd.application,
         cd.deploymentGroup,
         plan.good.revision,
-        `mlops-controller rollback: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
+        `${ROLLBACK_MARK}: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
       );
       return { redeployed: id, from: plan.bad.id, revisionOf: plan.good.id };
     });
@@ -188,7 +201,12 @@ export class RollbackWorkflow {
     const base = { kind: 'rollback.endpoint', subject: `${binding.name}/endpoint:${name}` };
     const state = await this.deps.endpoints.describe(name);
     if (!state)
-      return this.decide({ ...base, outcome: 'NOT_FOUND', reasons: [this.reasonText(change), `endpoint ${name} does not exist`], inputs: {} });
+      return this.decide({
+        ...base,
+        outcome: 'NOT_FOUND',
+        reasons: [this.reasonText(change), `endpoint ${name} does not exist`],
+        inputs: {},
+      });
     let history = await this.deps.store.endpointHistory(name);
     if (history.length === 0 && /^in_?service$/i.test(state.status)) {
       // No history yet (deployed before the controller): at least remember what is live now.
@@ -206,18 +224,33 @@ export class RollbackWorkflow {
         since: this.now().toISOString(),
         config: state.config,
       });
-      return this.decide({ ...base, outcome: 'WAITING', reasons: [this.reasonText(change), plan.reason], inputs: { status: state.status } });
+      return this.decide({
+        ...base,
+        outcome: 'WAITING',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { status: state.status },
+      });
     }
     if (plan.kind === 'none')
-      return this.decide({ ...base, outcome: 'NOTHING_TO_ROLL_BACK', reasons: [this.reasonText(change), plan.reason], inputs: { live: state.config } });
+      return this.decide({
+        ...base,
+        outcome: 'NOTHING_TO_ROLL_BACK',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { live: state.config },
+      });
     out.badVersions.push(plan.from);
     const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
     if (live) out.livePackages.push(live);
     if (binding.observeOnly)
-      return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change), plan.reason], inputs: { to: plan.to.config } });
+      return this.decide({
+        ...base,
+        outcome: 'OBSERVE_ONLY',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { to: plan.to.config },
+      });
     const won = await this.once(`endpoint:${name}`, plan.from, change, async () => {
       await this.deps.endpoints.update(name, plan.to.config);
-      await this.deps.store.markBad(name, plan.from);
+      await this.deps.store.markRollback(name, plan.from, plan.to.config);
       return { from: plan.from, to: plan.to.config };
     });
     out.won ||= won;
@@ -225,7 +258,10 @@ export class RollbackWorkflow {
     await this.decide({
       ...base,
       outcome: won ? 'UPDATED' : 'ALREADY_ROLLED_BACK',
-      reasons: [this.reasonText(change), won ? plan.reason : `rollback of ${name} from ${plan.from} was already claimed`],
+      reasons: [
+        this.reasonText(change),
+        won ? plan.reason : `rollback of ${name} from ${plan.from} was already claimed`,
+      ],
       inputs: { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) },
     });
   }
@@ -238,7 +274,10 @@ export class RollbackWorkflow {
       return this.decide({
         ...base,
         outcome: 'UNKNOWN_LIVE_PACKAGE',
-        reasons: [this.reasonText(change), `the rolled-back version names no package of group ${binding.modelPackageGroup}`],
+        reasons: [
+          this.reasonText(change),
+          `the rolled-back version names no package of group ${binding.modelPackageGroup}`,
+        ],
         inputs: { badVersions: out.badVersions, seen: out.livePackages },
       });
     for (const arn of mine) {
@@ -270,14 +309,25 @@ export class RollbackWorkflow {
       return { frozen: `${f.pipeline}/${f.stage}` };
     };
     if (underClaim) await work();
-    else if (!(await this.once(`freeze:${f.pipeline}/${f.stage}`, `${change.name}@${change.since}`, change, work))) return;
-    await this.decide({ ...base, outcome: 'FROZEN', reasons: [reason], inputs: { pipeline: f.pipeline, stage: f.stage } });
+    else if (!(await this.once(`freeze:${f.pipeline}/${f.stage}`, `${change.name}@${change.since}`, change, work)))
+      return;
+    await this.decide({
+      ...base,
+      outcome: 'FROZEN',
+      reasons: [reason],
+      inputs: { pipeline: f.pipeline, stage: f.stage },
+    });
   }
 
   private async retrain(binding: RollbackBinding, change: AlarmChange): Promise<void> {
     const base = { kind: 'rollback.retrain', subject: `${binding.name}/${binding.retrain}` };
     if (!this.deps.retraining)
-      return this.decide({ ...base, outcome: 'UNAVAILABLE', reasons: ['retraining is not wired into this function'], inputs: {} });
+      return this.decide({
+        ...base,
+        outcome: 'UNAVAILABLE',
+        reasons: ['retraining is not wired into this function'],
+        inputs: {},
+      });
     if (binding.observeOnly)
       return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change)], inputs: {} });
     const r = await this.deps.retraining.startNow(

@@ -45,7 +45,11 @@ export class StageRetryWorkflow {
     const subject = `${f.pipeline}/${f.stage}/${f.executionId}`;
     const { accounts, regions } = this.deps.policy.controller;
     if ((f.account && !accounts.includes(f.account)) || (f.region && !regions.includes(f.region)))
-      return this.ignore(subject, [`event from ${f.account}/${f.region} is outside the policy's accounts and regions`], { id: f.id });
+      return this.ignore(
+        subject,
+        [`event from ${f.account}/${f.region} is outside the policy's accounts and regions`],
+        { id: f.id },
+      );
     const rule = this.deps.policy.stageRetry.find((r) => r.pipeline === f.pipeline && r.stages.includes(f.stage));
     if (!rule) return this.ignore(subject, [`stage ${f.stage} of ${f.pipeline} is not marked retryable`], { id: f.id });
     if (f.state !== 'FAILED') {

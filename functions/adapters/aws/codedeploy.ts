@@ -58,6 +58,7 @@ export function toDeploymentInfo(d: SdkDeploymentInfo): DeploymentInfo {
     ...(d.revision ? { revision: d.revision } : {}),
     ...(d.description ? { description: d.description } : {}),
     ...(arn ? { modelPackageArn: arn } : {}),
+    ...(d.creator ? { creator: d.creator } : {}),
   };
 }
 

@@ -9,7 +9,11 @@ import type { PackageStatus } from '../../ports/package-status';
 
 /** ApprovalDescription is at most 1024 characters. */
 export function rejectInput(modelPackageArn: string, reason: string): UpdateModelPackageCommandInput {
-  return { ModelPackageArn: modelPackageArn, ModelApprovalStatus: 'Rejected', ApprovalDescription: reason.slice(0, 1024) };
+  return {
+    ModelPackageArn: modelPackageArn,
+    ModelApprovalStatus: 'Rejected',
+    ApprovalDescription: reason.slice(0, 1024),
+  };
 }
 
 export class SageMakerPackageStatus implements PackageStatus {

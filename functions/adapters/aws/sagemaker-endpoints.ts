@@ -9,7 +9,9 @@ import { AwsCallError } from '../../domain/errors';
 import type { EndpointState, Endpoints } from '../../ports/endpoints';
 
 const notFound = (error: unknown) =>
-  error instanceof Error && error.name === 'ValidationException' && /could not find|does not exist/i.test(error.message);
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /could not find|does not exist/i.test(error.message);
 
 export class SageMakerEndpoints implements Endpoints {
   constructor(private readonly client: SageMakerClient) {}

@@ -9,7 +9,11 @@ export class SageMakerInvoker implements Invoker {
   async invoke(name: string, body: string, contentType: string): Promise<{ body: string; contentType?: string }> {
     try {
       const out = await this.client.send(
-        new InvokeEndpointCommand({ EndpointName: name, Body: new TextEncoder().encode(body), ContentType: contentType }),
+        new InvokeEndpointCommand({
+          EndpointName: name,
+          Body: new TextEncoder().encode(body),
+          ContentType: contentType,
+        }),
       );
       return {
         body: out.Body ? new TextDecoder().decode(out.Body) : '',

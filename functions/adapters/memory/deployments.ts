@@ -15,6 +15,7 @@ function info(d: SimDeployment): DeploymentInfo {
     ...(d.revision !== undefined ? { revision: d.revision } : {}),
     ...(d.description ? { description: d.description } : {}),
     ...(arn ? { modelPackageArn: arn } : {}),
+    ...(d.creator ? { creator: d.creator } : {}),
   };
 }
 
@@ -55,6 +56,21 @@ export class MemoryDeployments implements Deployments {
     this.world.record('codedeploy', 'StopDeployment', { deploymentId, autoRollbackEnabled: true });
     if (['Succeeded', 'Failed', 'Stopped'].includes(d.status)) return;
     d.status = 'Stopped';
+    // CodeDeploy's automatic rollback: a new deployment of the last successful revision.
+    const previous = this.state.deployments
+      .filter((x) => x.application === d.application && x.group === d.group && x.status === 'Succeeded')
+      .sort((a, b) => b.createTime.localeCompare(a.createTime))[0];
+    if (previous)
+      this.state.deployments.push({
+        id: `d-${this.world.nextId('RB').replace(/\D/g, '').padStart(9, '0')}`,
+        application: d.application,
+        group: d.group,
+        status: 'InProgress',
+        createTime: this.world.clock.now().toISOString(),
+        revision: previous.revision,
+        description: `Rollback of ${d.id}`,
+        creator: 'codeDeployRollback',
+      });
   }
 
   async redeploy(application: string, group: string, revision: unknown, description: string): Promise<string> {

@@ -29,9 +29,12 @@ export class MemoryEndpoints implements Endpoints, Invoker {
       throw new AwsCallError(
         'sagemaker',
         'UpdateEndpoint',
-        Object.assign(new Error(`simulated ValidationException: ${e ? `config ${config}` : `endpoint ${name}`} not found`), {
-          name: 'ValidationException',
-        }),
+        Object.assign(
+          new Error(`simulated ValidationException: ${e ? `config ${config}` : `endpoint ${name}`} not found`),
+          {
+            name: 'ValidationException',
+          },
+        ),
       );
     this.world.record('sagemaker', 'UpdateEndpoint', { EndpointName: name, EndpointConfigName: config });
     // Like AWS: the endpoint serves its current config while Updating; the InService event moves it.
@@ -44,7 +47,9 @@ export class MemoryEndpoints implements Endpoints, Invoker {
       throw new AwsCallError(
         'sagemaker-runtime',
         'InvokeEndpoint',
-        Object.assign(new Error(`simulated ValidationException: endpoint ${name} not found`), { name: 'ValidationException' }),
+        Object.assign(new Error(`simulated ValidationException: endpoint ${name} not found`), {
+          name: 'ValidationException',
+        }),
       );
     return { body: this.state.responses.get(name) ?? '', contentType: 'application/json' };
   }

@@ -5,7 +5,10 @@ const STALE_CLAIM_MS = 5 * 60_000;
 
 /** The rollback store in memory; single-threaded JS makes each method atomic, as DynamoDB's conditions do. */
 export class MemoryRollbackStore implements RollbackStore {
-  private readonly claims = new Map<string, { state: 'CLAIMED' | 'DONE'; owner: string; at: number; outcome?: unknown }>();
+  private readonly claims = new Map<
+    string,
+    { state: 'CLAIMED' | 'DONE'; owner: string; at: number; outcome?: unknown }
+  >();
   private readonly history = new Map<string, EndpointConfigSeen[]>();
   private readonly rechecks = new Map<string, Recheck>();
   private readonly frozen = new Map<string, Freeze>();
@@ -30,17 +33,20 @@ export class MemoryRollbackStore implements RollbackStore {
     if (c?.owner === owner && c.state === 'CLAIMED') this.claims.delete(key);
   }
 
-  private readonly bad = new Map<string, Set<string>>();
+  private readonly rollbacks = new Map<string, Map<string, string>>();
 
   async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
-    const bad = this.bad.get(endpoint) ?? new Set<string>();
-    return structuredClone((this.history.get(endpoint) ?? []).slice(-20)).map((h) =>
-      bad.has(h.config) ? { ...h, bad: true } : h,
-    );
+    const marks = this.rollbacks.get(endpoint) ?? new Map<string, string>();
+    const restored = new Set(marks.values());
+    return structuredClone((this.history.get(endpoint) ?? []).slice(-20)).map((h) => ({
+      ...h,
+      ...(marks.has(h.config) ? { bad: true } : {}),
+      ...(restored.has(h.config) ? { restored: true } : {}),
+    }));
   }
 
-  async markBad(endpoint: string, config: string): Promise<void> {
-    this.bad.set(endpoint, (this.bad.get(endpoint) ?? new Set()).add(config));
+  async markRollback(endpoint: string, bad: string, restored: string): Promise<void> {
+    this.rollbacks.set(endpoint, (this.rollbacks.get(endpoint) ?? new Map()).set(bad, restored));
   }
 
   async recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean> {

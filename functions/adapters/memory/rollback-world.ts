@@ -9,6 +9,7 @@ export interface SimDeployment {
   createTime: string;
   revision?: unknown;
   description?: string;
+  creator?: string;
 }
 
 export interface SimEndpoint {

@@ -118,7 +118,9 @@ export class DynamoRollbackStore implements RollbackStore {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const bad = new Set(items.filter((i) => str(i, 'sk')?.startsWith('BAD#')).map((i) => str(i, 'config')));
+    const marks = items.filter((i) => str(i, 'sk')?.startsWith('BAD#'));
+    const bad = new Set(marks.map((i) => str(i, 'config')));
+    const restored = new Set(marks.map((i) => str(i, 'restoredTo')));
     return items
       .filter((i) => str(i, 'sk')?.startsWith('SEEN#'))
       .slice(-HISTORY)
@@ -127,17 +129,24 @@ export class DynamoRollbackStore implements RollbackStore {
         at: str(i, 'at') ?? '',
         ...(str(i, 'modelPackageArn') ? { modelPackageArn: str(i, 'modelPackageArn') } : {}),
         ...(bad.has(str(i, 'config')) ? { bad: true } : {}),
+        ...(restored.has(str(i, 'config')) ? { restored: true } : {}),
       }));
   }
 
-  async markBad(endpoint: string, config: string): Promise<void> {
+  async markRollback(endpoint: string, config: string, restoredTo: string): Promise<void> {
     await call(
       'PutItem',
       () =>
         this.client.send(
           new PutItemCommand({
             TableName: this.table,
-            Item: { pk: S(`ENDPOINT#${endpoint}`), sk: S(`BAD#${config}`), config: S(config), ttl: this.ttl() },
+            Item: {
+              pk: S(`ENDPOINT#${endpoint}`),
+              sk: S(`BAD#${config}`),
+              config: S(config),
+              restoredTo: S(restoredTo),
+              ttl: this.ttl(),
+            },
           }),
         ),
       { clock: this.clock },

@@ -131,17 +131,17 @@ export class RollbackWorkflow {
     if (binding.freeze) await this.freeze(binding, change, hasTarget);
   }
 
-  /** Claims (target, version), runs `work`, completes; releases the claim if `work` fails. */
+  /** Claims (target, version) and runs `work`; releases the claim if `work` fails. */
   private async once(
     target: string,
     version: string,
     change: AlarmChange,
-    work: () => Promise<Record<string, unknown>>,
+    work: () => Promise<unknown>,
   ): Promise<boolean> {
     const owner = `${change.id}/${this.now().getTime()}/${Math.random().toString(36).slice(2, 8)}`;
     if (!(await this.deps.store.claim(target, version, owner, this.now()))) return false;
     try {
-      await this.deps.store.complete(target, version, await work());
+      await work();
       return true;
     } catch (error) {
       await this.deps.store.release(target, version, owner).catch(() => undefined);

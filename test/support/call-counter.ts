@@ -12,7 +12,7 @@ export function countCalls(...clients: Counted[]) {
         calls.push(`${client.config.serviceId ?? 'aws'}.${(context.commandName ?? '').replace(/Command$/, '')}`);
         return next(args);
       },
-      { step: 'initialize', name: 'countCalls' },
+      { step: 'initialize', name: `countCalls-${Math.random().toString(36).slice(2)}` },
     );
   return {
     calls,

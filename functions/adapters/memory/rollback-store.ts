@@ -5,10 +5,7 @@ const STALE_CLAIM_MS = 5 * 60_000;
 
 /** The rollback store in memory; single-threaded JS makes each method atomic, as DynamoDB's conditions do. */
 export class MemoryRollbackStore implements RollbackStore {
-  private readonly claims = new Map<
-    string,
-    { state: 'CLAIMED' | 'DONE'; owner: string; at: number; outcome?: unknown }
-  >();
+  private readonly claims = new Map<string, { owner: string; at: number }>();
   private readonly history = new Map<string, EndpointConfigSeen[]>();
   private readonly rechecks = new Map<string, Recheck>();
   private readonly frozen = new Map<string, Freeze>();
@@ -17,20 +14,15 @@ export class MemoryRollbackStore implements RollbackStore {
   async claim(target: string, version: string, owner: string, now: Date): Promise<boolean> {
     const key = `${target}\u0000${version}`;
     const c = this.claims.get(key);
-    if (c && !(c.state === 'CLAIMED' && c.at < now.getTime() - STALE_CLAIM_MS)) return false;
-    this.claims.set(key, { state: 'CLAIMED', owner, at: now.getTime() });
+    if (c && c.at >= now.getTime() - STALE_CLAIM_MS) return false;
+    this.claims.set(key, { owner, at: now.getTime() });
     return true;
-  }
-
-  async complete(target: string, version: string, outcome: Record<string, unknown>): Promise<void> {
-    const c = this.claims.get(`${target}\u0000${version}`);
-    if (c) Object.assign(c, { state: 'DONE', outcome });
   }
 
   async release(target: string, version: string, owner: string): Promise<void> {
     const key = `${target}\u0000${version}`;
     const c = this.claims.get(key);
-    if (c?.owner === owner && c.state === 'CLAIMED') this.claims.delete(key);
+    if (c?.owner === owner) this.claims.delete(key);
   }
 
   private readonly rollbacks = new Map<string, Map<string, string>>();

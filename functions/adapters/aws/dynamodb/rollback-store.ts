@@ -1,6 +1,6 @@
 /**
  * Rollback state on the state table:
- *   ROLLBACK#<target>   CLAIM#<bad version>   one rollback per (target, bad version)
+ *   ROLLBACK#<target>   CLAIM#<bad version>   one rollback per (target, bad version), a 5-minute lease
  *   ENDPOINT#<name>     SEEN#<at>#<config>    configs seen InService (the "last good" history)
  *   ROLLBACK            RECHECK#<endpoint>    endpoints found Updating, re-checked by the tick
  *   ROLLBACK            FREEZE#<pipeline>#<stage>
@@ -53,33 +53,14 @@ export class DynamoRollbackStore implements RollbackStore {
           Item: {
             pk: S(`ROLLBACK#${target}`),
             sk: S(`CLAIM#${version}`),
-            state: S('CLAIMED'),
             owner: S(owner),
             claimedAt: N(now.getTime()),
             ttl: this.ttl(),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':claimed': S('CLAIMED'), ':stale': N(now.getTime() - STALE_CLAIM_MS) },
+          ConditionExpression: 'attribute_not_exists(pk) OR claimedAt < :stale',
+          ExpressionAttributeValues: { ':stale': N(now.getTime() - STALE_CLAIM_MS) },
         }),
       ),
-    );
-  }
-
-  async complete(target: string, version: string, outcome: Record<string, unknown>): Promise<void> {
-    await call(
-      'UpdateItem',
-      () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { pk: S(`ROLLBACK#${target}`), sk: S(`CLAIM#${version}`) },
-            UpdateExpression: 'SET #state = :done, outcome = :outcome',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':done': S('DONE'), ':outcome': S(JSON.stringify(outcome).slice(0, 3000)) },
-          }),
-        ),
-      { clock: this.clock },
     );
   }
 
@@ -89,9 +70,9 @@ export class DynamoRollbackStore implements RollbackStore {
         new DeleteItemCommand({
           TableName: this.table,
           Key: { pk: S(`ROLLBACK#${target}`), sk: S(`CLAIM#${version}`) },
-          ConditionExpression: '#owner = :owner AND #state = :claimed',
-          ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
-          ExpressionAttributeValues: { ':owner': S(owner), ':claimed': S('CLAIMED') },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': S(owner) },
         }),
       ),
     );

@@ -36,10 +36,14 @@ const ids = {
 };
 
 /** serverless.yml function key -> osls log group logical id (osls: `${Upper(key)}LogGroup`). */
+const rollback = require('./rollback.cjs');
+
 const FUNCTIONS = {
   dataArrived: { role: 'DataArrivedRole', logGroup: 'DataArrivedLogGroup', consumesDataQueue: true },
   executionFinished: { role: 'ExecutionFinishedRole', logGroup: 'ExecutionFinishedLogGroup' },
   sweeper: { role: 'SweeperRole', logGroup: 'SweeperLogGroup' },
+  // alarmRollback, endpointTracker, deploymentHook, stageRetry: statements from infra/rollback.cjs.
+  ...rollback.FUNCTIONS,
 };
 
 let cached;
@@ -165,7 +169,9 @@ function roleResource(functionKey, spec, policy) {
       Resource: { 'Fn::GetAtt': [ids.dataQueue, 'Arn'] },
     });
   }
-  statements.push(...controllerStatements(policy));
+  statements.push(
+    ...(spec.kind ? rollback.statementsFor(spec.kind, policy, controllerStatements) : controllerStatements(policy)),
+  );
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
@@ -247,7 +253,13 @@ function patterns() {
             },
           },
     sageMakerFinishedEnabled: sageMakerPipelines.length > 0,
+    ...rollback.patterns(policy, readPattern),
   };
+}
+
+/** Resources only the rollback functions need (alarm-action invoke permissions). */
+function rollbackResources() {
+  return rollback.resources(loadPolicy());
 }
 
 /** Buckets that may send S3 notifications to the data queue/topic (aws:SourceArn values). */
@@ -269,4 +281,5 @@ module.exports = {
   dataArrivedPattern,
   loadPolicy,
   gateResources: () => gates.resources(loadPolicy()),
+  rollbackResources,
 };

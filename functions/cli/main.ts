@@ -31,6 +31,30 @@ program
     } else console.log(results.map((r) => r.timeline.join('\n')).join(`\n\n${'═'.repeat(100)}\n\n`));
   });
 
+program
+  .command('unfreeze')
+  .argument('<pipeline>', 'CodePipeline pipeline whose stage the controller froze')
+  .argument('<stage>', 'the frozen stage')
+  .option('--policy <file>', 'policy file', 'controller.yml')
+  .option('--table <name>', 'state table (default: $STATE_TABLE)')
+  .description(
+    're-enable promotions into a stage frozen by an alarm (EnableStageTransition), with your AWS credentials',
+  )
+  .action(async (pipeline: string, stage: string, options: { policy: string; table?: string }) => {
+    const table = options.table ?? process.env.STATE_TABLE;
+    if (!table) throw new ControllerError('unfreeze needs the state table: --table <name> or STATE_TABLE');
+    const { unfreeze } = await import('./unfreeze');
+    const known = await unfreeze({
+      policy: parsePolicyText(readFileSync(options.policy, 'utf8')),
+      pipeline,
+      stage,
+      table,
+      by: process.env.USER ?? 'a person',
+      logger: { info: () => {}, warn: (m) => console.error(m), error: (m) => console.error(m) },
+    });
+    console.log(`${pipeline}/${stage}: transition enabled${known ? '' : ' (no freeze was recorded for it)'}`);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -20,6 +20,7 @@ import { sweeper } from '../handlers/sweeper';
 import * as envelopes from './envelopes';
 import * as gatesSim from './simulate-gates';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { rollbackStepShape, rollbackWorldDefaults, rollbackWorldShape, setupRollback } from './simulate-rollback';
 
 const upload = z.strictObject({
   bucket: z.string(),
@@ -51,6 +52,7 @@ const step = z.strictObject({
   finish: z.strictObject({ rule: z.string(), status: z.string().optional() }).optional(),
   /** Model packages registered, approval actions started, a person deciding (simulate-gates.ts). */
   gate: gatesSim.gateStep.optional(),
+  ...rollbackStepShape,
 });
 
 export const scenarioSchema = z.strictObject({
@@ -64,8 +66,9 @@ export const scenarioSchema = z.strictObject({
       objects: z.array(z.strictObject({ bucket: z.string(), key: z.string(), body: z.string() })).default([]),
       pipelines: z.array(z.strictObject({ type: z.enum(['codepipeline', 'sagemaker']), name: z.string() })).default([]),
       ...gatesSim.gatesWorldFields,
+      ...rollbackWorldShape,
     })
-    .default({ objects: [], pipelines: [], modelPackages: [], approvals: [], denied: [] }),
+    .default({ objects: [], pipelines: [], modelPackages: [], approvals: [], denied: [], ...rollbackWorldDefaults }),
   steps: z.array(step).min(1),
 });
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -151,6 +154,16 @@ export async function simulate(file: string): Promise<SimulationResult> {
     clock,
     logger: quietLogger,
   });
+  const rollback = setupRollback({
+    world,
+    policy,
+    decisions,
+    clock,
+    logger: quietLogger,
+    retraining: workflow,
+    seed: scenario.world,
+    start: Date.parse(scenario.start),
+  });
   const handlers = {
     data: dataArrived(workflow, quietLogger) as Handler,
     finished: executionFinished(workflow, quietLogger) as Handler,
@@ -203,6 +216,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (advanced) {
       // Time passed: the per-minute sweeper has run.
       await deliver(handlers.sweep, {}, 'sweeper');
+      await deliver(rollback.tick, {}, 'rollback tick');
       report();
     }
 
@@ -240,7 +254,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
       for (const [path, value] of Object.entries(s.set ?? {})) setPath(event, path, value);
       events.push(
         gatesSim.routeGateEvent(event, gateHandlers, where) ?? {
-          handler: routeEvent(event, handlers),
+          handler: rollback.route(event) ?? routeEvent(event, handlers),
           event,
           label: s.event,
         },
@@ -266,7 +280,18 @@ export async function simulate(file: string): Promise<SimulationResult> {
       } else timeline.push(`${clockText()}  (no running execution of ${rule.target.name} to finish)`);
     }
     if (s.gate) events.push(...gatesSim.gateStepEvents(world, s.gate, gateHandlers, where, timeline));
-    for (let r = 0; r < s.repeat; r++) {
+    events.push(...rollback.events(s, where));
+    if (s.concurrent) {
+      // Every copy at once: what at-least-once delivery and fan-out look like to the handlers.
+      await Promise.all(
+        Array.from({ length: s.repeat }, () =>
+          events.map((e) => deliver(e.handler, structuredClone(e.event), e.label)),
+        ).flat(),
+      );
+      timeline.push(`${clockText()}    (${events.length} event(s) × ${s.repeat} delivered concurrently)`);
+      report();
+    }
+    for (let r = 0; r < (s.concurrent ? 0 : s.repeat); r++) {
       if (r > 0)
         timeline.push(
           `${clockText()}  …the same ${events.length === 1 ? 'event' : `${events.length} events`} delivered again (duplicate #${r})`,
@@ -280,7 +305,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     }
     if (events.length > 0) previous = events;
   }
-  timeline.push('', summary(world, decisions.decisions));
+  timeline.push('', [summary(world, decisions.decisions), ...rollback.summary()].join('\n'));
 
   return {
     scenario: scenario.name,

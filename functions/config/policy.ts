@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
+import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 
 const name = z
   .string({ error: 'required' })
@@ -88,6 +89,7 @@ export const policySchema = z
     }),
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,
+    ...rollbackPolicyShape,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -114,6 +116,7 @@ export const policySchema = z
       sources.set(key, i);
     });
     for (const issue of checkGates(policy.gates)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of rollbackIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;

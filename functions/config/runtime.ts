@@ -63,13 +63,14 @@ export function sharedRuntime(): Promise<Shared> {
  * Wraps a handler factory: the factory (clients, workflow) runs once, on the first invocation of a
  * container, and a failed build is retried on the next invocation rather than cached.
  */
-export function lambdaHandler<E, R>(build: () => Promise<(event: E) => Promise<R>>) {
-  let inner: Promise<(event: E) => Promise<R>> | undefined;
-  return middy(async (event: E, _context: Context) => {
+export function lambdaHandler<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>) {
+  let inner: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+  return middy(async (event: E, context: Context) => {
     inner ??= build().catch((error: unknown) => {
       inner = undefined;
       throw error;
     });
-    return (await inner)(event);
+    // The context goes on for handlers that must finish before the Lambda's deadline.
+    return (await inner)(event, context);
   }).use(injectLambdaContext(powertools));
 }

@@ -23,7 +23,7 @@ export function evaluateStart(rule: RetrainingRule, guard: GuardState, seq: numb
     const until = Date.parse(guard.running.since) + g.maxRunSeconds * 1000;
     if (now.getTime() < until) {
       reasons.push(
-        `batch ${guard.running.seq} is still running (execution ${guard.running.executionId ?? 'starting'})`,
+        `${guard.running.seq < 0 ? 'an alarm-started run' : `batch ${guard.running.seq}`} is still running (execution ${guard.running.executionId ?? 'starting'})`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { Policy, RetrainingRule } from '../config/policy';
 import { closeVerdict, MAX_OBJECT_BYTES, mayClose } from '../domain/batching';
-import { ControllerError } from '../domain/errors';
+import { ContentionError, ControllerError } from '../domain/errors';
 import { evaluateStart, releaseRunning } from '../domain/guards';
 import { buildManifest, manifestKey, startToken } from '../domain/manifest';
 import type { ObjectRef } from '../domain/objects';
@@ -320,6 +320,64 @@ export class RetrainingWorkflow {
       manifestKey(prefix, rule.name, batch.seq),
       buildManifest(rule.name, batch.seq, batch.closedAt, 'rebuilt after interruption', members),
     );
+  }
+
+  /**
+   * Starts a rule's target now for a reason other than data (an alarm), through the same guards and
+   * the same conditional guard swap as a batch start: cooldown, daily cap and exclusivity apply,
+   * and concurrent callers cannot both claim. No batch: the pipeline receives the manifest variable
+   * set to `none` and BATCH_ID set to `reasonId` (e.g. `alarm-<name>`), so it knows to retrain on
+   * the data it already has. The guard's `running.seq` is -1 (no batch); its terminal event releases
+   * the guard like any other run. `token` makes a redelivery return the same execution.
+   */
+  async startNow(
+    ruleName: string,
+    reasonId: string,
+    reason: string,
+    token: string,
+  ): Promise<{ outcome: 'STARTED' | 'DEFERRED' | 'UNKNOWN'; reasons: string[]; executionId?: string }> {
+    const rule = this.rule(ruleName);
+    if (!rule) return { outcome: 'UNKNOWN', reasons: [`no retraining rule named ${ruleName}`] };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const guard = await this.deps.runs.getGuard(rule.name);
+      const now = this.now();
+      const verdict = evaluateStart(rule, guard, guard.nextSeq, now);
+      const subject = `${rule.name}/${reasonId}`;
+      if (verdict.verdict === 'defer') {
+        await this.decide({
+          kind: 'retraining.defer',
+          subject,
+          outcome: 'DEFERRED',
+          reasons: [reason, ...verdict.reasons],
+          inputs: { guard, retryAt: verdict.retryAt },
+        });
+        return { outcome: 'DEFERRED', reasons: verdict.reasons };
+      }
+      const { version: _v, ...rest } = guard;
+      const next = { ...verdict.next, nextSeq: rest.nextSeq, running: { seq: -1, since: now.toISOString() } };
+      if (!(await this.deps.runs.swapGuard(rule.name, guard, next))) continue;
+      const executionId = await this.deps.pipelines.start({
+        target: rule.target,
+        token,
+        manifestUri: 'none',
+        values: { BATCH_ID: reasonId },
+      });
+      for (let i = 0; i < 5; i++) {
+        const g = await this.deps.runs.getGuard(rule.name);
+        if (g.running?.seq !== -1 || g.running.executionId) break;
+        const { version: _gv, ...r } = g;
+        if (await this.deps.runs.swapGuard(rule.name, g, { ...r, running: { ...g.running, executionId } })) break;
+      }
+      await this.decide({
+        kind: 'retraining.start',
+        subject,
+        outcome: 'STARTED',
+        reasons: [reason, ...verdict.reasons],
+        inputs: { target: `${rule.target.type}:${rule.target.name}`, executionId, token },
+      });
+      return { outcome: 'STARTED', reasons: verdict.reasons, executionId };
+    }
+    throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);
   }
 
   /** A pipeline execution ended: free the rules it was blocking and start what waits. */

@@ -1,0 +1,131 @@
+import {
+  BatchGetDeploymentsCommand,
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  ListDeploymentsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+  StopDeploymentCommand,
+  type CodeDeployClient,
+  type CreateDeploymentCommandInput,
+  type DeploymentInfo as SdkDeploymentInfo,
+  type ListDeploymentsCommandInput,
+  type RevisionLocation,
+} from '@aws-sdk/client-codedeploy';
+import { AwsCallError } from '../../domain/errors';
+import { IN_FLIGHT, modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
+import type { DeploymentDetail, Deployments } from '../../ports/deployments';
+
+/** BatchGetDeployments takes at most 25 ids. */
+const BATCH = 25;
+
+export function listDeploymentsInput(application: string, group: string, since: Date): ListDeploymentsCommandInput {
+  return {
+    applicationName: application,
+    deploymentGroupName: group,
+    includeOnlyStatuses: [...IN_FLIGHT, 'Succeeded'],
+    createTimeRange: { start: since },
+  };
+}
+
+/**
+ * No deploymentConfigName, autoRollbackConfiguration or alarm override: the group's own settings
+ * (traffic shifting, alarms, automatic rollback) govern the redeployment.
+ */
+export function redeployInput(
+  application: string,
+  group: string,
+  revision: unknown,
+  description: string,
+): CreateDeploymentCommandInput {
+  return {
+    applicationName: application,
+    deploymentGroupName: group,
+    revision: revision as RevisionLocation,
+    description: description.slice(0, 1000),
+  };
+}
+
+function revisionText(revision: RevisionLocation | undefined): string | undefined {
+  return revision?.appSpecContent?.content ?? revision?.string?.content;
+}
+
+export function toDeploymentInfo(d: SdkDeploymentInfo): DeploymentInfo {
+  const arn = modelPackageArnIn(d.description, revisionText(d.revision));
+  return {
+    id: d.deploymentId ?? '',
+    status: d.status ?? 'Unknown',
+    createTime: (d.createTime ?? new Date(0)).toISOString(),
+    ...(d.revision ? { revision: d.revision } : {}),
+    ...(d.description ? { description: d.description } : {}),
+    ...(arn ? { modelPackageArn: arn } : {}),
+    ...(d.creator ? { creator: d.creator } : {}),
+  };
+}
+
+async function send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new AwsCallError('codedeploy', operation, error);
+  }
+}
+
+export class CodeDeployDeployments implements Deployments {
+  constructor(private readonly client: CodeDeployClient) {}
+
+  async recent(application: string, group: string, since: Date): Promise<DeploymentInfo[]> {
+    const listed = await send('ListDeployments', () =>
+      this.client.send(new ListDeploymentsCommand(listDeploymentsInput(application, group, since))),
+    );
+    // CodeDeploy lists the newest first; the policy's lookback keeps the list short.
+    const ids = (listed.deployments ?? []).slice(0, BATCH);
+    if (ids.length === 0) return [];
+    const batch = await send('BatchGetDeployments', () =>
+      this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: ids })),
+    );
+    return (batch.deploymentsInfo ?? []).map(toDeploymentInfo);
+  }
+
+  async stop(deploymentId: string): Promise<void> {
+    try {
+      await this.client.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+    } catch (error) {
+      // It finished between the listing and the stop: there is nothing left to stop.
+      if (error instanceof Error && error.name === 'DeploymentAlreadyCompletedException') return;
+      throw new AwsCallError('codedeploy', 'StopDeployment', error);
+    }
+  }
+
+  async redeploy(application: string, group: string, revision: unknown, description: string): Promise<string> {
+    const out = await send('CreateDeployment', () =>
+      this.client.send(new CreateDeploymentCommand(redeployInput(application, group, revision, description))),
+    );
+    return out.deploymentId ?? '';
+  }
+
+  async get(deploymentId: string): Promise<DeploymentDetail> {
+    const out = await send('GetDeployment', () => this.client.send(new GetDeploymentCommand({ deploymentId })));
+    const d = out.deploymentInfo ?? {};
+    return {
+      ...toDeploymentInfo({ ...d, deploymentId: d.deploymentId ?? deploymentId }),
+      application: d.applicationName ?? '',
+      deploymentGroup: d.deploymentGroupName ?? '',
+    };
+  }
+
+  async answerHook(deploymentId: string, hookExecutionId: string, status: 'Succeeded' | 'Failed'): Promise<void> {
+    try {
+      await this.client.send(
+        new PutLifecycleEventHookExecutionStatusCommand({
+          deploymentId,
+          lifecycleEventHookExecutionId: hookExecutionId,
+          status,
+        }),
+      );
+    } catch (error) {
+      // A duplicate delivery of the hook: the first answer stands.
+      if (error instanceof Error && error.name === 'LifecycleEventAlreadyCompletedException') return;
+      throw new AwsCallError('codedeploy', 'PutLifecycleEventHookExecutionStatus', error);
+    }
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * Rollback state on the state table:
+ *   ROLLBACK#<target>   CLAIM#<bad version>   one rollback per (target, bad version), a 5-minute lease
+ *   ENDPOINT#<name>     SEEN#<at>#<config>    configs seen InService (the "last good" history)
+ *   ROLLBACK            RECHECK#<endpoint>    endpoints found Updating, re-checked by the tick
+ *   ROLLBACK            FREEZE#<pipeline>#<stage>
+ *   STAGERETRY#<key>    ATTEMPTS              retry counter with the event ids it counted
+ */
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { EndpointConfigSeen } from '../../../domain/rollback';
+import { systemClock, type Clock } from '../../../ports/clock';
+import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
+import { N, S, call, isConditionalFailure, num, str, type Item } from './items';
+
+/** A claim whose owner neither completed nor released it for this long is taken over (crashed owner). */
+export const STALE_CLAIM_MS = 5 * 60_000;
+const HISTORY = 20;
+const YEAR_S = 365 * 86_400;
+
+export class DynamoRollbackStore implements RollbackStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  private ttl() {
+    return N(Math.floor(this.clock.now().getTime() / 1000) + YEAR_S);
+  }
+
+  private async conditional(operation: string, send: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await call(operation, send, { clock: this.clock, expected: isConditionalFailure });
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claim(target: string, version: string, owner: string, now: Date): Promise<boolean> {
+    return this.conditional('PutItem', () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: S(`ROLLBACK#${target}`),
+            sk: S(`CLAIM#${version}`),
+            owner: S(owner),
+            claimedAt: N(now.getTime()),
+            ttl: this.ttl(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR claimedAt < :stale',
+          ExpressionAttributeValues: { ':stale': N(now.getTime() - STALE_CLAIM_MS) },
+        }),
+      ),
+    );
+  }
+
+  async release(target: string, version: string, owner: string): Promise<void> {
+    await this.conditional('DeleteItem', () =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: S(`ROLLBACK#${target}`), sk: S(`CLAIM#${version}`) },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': S(owner) },
+        }),
+      ),
+    );
+  }
+
+  /** One Query of the endpoint's partition: BAD# marks and SEEN# sightings together. */
+  async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await call(
+        'Query',
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': S(`ENDPOINT#${endpoint}`) },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        { clock: this.clock },
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const marks = items.filter((i) => str(i, 'sk')?.startsWith('BAD#'));
+    const bad = new Set(marks.map((i) => str(i, 'config')));
+    const restored = new Set(marks.map((i) => str(i, 'restoredTo')));
+    return items
+      .filter((i) => str(i, 'sk')?.startsWith('SEEN#'))
+      .slice(-HISTORY)
+      .map((i) => ({
+        config: str(i, 'config') ?? '',
+        at: str(i, 'at') ?? '',
+        ...(str(i, 'modelPackageArn') ? { modelPackageArn: str(i, 'modelPackageArn') } : {}),
+        ...(bad.has(str(i, 'config')) ? { bad: true } : {}),
+        ...(restored.has(str(i, 'config')) ? { restored: true } : {}),
+      }));
+  }
+
+  async markRollback(endpoint: string, config: string, restoredTo: string): Promise<void> {
+    await call(
+      'PutItem',
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: S(`ENDPOINT#${endpoint}`),
+              sk: S(`BAD#${config}`),
+              config: S(config),
+              restoredTo: S(restoredTo),
+              ttl: this.ttl(),
+            },
+          }),
+        ),
+      { clock: this.clock },
+    );
+  }
+
+  async recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean> {
+    return this.conditional('PutItem', () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: S(`ENDPOINT#${endpoint}`),
+            sk: S(`SEEN#${seen.at}#${seen.config}`),
+            config: S(seen.config),
+            at: S(seen.at),
+            ...(seen.modelPackageArn ? { modelPackageArn: S(seen.modelPackageArn) } : {}),
+            ttl: this.ttl(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  private async listRollback(prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await call(
+        'Query',
+        () =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': S('ROLLBACK'), ':prefix': S(prefix) },
+              ExclusiveStartKey: startKey,
+            }),
+          ),
+        { clock: this.clock },
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async pendingRechecks(): Promise<Recheck[]> {
+    return (await this.listRollback('RECHECK#')).map((i) => ({
+      endpoint: str(i, 'endpoint') ?? '',
+      binding: str(i, 'binding') ?? '',
+      alarm: str(i, 'alarm') ?? '',
+      since: str(i, 'since') ?? '',
+      config: str(i, 'config') ?? '',
+    }));
+  }
+
+  async putRecheck({ endpoint, binding, alarm, since, config }: Recheck): Promise<void> {
+    // First sighting wins: a later ALARM must not push the re-check's age forward.
+    await this.conditional('PutItem', () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: S('ROLLBACK'),
+            sk: S(`RECHECK#${endpoint}`),
+            endpoint: S(endpoint),
+            binding: S(binding),
+            alarm: S(alarm),
+            since: S(since),
+            config: S(config),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async clearRecheck(endpoint: string): Promise<void> {
+    await call(
+      'DeleteItem',
+      () =>
+        this.client.send(
+          new DeleteItemCommand({ TableName: this.table, Key: { pk: S('ROLLBACK'), sk: S(`RECHECK#${endpoint}`) } }),
+        ),
+      { clock: this.clock },
+    );
+  }
+
+  async putFreeze(freeze: Freeze): Promise<void> {
+    await call(
+      'PutItem',
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: {
+              pk: S('ROLLBACK'),
+              sk: S(`FREEZE#${freeze.pipeline}#${freeze.stage}`),
+              pipeline: S(freeze.pipeline),
+              stage: S(freeze.stage),
+              binding: S(freeze.binding),
+              alarms: { L: freeze.alarms.map(S) },
+              since: S(freeze.since),
+            },
+          }),
+        ),
+      { clock: this.clock },
+    );
+  }
+
+  async freezes(): Promise<Freeze[]> {
+    return (await this.listRollback('FREEZE#')).map((i) => ({
+      pipeline: str(i, 'pipeline') ?? '',
+      stage: str(i, 'stage') ?? '',
+      binding: str(i, 'binding') ?? '',
+      alarms: i.alarms && 'L' in i.alarms ? (i.alarms.L ?? []).map((a) => ('S' in a ? (a.S ?? '') : '')) : [],
+      since: str(i, 'since') ?? '',
+      ...(str(i, 'okSince') ? { okSince: str(i, 'okSince') } : {}),
+    }));
+  }
+
+  async markOk(pipeline: string, stage: string, okSince: string | undefined): Promise<void> {
+    await this.conditional('UpdateItem', () =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: S('ROLLBACK'), sk: S(`FREEZE#${pipeline}#${stage}`) },
+          UpdateExpression: okSince ? 'SET okSince = :ok' : 'REMOVE okSince',
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(okSince ? { ExpressionAttributeValues: { ':ok': S(okSince) } } : {}),
+        }),
+      ),
+    );
+  }
+
+  async clearFreeze(pipeline: string, stage: string): Promise<void> {
+    await call(
+      'DeleteItem',
+      () =>
+        this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table,
+            Key: { pk: S('ROLLBACK'), sk: S(`FREEZE#${pipeline}#${stage}`) },
+          }),
+        ),
+      { clock: this.clock },
+    );
+  }
+
+  async countAttempt(key: string, eventId: string, max: number): Promise<number | 'duplicate' | 'exhausted'> {
+    const Key = { pk: S(`STAGERETRY#${key}`), sk: S('ATTEMPTS') };
+    try {
+      const out = await call(
+        'UpdateItem',
+        () =>
+          this.client.send(
+            new UpdateItemCommand({
+              TableName: this.table,
+              Key,
+              UpdateExpression: 'ADD attempts :one, events :event SET #ttl = :ttl',
+              ConditionExpression: '(attribute_not_exists(attempts) OR attempts < :max) AND NOT contains(events, :id)',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: {
+                ':one': N(1),
+                ':event': { SS: [eventId] },
+                ':id': S(eventId),
+                ':max': N(max),
+                ':ttl': this.ttl(),
+              },
+              ReturnValues: 'UPDATED_NEW',
+            }),
+          ),
+        { clock: this.clock, expected: isConditionalFailure },
+      );
+      return num(out.Attributes, 'attempts') ?? 1;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      const item = await call(
+        'GetItem',
+        () => this.client.send(new GetItemCommand({ TableName: this.table, Key, ConsistentRead: true })),
+        { clock: this.clock },
+      );
+      const events = item.Item?.events && 'SS' in item.Item.events ? (item.Item.events.SS ?? []) : [];
+      return events.includes(eventId) ? 'duplicate' : 'exhausted';
+    }
+  }
+}

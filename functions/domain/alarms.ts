@@ -1,0 +1,146 @@
+/**
+ * The three ways a CloudWatch alarm state change reaches the controller, parsed into one shape:
+ *  - EventBridge "CloudWatch Alarm State Change" (single-metric, metric-math, composite alike);
+ *  - the alarm's direct Lambda action: `{source: 'aws.cloudwatch', alarmArn, accountId, alarmData}`;
+ *  - SNS: `Records[].Sns.Message` is the alarm notification JSON (`AlarmName`, `NewStateValue`, ...).
+ * Pure: no SDK, no I/O.
+ */
+export interface AlarmChange {
+  /** The delivery's own id (EventBridge id, SNS MessageId), or a stable stand-in. */
+  id: string;
+  via: 'eventbridge' | 'lambda-action' | 'sns';
+  name: string;
+  arn?: string;
+  account?: string;
+  region?: string;
+  state: string;
+  previous?: string;
+  reason: string;
+  /** When the alarm entered `state` (ISO); the episode's identity for idempotency. */
+  since: string;
+}
+
+export interface AlarmParse {
+  changes: AlarmChange[];
+  /** One line per record that is not an alarm state change. */
+  invalid: string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const s = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** CloudWatch writes `2019-10-02T17:04:40.989+0000`; Date.parse wants `+00:00`. */
+export function isoTime(text: string | undefined, fallback: string): string {
+  if (!text) return fallback;
+  const fixed = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const t = Date.parse(fixed);
+  return Number.isNaN(t) ? fallback : new Date(t).toISOString();
+}
+
+/** `arn:aws:cloudwatch:us-east-1:123456789012:alarm:Name` → region and account. */
+function arnParts(arn: string | undefined): { region?: string; account?: string } {
+  const p = arn?.split(':');
+  return p && p.length >= 7 && p[2] === 'cloudwatch' ? { region: p[3], account: p[4] } : {};
+}
+
+function fromAlarmData(
+  data: Obj,
+  meta: { id: string; via: AlarmChange['via']; arn?: string; account?: string; region?: string; time: string },
+): AlarmChange | string {
+  const name = s(data.alarmName);
+  const state = isObj(data.state) ? data.state : undefined;
+  const value = s(state?.value);
+  if (!name || !value) return 'alarm state change without alarmName or state.value';
+  const previous = isObj(data.previousState) ? s(data.previousState.value) : undefined;
+  return {
+    id: meta.id,
+    via: meta.via,
+    name,
+    ...(meta.arn ? { arn: meta.arn } : {}),
+    ...(meta.account ? { account: meta.account } : {}),
+    ...(meta.region ? { region: meta.region } : {}),
+    state: value,
+    ...(previous ? { previous } : {}),
+    reason: s(state?.reason) ?? '',
+    since: isoTime(s(state?.timestamp), meta.time),
+  };
+}
+
+function fromSnsMessage(message: string, id: string, time: string): AlarmChange | string {
+  let m: unknown;
+  try {
+    m = JSON.parse(message);
+  } catch {
+    return 'SNS message is not JSON';
+  }
+  if (!isObj(m) || !s(m.AlarmName) || !s(m.NewStateValue)) return 'SNS message is not a CloudWatch alarm notification';
+  const arn = s(m.AlarmArn);
+  return {
+    id,
+    via: 'sns',
+    name: m.AlarmName as string,
+    ...(arn ? { arn } : {}),
+    ...(s(m.AWSAccountId) ? { account: m.AWSAccountId as string } : {}),
+    // The message's `Region` is a display name ("US East (N. Virginia)"); the ARN has the code.
+    ...(arnParts(arn).region ? { region: arnParts(arn).region } : {}),
+    state: m.NewStateValue as string,
+    ...(s(m.OldStateValue) ? { previous: m.OldStateValue as string } : {}),
+    reason: s(m.NewStateReason) ?? '',
+    since: isoTime(s(m.StateChangeTime), time),
+  };
+}
+
+export function parseAlarmDeliveries(event: unknown, now: string): AlarmParse {
+  const out: AlarmParse = { changes: [], invalid: [] };
+  const push = (r: AlarmChange | string) => (typeof r === 'string' ? out.invalid.push(r) : out.changes.push(r));
+  if (!isObj(event)) {
+    out.invalid.push('event is not an object');
+    return out;
+  }
+  if (event['detail-type'] === 'CloudWatch Alarm State Change' && isObj(event.detail)) {
+    const arn = Array.isArray(event.resources) ? s(event.resources[0]) : undefined;
+    push(
+      fromAlarmData(event.detail, {
+        id: s(event.id) ?? `alarm-${now}`,
+        via: 'eventbridge',
+        ...(arn ? { arn } : {}),
+        ...(s(event.account) ? { account: event.account as string } : {}),
+        ...(s(event.region) ? { region: event.region as string } : {}),
+        time: isoTime(s(event.time), now),
+      }),
+    );
+    return out;
+  }
+  if (isObj(event.alarmData)) {
+    const arn = s(event.alarmArn);
+    const time = isoTime(s(event.time), now);
+    // The direct action has no delivery id; alarm ARN + state time identifies the transition.
+    push(
+      fromAlarmData(event.alarmData, {
+        id: `${arn ?? 'alarm'}@${time}`,
+        via: 'lambda-action',
+        ...(arn ? { arn } : {}),
+        ...((s(event.accountId) ?? arnParts(arn).account)
+          ? { account: s(event.accountId) ?? arnParts(arn).account }
+          : {}),
+        ...((s(event.region) ?? arnParts(arn).region) ? { region: s(event.region) ?? arnParts(arn).region } : {}),
+        time,
+      }),
+    );
+    return out;
+  }
+  if (Array.isArray(event.Records)) {
+    for (const record of event.Records) {
+      const sns = isObj(record) && isObj(record.Sns) ? record.Sns : undefined;
+      if (!sns || typeof sns.Message !== 'string') {
+        out.invalid.push('record is not an SNS notification');
+        continue;
+      }
+      push(fromSnsMessage(sns.Message, s(sns.MessageId) ?? `sns-${now}`, isoTime(s(sns.Timestamp), now)));
+    }
+    return out;
+  }
+  out.invalid.push('not a CloudWatch alarm state change (EventBridge, Lambda alarm action or SNS)');
+  return out;
+}

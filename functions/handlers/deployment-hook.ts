@@ -1,0 +1,42 @@
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import type { Logger } from '../ports/logger';
+import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { lambdaHandler } from '../config/runtime';
+import { hookRuntime } from '../config/rollback-runtime';
+
+const hookEvent = z.object({
+  DeploymentId: z.string().min(1),
+  LifecycleEventHookExecutionId: z.string().min(1),
+});
+
+/** Time kept back from the Lambda's remaining time to send the answer and record the decision. */
+export const ANSWER_MARGIN_MS = 3_000;
+/** Without a Lambda context (local runs): the checks get this long. */
+const DEFAULT_BUDGET_MS = 25_000;
+
+/**
+ * CodeDeploy BeforeAllowTraffic / AfterAllowTraffic hook. The check budget is the Lambda's own
+ * remaining time minus a margin, so the answer goes out before the function times out.
+ */
+export function deploymentHook(workflow: DeploymentHookWorkflow, logger: Logger) {
+  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
+    const parsed = hookEvent.safeParse(event);
+    if (!parsed.success) {
+      // Without both ids there is nobody to answer: log loudly; CodeDeploy times the hook out.
+      logger.error('not a CodeDeploy lifecycle hook event; ignored', { issues: parsed.error.issues.length });
+      return;
+    }
+    const remaining = context?.getRemainingTimeInMillis?.() ?? DEFAULT_BUDGET_MS + ANSWER_MARGIN_MS;
+    await workflow.onHook(
+      parsed.data.DeploymentId,
+      parsed.data.LifecycleEventHookExecutionId,
+      Math.max(0, remaining - ANSWER_MARGIN_MS),
+    );
+  };
+}
+
+export const handler = lambdaHandler(async () => {
+  const rt = await hookRuntime();
+  return deploymentHook(rt.hooks, rt.logger);
+});

@@ -1,0 +1,54 @@
+import type { EndpointConfigSeen } from '../domain/rollback';
+
+export interface Recheck {
+  endpoint: string;
+  binding: string;
+  alarm: string;
+  since: string;
+  /** The config the endpoint served while Updating: settling back on it means nothing new went live. */
+  config: string;
+}
+
+export interface Freeze {
+  pipeline: string;
+  stage: string;
+  binding: string;
+  alarms: string[];
+  since: string;
+  /** Set when every bound alarm went back to OK: auto-unfreeze counts from here. */
+  okSince?: string;
+}
+
+/**
+ * Rollback state on the state table. `claim` is the one-rollback-per-(target, bad version) guard:
+ * a conditional create, so of any number of concurrent or repeated deliveries exactly one wins.
+ * A claim is a lease: after STALE_CLAIM_MS another caller may take it over (its owner may have
+ * crashed before acting). Marking it done would cost a write per rollback; the domain makes a late
+ * takeover harmless instead (a rollback deployment or a restored config is never rolled back).
+ */
+export interface RollbackStore {
+  /** True for exactly one caller per (target, version) until `release` or the lease runs out. */
+  claim(target: string, version: string, owner: string, now: Date): Promise<boolean>;
+  /** The claimed work failed before acting: let a retried delivery claim again. */
+  release(target: string, version: string, owner: string): Promise<void>;
+  /** Configs seen InService on an endpoint (newest last, bounded). */
+  endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]>;
+  /** Records a rollback from `bad` to `restored` (history entries come back flagged `bad` / `restored`). */
+  markRollback(endpoint: string, bad: string, restored: string): Promise<void>;
+  /** Records a config seen InService; false if this (config, time) is already recorded. */
+  recordInService(endpoint: string, seen: EndpointConfigSeen): Promise<boolean>;
+  /** Endpoints found Updating when an alarm fired, with the config they served then. */
+  pendingRechecks(): Promise<Recheck[]>;
+  /** First sighting wins. */
+  putRecheck(recheck: Recheck): Promise<void>;
+  clearRecheck(endpoint: string): Promise<void>;
+  putFreeze(freeze: Freeze): Promise<void>;
+  freezes(): Promise<Freeze[]>;
+  markOk(pipeline: string, stage: string, okSince: string | undefined): Promise<void>;
+  clearFreeze(pipeline: string, stage: string): Promise<void>;
+  /**
+   * Counts one retry attempt of (pipeline, execution, stage) for the event `eventId`. Returns the
+   * attempt number, 'duplicate' if that event was already counted, or 'exhausted' at `max`.
+   */
+  countAttempt(key: string, eventId: string, max: number): Promise<number | 'duplicate' | 'exhausted'>;
+}

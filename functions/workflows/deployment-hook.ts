@@ -1,0 +1,156 @@
+import type { Policy } from '../config/policy';
+import type { HookRule } from '../config/policy-rollback';
+import { hookVerdict, smokeMismatch, type CheckResult } from '../domain/rollback';
+import type { Alarms } from '../ports/alarms';
+import type { Clock } from '../ports/clock';
+import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { DeploymentDetail, Deployments } from '../ports/deployments';
+import type { Invoker } from '../ports/endpoints';
+import type { Logger } from '../ports/logger';
+import type { ObjectStore } from '../ports/object-store';
+import type { PackageStatus } from '../ports/package-status';
+
+export interface HookDeps {
+  policy: Policy;
+  deployments: Deployments;
+  alarms: Alarms;
+  packages: PackageStatus;
+  invoker: Invoker;
+  objects: ObjectStore;
+  decisions: DecisionLog;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Smoke payloads are read whole up to this size. */
+const MAX_PAYLOAD = 1_048_576;
+
+class Timeout extends Error {}
+
+/** Resolves with the work's result, or rejects with Timeout once `ms` pass (real time, not the clock). */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`checks did not finish within ${ms} ms`)), Math.max(0, ms));
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * BeforeAllowTraffic / AfterAllowTraffic: runs the policy's checks and always answers
+ * PutLifecycleEventHookExecutionStatus, Failed when a check fails, finds no data, throws, or the
+ * time budget runs out (so CodeDeploy never waits for the hour-long hook timeout).
+ */
+export class DeploymentHookWorkflow {
+  constructor(private readonly deps: HookDeps) {}
+
+  private async decide(d: Omit<Decision, 'at'>): Promise<void> {
+    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
+    await this.deps.decisions.record({ ...d, at: this.deps.clock.now().toISOString() });
+  }
+
+  private rule(d: DeploymentDetail): HookRule | undefined {
+    const hooks = this.deps.policy.hooks.filter((h) => h.application === d.application);
+    return hooks.find((h) => h.deploymentGroup === d.deploymentGroup) ?? hooks.find((h) => !h.deploymentGroup);
+  }
+
+  /** `budgetMs`: how long the checks may take before the answer must go out. */
+  async onHook(deploymentId: string, hookExecutionId: string, budgetMs: number): Promise<'Succeeded' | 'Failed'> {
+    const results: CheckResult[] = [];
+    let deployment: DeploymentDetail | undefined;
+    try {
+      await within(
+        (async () => {
+          deployment = await this.deps.deployments.get(deploymentId);
+          const rule = this.rule(deployment);
+          if (!rule) {
+            results.push({
+              check: 'policy',
+              outcome: 'NODATA',
+              detail: `no hooks rule for ${deployment.application}/${deployment.deploymentGroup}`,
+            });
+            return;
+          }
+          results.push(...(await Promise.all(this.checks(rule, deployment))));
+        })(),
+        budgetMs,
+      );
+    } catch (error) {
+      const timedOut = error instanceof Timeout;
+      results.push({
+        check: deployment ? 'checks' : 'deployment',
+        outcome: 'ERROR',
+        detail: timedOut
+          ? (error as Error).message
+          : `crashed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    const verdict = hookVerdict(results);
+    await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.status);
+    await this.decide({
+      kind: 'rollback.hook',
+      subject: `deployment/${deploymentId}`,
+      outcome: verdict.status.toUpperCase(),
+      reasons: [verdict.reason],
+      inputs: {
+        hookExecutionId,
+        results,
+        ...(deployment ? { application: deployment.application, group: deployment.deploymentGroup } : {}),
+      },
+    });
+    return verdict.status;
+  }
+
+  private checks(rule: HookRule, d: DeploymentDetail): Array<Promise<CheckResult>> {
+    const guard = (check: string, fn: () => Promise<CheckResult>): Promise<CheckResult> =>
+      fn().catch((error: unknown) => ({
+        check,
+        outcome: 'ERROR' as const,
+        detail: `crashed: ${error instanceof Error ? error.message : String(error)}`,
+      }));
+    const out: Array<Promise<CheckResult>> = [];
+    if (rule.alarms.length > 0)
+      out.push(
+        guard('alarms', async () => {
+          const states = await this.deps.alarms.states(rule.alarms);
+          const missing = rule.alarms.filter((a) => !states.has(a));
+          if (missing.length)
+            return { check: 'alarms', outcome: 'NODATA', detail: `no such alarm: ${missing.join(', ')}` };
+          const firing = rule.alarms.filter((a) => states.get(a) === 'ALARM');
+          if (firing.length) return { check: 'alarms', outcome: 'FAIL', detail: `in ALARM: ${firing.join(', ')}` };
+          return { check: 'alarms', outcome: 'PASS', detail: `none of ${rule.alarms.join(', ')} in ALARM` };
+        }),
+      );
+    if (rule.requireApprovedPackage)
+      out.push(
+        guard('package', async () => {
+          const arn = d.modelPackageArn;
+          if (!arn)
+            return {
+              check: 'package',
+              outcome: 'NODATA',
+              detail: 'the deployment names no model package (description or AppSpec)',
+            };
+          const status = await this.deps.packages.approval(arn);
+          if (status === undefined) return { check: 'package', outcome: 'NODATA', detail: `${arn} does not exist` };
+          return status === 'Approved'
+            ? { check: 'package', outcome: 'PASS', detail: `${arn} is Approved` }
+            : { check: 'package', outcome: 'FAIL', detail: `${arn} is ${status}` };
+        }),
+      );
+    const smoke = rule.smoke;
+    if (smoke)
+      out.push(
+        guard('smoke', async () => {
+          const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(smoke.payload) ?? [];
+          const payload = await this.deps.objects.readHead(bucket!, key!, MAX_PAYLOAD);
+          const response = await this.deps.invoker.invoke(smoke.endpoint, payload, smoke.contentType);
+          const mismatch = smokeMismatch(response.body, smoke);
+          return mismatch
+            ? { check: 'smoke', outcome: 'FAIL', detail: `${smoke.endpoint}: ${mismatch}` }
+            : { check: 'smoke', outcome: 'PASS', detail: `${smoke.endpoint} answered as expected` };
+        }),
+      );
+    return out;
+  }
+}

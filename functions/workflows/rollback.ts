@@ -1,0 +1,459 @@
+import type { Policy } from '../config/policy';
+import type { RollbackBinding } from '../config/policy-rollback';
+import { isoTime, type AlarmChange } from '../domain/alarms';
+import { codeDeployPlan, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
+import type { Alarms } from '../ports/alarms';
+import type { Clock } from '../ports/clock';
+import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { Deployments } from '../ports/deployments';
+import type { Endpoints } from '../ports/endpoints';
+import type { Logger } from '../ports/logger';
+import type { PackageStatus } from '../ports/package-status';
+import type { Recheck, RollbackStore } from '../ports/rollback-store';
+import type { StageControl } from '../ports/stage-control';
+import type { RetrainingWorkflow } from './retraining';
+
+export interface RollbackDeps {
+  policy: Policy;
+  store: RollbackStore;
+  deployments: Deployments;
+  endpoints: Endpoints;
+  alarms: Alarms;
+  stages: StageControl;
+  packages: PackageStatus;
+  decisions: DecisionLog;
+  clock: Clock;
+  logger: Logger;
+  /** For bindings that start retraining instead of rolling back. */
+  retraining?: RetrainingWorkflow;
+}
+
+export interface EndpointSighting {
+  id: string;
+  endpoint: string;
+  config: string;
+  status: string;
+  at: string;
+  account?: string;
+  region?: string;
+}
+
+/** What one binding did for one alarm: the claim it won (if any) and the live packages it found. */
+interface Outcome {
+  won: boolean;
+  lost: boolean;
+  badVersions: string[];
+  livePackages: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** Alarm → rollback / retraining; endpoint history; re-checks and auto-unfreeze on a timer. */
+export class RollbackWorkflow {
+  constructor(private readonly deps: RollbackDeps) {}
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  private async decide(d: Omit<Decision, 'at'>): Promise<void> {
+    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
+    await this.deps.decisions.record({ ...d, at: this.now().toISOString() });
+  }
+
+  async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
+    await this.decide({ kind: 'rollback.ignore', subject, outcome: 'IGNORED', reasons, inputs });
+  }
+
+  foreignOrigin(origin: { account?: string; region?: string }): string | undefined {
+    const { accounts, regions } = this.deps.policy.controller;
+    if (origin.account && !accounts.includes(origin.account))
+      return `account ${origin.account} is not one of ${accounts.join(', ')}`;
+    if (origin.region && !regions.includes(origin.region))
+      return `region ${origin.region} is not one of ${regions.join(', ')}`;
+    return undefined;
+  }
+
+  private async bindingsFor(change: AlarmChange): Promise<RollbackBinding[]> {
+    const all = this.deps.policy.rollback;
+    let tags: Record<string, string> | undefined;
+    // One ListTagsForResource, only when a tag-bound binding has not already matched by name.
+    if (change.arn && needsTags(all, change.name)) tags = await this.deps.alarms.tags(change.arn);
+    return all.filter((b) => selects(b, change.name, tags));
+  }
+
+  async onAlarm(change: AlarmChange): Promise<void> {
+    const subject = `alarm/${change.name}`;
+    const foreign = this.foreignOrigin(change);
+    if (foreign) return this.ignore(subject, [foreign], { via: change.via, id: change.id });
+    const bindings = await this.bindingsFor(change);
+    if (bindings.length === 0)
+      return this.ignore(subject, [`no rollback binding selects alarm ${change.name}`], { state: change.state });
+    if (change.state !== 'ALARM') {
+      await this.decide({
+        kind: 'rollback.alarm',
+        subject,
+        outcome: change.state,
+        reasons: [
+          `${change.name} is ${change.state}${change.previous ? ` (was ${change.previous})` : ''}: recorded, no action`,
+        ],
+        inputs: { via: change.via, since: change.since, reason: change.reason, bindings: bindings.map((b) => b.name) },
+      });
+      if (change.state === 'OK') await this.noteOk(bindings, change.since);
+      return;
+    }
+    const failures: unknown[] = [];
+    for (const binding of bindings) {
+      // One binding's failure must not keep the others from acting; the delivery still fails.
+      await this.act(binding, change).catch((error: unknown) => {
+        this.deps.logger.error('rollback binding failed', { binding: binding.name, error: String(error) });
+        failures.push(error);
+      });
+    }
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */
+  private reasonText(change: AlarmChange): string {
+    return `alarm ${change.name} in ALARM since ${change.since}`;
+  }
+
+  private async act(binding: RollbackBinding, change: AlarmChange): Promise<void> {
+    if (binding.retrain) return this.retrain(binding, change);
+    const outcome: Outcome = { won: false, lost: false, badVersions: [], livePackages: [] };
+    if (binding.codedeploy) await this.rollbackCodeDeploy(binding, change, outcome);
+    if (binding.endpoint) await this.rollbackEndpoint(binding, change, outcome);
+    // Whoever won a target's claim also rejects and freezes; a binding without a rollback target
+    // claims the freeze itself, per alarm episode.
+    const hasTarget = Boolean(binding.codedeploy || binding.endpoint);
+    if (hasTarget && !outcome.won) return;
+    if (binding.modelPackageGroup) await this.rejectLive(binding, change, outcome);
+    if (binding.freeze) await this.freeze(binding, change, hasTarget);
+  }
+
+  /** Claims (target, version) and runs `work`; releases the claim if `work` fails. */
+  private async once(
+    target: string,
+    version: string,
+    change: AlarmChange,
+    work: () => Promise<unknown>,
+  ): Promise<boolean> {
+    const owner = `${change.id}/${this.now().getTime()}/${Math.random().toString(36).slice(2, 8)}`;
+    if (!(await this.deps.store.claim(target, version, owner, this.now()))) return false;
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      await this.deps.store.release(target, version, owner).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async rollbackCodeDeploy(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+    const cd = binding.codedeploy!;
+    const target = `codedeploy:${cd.application}/${cd.deploymentGroup}`;
+    const since = new Date(this.now().getTime() - cd.lookbackDays * DAY_MS);
+    const plan = codeDeployPlan(await this.deps.deployments.recent(cd.application, cd.deploymentGroup, since));
+    const base = { kind: 'rollback.codedeploy', subject: `${binding.name}/${target}` };
+    if (plan.kind === 'none')
+      return this.decide({
+        ...base,
+        outcome: 'NOTHING_TO_ROLL_BACK',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: {},
+      });
+    const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
+    const version = bad.map((d) => d.id).join('+');
+    out.badVersions.push(version);
+    for (const d of bad) if (d.modelPackageArn) out.livePackages.push(d.modelPackageArn);
+    if (binding.observeOnly)
+      return this.decide({
+        ...base,
+        outcome: 'OBSERVE_ONLY',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { version },
+      });
+    const won = await this.once(target, version, change, async () => {
+      if (plan.kind === 'stop') {
+        for (const d of plan.bad) await this.deps.deployments.stop(d.id);
+        return { stopped: plan.bad.map((d) => d.id) };
+      }
+      const id = await this.deps.deployments.redeploy(
+        cd.application,
+        cd.deploymentGroup,
+        plan.good.revision,
+        `${ROLLBACK_MARK}: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
+      );
+      return { redeployed: id, from: plan.bad.id, revisionOf: plan.good.id };
+    });
+    out.won ||= won;
+    out.lost ||= !won;
+    await this.decide({
+      ...base,
+      outcome: won ? (plan.kind === 'stop' ? 'STOPPED' : 'REDEPLOYED') : 'ALREADY_ROLLED_BACK',
+      reasons: [this.reasonText(change), won ? plan.reason : `rollback of ${version} was already claimed`],
+      inputs: { version, ...(plan.kind === 'redeploy' ? { good: plan.good.id } : {}) },
+    });
+  }
+
+  private async rollbackEndpoint(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+    const name = binding.endpoint!.name;
+    const base = { kind: 'rollback.endpoint', subject: `${binding.name}/endpoint:${name}` };
+    const state = await this.deps.endpoints.describe(name);
+    if (!state)
+      return this.decide({
+        ...base,
+        outcome: 'NOT_FOUND',
+        reasons: [this.reasonText(change), `endpoint ${name} does not exist`],
+        inputs: {},
+      });
+    let history = await this.deps.store.endpointHistory(name);
+    if (history.length === 0 && /^in_?service$/i.test(state.status)) {
+      // No history yet (deployed before the controller): at least remember what is live now.
+      const pkg = await this.deps.endpoints.packageOf(state.config);
+      const seen = { config: state.config, at: this.now().toISOString(), ...(pkg ? { modelPackageArn: pkg } : {}) };
+      await this.deps.store.recordInService(name, seen);
+      history = [seen];
+    }
+    const plan = endpointPlan(state, history);
+    if (plan.kind === 'wait') {
+      await this.deps.store.putRecheck({
+        endpoint: name,
+        binding: binding.name,
+        alarm: change.name,
+        since: this.now().toISOString(),
+        config: state.config,
+      });
+      return this.decide({
+        ...base,
+        outcome: 'WAITING',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { status: state.status },
+      });
+    }
+    if (plan.kind === 'none')
+      return this.decide({
+        ...base,
+        outcome: 'NOTHING_TO_ROLL_BACK',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { live: state.config },
+      });
+    out.badVersions.push(plan.from);
+    const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
+    if (live) out.livePackages.push(live);
+    if (binding.observeOnly)
+      return this.decide({
+        ...base,
+        outcome: 'OBSERVE_ONLY',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { to: plan.to.config },
+      });
+    const won = await this.once(`endpoint:${name}`, plan.from, change, async () => {
+      await this.deps.endpoints.update(name, plan.to.config);
+      await this.deps.store.markRollback(name, plan.from, plan.to.config);
+      return { from: plan.from, to: plan.to.config };
+    });
+    out.won ||= won;
+    out.lost ||= !won;
+    await this.decide({
+      ...base,
+      outcome: won ? 'UPDATED' : 'ALREADY_ROLLED_BACK',
+      reasons: [
+        this.reasonText(change),
+        won ? plan.reason : `rollback of ${name} from ${plan.from} was already claimed`,
+      ],
+      inputs: { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) },
+    });
+  }
+
+  private async rejectLive(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+    const group = binding.modelPackageGroup!.toLowerCase();
+    const mine = [...new Set(out.livePackages)].filter((arn) => arn.toLowerCase().includes(`:model-package/${group}/`));
+    const base = { kind: 'rollback.package', subject: `${binding.name}/${binding.modelPackageGroup}` };
+    if (mine.length === 0)
+      return this.decide({
+        ...base,
+        outcome: 'UNKNOWN_LIVE_PACKAGE',
+        reasons: [
+          this.reasonText(change),
+          `the rolled-back version names no package of group ${binding.modelPackageGroup}`,
+        ],
+        inputs: { badVersions: out.badVersions, seen: out.livePackages },
+      });
+    for (const arn of mine) {
+      if (!binding.observeOnly)
+        await this.deps.packages.reject(arn, `Rejected by mlops-controller rollback: ${this.reasonText(change)}`);
+      await this.decide({
+        ...base,
+        outcome: binding.observeOnly ? 'OBSERVE_ONLY' : 'REJECTED',
+        reasons: [this.reasonText(change), `${arn} was live when the alarm fired`],
+        inputs: { modelPackageArn: arn, badVersions: out.badVersions },
+      });
+    }
+  }
+
+  private async freeze(binding: RollbackBinding, change: AlarmChange, underClaim: boolean): Promise<void> {
+    const f = binding.freeze!;
+    const base = { kind: 'rollback.freeze', subject: `${binding.name}/${f.pipeline}/${f.stage}` };
+    const reason = `mlops-controller froze promotions: ${this.reasonText(change)}`;
+    if (binding.observeOnly) return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reason], inputs: {} });
+    const work = async () => {
+      await this.deps.stages.freeze(f.pipeline, f.stage, reason);
+      await this.deps.store.putFreeze({
+        pipeline: f.pipeline,
+        stage: f.stage,
+        binding: binding.name,
+        alarms: [change.name],
+        since: this.now().toISOString(),
+      });
+      return { frozen: `${f.pipeline}/${f.stage}` };
+    };
+    if (underClaim) await work();
+    else if (!(await this.once(`freeze:${f.pipeline}/${f.stage}`, `${change.name}@${change.since}`, change, work)))
+      return;
+    await this.decide({
+      ...base,
+      outcome: 'FROZEN',
+      reasons: [reason],
+      inputs: { pipeline: f.pipeline, stage: f.stage },
+    });
+  }
+
+  private async retrain(binding: RollbackBinding, change: AlarmChange): Promise<void> {
+    const base = { kind: 'rollback.retrain', subject: `${binding.name}/${binding.retrain}` };
+    if (!this.deps.retraining)
+      return this.decide({
+        ...base,
+        outcome: 'UNAVAILABLE',
+        reasons: ['retraining is not wired into this function'],
+        inputs: {},
+      });
+    if (binding.observeOnly)
+      return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change)], inputs: {} });
+    const r = await this.deps.retraining.startNow(
+      binding.retrain!,
+      `alarm-${change.name}`.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 100),
+      this.reasonText(change),
+      `alarm-${binding.name}-${change.name}-${change.since}`,
+    );
+    await this.decide({
+      ...base,
+      outcome: r.outcome,
+      reasons: [this.reasonText(change), ...r.reasons],
+      inputs: r.executionId ? { executionId: r.executionId } : {},
+    });
+  }
+
+  /** An alarm went OK: freezes whose alarms are all OK start their auto-unfreeze countdown. */
+  private async noteOk(bindings: RollbackBinding[], since: string): Promise<void> {
+    const frozen = await this.deps.store.freezes();
+    for (const f of frozen) {
+      const binding = bindings.find((b) => b.name === f.binding);
+      if (!binding?.freeze?.autoUnfreezeAfterOkSeconds) continue;
+      const states = await this.deps.alarms.states(f.alarms);
+      if (f.alarms.every((a) => states.get(a) === 'OK')) await this.deps.store.markOk(f.pipeline, f.stage, since);
+    }
+  }
+
+  /** An endpoint event: remember configs that went InService; finish pending re-checks. */
+  async onEndpoint(s: EndpointSighting): Promise<void> {
+    const subject = `endpoint:${s.endpoint}`;
+    const foreign = this.foreignOrigin(s);
+    if (foreign) return this.ignore(subject, [foreign], { id: s.id });
+    const bound = this.deps.policy.rollback.some((b) => b.endpoint?.name.toLowerCase() === s.endpoint.toLowerCase());
+    if (!bound) return this.ignore(subject, [`no rollback binding names endpoint ${s.endpoint}`], { id: s.id });
+    if (!/^in_?service$/i.test(s.status)) {
+      this.deps.logger.info('endpoint not InService; nothing to learn', { endpoint: s.endpoint, status: s.status });
+      return;
+    }
+    const pkg = await this.deps.endpoints.packageOf(s.config);
+    const seen = { config: s.config, at: s.at, ...(pkg ? { modelPackageArn: pkg } : {}) };
+    if (await this.deps.store.recordInService(s.endpoint, seen))
+      await this.decide({
+        kind: 'rollback.endpoint-seen',
+        subject,
+        outcome: 'IN_SERVICE',
+        reasons: [`${s.config} InService at ${s.at}${pkg ? ` serving ${pkg}` : ''}`],
+        inputs: seen,
+      });
+    const pending = (await this.deps.store.pendingRechecks()).filter((r) => r.endpoint === s.endpoint);
+    for (const r of pending) await this.recheck(r);
+  }
+
+  /** The timer: endpoints that were Updating when an alarm fired, and freezes due to thaw. */
+  async tick(): Promise<void> {
+    for (const r of await this.deps.store.pendingRechecks()) await this.recheck(r);
+    for (const f of await this.deps.store.freezes()) {
+      const binding = this.deps.policy.rollback.find((b) => b.name === f.binding);
+      const after = binding?.freeze?.autoUnfreezeAfterOkSeconds;
+      if (!after || !f.okSince || this.now().getTime() - Date.parse(f.okSince) < after * 1000) continue;
+      const states = await this.deps.alarms.states(f.alarms);
+      if (!f.alarms.every((a) => states.get(a) === 'OK')) {
+        await this.deps.store.markOk(f.pipeline, f.stage, undefined);
+        continue;
+      }
+      await this.unfreeze(f.pipeline, f.stage, `every bound alarm OK since ${f.okSince} (${after}s cooldown)`);
+    }
+  }
+
+  private async recheck(r: Recheck): Promise<void> {
+    const binding = this.deps.policy.rollback.find((b) => b.name === r.binding);
+    const state = await this.deps.endpoints.describe(r.endpoint);
+    if (!binding || !state) {
+      await this.deps.store.clearRecheck(r.endpoint);
+      return;
+    }
+    if (!/^in_?service$/i.test(state.status)) return;
+    await this.deps.store.clearRecheck(r.endpoint);
+    const states = await this.deps.alarms.states([r.alarm]);
+    const alarmState = states.get(r.alarm) ?? 'UNKNOWN';
+    const subject = `${binding.name}/endpoint:${r.endpoint}`;
+    if (state.config === r.config) {
+      // Back on the config it served while Updating: its own guardrail rolled the update back.
+      await this.decide({
+        kind: 'rollback.endpoint',
+        subject,
+        outcome: 'SETTLED',
+        reasons: [
+          `endpoint settled back on ${state.config} by itself (alarm ${r.alarm} is ${alarmState}): nothing newer went live, no rollback`,
+        ],
+        inputs: { config: state.config },
+      });
+      return;
+    }
+    if (alarmState !== 'ALARM') {
+      await this.decide({
+        kind: 'rollback.endpoint',
+        subject,
+        outcome: 'SETTLED',
+        reasons: [`endpoint settled on ${state.config} and alarm ${r.alarm} is ${alarmState}: no rollback needed`],
+        inputs: { config: state.config },
+      });
+      return;
+    }
+    // Still alarming on a settled endpoint: roll back now, as for a fresh ALARM.
+    await this.act(binding, {
+      id: `recheck-${r.endpoint}-${r.since}`,
+      via: 'eventbridge',
+      name: r.alarm,
+      state: 'ALARM',
+      reason: 'still in ALARM after the endpoint finished updating',
+      since: isoTime(r.since, this.now().toISOString()),
+    });
+  }
+
+  /** Re-enables promotions (a person through the CLI, or the timer after the OK cooldown). */
+  async unfreeze(pipeline: string, stage: string, why: string): Promise<boolean> {
+    const frozen = (await this.deps.store.freezes()).find((f) => f.pipeline === pipeline && f.stage === stage);
+    await this.deps.stages.unfreeze(pipeline, stage);
+    await this.deps.store.clearFreeze(pipeline, stage);
+    await this.decide({
+      kind: 'rollback.unfreeze',
+      subject: `${pipeline}/${stage}`,
+      outcome: 'UNFROZEN',
+      reasons: [why],
+      inputs: frozen ? { frozenSince: frozen.since, alarms: frozen.alarms } : { note: 'no freeze was recorded' },
+    });
+    return frozen !== undefined;
+  }
+}

@@ -1,0 +1,268 @@
+'use strict';
+/**
+ * The rollback functions' share of infra/iam.cjs: their roles' statements, their EventBridge
+ * patterns narrowed to the policy's alarms, endpoints and pipelines, and the extra resources (the
+ * alarm SNS topic's DLQ, the permission for CloudWatch to invoke the alarm function directly).
+ *
+ * Every ARN is scoped from the policy. Where the policy cannot name the resource in advance the
+ * scope is the account and region of the stack, never "*":
+ *   - endpoint configs and models (sagemaker:DescribeEndpointConfig/DescribeModel/UpdateEndpoint):
+ *     configs are created by deploy pipelines under names the policy does not know;
+ *   - CodeDeploy deployment configs (codedeploy:GetDeploymentConfig, which CreateDeployment needs);
+ *   - alarms of tag-bound bindings (cloudwatch:ListTagsForResource/DescribeAlarms);
+ *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
+ */
+
+const unique = (values) => [...new Set(values)];
+const sub = (text) => ({ 'Fn::Sub': text });
+const literal = (value) => value.replaceAll('${', '${!');
+const uniqueSubs = (texts) => unique(texts).map(sub);
+const sageMakerNames = (name) => unique([name, name.toLowerCase()]);
+const REGION = 'arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}';
+const arn = (service, rest) => `${REGION.replace('%s', service)}:${rest}`;
+
+const FUNCTIONS = {
+  alarmRollback: { role: 'AlarmRollbackRole', logGroup: 'AlarmRollbackLogGroup', kind: 'rollback' },
+  endpointTracker: { role: 'EndpointTrackerRole', logGroup: 'EndpointTrackerLogGroup', kind: 'rollback' },
+  deploymentHook: { role: 'DeploymentHookRole', logGroup: 'DeploymentHookLogGroup', kind: 'hook' },
+  stageRetry: { role: 'StageRetryRole', logGroup: 'StageRetryLogGroup', kind: 'stageRetry' },
+};
+
+const stateTable = {
+  Sid: 'StateTable',
+  Effect: 'Allow',
+  Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+};
+
+const alarmArns = (names, prefixes) => [
+  ...names.map((n) => arn('cloudwatch', `alarm:${literal(n)}`)),
+  ...prefixes.map((p) => arn('cloudwatch', `alarm:${literal(p)}*`)),
+];
+
+/** alarmRollback and endpointTracker: both can end in a rollback (a re-check acts like an alarm). */
+function rollbackStatements(policy, controllerStatements) {
+  const bindings = policy.rollback;
+  const statements = [];
+  // Retraining bindings start the rule's pipeline through the retraining workflow.
+  if (bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
+  else statements.push(stateTable);
+  const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
+  if (groups.length > 0) {
+    statements.push({
+      Sid: 'CodeDeployRollback',
+      Effect: 'Allow',
+      Action: [
+        'codedeploy:ListDeployments',
+        'codedeploy:BatchGetDeployments',
+        'codedeploy:StopDeployment',
+        'codedeploy:CreateDeployment',
+      ],
+      Resource: uniqueSubs(
+        groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
+      ),
+    });
+    statements.push({
+      Sid: 'CodeDeployRedeployNeeds',
+      Effect: 'Allow',
+      // CreateDeployment also authorizes the revision (application) and the group's deployment config.
+      Action: ['codedeploy:GetApplicationRevision', 'codedeploy:GetDeploymentConfig'],
+      Resource: [
+        ...uniqueSubs(groups.map((g) => arn('codedeploy', `application:${literal(g.application)}`))),
+        sub(arn('codedeploy', 'deploymentconfig:*')),
+      ],
+    });
+  }
+  const endpoints = bindings.filter((b) => b.endpoint).map((b) => b.endpoint.name);
+  if (endpoints.length > 0)
+    statements.push({
+      Sid: 'EndpointRollback',
+      Effect: 'Allow',
+      Action: [
+        'sagemaker:DescribeEndpoint',
+        'sagemaker:UpdateEndpoint',
+        'sagemaker:DescribeEndpointConfig',
+        'sagemaker:DescribeModel',
+      ],
+      Resource: [
+        ...uniqueSubs(endpoints.flatMap(sageMakerNames).map((n) => arn('sagemaker', `endpoint/${literal(n)}`))),
+        sub(arn('sagemaker', 'endpoint-config/*')),
+        sub(arn('sagemaker', 'model/*')),
+      ],
+    });
+  const groupsOfPackages = bindings.filter((b) => b.modelPackageGroup).map((b) => b.modelPackageGroup);
+  if (groupsOfPackages.length > 0)
+    statements.push({
+      Sid: 'RejectLivePackage',
+      Effect: 'Allow',
+      Action: ['sagemaker:UpdateModelPackage'],
+      Resource: uniqueSubs(
+        groupsOfPackages.flatMap(sageMakerNames).map((g) => arn('sagemaker', `model-package/${literal(g)}/*`)),
+      ),
+    });
+  const stages = bindings.filter((b) => b.freeze).map((b) => b.freeze);
+  if (stages.length > 0)
+    statements.push({
+      Sid: 'FreezePromotions',
+      Effect: 'Allow',
+      Action: ['codepipeline:DisableStageTransition', 'codepipeline:EnableStageTransition'],
+      Resource: uniqueSubs(stages.map((s) => arn('codepipeline', `${literal(s.pipeline)}/${literal(s.stage)}`))),
+    });
+  const names = bindings.flatMap((b) => b.alarms.names);
+  const prefixes = bindings.flatMap((b) => b.alarms.prefixes);
+  const tagged = bindings.some((b) => Object.keys(b.alarms.tags).length > 0);
+  if (bindings.some((b) => b.freeze?.autoUnfreezeAfterOkSeconds) || tagged)
+    statements.push({
+      Sid: 'ReadAlarms',
+      Effect: 'Allow',
+      // DescribeAlarms before an automatic unfreeze; ListTagsForResource for tag-bound alarms
+      // (whose names the policy cannot know: the account's alarms in this region).
+      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+      Resource: tagged ? [sub(arn('cloudwatch', 'alarm:*'))] : uniqueSubs(alarmArns(names, prefixes)),
+    });
+  return statements;
+}
+
+function hookStatements(policy) {
+  const hooks = policy.hooks;
+  const statements = [stateTable];
+  if (hooks.length === 0) return statements;
+  statements.push({
+    Sid: 'AnswerLifecycleHooks',
+    Effect: 'Allow',
+    Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+    Resource: uniqueSubs(
+      hooks.map((h) =>
+        arn('codedeploy', `deploymentgroup:${literal(h.application)}/${literal(h.deploymentGroup ?? '*')}`),
+      ),
+    ),
+  });
+  const alarms = unique(hooks.flatMap((h) => h.alarms));
+  if (alarms.length > 0)
+    statements.push({
+      Sid: 'HookAlarms',
+      Effect: 'Allow',
+      Action: ['cloudwatch:DescribeAlarms'],
+      Resource: uniqueSubs(alarmArns(alarms, [])),
+    });
+  if (hooks.some((h) => h.requireApprovedPackage))
+    statements.push({
+      Sid: 'HookPackages',
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeModelPackage'],
+      Resource: [sub(arn('sagemaker', 'model-package/*'))],
+    });
+  const smokes = hooks.filter((h) => h.smoke).map((h) => h.smoke);
+  if (smokes.length > 0) {
+    statements.push({
+      Sid: 'SmokeRequests',
+      Effect: 'Allow',
+      Action: ['sagemaker:InvokeEndpoint'],
+      Resource: uniqueSubs(
+        smokes.flatMap((s) => sageMakerNames(s.endpoint)).map((n) => arn('sagemaker', `endpoint/${literal(n)}`)),
+      ),
+    });
+    statements.push({
+      Sid: 'SmokePayloads',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: uniqueSubs(
+        smokes.map((s) => `arn:\${AWS::Partition}:s3:::${literal(s.payload.slice('s3://'.length))}`),
+      ),
+    });
+  }
+  return statements;
+}
+
+function stageRetryStatements(policy) {
+  const statements = [stateTable];
+  if (policy.stageRetry.length > 0)
+    statements.push({
+      Sid: 'RetryStages',
+      Effect: 'Allow',
+      Action: ['codepipeline:RetryStageExecution', 'codepipeline:ListActionExecutions'],
+      Resource: uniqueSubs(policy.stageRetry.map((r) => arn('codepipeline', literal(r.pipeline)))),
+    });
+  return statements;
+}
+
+function statementsFor(kind, policy, controllerStatements) {
+  if (kind === 'rollback') return rollbackStatements(policy, controllerStatements);
+  if (kind === 'hook') return hookStatements(policy);
+  return stageRetryStatements(policy);
+}
+
+function patterns(policy, readPattern) {
+  const alarmBase = readPattern('cloudwatch-alarm-state-change.json');
+  const endpointBase = readPattern('sagemaker-endpoint-state-change.json');
+  const stageBase = readPattern('codepipeline-stage-failed.json');
+  const bindings = policy.rollback;
+  const names = unique(bindings.flatMap((b) => b.alarms.names));
+  const prefixes = unique(bindings.flatMap((b) => b.alarms.prefixes));
+  // Tag-bound alarms cannot be told apart by the event: such a policy receives every alarm change
+  // of the account and region, and the function reads the tags.
+  const tagged = bindings.some((b) => Object.keys(b.alarms.tags).length > 0);
+  const endpoints = unique(bindings.filter((b) => b.endpoint).map((b) => b.endpoint.name));
+  const retry = policy.stageRetry;
+  return {
+    alarmStateChange:
+      tagged || names.length + prefixes.length === 0
+        ? alarmBase
+        : { ...alarmBase, detail: { alarmName: [...names, ...prefixes.map((prefix) => ({ prefix }))] } },
+    alarmStateChangeEnabled: bindings.length > 0,
+    endpointStateChange:
+      endpoints.length === 0
+        ? endpointBase
+        : { ...endpointBase, detail: { ...endpointBase.detail, EndpointName: endpoints } },
+    endpointStateChangeEnabled: endpoints.length > 0,
+    stageFailed:
+      retry.length === 0
+        ? stageBase
+        : {
+            ...stageBase,
+            detail: {
+              ...stageBase.detail,
+              pipeline: unique(retry.map((r) => r.pipeline)),
+              stage: unique(retry.flatMap((r) => r.stages)),
+            },
+          },
+    stageFailedEnabled: retry.length > 0,
+  };
+}
+
+/**
+ * CloudWatch may invoke alarmRollback as an alarm action, only for the policy's alarm names and
+ * prefixes (one permission per source ARN pattern). Tag-bound alarms reach it through EventBridge
+ * or SNS instead.
+ */
+function resources(policy) {
+  const out = {};
+  const bindings = policy.rollback;
+  const sources = alarmArns(
+    unique(bindings.flatMap((b) => b.alarms.names)),
+    unique(bindings.flatMap((b) => b.alarms.prefixes)),
+  );
+  unique(sources).forEach((source, i) => {
+    out[`AlarmActionPermission${i + 1}`] = {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: { 'Fn::GetAtt': ['AlarmRollbackLambdaFunction', 'Arn'] },
+        Action: 'lambda:InvokeFunction',
+        Principal: 'lambda.alarms.cloudwatch.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: sub(source),
+      },
+    };
+  });
+  return out;
+}
+
+module.exports = {
+  FUNCTIONS,
+  statementsFor,
+  patterns,
+  resources,
+  rollbackStatements,
+  hookStatements,
+  stageRetryStatements,
+};

@@ -1,0 +1,141 @@
+/**
+ * CodeDeploy against moto for what moto implements (applications, groups, CreateDeployment,
+ * ListDeployments, Get/BatchGetDeployments with its timestamps fixed up); StopDeployment and
+ * PutLifecycleEventHookExecutionStatus, which moto lacks, with aws-sdk-client-mock (exact inputs).
+ */
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  DeploymentAlreadyCompletedException,
+  LifecycleEventAlreadyCompletedException,
+  ListDeploymentsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CodeDeployDeployments } from '../../../../functions/adapters/aws/codedeploy';
+import { AwsCallError } from '../../../../functions/domain/errors';
+import { awsClientConfig, uniqueName } from '../../../support/aws';
+import { fixMotoCodeDeployTimes } from '../../../support/moto-codedeploy-times';
+
+const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4';
+
+describe('CodeDeployDeployments (moto)', () => {
+  const client = new CodeDeployClient(awsClientConfig());
+  fixMotoCodeDeployTimes(client);
+  const app = uniqueName('app');
+  const group = 'live';
+  const revision = (v: string) => ({
+    revisionType: 'AppSpecContent' as const,
+    appSpecContent: { content: `model ${v}` },
+  });
+  let first = '';
+
+  beforeAll(async () => {
+    await client.send(new CreateApplicationCommand({ applicationName: app, computePlatform: 'Lambda' }));
+    await client.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: app,
+        deploymentGroupName: group,
+        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+      }),
+    );
+    first = (
+      await client.send(
+        new CreateDeploymentCommand({
+          applicationName: app,
+          deploymentGroupName: group,
+          revision: revision('v4'),
+          description: `deploy ${ARN}`,
+        }),
+      )
+    ).deploymentId!;
+  });
+  afterAll(() => client.destroy());
+
+  it('lists recent deployments with status, time, revision and the package they name', async () => {
+    const recent = await new CodeDeployDeployments(client).recent(app, group, new Date(Date.now() - 86_400_000));
+    expect(recent).toEqual([
+      expect.objectContaining({
+        id: first,
+        status: 'Created',
+        revision: revision('v4'),
+        modelPackageArn: ARN,
+        creator: 'user',
+      }),
+    ]);
+    expect(Date.parse(recent[0]!.createTime)).toBeGreaterThan(Date.now() - 600_000);
+  });
+
+  it('reads one deployment with its application and group', async () => {
+    expect(await new CodeDeployDeployments(client).get(first)).toEqual(
+      expect.objectContaining({ id: first, application: app, deploymentGroup: group, modelPackageArn: ARN }),
+    );
+  });
+
+  it('redeploys a revision into the group with the given description and nothing else', async () => {
+    const id = await new CodeDeployDeployments(client).redeploy(
+      app,
+      group,
+      revision('v3'),
+      'mlops-controller rollback: alarm x',
+    );
+    const listed = await client.send(new ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group }));
+    expect(listed.deployments).toContain(id);
+    expect(await new CodeDeployDeployments(client).get(id)).toEqual(
+      expect.objectContaining({ revision: revision('v3'), description: 'mlops-controller rollback: alarm x' }),
+    );
+  });
+
+  it('surfaces a missing deployment group as AwsCallError', async () => {
+    await expect(new CodeDeployDeployments(client).redeploy(app, 'nope', revision('v3'), 'x')).rejects.toBeInstanceOf(
+      AwsCallError,
+    );
+  });
+});
+
+describe('CodeDeployDeployments (operations moto lacks)', () => {
+  const client = new CodeDeployClient({ region: 'us-east-1' });
+  const mock = mockClient(client);
+  beforeEach(() => mock.reset());
+
+  it('stops with automatic rollback, and treats an already completed deployment as stopped', async () => {
+    mock
+      .on(StopDeploymentCommand)
+      .resolvesOnce({ status: 'Pending' })
+      .rejectsOnce(new DeploymentAlreadyCompletedException({ message: 'done', $metadata: {} }));
+    const d = new CodeDeployDeployments(client);
+    await d.stop('d-1');
+    await d.stop('d-2');
+    expect(mock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+      { deploymentId: 'd-1', autoRollbackEnabled: true },
+      { deploymentId: 'd-2', autoRollbackEnabled: true },
+    ]);
+  });
+
+  it('answers a lifecycle hook; a second answer to the same hook is not an error', async () => {
+    mock
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new LifecycleEventAlreadyCompletedException({ message: 'done', $metadata: {} }));
+    const d = new CodeDeployDeployments(client);
+    await d.answerHook('d-1', 'h-1', 'Succeeded');
+    await d.answerHook('d-1', 'h-1', 'Failed');
+    expect(mock.commandCalls(PutLifecycleEventHookExecutionStatusCommand)[0]!.args[0].input).toEqual({
+      deploymentId: 'd-1',
+      lifecycleEventHookExecutionId: 'h-1',
+      status: 'Succeeded',
+    });
+  });
+
+  it('surfaces other failures as retryable AwsCallError', async () => {
+    mock
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(new CodeDeployDeployments(client).answerHook('d', 'h', 'Failed')).rejects.toMatchObject({
+      retryable: true,
+    });
+  });
+});

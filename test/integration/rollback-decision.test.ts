@@ -1,0 +1,201 @@
+/**
+ * One rollback decision on the real AWS adapters: CodeDeploy, DynamoDB (state table, decision log)
+ * and CloudWatch on moto; StopDeployment (moto lacks it) stubbed on the otherwise real client. An
+ * SDK middleware counts every call, which is the number the README reports.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  BatchGetDeploymentsCommand,
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  ListDeploymentsCommand,
+} from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient, DisableStageTransitionCommand } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchAlarms } from '../../functions/adapters/aws/cloudwatch';
+import { CodeDeployDeployments } from '../../functions/adapters/aws/codedeploy';
+import { CodePipelineStages } from '../../functions/adapters/aws/codepipeline-stages';
+import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
+import { DynamoRollbackStore } from '../../functions/adapters/aws/dynamodb/rollback-store';
+import { SageMakerPackageStatus } from '../../functions/adapters/aws/package-status';
+import { SageMakerEndpoints } from '../../functions/adapters/aws/sagemaker-endpoints';
+import { validatePolicy } from '../../functions/config/policy';
+import { alarmFired } from '../../functions/handlers/alarm-fired';
+import { systemClock } from '../../functions/ports/clock';
+import { RollbackWorkflow } from '../../functions/workflows/rollback';
+import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
+import { countCalls } from '../support/call-counter';
+import { loadFixture } from '../support/fixtures';
+import { recordingLogger } from '../support/memory-harness';
+import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { policyInput } from '../support/policies';
+import { serializeRequests } from '../support/serialize-requests';
+import { stubOperation } from '../support/stub-operation';
+
+const dynamo = new DynamoDBClient(awsClientConfig());
+serializeRequests(dynamo);
+const table = uniqueName('rollback-decision');
+beforeAll(() => createStateTable(dynamo, table));
+afterAll(() => dynamo.destroy());
+
+const policyFor = (application: string, extra: Record<string, unknown> = {}) =>
+  validatePolicy({
+    ...policyInput([]),
+    rollback: [
+      {
+        name: 'live',
+        alarms: { names: ['ServerCpuTooHigh', 'TotalNetworkTrafficTooHigh', 'ServiceAggregatedAlarm'] },
+        codedeploy: { application, deploymentGroup: 'live' },
+        ...extra,
+      },
+    ],
+  });
+
+async function world() {
+  const codedeploy = new CodeDeployClient(awsClientConfig());
+  fixMotoCodeDeployTimes(codedeploy);
+  const application = uniqueName('app');
+  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
+  await codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: application,
+      deploymentGroupName: 'live',
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/cd',
+    }),
+  );
+  const inFlight = (
+    await codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: application,
+        deploymentGroupName: 'live',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: 'model v4' } },
+      }),
+    )
+  ).deploymentId!;
+  const stops = stubOperation(codedeploy, 'StopDeploymentCommand', () => ({ status: 'Pending' }));
+  const cloudwatch = new CloudWatchClient(awsClientConfig());
+  const codepipeline = new CodePipelineClient(awsClientConfig());
+  const sagemaker = new SageMakerClient(awsClientConfig());
+  const counter = countCalls(codedeploy, dynamo, cloudwatch, codepipeline, sagemaker);
+  const { logger } = recordingLogger();
+  const build = (policy: ReturnType<typeof policyFor>) =>
+    new RollbackWorkflow({
+      policy,
+      store: new DynamoRollbackStore(dynamo, table),
+      deployments: new CodeDeployDeployments(codedeploy),
+      endpoints: new SageMakerEndpoints(sagemaker),
+      alarms: new CloudWatchAlarms(cloudwatch),
+      stages: new CodePipelineStages(codepipeline),
+      packages: new SageMakerPackageStatus(sagemaker),
+      decisions: new DynamoDecisionLog(dynamo, table),
+      clock: systemClock,
+      logger,
+    });
+  return { application, inFlight, stops, counter, logger, build, codedeploy };
+}
+
+describe('a rollback decision on the AWS adapters', () => {
+  it('stopping an in-flight deployment costs 5 AWS calls: 2 CodeDeploy reads, the claim, the stop, the record', async () => {
+    const w = await world();
+    const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
+    w.counter.reset();
+    await handle(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    expect(w.stops).toEqual([{ deploymentId: w.inFlight, autoRollbackEnabled: true }]);
+    expect(w.counter.calls).toEqual([
+      'CodeDeploy.ListDeployments',
+      'CodeDeploy.BatchGetDeployments',
+      'DynamoDB.PutItem',
+      'CodeDeploy.StopDeployment',
+      'DynamoDB.PutItem',
+    ]);
+  });
+
+  it('50 concurrent deliveries of alarms bound to one group stop its deployment once', async () => {
+    const w = await world();
+    const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
+    const fixtures = [
+      'cloudwatch-alarm-state-change.single-metric',
+      'cloudwatch-alarm-state-change.metric-math',
+      'cloudwatch-alarm-state-change.composite-with-suppressor',
+    ];
+    await Promise.all(Array.from({ length: 50 }, (_, i) => handle(loadFixture(fixtures[i % 3]!))));
+    expect(w.stops).toEqual([{ deploymentId: w.inFlight, autoRollbackEnabled: true }]);
+  }, 60_000);
+});
+
+describe('a redeploy decision (after the bake) on the AWS adapters', () => {
+  it('costs 5 AWS calls: 2 CodeDeploy reads, the claim, CreateDeployment, the record', async () => {
+    // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
+    // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
+    const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
+    const mock = mockClient(codedeploy);
+    const rev = (v: string) => ({ revisionType: 'String' as const, string: { content: v } });
+    mock.on(ListDeploymentsCommand).resolves({ deployments: ['d-2', 'd-1'] });
+    mock.on(BatchGetDeploymentsCommand).resolves({
+      deploymentsInfo: [
+        { deploymentId: 'd-2', status: 'Succeeded', createTime: new Date(Date.now() - 3_600_000), revision: rev('v4') },
+        {
+          deploymentId: 'd-1',
+          status: 'Succeeded',
+          createTime: new Date(Date.now() - 86_400_000),
+          revision: rev('v3'),
+        },
+      ],
+    });
+    mock.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-3' });
+    const counter = countCalls(dynamo);
+    const { logger } = recordingLogger();
+    const application = uniqueName('app');
+    const wf = new RollbackWorkflow({
+      policy: policyFor(application),
+      store: new DynamoRollbackStore(dynamo, table),
+      deployments: new CodeDeployDeployments(codedeploy),
+      endpoints: new SageMakerEndpoints(new SageMakerClient(awsClientConfig())),
+      alarms: new CloudWatchAlarms(new CloudWatchClient(awsClientConfig())),
+      stages: new CodePipelineStages(new CodePipelineClient(awsClientConfig())),
+      packages: new SageMakerPackageStatus(new SageMakerClient(awsClientConfig())),
+      decisions: new DynamoDecisionLog(dynamo, table),
+      clock: systemClock,
+      logger,
+    });
+    counter.reset();
+    await alarmFired(wf, logger)(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    const create = mock.commandCalls(CreateDeploymentCommand);
+    expect(create.map((c) => c.args[0].input)).toEqual([
+      {
+        applicationName: application,
+        deploymentGroupName: 'live',
+        revision: rev('v3'),
+        description: expect.stringMatching(
+          /^mlops-controller rollback: alarm ServerCpuTooHigh in ALARM since .* replaces d-2 with the revision of d-1$/,
+        ),
+      },
+    ]);
+    expect(mock.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name)).toEqual([
+      'ListDeploymentsCommand',
+      'BatchGetDeploymentsCommand',
+      'CreateDeploymentCommand',
+    ]);
+    expect(counter.calls).toEqual(['DynamoDB.PutItem', 'DynamoDB.PutItem']);
+  });
+
+  it('freezing adds one CodePipeline call', async () => {
+    const w = await world();
+    const pipeline = mockClient(CodePipelineClient);
+    pipeline.on(DisableStageTransitionCommand).resolves({});
+    try {
+      const handle = alarmFired(
+        w.build(policyFor(w.application, { freeze: { pipeline: 'deploy', stage: 'Prod' } })),
+        w.logger,
+      );
+      await handle(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+      expect(pipeline.commandCalls(DisableStageTransitionCommand)).toHaveLength(1);
+    } finally {
+      pipeline.restore();
+    }
+  });
+});

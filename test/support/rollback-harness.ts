@@ -1,0 +1,134 @@
+import { validatePolicy, type Policy } from '../../functions/config/policy';
+import { MemoryAlarms } from '../../functions/adapters/memory/alarms';
+import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
+import { MemoryDeployments } from '../../functions/adapters/memory/deployments';
+import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
+import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
+import { MemoryPackageStatus } from '../../functions/adapters/memory/package-status';
+import { MemoryRollbackStore } from '../../functions/adapters/memory/rollback-store';
+import { rollbackWorld } from '../../functions/adapters/memory/rollback-world';
+import { MemoryStageControl } from '../../functions/adapters/memory/stage-control';
+import { MemoryWorld } from '../../functions/adapters/memory/world';
+import { DeploymentHookWorkflow, type HookDeps } from '../../functions/workflows/deployment-hook';
+import { RollbackWorkflow, type RollbackDeps } from '../../functions/workflows/rollback';
+import { StageRetryWorkflow } from '../../functions/workflows/stage-retry';
+import { recordingLogger, TestClock } from './memory-harness';
+import { policyInput } from './policies';
+
+export const P3 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3';
+export const P4 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4';
+
+/** Bindings for the alarms in the real CloudWatch fixtures (ServerCpuTooHigh, ...). */
+export const rollbackPolicy = (extra: Record<string, unknown> = {}): Policy =>
+  validatePolicy({
+    ...policyInput([], { accounts: ['123456789012'], regions: ['us-east-1', 'us-west-2'], manifests: { bucket: 'm' } }),
+    rollback: [
+      {
+        name: 'churn-live',
+        alarms: { names: ['ServerCpuTooHigh', 'ServiceAggregatedAlarm'], prefixes: ['TotalNetwork'] },
+        codedeploy: { application: 'churn-app', deploymentGroup: 'churn-live' },
+        modelPackageGroup: 'churn-models',
+        freeze: { pipeline: 'churn-deploy', stage: 'Production', autoUnfreezeAfterOkSeconds: 600 },
+      },
+      {
+        name: 'tagged',
+        alarms: { tags: { model: 'ranking' } },
+        endpoint: { name: 'MyEndpoint' },
+      },
+    ],
+    hooks: [
+      {
+        application: 'churn-app',
+        alarms: ['ServerCpuTooHigh'],
+        smoke: { endpoint: 'churn-endpoint', payload: 's3://m/smoke.json', expectJsonKeys: ['predictions'] },
+      },
+    ],
+    stageRetry: [{ pipeline: 'myPipeline', stages: ['Deploy'], maxAttempts: 2, delaySeconds: 30 }],
+    ...extra,
+  });
+
+export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Partial<RollbackDeps & HookDeps> = {}) {
+  const clock = new TestClock(Date.parse('2026-11-22T10:00:00Z'));
+  const world = new MemoryWorld(clock);
+  const state = rollbackWorld(world);
+  const decisions = new MemoryDecisionLog();
+  const store = new MemoryRollbackStore();
+  const { logger, lines } = recordingLogger();
+  const endpoints = new MemoryEndpoints(world);
+  const common = {
+    policy,
+    decisions,
+    clock,
+    logger,
+    deployments: new MemoryDeployments(world),
+    alarms: new MemoryAlarms(world),
+    packages: new MemoryPackageStatus(world),
+  };
+  const rollback = new RollbackWorkflow({
+    ...common,
+    store,
+    endpoints,
+    stages: new MemoryStageControl(world),
+    ...overrides,
+  });
+  const hooks = new DeploymentHookWorkflow({
+    ...common,
+    invoker: endpoints,
+    objects: new MemoryObjectStore(world),
+    ...overrides,
+  });
+  const stageRetry = new StageRetryWorkflow({
+    policy,
+    stages: new MemoryStageControl(world),
+    store,
+    decisions,
+    clock,
+    logger,
+    ...overrides,
+  });
+  const ago = (minutes: number) => new Date(clock.t - minutes * 60_000).toISOString();
+  /** churn-app/churn-live: package 3 succeeded two days ago; package 4 `latest` (InProgress or Succeeded). */
+  const seedGroup = (latest: 'InProgress' | 'Succeeded') => {
+    state.applications.set('churn-app', new Set(['churn-live']));
+    state.deployments.push(
+      {
+        id: 'd-1',
+        application: 'churn-app',
+        group: 'churn-live',
+        status: 'Succeeded',
+        createTime: ago(2880),
+        description: `model ${P3}`,
+        revision: { revisionType: 'String', string: { content: 'v3' } },
+      },
+      {
+        id: 'd-2',
+        application: 'churn-app',
+        group: 'churn-live',
+        status: latest,
+        createTime: ago(5),
+        description: `model ${P4}`,
+        revision: { revisionType: 'String', string: { content: 'v4' } },
+      },
+    );
+    state.packages.set(P3, 'Approved');
+    state.packages.set(P4, 'Approved');
+  };
+  const ops = (operation?: string) => world.actions.filter((a) => !operation || a.operation === operation);
+  const kinds = (kind: string) => decisions.decisions.filter((d) => d.kind === kind);
+  return {
+    clock,
+    world,
+    state,
+    decisions,
+    store,
+    logger,
+    logs: lines,
+    rollback,
+    hooks,
+    stageRetry,
+    seedGroup,
+    ops,
+    kinds,
+    ago,
+  };
+}

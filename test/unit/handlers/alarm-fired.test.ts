@@ -1,0 +1,184 @@
+import { alarmFired } from '../../../functions/handlers/alarm-fired';
+import { AwsCallError } from '../../../functions/domain/errors';
+import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
+import { loadFixture } from '../../support/fixtures';
+import { P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
+
+const single = () => loadFixture('cloudwatch-alarm-state-change.single-metric');
+const metricMath = () => loadFixture('cloudwatch-alarm-state-change.metric-math');
+const composite = () => loadFixture('cloudwatch-alarm-state-change.composite-with-suppressor');
+const direct = (e: any) => ({
+  source: 'aws.cloudwatch',
+  alarmArn: e.resources[0],
+  accountId: e.account,
+  time: e.detail.state.timestamp,
+  region: e.region,
+  alarmData: e.detail,
+});
+const viaSns = (e: any) => ({
+  Records: [
+    {
+      Sns: {
+        MessageId: `sns-${e.id}`,
+        Timestamp: e.time,
+        Message: JSON.stringify({
+          AlarmName: e.detail.alarmName,
+          AlarmArn: e.resources[0],
+          AWSAccountId: e.account,
+          NewStateValue: e.detail.state.value,
+          OldStateValue: e.detail.previousState.value,
+          NewStateReason: e.detail.state.reason,
+          StateChangeTime: e.detail.state.timestamp,
+        }),
+      },
+    },
+  ],
+});
+
+describe('alarmFired', () => {
+  it('50 concurrent deliveries of three alarms bound to one group roll it back once', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const handle = alarmFired(h.rollback, h.logger, h.clock.now);
+    const events = Array.from({ length: 50 }, (_, i) => {
+      const e = [single, metricMath, composite][i % 3]!();
+      return [e, direct(e), viaSns(e)][Math.floor(i / 3) % 3];
+    });
+    await Promise.all(events.map((e) => handle(e)));
+    expect(h.ops('StopDeployment')).toEqual([
+      expect.objectContaining({ input: { deploymentId: 'd-2', autoRollbackEnabled: true } }),
+    ]);
+    expect(h.ops('UpdateModelPackage')).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({ ModelPackageArn: P4, ModelApprovalStatus: 'Rejected' }),
+      }),
+    ]);
+    expect(h.ops('DisableStageTransition')).toHaveLength(1);
+    expect(h.ops()).toHaveLength(3);
+    expect(h.kinds('rollback.codedeploy').filter((d) => d.outcome === 'STOPPED')).toHaveLength(1);
+  });
+
+  it('after the bake it redeploys the earlier revision with the group settings and names the alarm', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('Succeeded');
+    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    const [create] = h.ops('CreateDeployment');
+    expect(create?.input).toEqual({
+      applicationName: 'churn-app',
+      deploymentGroupName: 'churn-live',
+      revision: { revisionType: 'String', string: { content: 'v3' } },
+      description: expect.stringMatching(
+        /^mlops-controller rollback: alarm ServerCpuTooHigh in ALARM since .*replaces d-2 with the revision of d-1$/,
+      ),
+    });
+    // The redeployment is a rollback: the same alarm again does not roll back further.
+    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    expect(h.ops('CreateDeployment')).toHaveLength(1);
+    expect(h.kinds('rollback.codedeploy').at(-1)?.outcome).toBe('NOTHING_TO_ROLL_BACK');
+  });
+
+  it.each(['OK', 'INSUFFICIENT_DATA'])('records a transition to %s and acts on nothing', async (state) => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const e = single();
+    e.detail.state.value = state;
+    await alarmFired(h.rollback, h.logger, h.clock.now)(e);
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.alarm')).toEqual([expect.objectContaining({ outcome: state })]);
+  });
+
+  it.each([
+    [
+      'an alarm no binding selects',
+      () => Object.assign(single(), { detail: { ...single().detail, alarmName: 'Unrelated' } }),
+      /no rollback binding selects alarm Unrelated/,
+    ],
+    [
+      'an alarm from another account',
+      () => Object.assign(single(), { account: '999999999999' }),
+      /account 999999999999/,
+    ],
+    ['an S3 event', () => loadFixture('s3-object-created.eventbridge'), /not a CloudWatch alarm/],
+  ])('ignores %s with a recorded reason and no action', async (_what, event, reason) => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    await alarmFired(h.rollback, h.logger, h.clock.now)(event());
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.ignore')).toEqual([
+      expect.objectContaining({ outcome: 'IGNORED', reasons: [expect.stringMatching(reason)] }),
+    ]);
+  });
+
+  it('selects a binding by the alarm tags, read from CloudWatch', async () => {
+    const h = rollbackHarness();
+    const e = single();
+    e.detail.alarmName = 'ranking-p99';
+    e.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ranking-p99'];
+    h.state.alarms.set('ranking-p99', { state: 'ALARM', arn: e.resources[0], tags: { model: 'ranking' } });
+    h.state.endpoints.set('MyEndpoint', { name: 'MyEndpoint', status: 'InService', config: 'c2' });
+    h.state.configPackages.set('c1', undefined).set('c2', undefined);
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    await alarmFired(h.rollback, h.logger, h.clock.now)(e);
+    expect(h.ops('UpdateEndpoint')).toEqual([
+      expect.objectContaining({ input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1' } }),
+    ]);
+  });
+
+  it('in observe-only mode decides and records but calls nothing', async () => {
+    const policy = rollbackPolicy();
+    policy.rollback[0]!.observeOnly = true;
+    const h = rollbackHarness(policy);
+    h.seedGroup('InProgress');
+    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.codedeploy')).toEqual([expect.objectContaining({ outcome: 'OBSERVE_ONLY' })]);
+  });
+
+  it('a failing AWS call surfaces and frees the claim, so the retried delivery rolls back', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const real = new MemoryDeployments(h.world);
+    let failures = 1;
+    const flaky = Object.assign(Object.create(real), {
+      stop: async (id: string) => {
+        if (failures-- > 0) throw new AwsCallError('codedeploy', 'StopDeployment', new Error('ThrottlingException'));
+        return real.stop(id);
+      },
+    });
+    const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
+    const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, deployments: flaky });
+    const handle = alarmFired(wf, h.logger, h.clock.now);
+    await expect(handle(single())).rejects.toThrow(/StopDeployment failed/);
+    expect(h.ops()).toEqual([]);
+    await handle(single());
+    expect(h.ops('StopDeployment')).toHaveLength(1);
+  });
+
+  it('lifts an auto-unfreeze freeze on the tick only after every alarm was OK for the cooldown', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    h.state.alarms.set('ServerCpuTooHigh', { state: 'ALARM', arn: 'arn', tags: {} });
+    const handle = alarmFired(h.rollback, h.logger, h.clock.now);
+    const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+    await handle(single());
+    expect(h.ops('DisableStageTransition')).toHaveLength(1);
+    h.clock.advance(60);
+    h.state.alarms.get('ServerCpuTooHigh')!.state = 'OK';
+    const ok = single();
+    ok.detail.state.value = 'OK';
+    ok.detail.state.timestamp = h.clock.now().toISOString();
+    await handle(ok);
+    h.clock.advance(599);
+    await handle(tick);
+    expect(h.ops('EnableStageTransition')).toEqual([]);
+    h.clock.advance(2);
+    await handle(tick);
+    expect(h.ops('EnableStageTransition')).toEqual([
+      expect.objectContaining({
+        input: { pipelineName: 'churn-deploy', stageName: 'Production', transitionType: 'Inbound' },
+      }),
+    ]);
+    expect(h.kinds('rollback.unfreeze')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,93 @@
+import { ANSWER_MARGIN_MS, deploymentHook } from '../../../functions/handlers/deployment-hook';
+import { loadFixture } from '../../support/fixtures';
+import { P4, rollbackHarness } from '../../support/rollback-harness';
+
+const hookEvent = (deployment = 'd-2') =>
+  Object.assign(loadFixture('codedeploy-lifecycle-hook.lambda.powertools'), { DeploymentId: deployment });
+const ctx = (ms = 30_000) => ({ getRemainingTimeInMillis: () => ms });
+
+function ready(options: { alarm?: string; pkg?: string; response?: string; payload?: boolean } = {}) {
+  const h = rollbackHarness();
+  h.seedGroup('InProgress');
+  h.state.alarms.set('ServerCpuTooHigh', { state: options.alarm ?? 'OK', arn: 'a', tags: {} });
+  h.state.packages.set(P4, options.pkg ?? 'Approved');
+  h.state.endpoints.set('churn-endpoint', { name: 'churn-endpoint', status: 'InService', config: 'c4' });
+  h.state.responses.set('churn-endpoint', options.response ?? '{"predictions":[0.2]}');
+  if (options.payload !== false) h.world.putObject('m', 'smoke.json', '{"instances":[[1,2]]}');
+  return h;
+}
+
+const answers = (h: ReturnType<typeof rollbackHarness>) =>
+  h.ops('PutLifecycleEventHookExecutionStatus').map((a) => a.input);
+
+describe('deploymentHook', () => {
+  it('answers Succeeded when the alarms are quiet, the package Approved and the smoke request answers', async () => {
+    const h = ready();
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx());
+    expect(answers(h)).toEqual([
+      { deploymentId: 'd-2', lifecycleEventHookExecutionId: 'xxxxxxxxxxxxxxxxxxxxxxxx', status: 'Succeeded' },
+    ]);
+  });
+
+  it.each([
+    ['a bound alarm is in ALARM', { alarm: 'ALARM' }, /alarms FAIL: in ALARM: ServerCpuTooHigh/],
+    ['the package is not Approved', { pkg: 'PendingManualApproval' }, /package FAIL: .* is PendingManualApproval/],
+    [
+      'the smoke response has the wrong shape',
+      { response: '{"error":1}' },
+      /smoke FAIL: churn-endpoint: response lacks predictions/,
+    ],
+    ['the smoke payload is missing (the check crashes)', { payload: false }, /smoke ERROR: crashed: .*does not exist/],
+  ])('answers Failed when %s', async (_w, options, reason) => {
+    const h = ready(options);
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx());
+    expect(answers(h).map((a) => a.status)).toEqual(['Failed']);
+    expect(h.kinds('rollback.hook')[0]?.reasons[0]).toMatch(reason);
+  });
+
+  it('answers Failed when the deployment names no package: no data is no pass', async () => {
+    const h = ready();
+    h.state.deployments.find((d) => d.id === 'd-2')!.description = 'no arn here';
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx());
+    expect(answers(h).map((a) => a.status)).toEqual(['Failed']);
+    expect(h.kinds('rollback.hook')[0]?.reasons[0]).toMatch(/package NODATA/);
+  });
+
+  it('answers Failed for a deployment it cannot read or a group without hook rules', async () => {
+    const h = ready();
+    await deploymentHook(h.hooks, h.logger)(hookEvent('d-unknown'), ctx());
+    h.state.deployments.push({
+      id: 'd-9',
+      application: 'other-app',
+      group: 'g',
+      status: 'InProgress',
+      createTime: h.ago(1),
+    });
+    await deploymentHook(h.hooks, h.logger)(hookEvent('d-9'), ctx());
+    expect(answers(h).map((a) => a.status)).toEqual(['Failed', 'Failed']);
+    expect(h.kinds('rollback.hook').map((d) => d.reasons[0])).toEqual([
+      expect.stringMatching(/deployment ERROR: crashed/),
+      expect.stringMatching(/policy NODATA: no hooks rule for other-app\/g/),
+    ]);
+  });
+
+  it('answers Failed before the Lambda deadline when a check hangs', async () => {
+    const never = { invoke: () => new Promise<never>(() => {}) };
+    const h0 = ready();
+    const { DeploymentHookWorkflow } = await import('../../../functions/workflows/deployment-hook');
+    const wf = new DeploymentHookWorkflow({ ...(h0.hooks as any).deps, invoker: never });
+    // 50 ms of budget once the answer margin is kept back.
+    await deploymentHook(wf, h0.logger)(hookEvent(), ctx(ANSWER_MARGIN_MS + 50));
+    expect(answers(h0).map((a) => a.status)).toEqual(['Failed']);
+    expect(h0.kinds('rollback.hook')[0]?.reasons[0]).toMatch(/did not finish within 50 ms/);
+  });
+
+  it('logs and does not answer an event without the hook ids', async () => {
+    const h = ready();
+    await deploymentHook(h.hooks, h.logger)({ DeploymentId: 'd-2' }, ctx());
+    expect(answers(h)).toEqual([]);
+    expect(h.logs).toEqual([
+      expect.objectContaining({ level: 'error', message: expect.stringMatching(/not a CodeDeploy lifecycle hook/) }),
+    ]);
+  });
+});

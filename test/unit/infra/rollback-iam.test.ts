@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { parsePolicyText } from '../../../functions/config/policy';
+import { rollbackPolicy } from '../../support/rollback-harness';
+
+const require = createRequire(import.meta.url);
+const rollback = require('../../../infra/rollback.cjs');
+const readPattern = (file: string) => JSON.parse(readFileSync(`events/${file}`, 'utf8'));
+const controllerStatements = () => [
+  {
+    Sid: 'StateTable',
+    Effect: 'Allow',
+    Action: ['dynamodb:PutItem'],
+    Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+  },
+];
+
+type Statement = { Sid: string; Action: string[]; Resource: unknown };
+const resources = (s: Statement) =>
+  (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => JSON.stringify(r));
+
+describe('rollback roles (infra/rollback.cjs)', () => {
+  const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
+  const all: Record<string, Statement[]> = Object.fromEntries(
+    ['rollback', 'hook', 'stageRetry'].map((kind) => [
+      kind,
+      rollback.statementsFor(kind, policy, controllerStatements),
+    ]),
+  );
+
+  it('grant no "*" action and no bare "*" resource', () => {
+    for (const statements of Object.values(all))
+      for (const s of statements) {
+        expect(s.Action.every((a) => a.includes(':') && !a.endsWith(':*'))).toBe(true);
+        expect(resources(s)).not.toContain('"*"');
+      }
+  });
+
+  it('scope CodeDeploy, endpoints, packages and stages to the ARNs the policy names', () => {
+    const bySid = Object.fromEntries(all.rollback!.map((s) => [s.Sid, resources(s)]));
+    expect(bySid.CodeDeployRollback).toEqual([
+      JSON.stringify({
+        'Fn::Sub':
+          'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:churn-app/churn-live',
+      }),
+    ]);
+    expect(bySid.FreezePromotions).toEqual(
+      ['churn-deploy/Production', 'ranking-deploy/Production'].map((r) =>
+        JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${r}` }),
+      ),
+    );
+    expect(bySid.RejectLivePackage!.join()).toMatch(
+      /model-package\/churn-models\/\*.*model-package\/ranking-models\/\*/,
+    );
+  });
+
+  it('give the hook and stage-retry roles only what they call', () => {
+    const actions = (kind: string) => all[kind]!.flatMap((s) => s.Action).filter((a) => !a.startsWith('dynamodb:'));
+    expect(actions('hook').sort()).toEqual(
+      [
+        'cloudwatch:DescribeAlarms',
+        'codedeploy:GetDeployment',
+        'codedeploy:PutLifecycleEventHookExecutionStatus',
+        's3:GetObject',
+        'sagemaker:DescribeModelPackage',
+        'sagemaker:InvokeEndpoint',
+      ].sort(),
+    );
+    expect(actions('stageRetry').sort()).toEqual([
+      'codepipeline:ListActionExecutions',
+      'codepipeline:RetryStageExecution',
+    ]);
+  });
+
+  it('narrow the alarm pattern to names and prefixes unless a binding selects by tag', () => {
+    const byName = rollbackPolicy({
+      rollback: [{ name: 'x', alarms: { names: ['a'], prefixes: ['p-'] }, freeze: { pipeline: 'p', stage: 's' } }],
+    });
+    expect(rollback.patterns(byName, readPattern).alarmStateChange.detail).toEqual({
+      alarmName: ['a', { prefix: 'p-' }],
+    });
+    expect(rollback.patterns(policy, readPattern).alarmStateChange).toEqual(
+      readPattern('cloudwatch-alarm-state-change.json'),
+    );
+    expect(rollback.patterns(policy, readPattern).stageFailed.detail).toEqual({
+      state: ['FAILED'],
+      pipeline: ['churn-deploy'],
+      stage: ['Deploy'],
+    });
+  });
+
+  it('let CloudWatch invoke the alarm function only for the bound alarm names and prefixes', () => {
+    const permissions = Object.values(rollback.resources(policy)) as Array<{
+      Properties: { Principal: string; SourceArn: unknown };
+    }>;
+    expect(permissions.map((p) => p.Properties.Principal)).toEqual(
+      permissions.map(() => 'lambda.alarms.cloudwatch.amazonaws.com'),
+    );
+    expect(permissions.map((p) => JSON.stringify(p.Properties.SourceArn))).toEqual(
+      ['alarm:churn-model-errors', 'alarm:churn-feature-drift', 'alarm:churn-latency-*'].map((a) =>
+        JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:${a}` }),
+      ),
+    );
+  });
+});

@@ -25,9 +25,12 @@ describe(`data-drop storm: ${OBJECTS} object events, SQS batches of 10, each del
       expect(new Set(keys).size).toBe(OBJECTS);
       expect(keys).toContain('storm/day=2026-11-22/part 00000.csv');
       // Billed write units: each object's identity (1, the floor) and a tenth of a chunk (10 objects
-      // a chunk under 1 KB), plus per closed batch the ledger's close (5), the run's state (7) and
-      // its decision records (2), and the odd lost lease or position race: at most 16 a batch.
-      expect(report.writeUnitsPerObject).toBeLessThanOrEqual(1.1 + 16 / BATCH_SIZE);
+      // a chunk under 1 KB), plus per closed batch the ledger's close (5), the run's state (7) and its
+      // decision records (2): 1.1 + 14 per batch. Allowance on top: lost lease races (a few per
+      // batch) and duplicate deliveries of one SQS batch that run at the same moment (both write;
+      // up to 11 each, a handful per 1,000 objects in this shuffle). Measured: 1.23–1.25 at batches
+      // of 100, 1.13 at 500 (README, "Exactly once, cheaply").
+      expect(report.writeUnitsPerObject).toBeLessThanOrEqual(1.15 + 20 / BATCH_SIZE);
     },
     15 * 60_000,
   );

@@ -1,7 +1,7 @@
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Claims } from '../../../ports/claims';
-import { N, S, call, isConditionalFailure } from './items';
+import { N, S, conditionalPut } from './items';
 
 /**
  * Claims as items `pk = CLAIM#<key>, sk = CLAIM` written with a condition: absent, or expired
@@ -16,30 +16,22 @@ export class DynamoClaims implements Claims {
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
-    try {
-      await call(
-        'PutItem',
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.table,
-              Item: {
-                pk: S(`CLAIM#${key}`),
-                sk: S('CLAIM'),
-                ttl: N(now + ttlSeconds),
-                at: S(this.clock.now().toISOString()),
-              },
-              ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':now': N(now) },
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    const result = await conditionalPut(
+      this.client,
+      {
+        TableName: this.table,
+        Item: {
+          pk: S(`CLAIM#${key}`),
+          sk: S('CLAIM'),
+          ttl: N(now + ttlSeconds),
+          at: S(this.clock.now().toISOString()),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':now': N(now) },
+      },
+      this.clock,
+    );
+    return result.written;
   }
 }

@@ -3,7 +3,14 @@
  * dependency for a handful of flat items), error recognition by name, and the one place that turns
  * an unexpected SDK failure into an `AwsCallError`.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type PutItemCommandInput,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { AwsCallError } from '../../../domain/errors';
 import type { Clock } from '../../../ports/clock';
 
@@ -55,5 +62,42 @@ export async function call<T>(
       }
       throw new AwsCallError('dynamodb', operation, error);
     }
+  }
+}
+
+/** Every item a Query matches, page after page (one `call` per page). */
+export async function queryAll(
+  client: DynamoDBClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  clock?: Clock,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await call('Query', () => client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey })), {
+      clock,
+    });
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/**
+ * A conditional PutItem whose failed condition is an answer, not an error: `written: false` with
+ * the item that is there (when DynamoDB returned it).
+ */
+export async function conditionalPut(
+  client: DynamoDBClient,
+  input: PutItemCommandInput & { ConditionExpression: string },
+  clock?: Clock,
+): Promise<{ written: true } | { written: false; existing?: Item }> {
+  try {
+    await call('PutItem', () => client.send(new PutItemCommand(input)), { clock, expected: isConditionalFailure });
+    return { written: true };
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+    const existing = (error as { Item?: Item }).Item;
+    return existing ? { written: false, existing } : { written: false };
   }
 }

@@ -42,7 +42,19 @@ import { ContentionError, ControllerError } from '../../../domain/errors';
 import { objectIdentity, type ObjectRef } from '../../../domain/objects';
 import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch } from '../../../ports/batch-ledger';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { N, S, call, isConditionalFailure, isTransactionCancelled, num, pad, str, type Item } from './items';
+import {
+  N,
+  S,
+  call,
+  conditionalPut,
+  isConditionalFailure,
+  isTransactionCancelled,
+  num,
+  pad,
+  queryAll,
+  str,
+  type Item,
+} from './items';
 
 const DAY_SECONDS = 86_400;
 const BATCH_GET_KEYS = 100;
@@ -261,26 +273,18 @@ export class DynamoBatchLedger implements BatchLedger {
 
   /** Writes identity → chunk if absent; returns the chunk that owns the identity afterwards. */
   private async claimIdentity(rule: string, hash: string, chunk: string, expires: number): Promise<string | undefined> {
-    try {
-      await call(
-        'PutItem',
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.table,
-              Item: { ...this.key(rule, identityKey(hash)), c: S(chunk), ttl: N(expires) },
-              ConditionExpression: 'attribute_not_exists(sk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return chunk;
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-      const existing = (error as { Item?: Item }).Item ?? (await this.get(rule, identityKey(hash)));
-      return str(existing, 'c');
-    }
+    const result = await conditionalPut(
+      this.client,
+      {
+        TableName: this.table,
+        Item: { ...this.key(rule, identityKey(hash)), c: S(chunk), ttl: N(expires) },
+        ConditionExpression: 'attribute_not_exists(sk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      this.clock,
+    );
+    if (result.written) return chunk;
+    return str(result.existing ?? (await this.get(rule, identityKey(hash))), 'c');
   }
 
   // ---------------------------------------------------------------- lane heads
@@ -478,31 +482,21 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   private async queryLane(rule: string, lane: number, from: number, to = 10 ** 10 - 1): Promise<Chunk[]> {
-    const chunks: Chunk[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await call(
-        'Query',
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: {
-                ':pk': S(ledgerKey(rule)),
-                ':from': S(chunkKey(lane, from)),
-                ':to': S(chunkKey(lane, to)),
-              },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        { clock: this.clock },
-      );
-      for (const item of page.Items ?? []) chunks.push(toChunk(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return chunks;
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': S(ledgerKey(rule)),
+          ':from': S(chunkKey(lane, from)),
+          ':to': S(chunkKey(lane, to)),
+        },
+        ConsistentRead: true,
+      },
+      this.clock,
+    );
+    return items.map(toChunk);
   }
 
   private async verifiedMembers(rule: string, chunks: Chunk[], now: Date): Promise<ObjectRef[]> {

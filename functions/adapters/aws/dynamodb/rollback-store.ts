@@ -10,14 +10,13 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { EndpointConfigSeen } from '../../../domain/rollback';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
-import { N, S, call, isConditionalFailure, num, str, type Item } from './items';
+import { N, S, call, isConditionalFailure, num, queryAll, str, type Item } from './items';
 
 /** A claim whose owner neither completed nor released it for this long is taken over (crashed owner). */
 export const STALE_CLAIM_MS = 5 * 60_000;
@@ -80,25 +79,15 @@ export class DynamoRollbackStore implements RollbackStore {
 
   /** One Query of the endpoint's partition: BAD# marks and SEEN# sightings together. */
   async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await call(
-        'Query',
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': S(`ENDPOINT#${endpoint}`) },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        { clock: this.clock },
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': S(`ENDPOINT#${endpoint}`) },
+      },
+      this.clock,
+    );
     const marks = items.filter((i) => str(i, 'sk')?.startsWith('BAD#'));
     const bad = new Set(marks.map((i) => str(i, 'config')));
     const restored = new Set(marks.map((i) => str(i, 'restoredTo')));
@@ -154,25 +143,15 @@ export class DynamoRollbackStore implements RollbackStore {
   }
 
   private async listRollback(prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await call(
-        'Query',
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: { ':pk': S('ROLLBACK'), ':prefix': S(prefix) },
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        { clock: this.clock },
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': S('ROLLBACK'), ':prefix': S(prefix) },
+      },
+      this.clock,
+    );
     return items;
   }
 

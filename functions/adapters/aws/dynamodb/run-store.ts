@@ -7,7 +7,6 @@
 import {
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -17,7 +16,19 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { N, S, call, isConditionalFailure, isTransactionCancelled, num, pad, str, type Item } from './items';
+import {
+  N,
+  S,
+  call,
+  conditionalPut,
+  isConditionalFailure,
+  isTransactionCancelled,
+  num,
+  pad,
+  queryAll,
+  str,
+  type Item,
+} from './items';
 
 /** Attributes of a batch that a transition may set or remove (the key fields never change). */
 const PATCHABLE = [
@@ -39,24 +50,16 @@ export class DynamoRunStore implements RunStore {
   ) {}
 
   async putBatch(record: BatchRecord): Promise<boolean> {
-    try {
-      await call(
-        'PutItem',
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.table,
-              Item: { ...this.key(record.rule, batchKey(record.seq)), ...batchAttributes(record) },
-              ConditionExpression: 'attribute_not_exists(sk)',
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    const result = await conditionalPut(
+      this.client,
+      {
+        TableName: this.table,
+        Item: { ...this.key(record.rule, batchKey(record.seq)), ...batchAttributes(record) },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      },
+      this.clock,
+    );
+    return result.written;
   }
 
   async getBatch(rule: string, seq: number): Promise<BatchRecord | undefined> {
@@ -67,28 +70,19 @@ export class DynamoRunStore implements RunStore {
   async listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]> {
     if (statuses.length === 0) return [];
     const statusValues = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, S(s)]));
-    const batches: BatchRecord[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await call(
-        'Query',
-        () =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.table,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              FilterExpression: `#status IN (${Object.keys(statusValues).join(', ')})`,
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':pk': S(runsKey(rule)), ':prefix': S('BATCH#'), ...statusValues },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          ),
-        { clock: this.clock },
-      );
-      for (const item of page.Items ?? []) batches.push(toBatch(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: `#status IN (${Object.keys(statusValues).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': S(runsKey(rule)), ':prefix': S('BATCH#'), ...statusValues },
+        ConsistentRead: true,
+      },
+      this.clock,
+    );
+    const batches = items.map(toBatch);
     // Sort keys are zero-padded, so the query already returns oldest first; sort anyway for safety.
     return batches.sort((a, b) => a.seq - b.seq);
   }

@@ -177,10 +177,19 @@ export async function simulate(file: string): Promise<SimulationResult> {
   let seenActions = 0;
   let seenDecisions = 0;
   const report = () => {
-    for (const d of decisions.decisions.slice(seenDecisions))
-      timeline.push(
-        `${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`,
+    // Duplicate deliveries record the same decision again; one line with a count reads better.
+    const lines = decisions.decisions
+      .slice(seenDecisions)
+      .map(
+        (d) =>
+          `${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`,
       );
+    for (let i = 0; i < lines.length;) {
+      let n = 1;
+      while (lines[i + n] === lines[i]) n += 1;
+      timeline.push(n > 1 ? `${lines[i]}  (×${n})` : (lines[i] as string));
+      i += n;
+    }
     for (const a of world.actions.slice(seenActions))
       timeline.push(`${a.at.slice(11, 19)}    ▶ ${a.service} ${a.operation} ${describeInput(a)}`);
     seenDecisions = decisions.decisions.length;

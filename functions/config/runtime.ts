@@ -6,6 +6,8 @@ import * as z from 'zod';
 import type { Policy } from './policy';
 import type { Logger as LoggerPort, LogAttributes } from '../ports/logger';
 import { ControllerError } from '../domain/errors';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { metrics } from './metrics';
 
 /**
  * What every function shares: validated environment, the bundled policy, the logger and the SDK
@@ -29,6 +31,8 @@ export interface Shared {
 }
 
 const powertools = new Logger({ serviceName: 'mlops-controller' });
+/** The decision id becomes the correlation id of the log lines that follow it. */
+export const powertoolsLogger = powertools;
 
 /** Powertools' Logger behind the workflows' small logging port. */
 function loggerPort(l: Logger): LoggerPort {
@@ -72,5 +76,7 @@ export function lambdaHandler<E, R>(build: () => Promise<(event: E, context: Con
     });
     // The context goes on for handlers that must finish before the Lambda's deadline.
     return (await inner)(event, context);
-  }).use(injectLambdaContext(powertools));
+  })
+    .use(injectLambdaContext(powertools, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

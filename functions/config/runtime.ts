@@ -54,8 +54,13 @@ export function sharedRuntime(): Promise<Shared> {
       );
     // Imported lazily so local tools that load the handlers (simulate, tests) never need the
     // bundled policy text; esbuild still inlines it into each function.
-    const { bundledPolicy } = await import('./bundled-policy');
-    return { env: env.data, policy: bundledPolicy(), logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
+    // `mlops-controller redrive` runs the handlers in-process with the policy file it was given.
+    const policy = process.env.MLOPS_POLICY_FILE
+      ? (await import('./policy')).parsePolicyText(
+          (await import('node:fs')).readFileSync(process.env.MLOPS_POLICY_FILE, 'utf8'),
+        )
+      : (await import('./bundled-policy')).bundledPolicy();
+    return { env: env.data, policy, logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
   })().catch((error: unknown) => {
     shared = undefined;
     throw error;

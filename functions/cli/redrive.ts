@@ -218,7 +218,8 @@ export async function redrive(options: RedriveOptions): Promise<RedriveReport> {
         MessageAttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
         // Long enough to replay a message before anyone else sees it; a failure lets it reappear.
-        VisibilityTimeout: 120,
+        // A dry run leaves every message visible for the real run.
+        VisibilityTimeout: options.dryRun ? 0 : 120,
         WaitTimeSeconds: 1,
       }),
     );

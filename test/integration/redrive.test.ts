@@ -28,7 +28,9 @@ describe('redrive against moto SQS', () => {
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
-    return Number(r.Attributes?.ApproximateNumberOfMessages) + Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible);
+    return (
+      Number(r.Attributes?.ApproximateNumberOfMessages) + Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible)
+    );
   };
 
   it('unwraps EventBridge DLQ messages and on-failure records to the original events, deleting each after its handler succeeded', async () => {

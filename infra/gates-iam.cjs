@@ -123,6 +123,7 @@ function role(functionKey, spec, policy) {
                 Resource: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] },
               },
               ...gateStatements(policy, spec.pipelines),
+              ...require('./hardening.cjs').hardeningStatements(policy),
             ],
           },
         },

@@ -37,6 +37,7 @@ const ids = {
 
 /** serverless.yml function key -> osls log group logical id (osls: `${Upper(key)}LogGroup`). */
 const rollback = require('./rollback.cjs');
+const { hardeningStatements } = require('./hardening.cjs');
 
 const FUNCTIONS = {
   dataArrived: { role: 'DataArrivedRole', logGroup: 'DataArrivedLogGroup', consumesDataQueue: true },
@@ -171,6 +172,7 @@ function roleResource(functionKey, spec, policy) {
   }
   statements.push(
     ...(spec.kind ? rollback.statementsFor(spec.kind, policy, controllerStatements) : controllerStatements(policy)),
+    ...hardeningStatements(policy),
   );
   return {
     Type: 'AWS::IAM::Role',

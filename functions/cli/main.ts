@@ -55,6 +55,61 @@ program
     console.log(`${pipeline}/${stage}: transition enabled${known ? '' : ' (no freeze was recorded for it)'}`);
   });
 
+program
+  .command('redrive')
+  .argument('<dlq>', 'dead-letter queue URL or name')
+  .option('--max <n>', 'replay at most this many messages', (v) => Number.parseInt(v, 10))
+  .option('--dry-run', 'only show where each message would go')
+  .option('--policy <file>', 'the policy the stage was deployed with', 'controller.yml')
+  .option('--table <name>', 'state table (default: $STATE_TABLE)')
+  .description(
+    'replay dead-lettered messages through the same handlers; each is deleted only after its handler succeeded',
+  )
+  .action(async (dlq: string, options: { max?: number; dryRun?: boolean; policy: string; table?: string }) => {
+    const table = options.table ?? process.env.STATE_TABLE;
+    if (!table) throw new ControllerError('redrive needs the state table: --table <name> or STATE_TABLE');
+    const { redriveWithHandlers } = await import('./operate');
+    const report = await redriveWithHandlers({ queue: dlq, table, policyFile: options.policy, ...options });
+    console.log(`${report.received} received, ${report.replayed} replayed, ${report.failed} kept in the queue`);
+    if (report.failed > 0) process.exitCode = 1;
+  });
+
+program
+  .command('decisions')
+  .option('--table <name>', 'state table (default: $STATE_TABLE)')
+  .option('--subject <subject>', 'only this subject (rule/seq, package ARN, alarm, ...)')
+  .option('--since <iso>', 'from this time (default: 7 days ago)')
+  .option('--json', 'print JSON')
+  .description('list recorded decisions: what was decided, why, and the actions taken or withheld')
+  .action(async (options: { table?: string; subject?: string; since?: string; json?: boolean }) => {
+    const table = options.table ?? process.env.STATE_TABLE;
+    if (!table) throw new ControllerError('decisions needs the state table: --table <name> or STATE_TABLE');
+    const { listDecisions, decisionTable } = await import('./operate');
+    const decisions = await listDecisions({ ...options, table });
+    console.log(options.json ? JSON.stringify(decisions, null, 2) : decisionTable(decisions));
+  });
+
+for (const [command, paused] of [
+  ['pause', true],
+  ['resume', false],
+] as const)
+  program
+    .command(command)
+    .option('--table <name>', 'state table (default: $STATE_TABLE)')
+    .option('--reason <text>', 'why (recorded with every withheld action)')
+    .description(
+      paused
+        ? 'kill switch: withhold every write action of every function (within ~30 s, no redeploy)'
+        : 'lift the kill switch; withheld decisions are not replayed',
+    )
+    .action(async (options: { table?: string; reason?: string }) => {
+      const table = options.table ?? process.env.STATE_TABLE;
+      if (!table) throw new ControllerError(`${command} needs the state table: --table <name> or STATE_TABLE`);
+      const { setPaused } = await import('./operate');
+      await setPaused(table, paused, process.env.USER ?? 'a person', options.reason);
+      console.log(paused ? `${table}: paused; write actions are withheld` : `${table}: resumed`);
+    });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -12,6 +12,7 @@ import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { GateWorkflow } from '../workflows/gates';
+import { hardeningRuntime } from './hardening-runtime';
 import { sharedRuntime, type Shared } from './runtime';
 
 /** The registry gate never answers CodePipeline approvals: its bundle carries no CodePipeline client. */
@@ -30,18 +31,21 @@ export async function gatesRuntime(
 ): Promise<{ gates: GateWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
+  const hardening = await hardeningRuntime();
   return {
     logger,
-    gates: new GateWorkflow({
-      policy,
-      registry: new SageMakerModelRegistry(new SageMakerClient(clientConfig)),
-      reports: new S3MetricReports(new S3Client(clientConfig)),
-      notifier: new SnsNotifier(new SNSClient(clientConfig)),
-      approvals: approvals ? approvals(clientConfig) : noApprovals,
-      claims: new DynamoClaims(dynamo, env.STATE_TABLE),
-      decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-    }),
+    gates: new GateWorkflow(
+      hardening.wrap({
+        policy,
+        registry: new SageMakerModelRegistry(new SageMakerClient(clientConfig)),
+        reports: new S3MetricReports(new S3Client(clientConfig)),
+        notifier: new SnsNotifier(new SNSClient(clientConfig)),
+        approvals: approvals ? approvals(clientConfig) : noApprovals,
+        claims: new DynamoClaims(dynamo, env.STATE_TABLE),
+        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
+        clock: systemClock,
+        logger,
+      }),
+    ),
   };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mode } from './policy-hardening';
 
 /**
  * Model quality gates: which model package groups are judged on which metrics, and which
@@ -78,6 +79,7 @@ export const gateSchema = z.strictObject({
   checks: z.array(check).min(1, 'list at least one check'),
   /** No approved package in the group yet: judge on the absolute checks alone, or hold. */
   firstModel: z.enum(['approve', 'hold'], { error: 'must be approve or hold' }).default('hold'),
+  mode: mode.optional(),
   /** A critical check without data (NODATA/ERROR). */
   onMissingData: z.enum(['hold', 'reject'], { error: 'must be hold or reject' }).default('hold'),
   /** A warning check that did not pass. */

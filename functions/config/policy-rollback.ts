@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { mode } from './policy-hardening';
 
 /**
  * The rollback part of the policy: which alarms bind to which live targets (`rollback`), the checks
@@ -50,6 +51,7 @@ export const rollbackBinding = z
     retrain: name.optional(),
     /** Decide and record, perform no write call. */
     observeOnly: z.boolean().default(false),
+    mode: mode.optional(),
   })
   .superRefine((b, ctx) => {
     const acts = [b.codedeploy, b.endpoint, b.freeze, b.modelPackageGroup].filter(Boolean).length;
@@ -91,6 +93,7 @@ export const hookRule = z.strictObject({
   /** The model package the deployment names (description or AppSpec) must be Approved. */
   requireApprovedPackage: z.boolean().default(true),
   smoke: smokeCheck.optional(),
+  mode: mode.optional(),
 });
 
 export const stageRetryRule = z.strictObject({
@@ -99,6 +102,7 @@ export const stageRetryRule = z.strictObject({
   maxAttempts: positiveInt.max(10).default(2),
   /** Wait before retrying (the function's timeout leaves room for the longest delay). */
   delaySeconds: z.number().int().nonnegative().max(600, 'must be ≤ 600').default(30),
+  mode: mode.optional(),
 });
 
 export const rollbackPolicyShape = {

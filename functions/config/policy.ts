@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
+import { hardeningControllerShape, mode } from './policy-hardening';
 
 const name = z
   .string({ error: 'required' })
@@ -69,6 +70,7 @@ const retrainingRule = z.strictObject({
   trigger,
   schema: schemaCheck.optional(),
   guards: guards.default({ cooldownSeconds: 0, exclusive: true, maxRunSeconds: 6 * 3600 }),
+  mode: mode.optional(),
 });
 
 export const policySchema = z
@@ -86,6 +88,7 @@ export const policySchema = z
       }),
       /** Days decision records are kept (DynamoDB TTL). */
       decisionTtlDays: positiveInt.default(90),
+      ...hardeningControllerShape,
     }),
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,

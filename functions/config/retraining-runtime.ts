@@ -12,6 +12,7 @@ import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { RetrainingWorkflow } from '../workflows/retraining';
+import { hardeningRuntime } from './hardening-runtime';
 import { sharedRuntime } from './runtime';
 
 /** The retraining functions' runtime: state table, S3, and the two pipeline services. */
@@ -19,20 +20,23 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const table = env.STATE_TABLE;
+  const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: new RetrainingWorkflow({
-      policy,
-      ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-      runs: new DynamoRunStore(dynamo, table),
-      decisions: new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      objects: new S3ObjectStore(new S3Client(clientConfig)),
-      pipelines: new AwsPipelines({
-        codepipeline: new CodePipelineStarter(new CodePipelineClient(clientConfig)),
-        sagemaker: new SageMakerPipelineStarter(new SageMakerClient(clientConfig)),
+    retraining: new RetrainingWorkflow(
+      hardening.wrap({
+        policy,
+        ledger: new DynamoBatchLedger(dynamo, table, systemClock),
+        runs: new DynamoRunStore(dynamo, table),
+        decisions: new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+        objects: new S3ObjectStore(new S3Client(clientConfig)),
+        pipelines: new AwsPipelines({
+          codepipeline: new CodePipelineStarter(new CodePipelineClient(clientConfig)),
+          sagemaker: new SageMakerPipelineStarter(new SageMakerClient(clientConfig)),
+        }),
+        clock: systemClock,
+        logger,
       }),
-      clock: systemClock,
-      logger,
-    }),
+    ),
   };
 }

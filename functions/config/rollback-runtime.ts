@@ -25,6 +25,7 @@ import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { RetrainingWorkflow } from '../workflows/retraining';
 import { RollbackWorkflow } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
+import { hardeningRuntime } from './hardening-runtime';
 import { sharedRuntime } from './runtime';
 
 /**
@@ -33,75 +34,86 @@ import { sharedRuntime } from './runtime';
  */
 export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
+  const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const table = env.STATE_TABLE;
   const sagemaker = new SageMakerClient(clientConfig);
   const codepipeline = new CodePipelineClient(clientConfig);
   const decisions = new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays });
   const retraining = policy.rollback.some((b) => b.retrain)
-    ? new RetrainingWorkflow({
-        policy,
-        ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-        runs: new DynamoRunStore(dynamo, table),
-        decisions,
-        objects: new S3ObjectStore(new S3Client(clientConfig)),
-        pipelines: new AwsPipelines({
-          codepipeline: new CodePipelineStarter(codepipeline),
-          sagemaker: new SageMakerPipelineStarter(sagemaker),
+    ? new RetrainingWorkflow(
+        hardening.wrap({
+          policy,
+          ledger: new DynamoBatchLedger(dynamo, table, systemClock),
+          runs: new DynamoRunStore(dynamo, table),
+          decisions,
+          objects: new S3ObjectStore(new S3Client(clientConfig)),
+          pipelines: new AwsPipelines({
+            codepipeline: new CodePipelineStarter(codepipeline),
+            sagemaker: new SageMakerPipelineStarter(sagemaker),
+          }),
+          clock: systemClock,
+          logger,
         }),
-        clock: systemClock,
-        logger,
-      })
+      )
     : undefined;
   return {
     logger,
-    rollback: new RollbackWorkflow({
-      policy,
-      store: new DynamoRollbackStore(dynamo, table),
-      deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
-      endpoints: new SageMakerEndpoints(sagemaker),
-      alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
-      stages: new CodePipelineStages(codepipeline),
-      packages: new SageMakerPackageStatus(sagemaker),
-      decisions,
-      clock: systemClock,
-      logger,
-      ...(retraining ? { retraining } : {}),
-    }),
+    rollback: new RollbackWorkflow(
+      hardening.wrap({
+        policy,
+        store: new DynamoRollbackStore(dynamo, table),
+        deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
+        endpoints: new SageMakerEndpoints(sagemaker),
+        alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
+        stages: new CodePipelineStages(codepipeline),
+        packages: new SageMakerPackageStatus(sagemaker),
+        decisions,
+        clock: systemClock,
+        logger,
+        ...(retraining ? { retraining } : {}),
+      }),
+    ),
   };
 }
 
 export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
+  const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
-    hooks: new DeploymentHookWorkflow({
-      policy,
-      deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
-      alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
-      packages: new SageMakerPackageStatus(new SageMakerClient(clientConfig)),
-      invoker: new SageMakerInvoker(new SageMakerRuntimeClient(clientConfig)),
-      objects: new S3ObjectStore(new S3Client(clientConfig)),
-      decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-    }),
+    hooks: new DeploymentHookWorkflow(
+      hardening.wrap({
+        policy,
+        deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
+        alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
+        packages: new SageMakerPackageStatus(new SageMakerClient(clientConfig)),
+        invoker: new SageMakerInvoker(new SageMakerRuntimeClient(clientConfig)),
+        objects: new S3ObjectStore(new S3Client(clientConfig)),
+        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
+        clock: systemClock,
+        logger,
+      }),
+    ),
   };
 }
 
 export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
+  const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
-    stageRetry: new StageRetryWorkflow({
-      policy,
-      stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
-      store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
-      decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-    }),
+    stageRetry: new StageRetryWorkflow(
+      hardening.wrap({
+        policy,
+        stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
+        store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
+        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
+        clock: systemClock,
+        logger,
+      }),
+    ),
   };
 }

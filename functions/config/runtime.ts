@@ -6,6 +6,8 @@ import * as z from 'zod';
 import type { Policy } from './policy';
 import type { Logger as LoggerPort, LogAttributes } from '../ports/logger';
 import { ControllerError } from '../domain/errors';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { metrics } from './metrics';
 
 /**
  * What every function shares: validated environment, the bundled policy, the logger and the SDK
@@ -29,6 +31,8 @@ export interface Shared {
 }
 
 const powertools = new Logger({ serviceName: 'mlops-controller' });
+/** The decision id becomes the correlation id of the log lines that follow it. */
+export const powertoolsLogger = powertools;
 
 /** Powertools' Logger behind the workflows' small logging port. */
 function loggerPort(l: Logger): LoggerPort {
@@ -50,8 +54,13 @@ export function sharedRuntime(): Promise<Shared> {
       );
     // Imported lazily so local tools that load the handlers (simulate, tests) never need the
     // bundled policy text; esbuild still inlines it into each function.
-    const { bundledPolicy } = await import('./bundled-policy');
-    return { env: env.data, policy: bundledPolicy(), logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
+    // `mlops-controller redrive` runs the handlers in-process with the policy file it was given.
+    const policy = process.env.MLOPS_POLICY_FILE
+      ? (await import('./policy')).parsePolicyText(
+          (await import('node:fs')).readFileSync(process.env.MLOPS_POLICY_FILE, 'utf8'),
+        )
+      : (await import('./bundled-policy')).bundledPolicy();
+    return { env: env.data, policy, logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
   })().catch((error: unknown) => {
     shared = undefined;
     throw error;
@@ -72,5 +81,7 @@ export function lambdaHandler<E, R>(build: () => Promise<(event: E, context: Con
     });
     // The context goes on for handlers that must finish before the Lambda's deadline.
     return (await inner)(event, context);
-  }).use(injectLambdaContext(powertools));
+  })
+    .use(injectLambdaContext(powertools, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }

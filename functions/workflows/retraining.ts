@@ -14,6 +14,7 @@ import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
 import type { Pipelines } from '../ports/pipelines';
 import type { BatchRecord, RunStore } from '../ports/run-store';
+import { isWithheld } from './hardening';
 
 export interface RetrainingDeps {
   policy: Policy;
@@ -310,6 +311,8 @@ export class RetrainingWorkflow {
         token,
       },
     });
+    // A withheld start (observe mode, kill switch) never runs: free the rule as its end would.
+    if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
   }
 
   private async rebuildManifest(rule: RetrainingRule, batch: BatchRecord): Promise<string> {

@@ -5,7 +5,7 @@
  */
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { Decision, DecisionLog } from '../../../ports/decision-log';
+import type { ActionRecord, Decision, DecisionLog } from '../../../ports/decision-log';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { N, S, call, str, type Item } from './items';
 
@@ -52,6 +52,10 @@ export class DynamoDecisionLog implements DecisionLog {
       outcome: S(decision.outcome),
       reasons: { L: fitReasons(decision.reasons).map(S) },
       ttl: N(Math.floor(new Date(atIso).getTime() / 1000) + this.ttlDays * 86_400),
+      ...(decision.id ? { id: S(decision.id) } : {}),
+      ...(decision.policyVersion ? { policyVersion: S(decision.policyVersion) } : {}),
+      ...(decision.recordedAt ? { recordedAt: S(decision.recordedAt) } : {}),
+      ...(decision.actions?.length ? { actions: S(JSON.stringify(decision.actions).slice(0, 1_000)) } : {}),
     };
     const json = JSON.stringify(decision.inputs ?? {});
     // "inputs" + its value, plus the optional marker attribute, must fit what is left.
@@ -162,5 +166,21 @@ function toDecision(item: Item): Decision {
     reasons: reasons.map((r) => ('S' in r ? (r.S ?? '') : '')),
     inputs,
     at: str(item, 'at') ?? '',
+    ...optional('id', str(item, 'id')),
+    ...optional('policyVersion', str(item, 'policyVersion')),
+    ...optional('recordedAt', str(item, 'recordedAt')),
+    ...(str(item, 'actions') ? { actions: parseActions(str(item, 'actions') as string) } : {}),
   };
+}
+
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+
+function parseActions(raw: string): ActionRecord[] {
+  try {
+    return JSON.parse(raw) as ActionRecord[];
+  } catch {
+    // Cut at the 1,000-character budget: the list is not valid JSON any more, keep what it said.
+    return [{ service: '', operation: '', target: raw, status: 'taken', why: 'truncated' }];
+  }
 }

@@ -18,6 +18,7 @@ export type Item = Record<string, AttributeValue>;
 
 export const S = (value: string): AttributeValue => ({ S: value });
 export const N = (value: number): AttributeValue => ({ N: String(value) });
+export const BOOL = (value: boolean): AttributeValue => ({ BOOL: value });
 
 export function str(item: Item | undefined, name: string): string | undefined {
   const v = item?.[name];

@@ -1,0 +1,59 @@
+/**
+ * The kill switch: one state-table item (pk `CONTROL`, sk `KILL_SWITCH`). Read through a short
+ * per-container cache (30 s by default) so a pause reaches every warm function within that time
+ * without a GetItem on every write call.
+ */
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { systemClock, type Clock } from '../../../ports/clock';
+import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
+import { BOOL, S, call, str, type Item } from './items';
+
+const KEY: Item = { pk: S('CONTROL'), sk: S('KILL_SWITCH') };
+
+export class DynamoKillSwitch implements KillSwitch {
+  private cached: { state: KillSwitchState; until: number } | undefined;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly options: { cacheSeconds?: number; clock?: Clock } = {},
+  ) {}
+
+  async state(): Promise<KillSwitchState> {
+    const clock = this.options.clock ?? systemClock;
+    const now = clock.now().getTime();
+    if (this.cached && now < this.cached.until) return this.cached.state;
+    const response = await call(
+      'GetItem',
+      () => this.client.send(new GetItemCommand({ TableName: this.table, Key: KEY, ConsistentRead: true })),
+      { clock },
+    );
+    const item = response.Item;
+    const state: KillSwitchState = {
+      paused: item?.paused !== undefined && 'BOOL' in item.paused && item.paused.BOOL === true,
+      ...optional('by', str(item, 'by')),
+      ...optional('reason', str(item, 'reason')),
+      ...optional('at', str(item, 'at')),
+    };
+    this.cached = { state, until: now + (this.options.cacheSeconds ?? 30) * 1000 };
+    return state;
+  }
+
+  async set(state: KillSwitchState): Promise<void> {
+    const clock = this.options.clock ?? systemClock;
+    const item: Item = {
+      ...KEY,
+      paused: BOOL(state.paused),
+      at: S(state.at ?? clock.now().toISOString()),
+      ...(state.by ? { by: S(state.by) } : {}),
+      ...(state.reason ? { reason: S(state.reason) } : {}),
+    };
+    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
+      clock,
+    });
+    this.cached = undefined;
+  }
+}
+
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;

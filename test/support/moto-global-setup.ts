@@ -23,7 +23,6 @@ export interface MotoHandle {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __MOTO__: MotoHandle | undefined;
 }
 

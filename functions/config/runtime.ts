@@ -61,15 +61,18 @@ export function sharedRuntime(): Promise<Shared> {
 
 /**
  * Wraps a handler factory: the factory (clients, workflow) runs once, on the first invocation of a
- * container, and a failed build is retried on the next invocation rather than cached.
+ * container, and a failed build is retried on the next invocation rather than cached. `ready()`
+ * runs that build without an event: `npm run bench` times import + ready() as a function's cold init.
  */
 export function lambdaHandler<E, R>(build: () => Promise<(event: E) => Promise<R>>) {
   let inner: Promise<(event: E) => Promise<R>> | undefined;
-  return middy(async (event: E, _context: Context) => {
-    inner ??= build().catch((error: unknown) => {
+  const ready = (): Promise<(event: E) => Promise<R>> =>
+    (inner ??= build().catch((error: unknown) => {
       inner = undefined;
       throw error;
-    });
-    return (await inner)(event);
-  }).use(injectLambdaContext(powertools));
+    }));
+  const handler = middy(async (event: E, _context: Context) => (await ready())(event)).use(
+    injectLambdaContext(powertools),
+  );
+  return Object.assign(handler, { ready });
 }

@@ -10,7 +10,6 @@ import { motoEnvironment, startMoto, type MotoHandle } from './moto-server';
 export type { MotoHandle } from './moto-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __MOTO__: MotoHandle | undefined;
 }
 

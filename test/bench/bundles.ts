@@ -85,7 +85,10 @@ export function esbuildOptions(root = repoRoot): esbuild.BuildOptions {
     Object.entries(withDefaults).filter(([key]) => !PLUGIN_ONLY.includes(key)),
   );
   const exclude = ((withDefaults.exclude as string[] | undefined) ?? []).filter((e) => typeof e === 'string');
-  options.external = [...((withDefaults.external as string[] | undefined) ?? []), ...(exclude.includes('*') ? [] : exclude)];
+  options.external = [
+    ...((withDefaults.external as string[] | undefined) ?? []),
+    ...(exclude.includes('*') ? [] : exclude),
+  ];
   if (withDefaults.outputFileExtension !== '.js') options.outExtension = { '.js': withDefaults.outputFileExtension };
   if (typeof custom.plugins === 'string') {
     // serverless-esbuild `require`s the plugins file from the service directory.

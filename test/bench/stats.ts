@@ -74,3 +74,13 @@ export function contributors(
     .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
     .slice(0, top);
 }
+
+/** Two timed runs of the same operation as one rate: total count over total seconds. */
+export function combineRates<T extends { puts: number; seconds: number }>(
+  a: T,
+  b: T,
+): { puts: number; seconds: number; putsPerSecond: number } {
+  const puts = a.puts + b.puts;
+  const seconds = a.seconds + b.seconds;
+  return { puts, seconds: Math.round(seconds * 100) / 100, putsPerSecond: Math.round(puts / seconds) };
+}

@@ -1,4 +1,4 @@
-import { contributors, formatTable, kilobytes, median, ratio, verdict } from '../../bench/stats';
+import { combineRates, contributors, formatTable, kilobytes, median, ratio, verdict } from '../../bench/stats';
 
 describe('bench statistics', () => {
   it.each([
@@ -66,5 +66,13 @@ describe('bench statistics', () => {
       { name: 'zod', bytes: 12 },
       { name: 'functions/domain', bytes: 4 },
     ]);
+  });
+
+  it('combines two timed runs into one rate (total over total, not the mean of rates)', () => {
+    expect(combineRates({ puts: 100, seconds: 1 }, { puts: 100, seconds: 3 })).toEqual({
+      puts: 200,
+      seconds: 4,
+      putsPerSecond: 50,
+    });
   });
 });

@@ -33,7 +33,7 @@ const commonJsGlobals = {
 };
 
 export default defineConfig(
-  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/']),
+  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -10,6 +10,9 @@ import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Decision } from '../ports/decision-log';
 import { redrive, type FunctionKey, type RedriveReport } from './redrive';
+import { readFileSync } from 'node:fs';
+import { parsePolicyText } from '../config/policy';
+import { usePolicy } from '../config/runtime';
 
 const HANDLER_FILES: Record<FunctionKey, string> = {
   dataArrived: 'data-arrived',
@@ -45,7 +48,7 @@ export async function redriveWithHandlers(options: {
   dryRun?: boolean;
 }): Promise<RedriveReport> {
   process.env.STATE_TABLE = options.table;
-  process.env.MLOPS_POLICY_FILE = options.policyFile;
+  usePolicy(parsePolicyText(readFileSync(options.policyFile, 'utf8')));
   return redrive({
     sqs: new SQSClient({}),
     queue: options.queue,

@@ -1,6 +1,7 @@
-// esbuild bundles the policy file as text (serverless.yml: loader .yml → text), so the deployed
-// functions run exactly the policy that was validated at package time.
-import policyText from '../../controller.yml';
-import { parsePolicyText, type Policy } from './policy';
+// At package time infra/esbuild-plugins.cjs resolves this import to controller.yml parsed and
+// validated by policy.ts's schema, as JSON: the deployed functions run exactly the policy that was
+// validated, without a YAML parser or a validation pass at cold start.
+import policy from 'virtual:validated-policy';
+import type { Policy } from './policy';
 
-export const bundledPolicy = (): Policy => parsePolicyText(policyText);
+export const bundledPolicy = (): Policy => policy;

@@ -11,32 +11,57 @@ import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow } from '../workflows/retraining';
+import { RetrainingWorkflow, type RetrainingDeps } from '../workflows/retraining';
 import { hardeningRuntime } from './hardening-runtime';
+import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
-/** The retraining functions' runtime: state table, S3, and the two pipeline services. */
+/** The SDK clients the retraining functions call: state table, S3, and the two pipeline services. */
+export interface RetrainingClients {
+  dynamo: DynamoDBClient;
+  s3: S3Client;
+  codepipeline: CodePipelineClient;
+  sagemaker: SageMakerClient;
+}
+
+/** The retraining workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
+export function retrainingWorkflow(
+  policy: Policy,
+  table: string,
+  clients: RetrainingClients,
+  logger: Logger,
+  /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
+  harden: (deps: RetrainingDeps) => RetrainingDeps = (deps) => deps,
+): RetrainingWorkflow {
+  return new RetrainingWorkflow(
+    harden({
+      policy,
+      ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
+      runs: new DynamoRunStore(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      objects: new S3ObjectStore(clients.s3),
+      pipelines: new AwsPipelines({
+        codepipeline: new CodePipelineStarter(clients.codepipeline),
+        sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+      }),
+      clock: systemClock,
+      logger,
+    }),
+  );
+}
+
+/** The retraining functions' runtime. */
 export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const dynamo = new DynamoDBClient(clientConfig);
-  const table = env.STATE_TABLE;
+  const clients: RetrainingClients = {
+    dynamo: new DynamoDBClient(clientConfig),
+    s3: new S3Client(clientConfig),
+    codepipeline: new CodePipelineClient(clientConfig),
+    sagemaker: new SageMakerClient(clientConfig),
+  };
   const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: new RetrainingWorkflow(
-      hardening.wrap({
-        policy,
-        ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-        runs: new DynamoRunStore(dynamo, table),
-        decisions: new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-        objects: new S3ObjectStore(new S3Client(clientConfig)),
-        pipelines: new AwsPipelines({
-          codepipeline: new CodePipelineStarter(new CodePipelineClient(clientConfig)),
-          sagemaker: new SageMakerPipelineStarter(new SageMakerClient(clientConfig)),
-        }),
-        clock: systemClock,
-        logger,
-      }),
-    ),
+    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
   };
 }

@@ -43,6 +43,13 @@ function loggerPort(l: Logger): LoggerPort {
 }
 
 let shared: Promise<Shared> | undefined;
+let policyOverride: Policy | undefined;
+
+/** Runs this process's handlers with `policy` instead of the bundled one (the CLI's redrive). */
+export function usePolicy(policy: Policy): void {
+  policyOverride = policy;
+  shared = undefined;
+}
 
 /** Config validated once per container; a bad environment fails every invocation loudly. */
 export function sharedRuntime(): Promise<Shared> {
@@ -53,13 +60,10 @@ export function sharedRuntime(): Promise<Shared> {
         `environment: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     // Imported lazily so local tools that load the handlers (simulate, tests) never need the
-    // bundled policy text; esbuild still inlines it into each function.
-    // `mlops-controller redrive` runs the handlers in-process with the policy file it was given.
-    const policy = process.env.MLOPS_POLICY_FILE
-      ? (await import('./policy')).parsePolicyText(
-          (await import('node:fs')).readFileSync(process.env.MLOPS_POLICY_FILE, 'utf8'),
-        )
-      : (await import('./bundled-policy')).bundledPolicy();
+    // bundled policy; esbuild still inlines it into each function. `mlops-controller redrive` runs
+    // the handlers in-process with the policy file it was given (usePolicy), which must not pull the
+    // YAML parser and the schema into the bundles.
+    const policy = policyOverride ?? (await import('./bundled-policy')).bundledPolicy();
     return { env: env.data, policy, logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
   })().catch((error: unknown) => {
     shared = undefined;
@@ -70,18 +74,19 @@ export function sharedRuntime(): Promise<Shared> {
 
 /**
  * Wraps a handler factory: the factory (clients, workflow) runs once, on the first invocation of a
- * container, and a failed build is retried on the next invocation rather than cached.
+ * container, and a failed build is retried on the next invocation rather than cached. `ready()`
+ * runs that build without an event: `npm run bench` times import + ready() as a function's cold init.
  */
 export function lambdaHandler<E, R>(build: () => Promise<(event: E, context: Context) => Promise<R>>) {
   let inner: Promise<(event: E, context: Context) => Promise<R>> | undefined;
-  return middy(async (event: E, context: Context) => {
-    inner ??= build().catch((error: unknown) => {
+  const ready = (): Promise<(event: E, context: Context) => Promise<R>> =>
+    (inner ??= build().catch((error: unknown) => {
       inner = undefined;
       throw error;
-    });
-    // The context goes on for handlers that must finish before the Lambda's deadline.
-    return (await inner)(event, context);
-  })
+    }));
+  // The context goes on for handlers that must finish before the Lambda's deadline.
+  const handler = middy(async (event: E, context: Context) => (await ready())(event, context))
     .use(injectLambdaContext(powertools, { resetKeys: true }))
     .use(logMetrics(metrics));
+  return Object.assign(handler, { ready });
 }

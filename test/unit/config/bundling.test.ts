@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePolicyText } from '../../../functions/config/policy';
+import { credentialsFromEnvironment, defaultProvider } from '../../../functions/config/lambda-credentials';
+import { repoRoot, serverlessFunctions } from '../../bench/bundles';
+
+describe('lambda credentials (the bundles’ replacement for the default chain)', () => {
+  it('reads the execution role credentials the Lambda runtime puts in the environment', () => {
+    expect(
+      credentialsFromEnvironment({
+        AWS_ACCESS_KEY_ID: 'AKIA',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+        AWS_CREDENTIAL_EXPIRATION: '2026-11-22T10:00:00Z',
+      }),
+    ).toEqual({
+      accessKeyId: 'AKIA',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+      expiration: new Date('2026-11-22T10:00:00Z'),
+    });
+  });
+
+  it('fails with a clear, non-retryable error when the environment has no credentials', () => {
+    expect(() => credentialsFromEnvironment({ AWS_ACCESS_KEY_ID: 'AKIA' })).toThrow(
+      expect.objectContaining({ retryable: false, message: expect.stringMatching(/AWS_SECRET_ACCESS_KEY/) }),
+    );
+  });
+
+  it('is a provider factory like the SDK’s defaultProvider', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+    try {
+      await expect(defaultProvider()()).resolves.toMatchObject({ accessKeyId: 'a', secretAccessKey: 'b' });
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+/**
+ * esbuild runs in a child process: the policy plugin loads policy.ts through tsx's require hook,
+ * which jest's own module system would intercept.
+ */
+function buildInChild(script: string): any {
+  const code = `
+    import * as esbuild from 'esbuild';
+    import { esbuildOptions, repoRoot } from ${JSON.stringify(join(repoRoot, 'test/bench/bundles.ts'))};
+    const options = { ...esbuildOptions(), absWorkingDir: repoRoot, metafile: true, logLevel: 'silent' };
+    ${script}
+  `;
+  return JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }),
+  );
+}
+
+describe('function bundles built with serverless.yml’s esbuild options', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bundling-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lists every function of serverless.yml with its source entry', () => {
+    expect(serverlessFunctions().map((f) => f.name)).toEqual(
+      expect.arrayContaining(['dataArrived', 'executionFinished', 'sweeper']),
+    );
+    for (const fn of serverlessFunctions()) expect(fn.entry).toMatch(/^functions\/handlers\/.+\.ts$/);
+  });
+
+  it('embed the policy validated at package time, with its defaults, and no YAML parser', () => {
+    const { inputs, policy } = buildInChild(`
+      const result = await esbuild.build({ ...options, entryPoints: ['functions/config/bundled-policy.ts'], outdir: ${JSON.stringify(dir)} });
+      const file = repoRoot + '/' + Object.keys(result.metafile.outputs)[0];
+      const policy = (await import(file)).bundledPolicy();
+      process.stdout.write(JSON.stringify({ inputs: Object.keys(result.metafile.inputs), policy }));
+    `);
+    expect(inputs.some((f: string) => f.includes('node_modules/yaml/'))).toBe(false);
+    expect(policy).toEqual(parsePolicyText(readFileSync(join(repoRoot, 'controller.yml'), 'utf8')));
+  });
+
+  it('resolve the SDK default credential chain to the environment provider', () => {
+    const inputs: string[] = buildInChild(`
+      const result = await esbuild.build({
+        ...options,
+        stdin: { contents: "export { defaultProvider } from '@aws-sdk/credential-provider-node';", resolveDir: repoRoot, loader: 'ts' },
+        write: false,
+        outdir: ${JSON.stringify(dir)},
+      });
+      process.stdout.write(JSON.stringify(Object.keys(result.metafile.inputs)));
+    `);
+    expect(inputs).toContain('functions/config/lambda-credentials.ts');
+    expect(inputs.some((f) => f.includes('credential-provider-'))).toBe(false);
+  });
+});

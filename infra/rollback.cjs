@@ -35,7 +35,7 @@ const stateTable = {
   Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
 };
 
-/** The hook only records its decisions (DynamoDecisionLog.record: PutItem); it keeps no other state. */
+/** The hook records its decisions and claims each hook execution once (conditional PutItem); nothing else. */
 const decisionRecords = {
   Sid: 'StateTable',
   Effect: 'Allow',

@@ -78,6 +78,8 @@ export interface SimulationResult {
   actions: Array<Pick<Action, 'service' | 'operation' | 'input'> & { at: string }>;
   decisions: Array<Pick<Decision, 'kind' | 'subject' | 'outcome' | 'reasons'> & { at: string }>;
   timeline: string[];
+  /** Handler invocations, sweeper and rollback ticks included. */
+  deliveries: number;
 }
 
 class SimulatedClock implements Clock {
@@ -198,7 +200,9 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     seenDecisions = decisions.decisions.length;
     seenActions = world.actions.length;
   };
+  let deliveries = 0;
   const deliver = async (handler: Handler, event: unknown, label: string) => {
+    deliveries += 1;
     try {
       const result = (await handler(event)) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
       const failures = result?.batchItemFailures ?? [];
@@ -333,6 +337,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
       at,
     })),
     timeline,
+    deliveries,
   };
 }
 

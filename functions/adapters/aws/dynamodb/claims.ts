@@ -1,4 +1,4 @@
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Claims } from '../../../ports/claims';
 import { N, S, call, isConditionalFailure } from './items';
@@ -41,5 +41,13 @@ export class DynamoClaims implements Claims {
       if (isConditionalFailure(error)) return false;
       throw error;
     }
+  }
+
+  async release(key: string): Promise<void> {
+    await call('DeleteItem', () =>
+      this.client.send(
+        new DeleteItemCommand({ TableName: this.table, Key: { pk: S(`CLAIM#${key}`), sk: S('CLAIM') } }),
+      ),
+    );
   }
 }

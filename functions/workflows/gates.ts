@@ -159,8 +159,17 @@ export class GateWorkflow {
         expected: 'PendingManualApproval',
       });
     } catch (error) {
-      await this.deps.claims.release(claim).catch(() => undefined);
-      throw error;
+      // A lost answer (a timeout after the update landed) is read back: the decision is then
+      // recorded now, not lost to a retry that would find the status set and skip (fault suite).
+      const landed = await this.deps.registry.describe(arn).then(
+        (now) => now?.status === status,
+        () => false,
+      );
+      if (!landed) {
+        await this.deps.claims.release(claim).catch(() => undefined);
+        throw error;
+      }
+      result = { updated: true };
     }
     if (!result.updated) {
       await this.record({

@@ -94,7 +94,7 @@ async function deliverWithRetries(
 ): Promise<{ firstFailed: boolean }> {
   let firstFailed = false;
   for (let delivery = 0; delivery < 4; delivery++) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await attempt();
     } catch (error) {
@@ -450,4 +450,21 @@ describe('faults at every AWS call site, one at a time', () => {
     }
     expect(problems).toEqual([]);
   }, 240_000);
+});
+
+describe('concurrency on the AWS adapters (moto)', () => {
+  it('2 concurrent events for one package make 1 decision and 1 UpdateModelPackage; the other copy is retried', async () => {
+    const w = await registryWorld();
+    const settled = await Promise.allSettled([w.deliver(), w.deliver()]);
+    const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    // Before the decision claim both copies saw PendingManualApproval and both decided.
+    expect(w.faults.sites.filter((s) => s === 'SageMaker.UpdateModelPackage')).toHaveLength(1);
+    expect(rejected.map((r) => r.reason.name)).toEqual(
+      settled.length - rejected.length === 2 ? [] : ['ContentionError'],
+    );
+    w.wait();
+    await w.deliver(); // the retry of the losing copy
+    expect(await w.outcome()).toEqual({ status: 'Approved', decided: ['APPROVE'] });
+    expect(w.faults.sites.filter((s) => s === 'SageMaker.UpdateModelPackage')).toHaveLength(1);
+  }, 60_000);
 });

@@ -34,8 +34,9 @@ function gateStatements(policy, withPipelines) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // Claims (conditional PutItem) and decision records (PutItem).
-      Action: ['dynamodb:PutItem'],
+      // Claims (conditional PutItem; DeleteItem gives a decision claim back when the update failed)
+      // and decision records (PutItem).
+      Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
     },
   ];

@@ -35,6 +35,14 @@ const stateTable = {
   Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
 };
 
+/** The hook records its decisions and claims each hook execution once (conditional PutItem); nothing else. */
+const decisionRecords = {
+  Sid: 'StateTable',
+  Effect: 'Allow',
+  Action: ['dynamodb:PutItem'],
+  Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+};
+
 const alarmArns = (names, prefixes) => [
   ...names.map((n) => arn('cloudwatch', `alarm:${literal(n)}`)),
   ...prefixes.map((p) => arn('cloudwatch', `alarm:${literal(p)}*`)),
@@ -125,7 +133,7 @@ function rollbackStatements(policy, controllerStatements) {
 
 function hookStatements(policy) {
   const hooks = policy.hooks;
-  const statements = [stateTable];
+  const statements = [decisionRecords];
   if (hooks.length === 0) return statements;
   statements.push({
     Sid: 'AnswerLifecycleHooks',

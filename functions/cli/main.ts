@@ -21,10 +21,13 @@ program
   .command('simulate')
   .argument('<scenarios...>', "scenario file(s) (YAML or JSON); several run one after another (the demo's chapters)")
   .option('--json', 'print one JSON document {actions, decisions} per scenario instead of the timeline')
+  .option('--duplicates <n>', 'deliver every event n times, extra copies in seeded random order', Number)
+  .option('--seed <n>', "seed of the duplicates' order", Number)
   .description('run scenarios through the real handlers on the in-memory backend with a simulated clock')
-  .action(async (files: string[], options: { json?: boolean }) => {
+  .action(async (files: string[], options: { json?: boolean; duplicates?: number; seed?: number }) => {
     const results = [];
-    for (const file of files) results.push(await simulate(file));
+    for (const file of files)
+      results.push(await simulate(file, { duplicates: options.duplicates, seed: options.seed }));
     if (options.json) {
       const docs = results.map((r) => ({ scenario: r.scenario, actions: r.actions, decisions: r.decisions }));
       console.log(JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2));

@@ -27,6 +27,7 @@ import { deploymentHook } from '../handlers/deployment-hook';
 import { endpointChanged } from '../handlers/endpoint-changed';
 import { stageFailed } from '../handlers/stage-failed';
 import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { MemoryClaims } from '../adapters/memory/claims';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { RollbackWorkflow } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
@@ -262,6 +263,7 @@ export function setupRollback(opts: {
     packages,
     invoker: endpoints,
     objects: new MemoryObjectStore(world),
+    claims: new MemoryClaims(clock),
     decisions,
     clock,
     logger,

@@ -78,6 +78,8 @@ export interface SimulationResult {
   actions: Array<Pick<Action, 'service' | 'operation' | 'input'> & { at: string }>;
   decisions: Array<Pick<Decision, 'kind' | 'subject' | 'outcome' | 'reasons'> & { at: string }>;
   timeline: string[];
+  /** Handler invocations, sweeper and rollback ticks included. */
+  deliveries: number;
 }
 
 class SimulatedClock implements Clock {
@@ -132,9 +134,21 @@ export function loadScenario(file: string): { scenario: Scenario; policy: Policy
 
 type Handler = (event: unknown) => Promise<unknown>;
 
+/**
+ * `duplicates`: every delivery (events, re-deliveries, sweeper and rollback ticks) happens that many
+ * times; the first copies keep the scenario's order, the extra copies land at seeded random places
+ * after their first copy (at-least-once delivery never delivers a copy before the original exists).
+ */
+export interface SimulateOptions {
+  duplicates?: number;
+  seed?: number;
+}
+
 /** Runs a scenario through the real handlers on the embedded backend. */
-export async function simulate(file: string): Promise<SimulationResult> {
+export async function simulate(file: string, options: SimulateOptions = {}): Promise<SimulationResult> {
   const { scenario, policy, dir } = loadScenario(file);
+  const copies = Math.max(1, options.duplicates ?? 1);
+  const shuffle = withDuplicates(copies, options.seed ?? 1);
   const clock = new SimulatedClock(Date.parse(scenario.start));
   const world = new MemoryWorld(clock);
   const decisions = new MemoryDecisionLog();
@@ -195,7 +209,9 @@ export async function simulate(file: string): Promise<SimulationResult> {
     seenDecisions = decisions.decisions.length;
     seenActions = world.actions.length;
   };
+  let deliveries = 0;
   const deliver = async (handler: Handler, event: unknown, label: string) => {
+    deliveries += 1;
     try {
       const result = (await handler(event)) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
       const failures = result?.batchItemFailures ?? [];
@@ -224,15 +240,17 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.say) timeline.push('', `${clockText()}  ${s.say}`);
     if (advanced) {
       // Time passed: the per-minute sweeper has run.
-      await deliver(handlers.sweep, {}, 'sweeper');
-      await deliver(rollback.tick, {}, 'rollback tick');
+      for (let c = 0; c < copies; c++) {
+        await deliver(handlers.sweep, {}, 'sweeper');
+        await deliver(rollback.tick, {}, 'rollback tick');
+      }
       report();
     }
 
     const events: Array<{ handler: Handler; event: unknown; label: string }> = [];
     if (s.again) {
       for (let r = 0; r < s.again; r++)
-        for (const e of previous) await deliver(e.handler, structuredClone(e.event), e.label);
+        for (const e of shuffle(previous)) await deliver(e.handler, structuredClone(e.event), e.label);
       timeline.push(`${clockText()}    (${previous.length} earlier event(s) delivered again ×${s.again})`);
       report();
     }
@@ -293,7 +311,7 @@ export async function simulate(file: string): Promise<SimulationResult> {
     if (s.concurrent) {
       // Every copy at once: what at-least-once delivery and fan-out look like to the handlers.
       await Promise.all(
-        Array.from({ length: s.repeat }, () =>
+        Array.from({ length: s.repeat * copies }, () =>
           events.map((e) => deliver(e.handler, structuredClone(e.event), e.label)),
         ).flat(),
       );
@@ -305,10 +323,11 @@ export async function simulate(file: string): Promise<SimulationResult> {
         timeline.push(
           `${clockText()}  …the same ${events.length === 1 ? 'event' : `${events.length} events`} delivered again (duplicate #${r})`,
         );
-      for (const e of events) await deliver(e.handler, structuredClone(e.event), e.label);
+      for (const e of shuffle(events)) await deliver(e.handler, structuredClone(e.event), e.label);
       report();
     }
     if (s.sweep) {
+      for (let c = 1; c < copies; c++) await deliver(handlers.sweep, {}, 'sweeper');
       await deliver(handlers.sweep, {}, 'sweeper');
       report();
     }
@@ -327,6 +346,31 @@ export async function simulate(file: string): Promise<SimulationResult> {
       at,
     })),
     timeline,
+    deliveries,
+  };
+}
+
+/** Each item `copies` times: first copies in order, extra copies at seeded random later places. */
+function withDuplicates(copies: number, seed: number) {
+  let state = seed >>> 0 || 1;
+  const random = () => {
+    // xorshift32: reproducible without a dependency.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  return <T>(items: T[]): T[] => {
+    if (copies === 1) return items;
+    const out = [...items];
+    items.forEach((item) => {
+      for (let c = 1; c < copies; c++) {
+        const first = out.indexOf(item);
+        const at = first + 1 + Math.floor(random() * (out.length - first));
+        out.splice(at, 0, item);
+      }
+    });
+    return out;
   };
 }
 

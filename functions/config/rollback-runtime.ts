@@ -9,6 +9,7 @@ import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
 import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
 import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
+import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
@@ -91,6 +92,7 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
         packages: new SageMakerPackageStatus(new SageMakerClient(clientConfig)),
         invoker: new SageMakerInvoker(new SageMakerRuntimeClient(clientConfig)),
         objects: new S3ObjectStore(new S3Client(clientConfig)),
+        claims: new DynamoClaims(dynamo, env.STATE_TABLE),
         decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
         clock: systemClock,
         logger,

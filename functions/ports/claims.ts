@@ -5,4 +5,6 @@
  */
 export interface Claims {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /** Gives a claim back (its holder failed before the effect): the retry can take it at once. */
+  release(key: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Policy } from '../config/policy';
 import type { HookRule } from '../config/policy-rollback';
 import { hookVerdict, smokeMismatch, type CheckResult } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
+import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { DeploymentDetail, Deployments } from '../ports/deployments';
@@ -17,10 +18,15 @@ export interface HookDeps {
   packages: PackageStatus;
   invoker: Invoker;
   objects: ObjectStore;
+  /** One answer per hook execution however often the invocation is delivered. */
+  claims: Claims;
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
 }
+
+/** A hook execution lives at most an hour (CodeDeploy's hook timeout); its claim outlives it. */
+const HOOK_CLAIM_SECONDS = 2 * 3600;
 
 /** Smoke payloads are read whole up to this size. */
 const MAX_PAYLOAD = 1_048_576;
@@ -55,7 +61,21 @@ export class DeploymentHookWorkflow {
   }
 
   /** `budgetMs`: how long the checks may take before the answer must go out. */
-  async onHook(deploymentId: string, hookExecutionId: string, budgetMs: number): Promise<'Succeeded' | 'Failed'> {
+  async onHook(
+    deploymentId: string,
+    hookExecutionId: string,
+    budgetMs: number,
+  ): Promise<'Succeeded' | 'Failed' | 'Duplicate'> {
+    if (!(await this.firstDelivery(hookExecutionId))) {
+      await this.decide({
+        kind: 'rollback.hook',
+        subject: `deployment/${deploymentId}`,
+        outcome: 'DUPLICATE',
+        reasons: [`hook execution ${hookExecutionId} was already answered; CodeDeploy keeps the first answer`],
+        inputs: { hookExecutionId },
+      });
+      return 'Duplicate';
+    }
     const results: CheckResult[] = [];
     let deployment: DeploymentDetail | undefined;
     try {
@@ -99,6 +119,23 @@ export class DeploymentHookWorkflow {
       },
     });
     return verdict.status;
+  }
+
+  /**
+   * Claimed before the checks run: a repeated invocation (Lambda delivers asynchronous invocations at
+   * least once) neither re-runs the smoke request nor answers twice. If the claim itself fails the
+   * hook still answers: two answers beat none (CodeDeploy would otherwise wait out the hook timeout).
+   */
+  private async firstDelivery(hookExecutionId: string): Promise<boolean> {
+    try {
+      return await this.deps.claims.claim(`HOOK#${hookExecutionId}`, HOOK_CLAIM_SECONDS);
+    } catch (error) {
+      this.deps.logger.warn('hook claim failed; answering anyway', {
+        hookExecutionId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return true;
+    }
   }
 
   private checks(rule: HookRule, d: DeploymentDetail): Array<Promise<CheckResult>> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Policy } from '../config/policy';
 import type { ApprovalBinding, Gate, GateCheck, MetricSource } from '../config/policy-gates';
-import { ControllerError } from '../domain/errors';
+import { ContentionError, ControllerError } from '../domain/errors';
 import {
   decideGate,
   evaluateCheck,
@@ -47,6 +47,11 @@ export interface Evaluation {
 const TOKEN_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
 /** A HOLD notification is sent once per situation for this long. */
 const HOLD_NOTIFY_TTL_SECONDS = 7 * 86_400;
+/**
+ * How long one delivery holds the right to approve/reject a package: longer than the function's
+ * 30 s timeout, shorter than Lambda's first retry (~1 min), so a holder that died never blocks it.
+ */
+const DECIDE_CLAIM_SECONDS = 45;
 /** Champion packages described per container: a package version's ModelMetrics never change. */
 const CHAMPION_CACHE = 32;
 
@@ -142,9 +147,30 @@ export class GateWorkflow {
       return;
     }
     const status = verdict.outcome === 'APPROVE' ? 'Approved' : 'Rejected';
-    const result = await this.deps.registry.setApprovalStatus(arn, status, evaluation.description, {
-      expected: 'PendingManualApproval',
-    });
+    // DescribeModelPackage then UpdateModelPackage is no atomic compare-and-set: two concurrent
+    // deliveries would both see PendingManualApproval and both decide. One claim per package makes
+    // it one decision; the other delivery is retried and then finds the status set (SKIPPED).
+    const claim = `GATE-DECIDE#${arn}`;
+    if (!(await this.deps.claims.claim(claim, DECIDE_CLAIM_SECONDS)))
+      throw new ContentionError(`another delivery is deciding ${arn}; retry`);
+    let result: Awaited<ReturnType<GateDeps['registry']['setApprovalStatus']>>;
+    try {
+      result = await this.deps.registry.setApprovalStatus(arn, status, evaluation.description, {
+        expected: 'PendingManualApproval',
+      });
+    } catch (error) {
+      // A lost answer (a timeout after the update landed) is read back: the decision is then
+      // recorded now, not lost to a retry that would find the status set and skip (fault suite).
+      const landed = await this.deps.registry.describe(arn).then(
+        (now) => now?.status === status,
+        () => false,
+      );
+      if (!landed) {
+        await this.deps.claims.release(claim).catch(() => undefined);
+        throw error;
+      }
+      result = { updated: true };
+    }
     if (!result.updated) {
       await this.record({
         kind: 'gate.registry',

@@ -139,7 +139,17 @@ export class RollbackWorkflow {
     work: () => Promise<unknown>,
   ): Promise<boolean> {
     const owner = `${change.id}/${this.now().getTime()}/${Math.random().toString(36).slice(2, 8)}`;
-    if (!(await this.deps.store.claim(target, version, owner, this.now()))) return false;
+    let won: boolean;
+    try {
+      won = await this.deps.store.claim(target, version, owner, this.now());
+    } catch (error) {
+      // The claim may have been written and only its answer lost (a timeout): give back whatever
+      // this owner holds, or the retried delivery would find the target claimed and never act
+      // (found by the fault suite). The release is conditional on this owner.
+      await this.deps.store.release(target, version, owner).catch(() => undefined);
+      throw error;
+    }
+    if (!won) return false;
     try {
       await work();
       return true;

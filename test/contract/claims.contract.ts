@@ -24,6 +24,13 @@ export function describeClaimsContract(name: string, makeSubject: () => Promise<
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 
+    it('grants a released key again at once', async () => {
+      expect(await s.claims.claim('hold#e', 60)).toBe(true);
+      await s.claims.release('hold#e');
+      expect(await s.claims.claim('hold#e', 60)).toBe(true);
+      expect(await s.claims.claim('hold#e', 60)).toBe(false);
+    });
+
     it('grants it again once the claim expired', async () => {
       expect(await s.claims.claim('hold#d', 60)).toBe(true);
       s.advance(61);

@@ -163,7 +163,8 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
       'sagemaker:DescribeModelPackage', // still PendingManualApproval? (never overwrite a person)
       'sagemaker:UpdateModelPackage',
     ]);
-    expect(w.calls.filter((c) => c.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem']); // the decision record
+    // The decision claim (one delivery decides a package), then the decision record.
+    expect(w.calls.filter((c) => c.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem', 'dynamodb:PutItem']);
   });
 
   it.each([

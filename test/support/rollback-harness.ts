@@ -1,5 +1,6 @@
 import { validatePolicy, type Policy } from '../../functions/config/policy';
 import { MemoryAlarms } from '../../functions/adapters/memory/alarms';
+import { MemoryClaims } from '../../functions/adapters/memory/claims';
 import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
 import { MemoryDeployments } from '../../functions/adapters/memory/deployments';
 import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
@@ -75,6 +76,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     ...common,
     invoker: endpoints,
     objects: new MemoryObjectStore(world),
+    claims: new MemoryClaims(clock),
     ...overrides,
   });
   const stageRetry = new StageRetryWorkflow({

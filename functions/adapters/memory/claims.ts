@@ -13,4 +13,8 @@ export class MemoryClaims implements Claims {
     this.expiries.set(key, now + ttlSeconds);
     return true;
   }
+
+  async release(key: string): Promise<void> {
+    this.expiries.delete(key);
+  }
 }

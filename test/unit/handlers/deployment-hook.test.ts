@@ -1,9 +1,13 @@
+import { jest } from '@jest/globals';
 import { ANSWER_MARGIN_MS, deploymentHook } from '../../../functions/handlers/deployment-hook';
 import { loadFixture } from '../../support/fixtures';
 import { P4, rollbackHarness } from '../../support/rollback-harness';
 
-const hookEvent = (deployment = 'd-2') =>
-  Object.assign(loadFixture('codedeploy-lifecycle-hook.lambda.powertools'), { DeploymentId: deployment });
+const hookEvent = (deployment = 'd-2', execution?: string) =>
+  Object.assign(loadFixture('codedeploy-lifecycle-hook.lambda.powertools'), {
+    DeploymentId: deployment,
+    ...(execution ? { LifecycleEventHookExecutionId: execution } : {}),
+  });
 const ctx = (ms = 30_000) => ({ getRemainingTimeInMillis: () => ms });
 
 function ready(options: { alarm?: string; pkg?: string; response?: string; payload?: boolean } = {}) {
@@ -27,6 +31,34 @@ describe('deploymentHook', () => {
     expect(answers(h)).toEqual([
       { deploymentId: 'd-2', lifecycleEventHookExecutionId: 'xxxxxxxxxxxxxxxxxxxxxxxx', status: 'Succeeded' },
     ]);
+  });
+
+  it('answers a hook execution once and runs its smoke request once, however often and concurrently it is invoked', async () => {
+    const h = ready();
+    const smoke = jest.spyOn((h.hooks as any).deps.invoker, 'invoke');
+    const handle = deploymentHook(h.hooks, h.logger);
+    await Promise.all([handle(hookEvent(), ctx()), handle(hookEvent(), ctx())]);
+    await handle(hookEvent(), ctx());
+    expect(answers(h)).toEqual([
+      { deploymentId: 'd-2', lifecycleEventHookExecutionId: 'xxxxxxxxxxxxxxxxxxxxxxxx', status: 'Succeeded' },
+    ]);
+    expect(smoke).toHaveBeenCalledTimes(1);
+    expect(
+      h
+        .kinds('rollback.hook')
+        .map((d) => d.outcome)
+        .sort(),
+    ).toEqual(['DUPLICATE', 'DUPLICATE', 'SUCCEEDED']);
+  });
+
+  it('still answers when the claim cannot be written: two answers beat none', async () => {
+    const h0 = ready();
+    const { DeploymentHookWorkflow } = await import('../../../functions/workflows/deployment-hook');
+    const broken = { claim: () => Promise.reject(new Error('ProvisionedThroughputExceededException')) };
+    const wf = new DeploymentHookWorkflow({ ...(h0.hooks as any).deps, claims: broken });
+    await deploymentHook(wf, h0.logger)(hookEvent(), ctx());
+    expect(answers(h0).map((a) => a.status)).toEqual(['Succeeded']);
+    expect(h0.logs.map((l) => l.message)).toContain('hook claim failed; answering anyway');
   });
 
   it.each([
@@ -63,7 +95,7 @@ describe('deploymentHook', () => {
       status: 'InProgress',
       createTime: h.ago(1),
     });
-    await deploymentHook(h.hooks, h.logger)(hookEvent('d-9'), ctx());
+    await deploymentHook(h.hooks, h.logger)(hookEvent('d-9', 'hook-2'), ctx());
     expect(answers(h).map((a) => a.status)).toEqual(['Failed', 'Failed']);
     expect(h.kinds('rollback.hook').map((d) => d.reasons[0])).toEqual([
       expect.stringMatching(/deployment ERROR: crashed/),

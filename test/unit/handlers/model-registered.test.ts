@@ -1,4 +1,4 @@
-import { AwsCallError } from '../../../functions/domain/errors';
+import { AwsCallError, ContentionError } from '../../../functions/domain/errors';
 import { loadFixture } from '../../support/fixtures';
 import {
   ACCOUNT,
@@ -275,18 +275,34 @@ describe('modelRegistered (registry gate)', () => {
       expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE', 'SKIPPED']);
     });
 
-    it('acts once when the same event is delivered twice at the same time', async () => {
+    it('decides once when the same event is delivered twice at the same time: the other copy is retried', async () => {
       const h = gatesHarness();
       h.addPackage(1, { status: 'Approved', auc: 0.84 });
       h.addPackage(2, { auc: 0.9 });
-      await Promise.all([h.registryHandler(registered(2)), h.registryHandler(registered(2))]);
+      const settled = await Promise.allSettled([h.registryHandler(registered(2)), h.registryHandler(registered(2))]);
+      expect(settled.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const loser = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+      expect(loser.reason).toBeInstanceOf(ContentionError);
+      expect(loser.reason.retryable).toBe(true);
+      await h.registryHandler(registered(2)); // the retry
       expect(h.actions('UpdateModelPackage')).toHaveLength(1);
-      expect(
-        h
-          .gateDecisions()
-          .map((d) => d.outcome)
-          .sort(),
-      ).toEqual(['APPROVE', 'SKIPPED']);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE', 'SKIPPED']);
+    });
+
+    it('gives the decision claim back when the update fails, so the retry decides', async () => {
+      const h = gatesHarness();
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.9 });
+      const update = h.deps.registry.setApprovalStatus.bind(h.deps.registry);
+      let failures = 1;
+      h.deps.registry.setApprovalStatus = (...args) =>
+        failures-- > 0
+          ? Promise.reject(new AwsCallError('sagemaker', 'UpdateModelPackage', new Error('ThrottlingException')))
+          : update(...args);
+      await expect(h.registryHandler(registered(2))).rejects.toBeInstanceOf(AwsCallError);
+      await h.registryHandler(registered(2));
+      expect(h.actions('UpdateModelPackage')).toHaveLength(1);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE']);
     });
 
     it('notifies a HOLD once however often the event is delivered', async () => {

@@ -1,7 +1,7 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Claims } from '../../../ports/claims';
-import { N, S, conditionalPut } from './items';
+import { N, S, call, conditionalPut } from './items';
 
 /**
  * Claims as items `pk = CLAIM#<key>, sk = CLAIM` written with a condition: absent, or expired
@@ -33,5 +33,13 @@ export class DynamoClaims implements Claims {
       this.clock,
     );
     return result.written;
+  }
+
+  async release(key: string): Promise<void> {
+    await call('DeleteItem', () =>
+      this.client.send(
+        new DeleteItemCommand({ TableName: this.table, Key: { pk: S(`CLAIM#${key}`), sk: S('CLAIM') } }),
+      ),
+    );
   }
 }

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../bench/bundles';
+
+const ROOT = process.cwd();
+const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+/** Everything `osls package` reads: a template older than any of these is stale. */
+const INPUTS = ['serverless.yml', 'controller.yml', 'package-lock.json', 'functions', 'infra', 'events'];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/**
+ * The CloudFormation template `osls package` generates (the one CI lints and a deploy uploads).
+ * Packaging takes ~30 s on two cores, so a template newer than every input is reused.
+ */
+export function packagedTemplate(): { Resources: Record<string, { Type: string; Properties?: any }> } {
+  const fresh =
+    existsSync(TEMPLATE) && statSync(TEMPLATE).mtimeMs > Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))));
+  if (!fresh)
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+    });
+  return JSON.parse(readFileSync(TEMPLATE, 'utf8'));
+}
+
+/**
+ * The AWS SDK commands each handler's bundle contains, as `client:Operation` (e.g.
+ * `sagemaker:UpdateModelPackage`, `sagemaker-runtime:InvokeEndpoint`). Bundled as serverless.yml
+ * bundles them (ESM, module fields first, tree-shaken): the adapters import only the
+ * commands they send, so a command missing from a bundle is one the function cannot call.
+ */
+export async function bundledCommands(handlerFiles: string[]): Promise<Map<string, Set<string>>> {
+  // The options serverless.yml gives serverless-esbuild (plugins included), so this cannot drift
+  // from what is deployed.
+  const result = await build({
+    ...esbuildOptions(ROOT),
+    // Which commands a bundle holds does not depend on the policy's content; the real plugin
+    // compiles the schema through tsx, which jest's module system does not allow.
+    plugins: [
+      {
+        name: 'validated-policy-stub',
+        setup(b) {
+          b.onResolve({ filter: /^virtual:validated-policy$/ }, () => ({ path: 'policy', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: '{}', loader: 'json' }));
+        },
+      },
+    ],
+    entryPoints: handlerFiles,
+    write: false,
+    metafile: true,
+    minify: false,
+    outdir: join(ROOT, '.esbuild', 'iam-analysis'),
+    logLevel: 'silent',
+  });
+  const out = new Map<string, Set<string>>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const commands = new Set<string>();
+    for (const input of Object.keys(output.inputs)) {
+      const m = /@aws-sdk\/client-([a-z0-9-]+)\/dist-es\/commands\/(\w+)Command\.js$/.exec(input);
+      if (m) commands.add(`${m[1]}:${m[2]}`);
+    }
+    out.set(output.entryPoint, commands);
+  }
+  return out;
+}

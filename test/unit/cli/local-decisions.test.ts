@@ -68,6 +68,6 @@ describe('decisions --scenario', () => {
     const json = JSON.parse(run('--since', '2026-11-22T08:35:00Z', '--json')) as Decision[];
     expect(json.length).toBeGreaterThan(0);
     expect(json.every((r) => r.at >= '2026-11-22T08:35:00')).toBe(true);
-    expect(table.trimEnd()).toBe(decisionTable(JSON.parse(run('--subject', 'clicks/0', '--json')) as Decision[])));
+    expect(table.trimEnd()).toBe(decisionTable(JSON.parse(run('--subject', 'clicks/0', '--json')) as Decision[]));
   });
 });

@@ -119,7 +119,7 @@ export function setupHardening(opts: {
           : []),
         ...(puts.length || notices.length
           ? [
-              `  decisions published: ${puts.reduce((n, a) => n + ((a.input as { Entries?: unknown[] }).Entries?.length ?? 0), 0)} Controller Decision events (${puts.length} PutEvents calls), ${notices.length} SNS notices`,
+              `  decisions published: ${puts.reduce((n, a) => n + ((a.input as { Entries?: unknown[] }).Entries?.length ?? 0), 0)} Controller Decision events (${puts.length} PutEvents calls)${topicArn ? `, ${notices.length} SNS notices` : ''}`,
             ]
           : []),
       ];

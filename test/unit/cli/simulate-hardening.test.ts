@@ -104,6 +104,23 @@ describe('simulate applies observe mode and the kill switch like the Lambda runt
 describe('demo chapter 4: operating it', () => {
   const doc = json('test/scenarios/demo-operate.yml');
 
+  it('the hook on trial (mode: observe in controller.yml) records its failure, answers Succeeded, withholds Failed', () => {
+    expect(decided(doc, 'rollback.hook', 'deployment/d-OPERATE01')).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        withheld: [
+          expect.objectContaining({
+            operation: 'PutLifecycleEventHookExecutionStatus',
+            why: 'observe (hooks[0].mode); answered Succeeded',
+          }),
+        ],
+      }),
+    ]);
+    expect(
+      doc.actions.filter((a) => a.operation === 'PutLifecycleEventHookExecutionStatus').map((a) => a.input.status),
+    ).toEqual(['Succeeded']);
+  });
+
   it('the observed ranking batch is withheld, the next one starts, the paused approval is withheld', () => {
     expect(decided(doc, 'retraining.start', 'ranking/0')).toEqual([
       expect.objectContaining({ withheld: [expect.objectContaining({ why: 'observe (retraining[1].mode)' })] }),

@@ -138,17 +138,71 @@ function approvalTopics(policy) {
   return unique(policy.gates.flatMap((g) => g.approvals.map((a) => a.notificationTopicArn)).filter(Boolean));
 }
 
+/**
+ * Where SNS puts approval notifications it could not deliver to the approval gate (the function was
+ * throttled past SNS's retries, or its permission is missing), with its depth alarm. As with the data
+ * topic (infra/messaging.yml), SNS needs a queue policy admitting exactly these topics.
+ */
+function approvalTopicDlq(topics) {
+  return {
+    ApprovalTopicDLQ: {
+      Type: 'AWS::SQS::Queue',
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+    },
+    ApprovalTopicDLQPolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'ApprovalTopicDLQ' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'UndeliverableApprovalNotifications',
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['ApprovalTopicDLQ', 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': topics } },
+            },
+          ],
+        },
+      },
+    },
+    ApprovalTopicDLQNotEmptyAlarm: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: 'Approval notifications SNS could not deliver to the approvalGate function (redrive them)',
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['ApprovalTopicDLQ', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      },
+    },
+  };
+}
+
 function resources(policy) {
   const out = {};
   for (const [key, spec] of Object.entries(FUNCTIONS)) out[spec.role] = role(key, spec, policy);
-  approvalTopics(policy).forEach((topicArn, i) => {
+  const topics = approvalTopics(policy);
+  if (topics.length > 0) Object.assign(out, approvalTopicDlq(topics));
+  topics.forEach((topicArn, i) => {
     out[`ApprovalTopicSubscription${i}`] = {
       Type: 'AWS::SNS::Subscription',
       Properties: {
         TopicArn: topicArn,
         Protocol: 'lambda',
-        // Lambda invokes asynchronously: a failed invocation lands in the function's onFailure queue.
+        // Lambda invokes asynchronously: a failed invocation lands in the function's onFailure queue;
+        // a notification SNS cannot deliver at all lands in ApprovalTopicDLQ.
         Endpoint: { 'Fn::GetAtt': ['ApprovalGateLambdaFunction', 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['ApprovalTopicDLQ', 'Arn'] } },
       },
     };
     out[`ApprovalTopicPermission${i}`] = {

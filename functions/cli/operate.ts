@@ -3,7 +3,7 @@
  * through the same handler code, in this process), decisions (lists the decision records), pause
  * and resume (the kill switch).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
@@ -66,16 +66,32 @@ export async function redriveWithHandlers(options: {
   });
 }
 
-export async function listDecisions(options: { table: string; subject?: string; since?: string }): Promise<Decision[]> {
-  const log = new DynamoDecisionLog(new DynamoDBClient({}), options.table);
+/** `clientConfig`: default, your AWS credentials and region (tests point it at moto). */
+export async function listDecisions(options: {
+  table: string;
+  subject?: string;
+  since?: string;
+  clientConfig?: DynamoDBClientConfig;
+}): Promise<Decision[]> {
+  const log = new DynamoDecisionLog(new DynamoDBClient(options.clientConfig ?? {}), options.table);
   return log.list({
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
     ...(options.since !== undefined ? { since: options.since } : {}),
   });
 }
 
-export async function setPaused(table: string, paused: boolean, by: string, reason?: string): Promise<void> {
-  await new DynamoKillSwitch(new DynamoDBClient({}), table).set({ paused, by, ...(reason ? { reason } : {}) });
+export async function setPaused(
+  table: string,
+  paused: boolean,
+  by: string,
+  reason?: string,
+  clientConfig: DynamoDBClientConfig = {},
+): Promise<void> {
+  await new DynamoKillSwitch(new DynamoDBClient(clientConfig), table).set({
+    paused,
+    by,
+    ...(reason ? { reason } : {}),
+  });
 }
 
 /** A readable table: time, kind, subject, outcome, actions, first reason. */

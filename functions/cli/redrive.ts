@@ -86,6 +86,17 @@ export function route(event: unknown): FunctionKey | undefined {
   return undefined;
 }
 
+/** CodePipeline's manual-approval notification (ApprovalTopicDLQ holds these). */
+function isApprovalNotification(message: unknown): boolean {
+  if (typeof message !== 'string') return false;
+  try {
+    const parsed: unknown = JSON.parse(message);
+    return isObject(parsed) && isObject(parsed.approval);
+  } catch {
+    return false;
+  }
+}
+
 /** An SNS message as a subscription DLQ holds it → the SNS event Lambda would have received. */
 function snsEvent(message: Record<string, unknown>, topicArn: string): unknown {
   return {
@@ -155,7 +166,11 @@ export function unwrap(message: Message, queueArn: string): Unwrapped {
   if (body.Type === 'Notification' && typeof body.TopicArn === 'string') {
     const topic = body.TopicArn;
     return {
-      fn: topic.endsWith('-alarms') ? 'alarmRollback' : 'dataArrived',
+      fn: topic.endsWith('-alarms')
+        ? 'alarmRollback'
+        : isApprovalNotification(body.Message)
+          ? 'approvalGate'
+          : 'dataArrived',
       event: snsEvent(body, topic),
       via: 'sns-redrive',
     };

@@ -19,6 +19,7 @@ import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ModelPackage } from '../ports/model-registry';
 import { GateWorkflow } from '../workflows/gates';
+import type { Hardening } from '../workflows/hardening';
 import type { Where } from './envelopes';
 import * as gateEnvelopes from './gate-envelopes';
 
@@ -102,8 +103,15 @@ export function seedGatesWorld(
   for (const d of seed.denied) gatesState(world).denied.add(MemoryWorld.objectKey(d.bucket, d.key));
 }
 
-export function gateHandlers(policy: Policy, world: MemoryWorld, decisions: DecisionLog, clock: Clock, logger: Logger) {
-  const gates = new GateWorkflow({
+export function gateHandlers(
+  policy: Policy,
+  world: MemoryWorld,
+  decisions: DecisionLog,
+  clock: Clock,
+  logger: Logger,
+  hardening?: Hardening,
+) {
+  const deps = {
     policy,
     registry: new MemoryModelRegistry(world),
     reports: new MemoryMetricReports(world),
@@ -113,7 +121,8 @@ export function gateHandlers(policy: Policy, world: MemoryWorld, decisions: Deci
     decisions,
     clock,
     logger,
-  });
+  };
+  const gates = new GateWorkflow(hardening ? hardening.wrap(deps) : deps);
   return {
     registry: modelRegistered(gates, logger) as Handler,
     approval: approvalRequested(gates, logger) as Handler,

@@ -30,6 +30,7 @@ import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { MemoryClaims } from '../adapters/memory/claims';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { RollbackWorkflow } from '../workflows/rollback';
+import type { Hardening } from '../workflows/hardening';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import type { Where } from './envelopes';
 
@@ -203,8 +204,11 @@ export function setupRollback(opts: {
   retraining: RetrainingWorkflow;
   seed: World;
   start: number;
+  /** Observe mode and the kill switch, as each Lambda runtime applies them. */
+  hardening?: Hardening;
 }): RollbackSimulation {
   const { world, policy, decisions, clock, logger } = opts;
+  const wrap = <D extends object>(deps: D): D => (opts.hardening ? opts.hardening.wrap(deps) : deps);
   const state = rollbackWorld(world);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;
@@ -243,32 +247,36 @@ export function setupRollback(opts: {
   const stages = new MemoryStageControl(world);
   const packages = new MemoryPackageStatus(world);
   const now = () => clock.now();
-  const rollback = new RollbackWorkflow({
-    policy,
-    store,
-    deployments,
-    endpoints,
-    alarms,
-    stages,
-    packages,
-    decisions,
-    clock,
-    logger,
-    retraining: opts.retraining,
-  });
-  const hooks = new DeploymentHookWorkflow({
-    policy,
-    deployments,
-    alarms,
-    packages,
-    invoker: endpoints,
-    objects: new MemoryObjectStore(world),
-    claims: new MemoryClaims(clock),
-    decisions,
-    clock,
-    logger,
-  });
-  const retry = new StageRetryWorkflow({ policy, stages, store, decisions, clock, logger });
+  const rollback = new RollbackWorkflow(
+    wrap({
+      policy,
+      store,
+      deployments,
+      endpoints,
+      alarms,
+      stages,
+      packages,
+      decisions,
+      clock,
+      logger,
+      retraining: opts.retraining,
+    }),
+  );
+  const hooks = new DeploymentHookWorkflow(
+    wrap({
+      policy,
+      deployments,
+      alarms,
+      packages,
+      invoker: endpoints,
+      objects: new MemoryObjectStore(world),
+      claims: new MemoryClaims(clock),
+      decisions,
+      clock,
+      logger,
+    }),
+  );
+  const retry = new StageRetryWorkflow(wrap({ policy, stages, store, decisions, clock, logger }));
   const h = {
     alarm: alarmFired(rollback, logger, now) as Handler,
     endpoint: endpointChanged(rollback, logger, now) as Handler,

@@ -11,7 +11,7 @@ import { MemoryRunStore } from '../adapters/memory/run-store';
 import { MemoryWorld, type Action } from '../adapters/memory/world';
 import type { ObjectRef } from '../domain/objects';
 import type { Clock } from '../ports/clock';
-import type { Decision } from '../ports/decision-log';
+import type { ActionRecord, Decision } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import { RetrainingWorkflow } from '../workflows/retraining';
 import { dataArrived } from '../handlers/data-arrived';
@@ -21,6 +21,7 @@ import * as envelopes from './envelopes';
 import * as gatesSim from './simulate-gates';
 import { ControllerError, PolicyError } from '../domain/errors';
 import { rollbackStepShape, rollbackWorldDefaults, rollbackWorldShape, setupRollback } from './simulate-rollback';
+import { hardeningStepShape, setupHardening } from './simulate-hardening';
 
 const upload = z.strictObject({
   bucket: z.string(),
@@ -53,6 +54,7 @@ const step = z.strictObject({
   /** Model packages registered, approval actions started, a person deciding (simulate-gates.ts). */
   gate: gatesSim.gateStep.optional(),
   ...rollbackStepShape,
+  ...hardeningStepShape,
 });
 
 export const scenarioSchema = z.strictObject({
@@ -76,7 +78,15 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export interface SimulationResult {
   scenario: string;
   actions: Array<Pick<Action, 'service' | 'operation' | 'input'> & { at: string }>;
-  decisions: Array<Pick<Decision, 'kind' | 'subject' | 'outcome' | 'reasons'> & { at: string }>;
+  /** `withheld`: the write calls the decision did not make (observe mode, kill switch). */
+  decisions: Array<
+    Pick<Decision, 'kind' | 'subject' | 'outcome' | 'reasons'> & {
+      at: string;
+      withheld?: Array<Pick<ActionRecord, 'service' | 'operation' | 'target' | 'why'>>;
+    }
+  >;
+  /** The decision records as stored (id, policy version, actions taken and withheld, inputs). */
+  records: Decision[];
   timeline: string[];
   /** Handler invocations, sweeper and rollback ticks included. */
   deliveries: number;
@@ -157,18 +167,23 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
   for (const p of scenario.world.pipelines) world.pipelines.set(p.name, { kind: p.type });
   for (const o of scenario.world.objects) world.putObject(o.bucket, o.key, o.body);
   gatesSim.seedGatesWorld(world, scenario.world, { account, region });
+  const hardened = setupHardening({ world, policy, clock, logger: quietLogger });
+  const { hardening } = hardened;
 
-  const workflow = new RetrainingWorkflow({
-    policy,
-    ledger: new MemoryBatchLedger(),
-    runs: new MemoryRunStore(),
-    objects: new MemoryObjectStore(world),
-    pipelines: new MemoryPipelines(world, { account, region }),
-    decisions,
-    clock,
-    logger: quietLogger,
-  });
+  const workflow = new RetrainingWorkflow(
+    hardening.wrap({
+      policy,
+      ledger: new MemoryBatchLedger(),
+      runs: new MemoryRunStore(),
+      objects: new MemoryObjectStore(world),
+      pipelines: new MemoryPipelines(world, { account, region }),
+      decisions,
+      clock,
+      logger: quietLogger,
+    }),
+  );
   const rollback = setupRollback({
+    hardening,
     world,
     policy,
     decisions,
@@ -183,7 +198,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     finished: executionFinished(workflow, quietLogger) as Handler,
     sweep: sweeper(workflow) as Handler,
   };
-  const gateHandlers = gatesSim.gateHandlers(policy, world, decisions, clock, quietLogger);
+  const gateHandlers = gatesSim.gateHandlers(policy, world, decisions, clock, quietLogger, hardening);
 
   const timeline: string[] = [`Scenario: ${scenario.name}`];
   if (scenario.description) timeline.push(scenario.description.trim());
@@ -194,9 +209,11 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     // Duplicate deliveries record the same decision again; one line with a count reads better.
     const lines = decisions.decisions
       .slice(seenDecisions)
-      .map(
-        (d) =>
+      .map((d) =>
+        [
           `${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`,
+          ...hardened.withheldLines(d),
+        ].join('\n'),
       );
     for (let i = 0; i < lines.length;) {
       let n = 1;
@@ -204,7 +221,8 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
       timeline.push(n > 1 ? `${lines[i]}  (×${n})` : (lines[i] as string));
       i += n;
     }
-    for (const a of world.actions.slice(seenActions))
+    // Each decision's own event adds nothing to the timeline's decision line; the summary counts them.
+    for (const a of world.actions.slice(seenActions).filter((a) => a.operation !== 'PutEvents'))
       timeline.push(`${a.at.slice(11, 19)}    ▶ ${a.service} ${a.operation} ${describeInput(a)}`);
     seenDecisions = decisions.decisions.length;
     seenActions = world.actions.length;
@@ -238,6 +256,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     const advanced = s.at !== undefined && parseAt(s.at, clock.now().getTime()) > clock.now().getTime();
     if (s.at && advanced) clock.set(parseAt(s.at, clock.now().getTime()));
     if (s.say) timeline.push('', `${clockText()}  ${s.say}`);
+    await hardened.apply(s, timeline);
     if (advanced) {
       // Time passed: the per-minute sweeper has run.
       for (let c = 0; c < copies; c++) {
@@ -333,18 +352,25 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     }
     if (events.length > 0) previous = events;
   }
-  timeline.push('', [summary(world, decisions.decisions), ...rollback.summary()].join('\n'));
+  timeline.push(
+    '',
+    [
+      summary(world, decisions.decisions),
+      ...rollback.summary(),
+      ...hardened.summary(decisions.decisions, world.actions),
+    ].join('\n'),
+  );
 
   return {
     scenario: scenario.name,
     actions: world.actions.map(({ service, operation, input, at }) => ({ service, operation, input, at })),
-    decisions: decisions.decisions.map(({ kind, subject, outcome, reasons, at }) => ({
-      kind,
-      subject,
-      outcome,
-      reasons,
-      at,
-    })),
+    decisions: decisions.decisions.map(({ kind, subject, outcome, reasons, at, actions }) => {
+      const withheld = (actions ?? [])
+        .filter((a) => a.status === 'withheld')
+        .map(({ service, operation, target, why }) => ({ service, operation, target, ...(why ? { why } : {}) }));
+      return { kind, subject, outcome, reasons, at, ...(withheld.length ? { withheld } : {}) };
+    }),
+    records: decisions.decisions.map((d) => structuredClone(d)),
     timeline,
     deliveries,
   };

@@ -62,6 +62,14 @@ function describe(value: unknown): string {
 export const isRelative = (c: GateCheck): boolean =>
   c.maxDegradation !== undefined || c.maxDegradationPct !== undefined || c.minImprovement !== undefined;
 
+/** A check's bounds as recorded evidence: only the ones the policy sets, each its own field. */
+export function thresholdOf(
+  check: GateCheck,
+): Partial<Pick<GateCheck, 'min' | 'max' | 'direction' | 'maxDegradation' | 'maxDegradationPct' | 'minImprovement'>> {
+  const keys = ['min', 'max', 'direction', 'maxDegradation', 'maxDegradationPct', 'minImprovement'] as const;
+  return Object.fromEntries(keys.filter((k) => check[k] !== undefined).map((k) => [k, check[k]]));
+}
+
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
 
 /**

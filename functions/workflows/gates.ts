@@ -10,6 +10,7 @@ import {
   metricAt,
   parseS3Uri,
   summarize,
+  thresholdOf,
   type Reading,
   type Verdict,
 } from '../domain/gates';
@@ -446,12 +447,14 @@ export class GateWorkflow {
       package: pkg.arn,
       champion: e.champion?.arn ?? null,
       rule: e.verdict.rule,
-      checks: e.verdict.results.map((r) => ({
+      // Results follow gate.checks, so each carries its own check's bounds as the threshold.
+      checks: e.verdict.results.map((r, i) => ({
         metric: r.metric,
         severity: r.severity,
         status: r.status,
         value: r.value ?? null,
         champion: r.champion ?? null,
+        threshold: gate.checks[i] ? thresholdOf(gate.checks[i]) : {},
         detail: r.detail,
       })),
     };

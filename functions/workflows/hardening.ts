@@ -45,6 +45,8 @@ export interface HardeningDeps {
   clock: Clock;
   /** Called with each decision id before it is stored (Powertools logger correlation id). */
   onDecision?: (decision: Decision) => void;
+  /** Decision ids; default random UUIDs (simulate numbers them so its runs repeat exactly). */
+  newId?: () => string;
 }
 
 /** Execution ids of starts that were withheld: `withheld:<client request token>`. */
@@ -73,12 +75,17 @@ interface WritePorts {
 }
 
 export class Hardening {
-  readonly policyVersion: string;
+  policyVersion: string;
   /** Write calls since the last recorded decision (one invocation handles one event at a time). */
   private journal: ActionRecord[] = [];
 
   constructor(private readonly deps: HardeningDeps) {
     this.policyVersion = policyVersion(deps.policy, deps.policyText);
+  }
+
+  /** The policy object was changed in place (simulate's `mode` step): later decisions carry its new hash. */
+  policyChanged(): void {
+    this.policyVersion = policyVersion(this.deps.policy);
   }
 
   /** The same dependencies, with every write port guarded and decisions explained. */
@@ -278,7 +285,7 @@ export class Hardening {
         this.journal = [];
         const explained: Decision = {
           ...decision,
-          id: decision.id ?? randomUUID(),
+          id: decision.id ?? (this.deps.newId ?? randomUUID)(),
           policyVersion: this.policyVersion,
           actions: [...(decision.actions ?? []), ...actions],
           recordedAt: this.deps.clock.now().toISOString(),

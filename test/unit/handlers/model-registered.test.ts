@@ -60,6 +60,32 @@ describe('modelRegistered (registry gate)', () => {
     ]);
   });
 
+  it('records each check\u2019s threshold as its own evidence field, next to its value and the champion\u2019s', async () => {
+    const h = gatesHarness();
+    h.addPackage(1, { status: 'Approved', auc: 0.84, recall: 0.7 });
+    h.addPackage(2, { auc: 0.86, recall: 0.72 });
+    await h.registryHandler(registered(2));
+    const checks = h.gateDecisions()[0]!.inputs.checks as Array<Record<string, unknown>>;
+    expect(
+      checks.map(({ metric, value, champion, threshold, status }) => ({ metric, value, champion, threshold, status })),
+    ).toEqual([
+      {
+        metric: 'auc',
+        value: 0.86,
+        champion: 0.84,
+        threshold: { min: 0.75, direction: 'higher', maxDegradation: 0.01 },
+        status: 'PASS',
+      },
+      {
+        metric: 'recall',
+        value: 0.72,
+        champion: 0.7,
+        threshold: { direction: 'higher', maxDegradationPct: 5 },
+        status: 'PASS',
+      },
+    ]);
+  });
+
   it('rejects a challenger that degrades the critical metric beyond the allowance', async () => {
     const h = gatesHarness();
     h.addPackage(1, { status: 'Approved', auc: 0.84 });

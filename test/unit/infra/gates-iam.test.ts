@@ -73,6 +73,7 @@ describe('infra/gates-iam.cjs', () => {
         TopicArn: topic,
         Protocol: 'lambda',
         Endpoint: { 'Fn::GetAtt': ['ApprovalGateLambdaFunction', 'Arn'] },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['ApprovalTopicDLQ', 'Arn'] } },
       },
     });
     expect(resources.ApprovalTopicPermission0!.Properties).toMatchObject({

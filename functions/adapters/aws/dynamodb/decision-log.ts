@@ -25,6 +25,8 @@ export interface DecisionQuery {
 /** Budget for the whole item; DynamoDB's item size counts attribute names and values. */
 const MAX_ITEM_BYTES = 4_000;
 const MAX_REASONS_BYTES = 1_500;
+const MAX_ACTIONS_BYTES = 1_000;
+const MAX_ACTION_FIELD = 200;
 const DAY_MS = 86_400_000;
 
 export class DynamoDecisionLog implements DecisionLog {
@@ -55,7 +57,7 @@ export class DynamoDecisionLog implements DecisionLog {
       ...(decision.id ? { id: S(decision.id) } : {}),
       ...(decision.policyVersion ? { policyVersion: S(decision.policyVersion) } : {}),
       ...(decision.recordedAt ? { recordedAt: S(decision.recordedAt) } : {}),
-      ...(decision.actions?.length ? { actions: S(JSON.stringify(decision.actions).slice(0, 1_000)) } : {}),
+      ...(decision.actions?.length ? { actions: S(fitActions(decision.actions)) } : {}),
     };
     const json = JSON.stringify(decision.inputs ?? {});
     // "inputs" + its value, plus the optional marker attribute, must fit what is left.
@@ -137,6 +139,33 @@ function truncateUtf8(s: string, maxBytes: number): string {
   return out;
 }
 
+/**
+ * The actions as JSON within MAX_ACTIONS_BYTES, always valid: long targets and reasons are
+ * shortened, and entries that do not fit are replaced by one last entry counting them.
+ */
+export function fitActions(actions: readonly ActionRecord[]): string {
+  const short = (s: string) => (s.length > MAX_ACTION_FIELD ? `${s.slice(0, MAX_ACTION_FIELD - 1)}…` : s);
+  const entries = actions.map((a) => ({ ...a, target: short(a.target), ...(a.why ? { why: short(a.why) } : {}) }));
+  for (let keep = entries.length; ; keep--) {
+    const rest = entries.slice(keep);
+    const withheld = rest.filter((a) => a.status === 'withheld').length;
+    const list: ActionRecord[] =
+      rest.length === 0
+        ? entries
+        : [
+            ...entries.slice(0, keep),
+            {
+              service: 'controller',
+              operation: 'More',
+              target: `+${rest.length} more (${rest.length - withheld} taken, ${withheld} withheld)`,
+              status: withheld === rest.length ? 'withheld' : 'taken',
+            },
+          ];
+    const json = JSON.stringify(list);
+    if (utf8(json) <= MAX_ACTIONS_BYTES || keep === 0) return json;
+  }
+}
+
 function fitReasons(reasons: string[]): string[] {
   const fitted: string[] = [];
   let used = 0;
@@ -180,7 +209,7 @@ function parseActions(raw: string): ActionRecord[] {
   try {
     return JSON.parse(raw) as ActionRecord[];
   } catch {
-    // Cut at the 1,000-character budget: the list is not valid JSON any more, keep what it said.
+    // Records written before fitActions were cut at 1,000 characters: keep what they said.
     return [{ service: '', operation: '', target: raw, status: 'taken', why: 'truncated' }];
   }
 }

@@ -103,4 +103,28 @@ describe('DynamoDecisionLog', () => {
     expect(listed!.reasons.length).toBeGreaterThan(0);
     expect(d.reasons.slice(0, listed!.reasons.length - 1)).toEqual(listed!.reasons.slice(0, -1));
   });
+
+  test('a decision with many actions lists them back as valid records, the ones that did not fit counted', async () => {
+    const log = new DynamoDecisionLog(client, table, { clock: clockAt('2026-11-23T12:00:00Z') });
+    const actions = Array.from({ length: 80 }, (_, i) => ({
+      service: 'codedeploy',
+      operation: 'StopDeployment',
+      target: `d-${String(i).padStart(9, '0')}`,
+      status: 'withheld' as const,
+      why: 'paused by alice: incident 42',
+    }));
+    const d = decision('2026-11-23T10:00:00.000Z', { actions });
+    await log.record(d);
+    const [listed] = await log.list({ subject: d.subject, since: '2026-11-23T00:00:00Z' });
+    const stored = listed!.actions!;
+    expect(stored.slice(0, -1)).toEqual(actions.slice(0, stored.length - 1));
+    expect(stored.at(-1)).toEqual(
+      expect.objectContaining({
+        operation: 'More',
+        target: `+${81 - stored.length} more (0 taken, ${81 - stored.length} withheld)`,
+      }),
+    );
+    const [item] = (await dayItems('2026-11-23')).filter((it) => it.subject?.S === d.subject);
+    expect(itemSize(item!)).toBeLessThanOrEqual(4_096);
+  });
 });

@@ -1,0 +1,123 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoKillSwitch } from '../../../../functions/adapters/aws/dynamodb/kill-switch';
+import { EventBridgeDecisionEvents } from '../../../../functions/adapters/aws/eventbridge';
+import type { Clock } from '../../../../functions/ports/clock';
+import { awsClientConfig, createStateTable, uniqueName } from '../../../support/aws';
+import { describeDecisionEventsContract, type PublishedEvent } from '../../../contract/decision-events.contract';
+import { describeKillSwitchContract } from '../../../contract/kill-switch.contract';
+
+const dynamo = new DynamoDBClient(awsClientConfig());
+const events = new EventBridgeClient(awsClientConfig());
+const sqs = new SQSClient(awsClientConfig());
+const table = uniqueName('kill-switch');
+
+beforeAll(() => createStateTable(dynamo, table));
+afterAll(() => {
+  dynamo.destroy();
+  events.destroy();
+  sqs.destroy();
+});
+
+class ManualClock implements Clock {
+  constructor(public t = Date.parse('2026-11-22T08:00:00Z')) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.t += ms;
+  }
+}
+
+/** Each test gets its own table so one test's pause does not leak into the next. */
+async function killSwitches(cacheSeconds: number) {
+  const own = uniqueName('kill-switch');
+  await createStateTable(dynamo, own);
+  const clock = new ManualClock();
+  return {
+    operator: new DynamoKillSwitch(dynamo, own, { cacheSeconds, clock }),
+    fn: new DynamoKillSwitch(dynamo, own, { cacheSeconds, clock }),
+    advance: (seconds: number) => void (clock.t += seconds * 1000),
+    cacheSeconds,
+    clock,
+  };
+}
+
+describeKillSwitchContract('dynamodb (moto)', () => killSwitches(30));
+
+describe('DynamoKillSwitch cache', () => {
+  it('a function keeps its cached answer until the cache time has passed, then reads the pause', async () => {
+    const s = await killSwitches(30);
+    expect((await s.fn.state()).paused).toBe(false);
+    await s.operator.set({ paused: true, by: 'alice' });
+    s.advance(29);
+    expect((await s.fn.state()).paused).toBe(false);
+    s.advance(2);
+    expect((await s.fn.state()).paused).toBe(true);
+  });
+
+  it('a pause set by one instance is read by a fresh instance with who, why and when', async () => {
+    const s = new DynamoKillSwitch(dynamo, table, { cacheSeconds: 0 });
+    await s.set({ paused: true, by: 'alice', reason: 'incident 42' });
+    expect(await new DynamoKillSwitch(dynamo, table, { cacheSeconds: 0 }).state()).toEqual(
+      expect.objectContaining({ paused: true, by: 'alice', reason: 'incident 42', at: expect.any(String) }),
+    );
+  });
+});
+
+/** A bus whose rule for `mlops.controller` targets a queue: what a consumer of the events receives. */
+async function busToQueue() {
+  const bus = uniqueName('decisions');
+  await events.send(new CreateEventBusCommand({ Name: bus }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('decision-consumer') }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: QueueUrl!, AttributeNames: ['QueueArn'] }),
+  );
+  await events.send(
+    new PutRuleCommand({
+      Name: 'all-decisions',
+      EventBusName: bus,
+      EventPattern: JSON.stringify({ source: ['mlops.controller'], 'detail-type': ['Controller Decision'] }),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: 'all-decisions',
+      EventBusName: bus,
+      Targets: [{ Id: 'consumer', Arn: Attributes!.QueueArn! }],
+    }),
+  );
+  const seen: PublishedEvent[] = [];
+  return {
+    events: new EventBridgeDecisionEvents(events, bus),
+    async received(expected: number) {
+      // Delivery to the queue is asynchronous: read until the expected count (or 10 empty reads).
+      for (let empty = 0; seen.length < expected && empty < 10;) {
+        const page = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        if (!page.Messages?.length) empty += 1;
+        for (const m of page.Messages ?? []) {
+          const e = JSON.parse(m.Body!) as { source: string; 'detail-type': string; detail: Record<string, unknown> };
+          seen.push({ source: e.source, detailType: e['detail-type'], detail: e.detail });
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: QueueUrl!, ReceiptHandle: m.ReceiptHandle! }));
+        }
+      }
+      return seen;
+    },
+  };
+}
+
+describeDecisionEventsContract('eventbridge (moto)', busToQueue, { timeout: 30_000 });

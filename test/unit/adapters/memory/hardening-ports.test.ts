@@ -1,0 +1,23 @@
+import { MemoryDecisionEvents } from '../../../../functions/adapters/memory/decision-events';
+import { MemoryKillSwitch } from '../../../../functions/adapters/memory/kill-switch';
+import { MemoryWorld } from '../../../../functions/adapters/memory/world';
+import { describeDecisionEventsContract } from '../../../contract/decision-events.contract';
+import { describeKillSwitchContract } from '../../../contract/kill-switch.contract';
+
+describeKillSwitchContract('memory', async () => {
+  // One switch in one process: the operator and the functions share it, nothing is cached.
+  const killSwitch = new MemoryKillSwitch();
+  return { operator: killSwitch, fn: killSwitch, advance: () => {}, cacheSeconds: 0 };
+});
+
+describeDecisionEventsContract('memory', async () => {
+  const world = new MemoryWorld({ now: () => new Date('2026-11-22T08:00:00Z'), sleep: async () => {} });
+  return {
+    events: new MemoryDecisionEvents(world, 'controller-decisions'),
+    received: async () =>
+      world.actions
+        .filter((a) => a.service === 'events' && a.operation === 'PutEvents')
+        .flatMap((a) => a.input.Entries as Array<{ Source: string; DetailType: string; Detail: string }>)
+        .map((e) => ({ source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail) })),
+  };
+});

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { scenarioDecisions, selectDecisions } from '../../../functions/cli/local-decisions';
+import { decisionTable } from '../../../functions/cli/operate';
+import type { Decision } from '../../../functions/ports/decision-log';
+
+const d = (subject: string, at: string): Decision => ({
+  kind: 'k',
+  subject,
+  outcome: 'O',
+  reasons: [],
+  inputs: {},
+  at,
+});
+
+describe('decisions selection on local records (as the table query selects them)', () => {
+  const now = new Date('2026-11-20T00:00:00Z');
+  const records = [
+    d('a', '2026-11-19T10:00:00Z'),
+    d('b', '2026-11-12T23:59:59Z'),
+    d('a', '2026-11-13T00:00:01Z'),
+    d('a', '2026-11-19T10:00:00.000Z'),
+  ];
+
+  it.each([
+    [{}, ['2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z']],
+    [
+      { since: '2026-11-01T00:00:00Z' },
+      ['2026-11-12T23:59:59Z', '2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z'],
+    ],
+    [{ subject: 'b', since: '2026-11-01T00:00:00Z' }, ['2026-11-12T23:59:59Z']],
+    [{ since: '2026-11-19T10:00:00Z', limit: 1 }, ['2026-11-19T10:00:00Z']],
+  ])('%j selects oldest first from since (default 7 days back), of the subject', (query, expected) => {
+    expect(selectDecisions(records, query, now).map((r) => r.at)).toEqual(expected);
+  });
+
+  it('an unreadable --since is a clear error', () => {
+    expect(() => selectDecisions(records, { since: 'yesterday' }, now)).toThrow(
+      '--since: "yesterday" is not an ISO time',
+    );
+  });
+});
+
+describe('decisions --scenario', () => {
+  it('lists the run records of one subject with the actions each took or withheld', async () => {
+    const listed = await scenarioDecisions('test/scenarios/hardening-observe.yml', { subject: 'clicks/2' });
+    expect(listed.map((r) => r.kind)).toEqual(['retraining.batch', 'retraining.start', 'retraining.release']);
+    expect(listed[1]).toEqual(
+      expect.objectContaining({
+        id: expect.stringMatching(/^decision-\d{6}$/),
+        policyVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+        actions: [expect.objectContaining({ status: 'withheld', why: 'paused by alice: incident 42' })],
+      }),
+    );
+  });
+
+  it('the CLI prints the same table as the AWS path, and JSON filtered by --since', () => {
+    const run = (...args: string[]) =>
+      execFileSync(
+        'node',
+        ['functions/cli/bin.mjs', 'decisions', '--scenario', 'test/scenarios/hardening-observe.yml', ...args],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const table = run('--subject', 'clicks/0');
+    expect(table.split('\n')[0]).toMatch(/^AT \(UTC\)\s+KIND\s+SUBJECT\s+OUTCOME\s+ACTIONS\s+WHY$/);
+    expect(table).toContain('⊘StartPipelineExecution');
+    const json = JSON.parse(run('--since', '2026-11-22T08:35:00Z', '--json')) as Decision[];
+    expect(json.length).toBeGreaterThan(0);
+    expect(json.every((r) => r.at >= '2026-11-22T08:35:00')).toBe(true);
+    expect(table.trimEnd()).toBe(decisionTable(JSON.parse(run('--subject', 'clicks/0', '--json')) as Decision[]));
+  });
+});

@@ -14,7 +14,14 @@ program
   .description('check a policy file; prints every problem with its path')
   .action((file: string) => {
     const policy = parsePolicyText(readFileSync(file, 'utf8'));
-    console.log(`${file}: valid (${policy.retraining.length} retraining rules)`);
+    const counts = [
+      [policy.retraining.length, 'retraining rules'],
+      [policy.gates.length, 'gates'],
+      [policy.rollback.length, 'rollback bindings'],
+      [policy.hooks.length, 'lifecycle-hook checks'],
+      [policy.stageRetry.length, 'stage-retry rules'],
+    ] as const;
+    console.log(`${file}: valid (${counts.map(([n, what]) => `${n} ${what}`).join(', ')})`);
   });
 
 program

@@ -85,7 +85,7 @@ describe('simulate', () => {
 describe('validate', () => {
   it('accepts the example policy', () => {
     expect(execFileSync('node', ['functions/cli/bin.mjs', 'validate', 'controller.yml'], { encoding: 'utf8' })).toMatch(
-      /valid \(2 retraining rules\)/,
+      /valid \(2 retraining rules, 2 gates, 3 rollback bindings, 1 lifecycle-hook checks, 1 stage-retry rules\)/,
     );
   });
 

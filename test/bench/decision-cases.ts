@@ -218,18 +218,31 @@ function alarm(name: string) {
   return event;
 }
 
-/** A SageMaker model on moto and `n` endpoint configs serving it. */
+/** `n` endpoint configs on moto, each serving a model built from its own registered model package. */
 async function endpointConfigs(sagemaker: SageMakerClient, n: number) {
-  const model = uniqueName('bench-model');
-  await sagemaker.send(
-    new CreateModelCommand({
-      ModelName: model,
-      ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sm`,
-      PrimaryContainer: { Image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:1` },
-    }),
-  );
+  const group = uniqueName('bench-models');
+  await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
   const configs: string[] = [];
   for (let i = 1; i <= n; i++) {
+    const { ModelPackageArn } = await sagemaker.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: group,
+        ModelApprovalStatus: 'Approved',
+        InferenceSpecification: {
+          Containers: [{ Image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/m:${i}` }],
+          SupportedContentTypes: ['text/csv'],
+          SupportedResponseMIMETypes: ['text/csv'],
+        },
+      }),
+    );
+    const model = uniqueName(`bench-model${i}`);
+    await sagemaker.send(
+      new CreateModelCommand({
+        ModelName: model,
+        ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/sm`,
+        PrimaryContainer: { ModelPackageName: ModelPackageArn },
+      }),
+    );
     const name = uniqueName(`bench-cfg${i}`);
     await sagemaker.send(
       new CreateEndpointConfigCommand({

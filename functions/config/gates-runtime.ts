@@ -11,8 +11,9 @@ import { ControllerError } from '../domain/errors';
 import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { GateWorkflow } from '../workflows/gates';
+import { GateWorkflow, type GateDeps } from '../workflows/gates';
 import { hardeningRuntime } from './hardening-runtime';
+import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
 
 /** The registry gate never answers CodePipeline approvals: its bundle carries no CodePipeline client. */
@@ -22,6 +23,42 @@ const noApprovals: PipelineApprovals = {
   answer: () => Promise.reject(new ControllerError('this function does not answer CodePipeline approvals')),
 };
 
+/** The SDK clients the gate functions call (CodePipeline only through `approvals`). */
+export interface GateClients {
+  dynamo: DynamoDBClient;
+  sagemaker: SageMakerClient;
+  s3: S3Client;
+  sns: SNSClient;
+}
+
+/** The gate workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
+export function gateWorkflow(
+  policy: Policy,
+  table: string,
+  clients: GateClients,
+  logger: Logger,
+  options: {
+    approvals?: PipelineApprovals;
+    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
+    harden?: (deps: GateDeps) => GateDeps;
+  } = {},
+): GateWorkflow {
+  const harden = options.harden ?? ((deps: GateDeps) => deps);
+  return new GateWorkflow(
+    harden({
+      policy,
+      registry: new SageMakerModelRegistry(clients.sagemaker),
+      reports: new S3MetricReports(clients.s3),
+      notifier: new SnsNotifier(clients.sns),
+      approvals: options.approvals ?? noApprovals,
+      claims: new DynamoClaims(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      clock: systemClock,
+      logger,
+    }),
+  );
+}
+
 /**
  * The gate functions' runtime: Model Registry, metric reports in S3, SNS for HOLD notices, the state
  * table for claims and decisions; plus CodePipeline for the approval gate (passed in by its handler).
@@ -30,22 +67,18 @@ export async function gatesRuntime(
   approvals?: (clientConfig: Shared['clientConfig']) => PipelineApprovals,
 ): Promise<{ gates: GateWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const dynamo = new DynamoDBClient(clientConfig);
+  const clients: GateClients = {
+    dynamo: new DynamoDBClient(clientConfig),
+    sagemaker: new SageMakerClient(clientConfig),
+    s3: new S3Client(clientConfig),
+    sns: new SNSClient(clientConfig),
+  };
   const hardening = await hardeningRuntime();
   return {
     logger,
-    gates: new GateWorkflow(
-      hardening.wrap({
-        policy,
-        registry: new SageMakerModelRegistry(new SageMakerClient(clientConfig)),
-        reports: new S3MetricReports(new S3Client(clientConfig)),
-        notifier: new SnsNotifier(new SNSClient(clientConfig)),
-        approvals: approvals ? approvals(clientConfig) : noApprovals,
-        claims: new DynamoClaims(dynamo, env.STATE_TABLE),
-        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-        clock: systemClock,
-        logger,
-      }),
-    ),
+    gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
+      ...(approvals ? { approvals: approvals(clientConfig) } : {}),
+      harden: (deps) => hardening.wrap(deps),
+    }),
   };
 }

@@ -22,12 +22,89 @@ import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
 import { RetrainingWorkflow } from '../workflows/retraining';
-import { RollbackWorkflow } from '../workflows/rollback';
+import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import { hardeningRuntime } from './hardening-runtime';
+import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
+
+/** The SDK clients the alarm and endpoint functions call for rollback. */
+export interface RollbackClients {
+  dynamo: DynamoDBClient;
+  codedeploy: CodeDeployClient;
+  sagemaker: SageMakerClient;
+  cloudwatch: CloudWatchClient;
+  codepipeline: CodePipelineClient;
+}
+
+/** The rollback workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
+export function rollbackWorkflow(
+  policy: Policy,
+  table: string,
+  clients: RollbackClients,
+  logger: Logger,
+  options: {
+    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
+    harden?: (deps: RollbackDeps) => RollbackDeps;
+    decisions?: DynamoDecisionLog;
+    retraining?: RetrainingWorkflow;
+  } = {},
+): RollbackWorkflow {
+  const harden = options.harden ?? ((deps: RollbackDeps) => deps);
+  return new RollbackWorkflow(
+    harden({
+      policy,
+      store: new DynamoRollbackStore(clients.dynamo, table),
+      deployments: new CodeDeployDeployments(clients.codedeploy),
+      endpoints: new SageMakerEndpoints(clients.sagemaker),
+      alarms: new CloudWatchAlarms(clients.cloudwatch),
+      stages: new CodePipelineStages(clients.codepipeline),
+      packages: new SageMakerPackageStatus(clients.sagemaker),
+      decisions:
+        options.decisions ??
+        new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      clock: systemClock,
+      logger,
+      ...(options.retraining ? { retraining: options.retraining } : {}),
+    }),
+  );
+}
+
+/** The SDK clients the lifecycle hook function calls. */
+export interface HookClients {
+  dynamo: DynamoDBClient;
+  codedeploy: CodeDeployClient;
+  cloudwatch: CloudWatchClient;
+  sagemaker: SageMakerClient;
+  sagemakerRuntime: SageMakerRuntimeClient;
+  s3: S3Client;
+}
+
+/** The lifecycle hook workflow on the AWS adapters (shared with `npm run bench`). */
+export function hookWorkflow(
+  policy: Policy,
+  table: string,
+  clients: HookClients,
+  logger: Logger,
+  harden: (deps: HookDeps) => HookDeps = (deps) => deps,
+): DeploymentHookWorkflow {
+  return new DeploymentHookWorkflow(
+    harden({
+      policy,
+      deployments: new CodeDeployDeployments(clients.codedeploy),
+      alarms: new CloudWatchAlarms(clients.cloudwatch),
+      packages: new SageMakerPackageStatus(clients.sagemaker),
+      invoker: new SageMakerInvoker(clients.sagemakerRuntime),
+      objects: new S3ObjectStore(clients.s3),
+      claims: new DynamoClaims(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      clock: systemClock,
+      logger,
+    }),
+  );
+}
 
 /**
  * The rollback functions' runtimes, one per function family, each building only the clients it
@@ -60,20 +137,18 @@ export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logg
     : undefined;
   return {
     logger,
-    rollback: new RollbackWorkflow(
-      hardening.wrap({
-        policy,
-        store: new DynamoRollbackStore(dynamo, table),
-        deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
-        endpoints: new SageMakerEndpoints(sagemaker),
-        alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
-        stages: new CodePipelineStages(codepipeline),
-        packages: new SageMakerPackageStatus(sagemaker),
-        decisions,
-        clock: systemClock,
-        logger,
-        ...(retraining ? { retraining } : {}),
-      }),
+    rollback: rollbackWorkflow(
+      policy,
+      table,
+      {
+        dynamo,
+        codedeploy: new CodeDeployClient(clientConfig),
+        sagemaker,
+        cloudwatch: new CloudWatchClient(clientConfig),
+        codepipeline,
+      },
+      logger,
+      { harden: (deps) => hardening.wrap(deps), decisions, ...(retraining ? { retraining } : {}) },
     ),
   };
 }
@@ -82,22 +157,17 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
+  const clients: HookClients = {
+    dynamo,
+    codedeploy: new CodeDeployClient(clientConfig),
+    cloudwatch: new CloudWatchClient(clientConfig),
+    sagemaker: new SageMakerClient(clientConfig),
+    sagemakerRuntime: new SageMakerRuntimeClient(clientConfig),
+    s3: new S3Client(clientConfig),
+  };
   return {
     logger,
-    hooks: new DeploymentHookWorkflow(
-      hardening.wrap({
-        policy,
-        deployments: new CodeDeployDeployments(new CodeDeployClient(clientConfig)),
-        alarms: new CloudWatchAlarms(new CloudWatchClient(clientConfig)),
-        packages: new SageMakerPackageStatus(new SageMakerClient(clientConfig)),
-        invoker: new SageMakerInvoker(new SageMakerRuntimeClient(clientConfig)),
-        objects: new S3ObjectStore(new S3Client(clientConfig)),
-        claims: new DynamoClaims(dynamo, env.STATE_TABLE),
-        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-        clock: systemClock,
-        logger,
-      }),
-    ),
+    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
   };
 }
 

@@ -177,11 +177,28 @@ export class Hardening {
   }
 
   private deploymentsPort(inner: Deployments): Deployments {
+    // The guard needs each deployment's group. The workflow has always just listed it (rollback:
+    // recent) or read it (hook: get), so remember what those answered instead of a GetDeployment
+    // per guarded write (found by the P5 bench). Bounded: a container sees few deployments.
+    const groups = new Map<string, { application: string; deploymentGroup: string }>();
+    const remember = (id: string, application: string, deploymentGroup: string) => {
+      if (groups.size >= 1000) groups.clear();
+      groups.set(id, { application, deploymentGroup });
+    };
+    const groupOf = async (id: string) => groups.get(id) ?? (await inner.get(id));
     return {
-      recent: (application, group, since) => inner.recent(application, group, since),
-      get: (id) => inner.get(id),
+      recent: async (application, group, since) => {
+        const deployments = await inner.recent(application, group, since);
+        for (const d of deployments) remember(d.id, application, group);
+        return deployments;
+      },
+      get: async (id) => {
+        const detail = await inner.get(id);
+        remember(id, detail.application, detail.deploymentGroup);
+        return detail;
+      },
       stop: async (id) => {
-        const { application, deploymentGroup } = await inner.get(id);
+        const { application, deploymentGroup } = await groupOf(id);
         return this.guarded(
           'codedeploy',
           'StopDeployment',
@@ -202,7 +219,7 @@ export class Hardening {
         ),
       answerHook: async (id, hookExecutionId, status) => {
         if (status === 'Succeeded') return inner.answerHook(id, hookExecutionId, status);
-        const { application, deploymentGroup } = await inner.get(id);
+        const { application, deploymentGroup } = await groupOf(id);
         const why = await this.withholding({ kind: 'hook', application, group: deploymentGroup });
         if (why === undefined) return inner.answerHook(id, hookExecutionId, status);
         // The hook must be answered either way: let the deployment go on, keep the Failed on record.

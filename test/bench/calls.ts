@@ -28,6 +28,7 @@ import { dataArrived } from '../../functions/handlers/data-arrived';
 import { createStateTable, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
+import { decisionCases, hardening } from './decision-cases';
 
 export interface Call {
   service: string;
@@ -131,13 +132,13 @@ export async function countCalls(endpoint: string, cases: readonly CallCase[]): 
 
 // ------------------------------------------------------------------ data-drop cases
 
-/** The real EventBridge "Object Created" payload, for one object under the bench rule's prefix. */
-function objectCreated(bucket: string, n: number) {
+/** The real EventBridge "Object Created" payload, for one object under `prefix` (the bench rule's: drop/). */
+function objectCreated(bucket: string, n: number, prefix = 'drop/') {
   const event = loadFixture('s3-object-created.eventbridge.json');
   event.id = `bench-${n}`;
   event.detail.bucket.name = bucket;
   event.resources = [`arn:aws:s3:::${bucket}`];
-  event.detail.object = { ...event.detail.object, key: `drop/part-${n}.csv`, size: 1000, etag: `etag${n}` };
+  event.detail.object = { ...event.detail.object, key: `${prefix}part-${n}.csv`, size: 1000, etag: `etag${n}` };
   delete event.detail.object['version-id'];
   event.detail.object.sequencer = n.toString(16).padStart(16, '0');
   return event;
@@ -172,10 +173,12 @@ async function dataDrop(aws: CountingAws, maxObjects: number) {
   });
   const { logger } = recordingLogger();
   const handle = dataArrived(
-    retrainingWorkflow(policy, table, { dynamo, s3, codepipeline, sagemaker }, logger),
+    retrainingWorkflow(policy, table, { dynamo, s3, codepipeline, sagemaker }, logger, (deps) =>
+      hardening(policy, dynamo, table).wrap(deps),
+    ),
     logger,
   );
-  return { handle, event: (n: number) => objectCreated(bucket, n) };
+  return { handle, event: (n: number, prefix?: string) => objectCreated(bucket, n, prefix) };
 }
 
 export const callCases: CallCase[] = [
@@ -196,4 +199,14 @@ export const callCases: CallCase[] = [
       return () => handle(event(10));
     },
   },
+  {
+    name: 'object event outside every rule (ignored)',
+    target: 1,
+    async setup(aws) {
+      const { handle, event } = await dataDrop(aws, 100);
+      await handle(event(1));
+      return () => handle(event(2, 'elsewhere/'));
+    },
+  },
+  ...decisionCases,
 ];

@@ -194,6 +194,16 @@ export class GateWorkflow {
     });
   }
 
+  private async ignoreUnbound(subject: string, eventId: string): Promise<void> {
+    await this.record({
+      kind: 'gate.ignore',
+      subject,
+      outcome: 'IGNORED',
+      reasons: ['no gate is bound to this approval action'],
+      inputs: { eventId },
+    });
+  }
+
   /** CodePipeline gate: an approval action of `executionId` STARTED (EventBridge). */
   async onApprovalStarted(
     target: { pipeline: string; stage: string; action: string; executionId: string },
@@ -202,13 +212,7 @@ export class GateWorkflow {
     const subject = `${target.pipeline}/${target.stage}/${target.action}@${target.executionId}`;
     const bound = this.bindingFor(target.pipeline, target.stage, target.action);
     if (!bound) {
-      await this.record({
-        kind: 'gate.ignore',
-        subject,
-        outcome: 'IGNORED',
-        reasons: ['no gate is bound to this approval action'],
-        inputs: { eventId },
-      });
+      await this.ignoreUnbound(subject, eventId);
       return;
     }
     let token: string | undefined;
@@ -247,13 +251,7 @@ export class GateWorkflow {
     const subject = `${target.pipeline}/${target.stage}/${target.action}#${target.token.slice(0, 8)}`;
     const bound = this.bindingFor(target.pipeline, target.stage, target.action);
     if (!bound) {
-      await this.record({
-        kind: 'gate.ignore',
-        subject,
-        outcome: 'IGNORED',
-        reasons: ['no gate is bound to this approval action'],
-        inputs: { eventId },
-      });
+      await this.ignoreUnbound(subject, eventId);
       return;
     }
     let executionId: string | undefined;

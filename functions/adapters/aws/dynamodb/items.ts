@@ -84,6 +84,17 @@ export async function queryAll(
   return items;
 }
 
+/** Runs one conditional write: true when it was applied, false when its condition failed. */
+export async function conditionally(operation: string, send: () => Promise<unknown>, clock?: Clock): Promise<boolean> {
+  try {
+    await call(operation, send, { clock, expected: isConditionalFailure });
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * A conditional PutItem whose failed condition is an answer, not an error: `written: false` with
  * the item that is there (when DynamoDB returned it).

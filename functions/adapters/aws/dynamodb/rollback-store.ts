@@ -16,7 +16,7 @@ import {
 import type { EndpointConfigSeen } from '../../../domain/rollback';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
-import { N, S, call, isConditionalFailure, num, queryAll, str, type Item } from './items';
+import { N, S, call, conditionally, isConditionalFailure, num, queryAll, str, type Item } from './items';
 
 /** A claim whose owner neither completed nor released it for this long is taken over (crashed owner). */
 export const STALE_CLAIM_MS = 5 * 60_000;
@@ -34,14 +34,8 @@ export class DynamoRollbackStore implements RollbackStore {
     return N(Math.floor(this.clock.now().getTime() / 1000) + YEAR_S);
   }
 
-  private async conditional(operation: string, send: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await call(operation, send, { clock: this.clock, expected: isConditionalFailure });
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+  private conditional(operation: string, send: () => Promise<unknown>): Promise<boolean> {
+    return conditionally(operation, send, this.clock);
   }
 
   async claim(target: string, version: string, owner: string, now: Date): Promise<boolean> {

@@ -21,7 +21,7 @@ import {
   S,
   call,
   conditionalPut,
-  isConditionalFailure,
+  conditionally,
   isTransactionCancelled,
   num,
   pad,
@@ -112,32 +112,26 @@ export class DynamoRunStore implements RunStore {
       values[`:from${i}`] = S(s);
       return `:from${i}`;
     });
-    try {
-      await call(
-        'UpdateItem',
-        () =>
-          this.client.send(
-            new UpdateItemCommand({
-              TableName: this.table,
-              Key: this.key(rule, batchKey(seq)),
-              UpdateExpression: [
-                set.length ? `SET ${set.join(', ')}` : '',
-                remove.length ? `REMOVE ${remove.join(', ')}` : '',
-              ]
-                .filter(Boolean)
-                .join(' '),
-              ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(
+      'UpdateItem',
+      () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: this.key(rule, batchKey(seq)),
+            UpdateExpression: [
+              set.length ? `SET ${set.join(', ')}` : '',
+              remove.length ? `REMOVE ${remove.join(', ')}` : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+            ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      this.clock,
+    );
   }
 
   async getGuard(rule: string): Promise<GuardState> {
@@ -146,16 +140,11 @@ export class DynamoRunStore implements RunStore {
   }
 
   async swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean> {
-    try {
-      await call('PutItem', () => this.client.send(new PutItemCommand(this.guardPut(rule, expected, next))), {
-        clock: this.clock,
-        expected: isConditionalFailure,
-      });
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    return conditionally(
+      'PutItem',
+      () => this.client.send(new PutItemCommand(this.guardPut(rule, expected, next))),
+      this.clock,
+    );
   }
 
   async claimStart(

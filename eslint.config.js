@@ -32,6 +32,20 @@ const commonJsGlobals = {
   __filename: 'readonly',
 };
 
+// Files that run at package time or locally, never inside a function: classic zod is fine there.
+const packageTimeFiles = ['functions/config/policy.ts', 'functions/config/policy-*.ts', 'functions/cli/**'];
+
+const namespaceZod = [
+  ...['zod', 'zod/mini'].map((source) => ({
+    selector: `ImportDeclaration[source.value='${source}'][importKind!='type'] > :matches(ImportSpecifier[importKind!='type'][imported.name='z'], ImportDefaultSpecifier)`,
+    message: `Use \`import * as z from '${source}'\`: the named/default import bundles all of zod (+370 KB; +410 KB for zod/mini).`,
+  })),
+  {
+    selector: "MemberExpression[object.name='z'][property.name='locales']",
+    message: "Use `import { en } from 'zod/locales'`: `z.locales.en` bundles every locale (+260 KB).",
+  },
+];
+
 export default defineConfig(
   globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/']),
   js.configs.recommended,
@@ -59,17 +73,61 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // Code bundled into the Lambdas. `import { z } from 'zod'` makes esbuild keep all of zod,
-    // every locale included (~470 KB per function); `import * as z from 'zod'` lets it drop what is
-    // unused (~105 KB). Measured with esbuild 0.28 / zod 4.6 on the data-arrived bundle.
+    // zod as a namespace: `import { z } from 'zod'` makes esbuild keep all of zod, every locale
+    // included (~470 KB per function); `import * as z` lets it drop what is unused. Measured with
+    // esbuild 0.28 / zod 4.6 on the data-arrived bundle; zod/mini's `z` export behaves the same.
+    // The same holds for locales: `z.locales.en()` keeps all of them, `import { en } from 'zod/locales'` one.
     files: ['functions/**/*.ts'],
     rules: {
-      'no-restricted-syntax': [
+      'no-restricted-syntax': ['error', ...namespaceZod],
+    },
+  },
+  {
+    // Code bundled into the Lambdas (everything in functions/ but the policy schemas and the CLI).
+    // Classic zod costs ~90 KB in every function (its method-chaining API defeats tree shaking);
+    // zod/mini's functions keep only what the schemas use (~25 KB). The policy schemas are classic
+    // zod and run at package time: a function may name their types, never import their values.
+    files: ['functions/**/*.ts'],
+    ignores: packageTimeFiles,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          selector:
-            "ImportDeclaration[source.value='zod'][importKind!='type'] > :matches(ImportSpecifier[importKind!='type'][imported.name='z'], ImportDefaultSpecifier)",
-          message: "Use `import * as z from 'zod'`: the named/default import bundles all of zod (+370 KB).",
+          paths: [
+            {
+              name: 'zod',
+              allowTypeImports: true,
+              message:
+                "Bundled code uses `import * as z from 'zod/mini'`: classic zod adds ~90 KB to every function. Only the policy schemas (config/policy*.ts) and the CLI use classic zod.",
+            },
+          ],
+          patterns: [
+            {
+              regex: '(^|/)config/policy(-[a-z]+)?$|^\\./policy(-[a-z]+)?$',
+              allowTypeImports: true,
+              message:
+                'Import policy types only (`import type`): a value import bundles the classic-zod policy schema into the function. The policy is validated at package time and embedded as JSON (bundled-policy.ts); move a helper the runtime needs out of policy*.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The policy schemas run at package time (infra/esbuild-plugins.cjs) and in the CLI, never in a
+    // function: classic zod, whose chained API and richer errors suit a file people edit by hand.
+    files: packageTimeFiles,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod/mini',
+              message:
+                "The policy schemas and the CLI use classic zod (`import * as z from 'zod'`); zod/mini is for code bundled into the functions.",
+            },
+          ],
         },
       ],
     },

@@ -2,10 +2,11 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Policy } from './policy';
 import type { Logger as LoggerPort, LogAttributes } from '../ports/logger';
 import { ControllerError } from '../domain/errors';
+import { describeIssues } from '../domain/validation';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { metrics } from './metrics';
 
@@ -15,8 +16,8 @@ import { metrics } from './metrics';
  * builds only the clients its functions call, so a function's bundle holds only those SDK clients.
  */
 const environment = z.object({
-  STATE_TABLE: z.string().min(1, 'STATE_TABLE must name the state table'),
-  AWS_REGION: z.string().min(1).optional(),
+  STATE_TABLE: z.string().check(z.minLength(1, 'STATE_TABLE must name the state table')),
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface Shared {
@@ -55,10 +56,7 @@ export function usePolicy(policy: Policy): void {
 export function sharedRuntime(): Promise<Shared> {
   shared ??= (async () => {
     const env = environment.safeParse(process.env);
-    if (!env.success)
-      throw new ControllerError(
-        `environment: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+    if (!env.success) throw new ControllerError(`environment: ${describeIssues(env.error)}`);
     // Imported lazily so local tools that load the handlers (simulate, tests) never need the
     // bundled policy; esbuild still inlines it into each function. `mlops-controller redrive` runs
     // the handlers in-process with the policy file it was given (usePolicy), which must not pull the

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ObjectRef } from './objects';
+import { describeIssues } from './validation';
 
 /**
  * Every way "an object was created" reaches us, flattened into deliveries. One SQS record is
@@ -29,17 +30,17 @@ const eventBridgeS3 = z.object({
   id: z.string(),
   source: z.literal('aws.s3'),
   'detail-type': z.string(),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.string()),
   detail: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().nonnegative().optional(),
-      etag: z.string().optional(),
-      'version-id': z.string().optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.nonnegative())),
+      etag: z.optional(z.string()),
+      'version-id': z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
@@ -47,16 +48,16 @@ const eventBridgeS3 = z.object({
 const notificationRecord = z.object({
   eventSource: z.literal('aws:s3'),
   eventName: z.string(),
-  awsRegion: z.string().optional(),
-  eventTime: z.string().optional(),
+  awsRegion: z.optional(z.string()),
+  eventTime: z.optional(z.string()),
   s3: z.object({
-    bucket: z.object({ name: z.string().min(1) }),
+    bucket: z.object({ name: z.string().check(z.minLength(1)) }),
     object: z.object({
-      key: z.string().min(1),
-      size: z.number().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().optional(),
-      sequencer: z.string().optional(),
+      key: z.string().check(z.minLength(1)),
+      size: z.optional(z.number().check(z.nonnegative())),
+      eTag: z.optional(z.string()),
+      versionId: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
@@ -65,12 +66,12 @@ const sqsRecord = z.object({
   eventSource: z.literal('aws:sqs'),
   messageId: z.string(),
   body: z.string(),
-  eventSourceARN: z.string().optional(),
+  eventSourceARN: z.optional(z.string()),
 });
 
 const snsRecord = z.object({
   EventSource: z.literal('aws:sns'),
-  Sns: z.object({ MessageId: z.string().optional(), Message: z.string(), TopicArn: z.string().optional() }),
+  Sns: z.object({ MessageId: z.optional(z.string()), Message: z.string(), TopicArn: z.optional(z.string()) }),
 });
 
 /** S3 notification keys are form-encoded: `+` is a space. */
@@ -90,9 +91,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+function firstIssue(error: z.core.$ZodError): string {
+  return describeIssues(error, { limit: 1 }) || 'invalid';
 }
 
 function nothing(id: string, sqs: boolean, origin: Origin = {}, invalid?: string): Delivery {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodePipelineApprovals } from '../adapters/aws/codepipeline-approvals';
 import type { Logger } from '../ports/logger';
@@ -10,13 +10,13 @@ const actionStarted = z.object({
   id: z.string(),
   source: z.literal('aws.codepipeline'),
   'detail-type': z.literal('CodePipeline Action Execution State Change'),
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.object({
-    pipeline: z.string().min(1),
-    'execution-id': z.string().min(1),
-    stage: z.string().min(1),
-    action: z.string().min(1),
+    pipeline: z.string().check(z.minLength(1)),
+    'execution-id': z.string().check(z.minLength(1)),
+    stage: z.string().check(z.minLength(1)),
+    action: z.string().check(z.minLength(1)),
     state: z.string(),
     type: z.object({ category: z.string() }),
   }),
@@ -24,17 +24,17 @@ const actionStarted = z.object({
 
 /** The message CodePipeline publishes for a manual approval (the SNS message body). */
 const approvalMessage = z.object({
-  region: z.string().optional(),
+  region: z.optional(z.string()),
   approval: z.object({
-    pipelineName: z.string().min(1),
-    stageName: z.string().min(1),
-    actionName: z.string().min(1),
-    token: z.string().min(1),
+    pipelineName: z.string().check(z.minLength(1)),
+    stageName: z.string().check(z.minLength(1)),
+    actionName: z.string().check(z.minLength(1)),
+    token: z.string().check(z.minLength(1)),
   }),
 });
 
 const snsEvent = z.object({
-  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })).min(1),
+  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })).check(z.minLength(1)),
 });
 
 /**

@@ -1,13 +1,13 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Logger } from '../ports/logger';
 import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { lambdaHandler } from '../config/runtime';
 import { hookRuntime } from '../config/rollback-runtime';
 
 const hookEvent = z.object({
-  DeploymentId: z.string().min(1),
-  LifecycleEventHookExecutionId: z.string().min(1),
+  DeploymentId: z.string().check(z.minLength(1)),
+  LifecycleEventHookExecutionId: z.string().check(z.minLength(1)),
 });
 
 /** Time kept back from the Lambda's remaining time to send the answer and record the decision. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isoTime } from '../domain/alarms';
 import type { Logger } from '../ports/logger';
 import type { RollbackWorkflow } from '../workflows/rollback';
@@ -9,14 +9,14 @@ const endpointEvent = z.object({
   id: z.string(),
   source: z.literal('aws.sagemaker'),
   'detail-type': z.enum(['SageMaker Endpoint State Change', 'SageMaker Endpoint Deployment State Change']),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  time: z.union([z.string(), z.number()]).optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  time: z.optional(z.union([z.string(), z.number()])),
   detail: z.object({
-    EndpointName: z.string().min(1),
-    EndpointConfigName: z.string().min(1),
-    EndpointStatus: z.string().min(1),
-    LastModifiedTime: z.union([z.number(), z.string()]).optional(),
+    EndpointName: z.string().check(z.minLength(1)),
+    EndpointConfigName: z.string().check(z.minLength(1)),
+    EndpointStatus: z.string().check(z.minLength(1)),
+    LastModifiedTime: z.optional(z.union([z.number(), z.string()])),
   }),
 });
 

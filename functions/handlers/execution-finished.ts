@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { lambdaHandler } from '../config/runtime';
@@ -7,19 +7,23 @@ import { retrainingRuntime } from '../config/retraining-runtime';
 const codePipelineFinished = z.object({
   id: z.string(),
   source: z.literal('aws.codepipeline'),
-  account: z.string().optional(),
-  region: z.string().optional(),
-  detail: z.object({ pipeline: z.string().min(1), 'execution-id': z.string().min(1), state: z.string() }),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  detail: z.object({
+    pipeline: z.string().check(z.minLength(1)),
+    'execution-id': z.string().check(z.minLength(1)),
+    state: z.string(),
+  }),
 });
 
 const sageMakerFinished = z.object({
   id: z.string(),
   source: z.literal('aws.sagemaker'),
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.object({
-    pipelineArn: z.string().min(1),
-    pipelineExecutionArn: z.string().min(1),
+    pipelineArn: z.string().check(z.minLength(1)),
+    pipelineExecutionArn: z.string().check(z.minLength(1)),
     currentPipelineExecutionStatus: z.string(),
   }),
 });

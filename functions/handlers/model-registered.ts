@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { describeIssues } from '../domain/validation';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';
@@ -8,12 +9,12 @@ const modelPackageEvent = z.object({
   id: z.string(),
   source: z.literal('aws.sagemaker'),
   'detail-type': z.literal('SageMaker Model Package State Change'),
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.object({
-    ModelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[^:]*:\d{12}:model-package\/.+/),
-    ModelPackageGroupName: z.string().min(1),
-    ModelApprovalStatus: z.string().optional(),
+    ModelPackageArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sagemaker:[^:]*:\d{12}:model-package\/.+/)),
+    ModelPackageGroupName: z.string().check(z.minLength(1)),
+    ModelApprovalStatus: z.optional(z.string()),
   }),
 });
 
@@ -23,7 +24,7 @@ export function modelRegistered(gates: GateWorkflow, logger: Logger) {
     const parsed = modelPackageEvent.safeParse(event);
     const id = typeof (event as { id?: unknown })?.id === 'string' ? (event as { id: string }).id : 'event';
     if (!parsed.success) {
-      const problem = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+      const problem = describeIssues(parsed.error, { root: 'event' });
       logger.error('not a model package state change', { id, problem });
       await gates.record({
         kind: 'gate.ignore',

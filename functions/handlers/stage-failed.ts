@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Logger } from '../ports/logger';
 import type { StageRetryWorkflow } from '../workflows/stage-retry';
 import { lambdaHandler } from '../config/runtime';
@@ -8,13 +8,13 @@ const stageEvent = z.object({
   id: z.string(),
   source: z.literal('aws.codepipeline'),
   'detail-type': z.literal('CodePipeline Stage Execution State Change'),
-  account: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: z.object({
-    pipeline: z.string().min(1),
-    stage: z.string().min(1),
-    'execution-id': z.string().min(1),
-    state: z.string().min(1),
+    pipeline: z.string().check(z.minLength(1)),
+    stage: z.string().check(z.minLength(1)),
+    'execution-id': z.string().check(z.minLength(1)),
+    state: z.string().check(z.minLength(1)),
   }),
 });
 

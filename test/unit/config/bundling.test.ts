@@ -84,6 +84,28 @@ describe('function bundles built with serverless.yml’s esbuild options', () =>
     expect(policy).toEqual(parsePolicyText(readFileSync(join(repoRoot, 'controller.yml'), 'utf8')));
   });
 
+  it('carry zod/mini only: no classic zod and no policy schema in any function', () => {
+    const inputs: Record<string, string[]> = buildInChild(`
+      const result = await esbuild.build({
+        ...options,
+        entryPoints: ${JSON.stringify(serverlessFunctions().map((f) => f.entry))},
+        write: false,
+        outdir: ${JSON.stringify(dir)},
+      });
+      const inputs = Object.fromEntries(
+        Object.values(result.metafile.outputs)
+          .filter((o) => o.entryPoint)
+          .map((o) => [o.entryPoint, Object.keys(o.inputs)]),
+      );
+      process.stdout.write(JSON.stringify(inputs));
+    `);
+    expect(Object.keys(inputs)).toHaveLength(serverlessFunctions().length);
+    for (const files of Object.values(inputs)) {
+      expect(files).toContainEqual(expect.stringContaining('node_modules/zod/v4/mini/'));
+      expect(files.filter((f) => f.includes('node_modules/zod/v4/classic/') || /config\/policy/.test(f))).toEqual([]);
+    }
+  });
+
   it('resolve the SDK default credential chain to the environment provider', () => {
     const inputs: string[] = buildInChild(`
       const result = await esbuild.build({

@@ -1,4 +1,4 @@
-import { lambdaHandler } from '../../../functions/config/runtime';
+import { lambdaHandler, sharedRuntime } from '../../../functions/config/runtime';
 
 const context = { functionName: 'f', awsRequestId: 'r' } as never;
 
@@ -25,5 +25,22 @@ describe('lambdaHandler', () => {
     await expect(handler.ready()).rejects.toThrow('transient');
     await expect(handler(1, context)).resolves.toBe(2);
     expect(builds).toBe(2);
+  });
+});
+
+describe('sharedRuntime', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it.each([
+    ['missing', undefined, 'STATE_TABLE: Invalid input: expected string, received undefined'],
+    ['empty', '', 'STATE_TABLE: STATE_TABLE must name the state table'],
+  ])('fails loudly when STATE_TABLE is %s, naming the variable', async (_case, value, message) => {
+    process.env = { ...saved };
+    if (value === undefined) delete process.env.STATE_TABLE;
+    else process.env.STATE_TABLE = value;
+    await expect(sharedRuntime()).rejects.toThrow(`environment: ${message}`);
   });
 });

@@ -51,6 +51,8 @@ export interface StormResult {
     writeUnitsPerDelivery: number;
     calls: Record<string, number>;
     writeUnitsByOperation: Record<string, number>;
+    /** Per kind of item (see wcu-meter's stateTableKind), failed conditional writes apart. */
+    writeUnitsByKind: Record<string, number>;
     sqsRecordsRedelivered: number;
   };
   tokens: number;
@@ -188,6 +190,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const seconds = (Date.now() - started) / 1000;
   const writeUnits = meter.writeUnits;
   const byOperation = { ...meter.writeUnitsByOperation };
+  const byItemKind = { ...meter.writeUnitsByKind };
   const calls = { ...meter.calls };
   // The objects after the last count-closed batch close after the quiet period.
   await new Promise((resolve) => setTimeout(resolve, quietSeconds(objects) * 1000 + 100));
@@ -233,6 +236,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
     writeUnitsPerDelivery: +(writeUnits / (objects * 2)).toFixed(3),
     calls,
     writeUnitsByOperation: byOperation,
+    writeUnitsByKind: byItemKind,
     sqsRecordsRedelivered: failures,
   };
   if (process.env.STORM_DEBUG)

@@ -33,6 +33,8 @@ export interface WcuMeter {
   writeUnits: number;
   /** Write units per operation name. */
   writeUnitsByOperation: Record<string, number>;
+  /** Write units per kind of item written (`kindOf` its key), to see where they go. */
+  writeUnitsByKind: Record<string, number>;
   /** Sum of `ConsumedCapacity.CapacityUnits` the server reported (only if the caller asked for it). */
   reportedCapacity: number;
   reset(): void;
@@ -41,6 +43,18 @@ export interface WcuMeter {
 export interface MeterOptions {
   /** Key attribute names of the tables metered (default the state table's pk/sk). */
   keyAttributes?: string[];
+  /** Names the kind of an item from its key (default: the state table's, see `stateTableKind`). */
+  kindOf?: (key: Item) => string;
+}
+
+/**
+ * The state table's item kinds: the first `#` segment of pk and of sk (`LEDGER:OBJ`, `RUNS:BATCH`),
+ * the decision kind for decision records (`DECISIONS:retraining.start`).
+ */
+export function stateTableKind(key: Item): string {
+  const pk = String(key.pk?.S ?? '').split('#')[0];
+  const sk = String(key.sk?.S ?? '').split('#');
+  return `${pk}:${pk === 'DECISIONS' ? sk[1] : sk[0]}`;
 }
 
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -81,16 +95,19 @@ interface UpdateLike {
 
 export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}): WcuMeter {
   const keyNames = options.keyAttributes ?? ['pk', 'sk'];
+  const kindOf = options.kindOf ?? stateTableKind;
   const shadow = new Map<string, number>();
   const meter: WcuMeter = {
     calls: {},
     writeUnits: 0,
     writeUnitsByOperation: {},
+    writeUnitsByKind: {},
     reportedCapacity: 0,
     reset() {
       meter.calls = {};
       meter.writeUnits = 0;
       meter.writeUnitsByOperation = {};
+      meter.writeUnitsByKind = {};
       meter.reportedCapacity = 0;
     },
   };
@@ -102,9 +119,13 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
     if (item && keyNames.every((k) => k in item)) shadow.set(keyOf(table, item), itemSize(item));
   };
   const before = (table: string | undefined, key: Item): number => shadow.get(keyOf(table, key)) ?? 0;
-  const bill = (operation: string, units: number): void => {
+  let failed = false;
+  const bill = (operation: string, units: number, key: Item): void => {
     meter.writeUnits += units;
     meter.writeUnitsByOperation[operation] = (meter.writeUnitsByOperation[operation] ?? 0) + units;
+    // Failed conditional writes bill too: listed apart, they show what races and duplicates cost.
+    const kind = failed ? `${kindOf(key)} (failed)` : kindOf(key);
+    meter.writeUnitsByKind[kind] = (meter.writeUnitsByKind[kind] ?? 0) + units;
   };
   const estimateAfter = (u: UpdateLike): number => {
     const written = Object.values(u.ExpressionAttributeValues ?? {}).reduce((sum, v) => sum + valueSize(v), 0);
@@ -119,6 +140,7 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
       meter.reportedCapacity += c.CapacityUnits ?? 0;
     const conditionalFailure = error?.name === 'ConditionalCheckFailedException';
     if (error && !conditionalFailure && error.name !== 'TransactionCanceledException') return; // not executed
+    failed = Boolean(error);
     if (conditionalFailure && error.Item)
       remember(input.TableName, { ...error.Item, ...keyPart(input.Key ?? input.Item ?? {}) });
 
@@ -138,7 +160,7 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
         break;
       case 'PutItem': {
         const size = itemSize(input.Item ?? {});
-        bill(operation, writeUnitsFor(Math.max(size, before(input.TableName, input.Item ?? {}))));
+        bill(operation, writeUnitsFor(Math.max(size, before(input.TableName, input.Item ?? {}))), input.Item ?? {});
         if (!error) remember(input.TableName, input.Item);
         break;
       }
@@ -153,7 +175,7 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
             : error
               ? 0
               : estimateAfter(input);
-        bill(operation, writeUnitsFor(Math.max(old, after)));
+        bill(operation, writeUnitsFor(Math.max(old, after)), input.Key ?? {});
         if (!error) {
           if (input.ReturnValues === 'ALL_NEW' && output?.Attributes) remember(input.TableName, output.Attributes);
           else shadow.set(keyOf(input.TableName, input.Key), after);
@@ -161,7 +183,7 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
         break;
       }
       case 'DeleteItem':
-        bill(operation, writeUnitsFor(before(input.TableName, input.Key)));
+        bill(operation, writeUnitsFor(before(input.TableName, input.Key)), input.Key ?? {});
         if (!error) shadow.delete(keyOf(input.TableName, input.Key));
         break;
       case 'BatchWriteItem': {
@@ -174,10 +196,10 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
             const key = r.PutRequest?.Item ?? r.DeleteRequest?.Key ?? {};
             if (unprocessed.has(keyOf(table, key))) continue;
             if (r.PutRequest) {
-              bill(operation, writeUnitsFor(Math.max(itemSize(r.PutRequest.Item), before(table, key))));
+              bill(operation, writeUnitsFor(Math.max(itemSize(r.PutRequest.Item), before(table, key))), key);
               remember(table, r.PutRequest.Item);
             } else {
-              bill(operation, writeUnitsFor(before(table, key)));
+              bill(operation, writeUnitsFor(before(table, key)), key);
               shadow.delete(keyOf(table, key));
             }
           }
@@ -190,17 +212,26 @@ export function attachMeter(client: DynamoDBClient, options: MeterOptions = {}):
             bill(
               operation,
               2 * writeUnitsFor(Math.max(itemSize(action.Put.Item), before(action.Put.TableName, action.Put.Item))),
+              action.Put.Item,
             );
             if (!error) remember(action.Put.TableName, action.Put.Item);
           } else if (action.Update) {
             const after = estimateAfter(action.Update);
-            bill(operation, 2 * writeUnitsFor(Math.max(before(action.Update.TableName, action.Update.Key), after)));
+            bill(
+              operation,
+              2 * writeUnitsFor(Math.max(before(action.Update.TableName, action.Update.Key), after)),
+              action.Update.Key,
+            );
             if (!error) shadow.set(keyOf(action.Update.TableName, action.Update.Key), after);
           } else if (action.Delete) {
-            bill(operation, 2 * writeUnitsFor(before(action.Delete.TableName, action.Delete.Key)));
+            bill(operation, 2 * writeUnitsFor(before(action.Delete.TableName, action.Delete.Key)), action.Delete.Key);
             if (!error) shadow.delete(keyOf(action.Delete.TableName, action.Delete.Key));
           } else if (action.ConditionCheck) {
-            bill(operation, 2 * writeUnitsFor(before(action.ConditionCheck.TableName, action.ConditionCheck.Key)));
+            bill(
+              operation,
+              2 * writeUnitsFor(before(action.ConditionCheck.TableName, action.ConditionCheck.Key)),
+              action.ConditionCheck.Key,
+            );
           }
         }
         break;

@@ -9,7 +9,8 @@ const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 /**
  * May batch `seq` of `rule` start now? All guards are evaluated so a deferral names every reason.
- * The returned `next` is what the guard becomes if the start is claimed.
+ * The returned `next` is what the guard becomes if the start is claimed (a batch claim also names
+ * the batch in `starting`).
  */
 export function evaluateStart(rule: RetrainingRule, guard: GuardState, seq: number, now: Date): StartVerdict {
   const g = rule.guards;
@@ -50,6 +51,8 @@ export function evaluateStart(rule: RetrainingRule, guard: GuardState, seq: numb
       `guards clear (cooldown ${g.cooldownSeconds}s, daily cap ${g.dailyCap ?? 'none'}, exclusive ${g.exclusive})`,
     ],
     next: {
+      // Only a batch claim replaces the last claimed start (functions/ports/run-store.ts).
+      ...(guard.starting ? { starting: guard.starting } : {}),
       lastStartAt: now.toISOString(),
       day: today,
       startsToday: startsToday + 1,

@@ -1,8 +1,28 @@
 /**
  * Lifecycle of a closed batch, and the per-rule guard state that decides when it may start.
- * Every transition is conditional, so concurrent or repeated deliveries move a batch once.
+ * Every write is one conditional single-item write, so concurrent or repeated deliveries move a
+ * batch once:
+ *
+ *   - closing records the batch (`putBatch`, once: CLOSED, DEFERRED or QUARANTINED);
+ *   - the start intent is a guard swap (`swapGuard`, conditional on the guard's version) that moves
+ *     `nextSeq` past the batch and names it in `starting`. Batches start in `nextSeq` order and the
+ *     swap succeeds for one caller only, so two invocations can never start the same batch;
+ *   - once the pipeline answered, the batch moves to STARTED with the execution id (`transition`).
+ *
+ * A claimed batch keeps its CLOSED/DEFERRED record until then: `guard.starting` names it, and a
+ * new claim is only made once that start is recorded, so at most one start per rule is ever
+ * claimed but unrecorded, and the sweeper re-issues it (same client request token) after a crash.
  */
-export type BatchStatus = 'CLOSED' | 'DEFERRED' | 'STARTING' | 'STARTED' | 'QUARANTINED';
+export type BatchStatus =
+  | 'CLOSED'
+  | 'DEFERRED'
+  /** Claimed by releases that marked the batch itself; read like a CLOSED batch that `starting` names. */
+  | 'STARTING'
+  | 'STARTED'
+  | 'QUARANTINED';
+
+/** The statuses a claimed batch can have until its start is recorded. */
+export const CLAIMABLE: readonly BatchStatus[] = ['CLOSED', 'DEFERRED', 'STARTING'];
 
 export interface BatchRecord {
   rule: string;
@@ -25,35 +45,31 @@ export interface GuardState {
   /** UTC day (YYYY-MM-DD) `startsToday` counts for. */
   day?: string;
   startsToday: number;
+  /**
+   * The run that blocks an exclusive rule until its terminal event. A batch run's execution id is
+   * on its batch record (recorded with STARTED); an alarm-started run (seq -1) carries it here.
+   */
   running?: { seq: number; since: string; executionId?: string };
-  /** Lowest batch seq not yet started or quarantined: batches start in order. */
+  /**
+   * The last batch whose start was claimed, and when: its start is recorded once its batch is
+   * STARTED. Every guard write carries it over (only a new claim replaces it).
+   */
+  starting?: { seq: number; since: string };
+  /** Lowest batch seq not yet claimed or quarantined: batches start in order. */
   nextSeq: number;
 }
 
 export interface RunStore {
   putBatch(record: BatchRecord): Promise<boolean>;
   getBatch(rule: string, seq: number): Promise<BatchRecord | undefined>;
-  /** Batches in the given statuses, oldest first. */
-  listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]>;
   /** Moves a batch from one of `from` to a new status; false if it was not in `from`. */
   transition(
     rule: string,
     seq: number,
-    from: BatchStatus[],
+    from: readonly BatchStatus[],
     patch: Partial<BatchRecord> & { status: BatchStatus },
   ): Promise<boolean>;
   getGuard(rule: string): Promise<GuardState>;
   /** Replaces the guard state if its version is still `expected.version`; bumps the version. */
   swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean>;
-  /**
-   * The start intent, atomically: the guard moves from `expected` to `next` AND the batch moves
-   * from CLOSED/DEFERRED to STARTING. Either both happen or neither (false).
-   */
-  claimStart(
-    rule: string,
-    seq: number,
-    expected: GuardState,
-    next: Omit<GuardState, 'version'>,
-    at: string,
-  ): Promise<boolean>;
 }

@@ -13,7 +13,7 @@ import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
 import type { Pipelines } from '../ports/pipelines';
-import type { BatchRecord, RunStore } from '../ports/run-store';
+import { CLAIMABLE, type BatchRecord, type GuardState, type RunStore } from '../ports/run-store';
 import { isWithheld } from './hardening';
 
 export interface RetrainingDeps {
@@ -27,7 +27,7 @@ export interface RetrainingDeps {
   logger: Logger;
 }
 
-/** A STARTING batch older than this is assumed to belong to a crashed invocation. */
+/** A claimed start not recorded after this long is assumed to belong to a crashed invocation. */
 const STALE_START_MS = 2 * 60_000;
 /** Schema checks read object heads with this much concurrency. */
 const HEAD_READ_CONCURRENCY = 8;
@@ -232,21 +232,29 @@ export class RetrainingWorkflow {
   }
 
   /**
-   * Starts the rule's next batch if its guards allow, in batch order; defers it with the reasons
-   * otherwise. Loops to skip quarantined batches. Safe to call from any handler at any time.
+   * Starts the rule's next batches while their guards allow, in batch order; defers the next one
+   * with the reasons otherwise. Loops to skip quarantined batches and to start what waited for a
+   * start this call recorded. Safe to call from any handler at any time.
    */
   async startDue(rule: RetrainingRule): Promise<void> {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < 10;) {
       const guard = await this.deps.runs.getGuard(rule.name);
       const batch = await this.deps.runs.getBatch(rule.name, guard.nextSeq);
       if (!batch) return;
-      if (batch.status === 'QUARANTINED' || batch.status === 'STARTED' || batch.status === 'STARTING') {
+      if (!CLAIMABLE.includes(batch.status)) {
+        // Quarantined (or recorded as started by a release that did not move nextSeq): skip it.
         const { version: _v, ...rest } = guard;
         await this.deps.runs.swapGuard(rule.name, guard, { ...rest, nextSeq: guard.nextSeq + 1 });
+        attempt += 1;
         continue;
       }
+      const known = await this.runState(rule, guard);
+      // The last claimed start is not recorded yet: its claimer starts this batch when it has
+      // recorded it (after a crash, the sweeper re-issues it first). Claiming now would replace
+      // the only record of that start intent.
+      if (known.unrecorded) return;
       const now = this.now();
-      const verdict = evaluateStart(rule, guard, batch.seq, now);
+      const verdict = evaluateStart(rule, known.guard, batch.seq, now);
       const subject = `${rule.name}/${batch.seq}`;
       if (verdict.verdict === 'defer') {
         const reason = verdict.reasons.join('; ');
@@ -262,19 +270,56 @@ export class RetrainingWorkflow {
               subject,
               outcome: 'DEFERRED',
               reasons: verdict.reasons,
-              inputs: { guard, retryAt: verdict.retryAt },
+              inputs: { guard: known.guard, retryAt: verdict.retryAt },
             });
         }
         return;
       }
-      if (!(await this.deps.runs.claimStart(rule.name, batch.seq, guard, verdict.next, now.toISOString()))) continue;
-      await this.launch(rule, { ...batch, status: 'STARTING' }, verdict.reasons);
-      return;
+      // The claim: one conditional write of the guard (see functions/ports/run-store.ts).
+      const claim = { ...verdict.next, starting: { seq: batch.seq, since: now.toISOString() } };
+      if (!(await this.deps.runs.swapGuard(rule.name, guard, claim))) {
+        attempt += 1;
+        continue;
+      }
+      await this.launch(rule, batch, verdict.reasons);
+      // A closer that found this start unrecorded left its batch to us (it wrote the batch record
+      // before it read the guard, and we recorded the start before this read: one of us sees the
+      // other). Nothing there: done, without reading the guard again.
+      if (!(await this.deps.runs.getBatch(rule.name, batch.seq + 1))) return;
     }
     this.deps.logger.warn('startDue gave up after repeated contention', { rule: rule.name });
   }
 
-  /** Issues the start for a claimed batch. Re-issuing after a crash returns the same execution. */
+  /**
+   * What the guard alone does not say: the running batch's execution id (on its batch record, so
+   * a start costs no second guard write), and the claimed start whose batch is not STARTED yet.
+   */
+  private async runState(
+    rule: RetrainingRule,
+    guard: GuardState,
+  ): Promise<{ guard: GuardState; unrecorded?: BatchRecord }> {
+    const reads = new Map<number, Promise<BatchRecord | undefined>>();
+    const read = (seq: number) => {
+      if (!reads.has(seq)) reads.set(seq, this.deps.runs.getBatch(rule.name, seq));
+      return reads.get(seq)!;
+    };
+    const running = guard.running;
+    const runningBatch = running && running.seq >= 0 && !running.executionId ? await read(running.seq) : undefined;
+    const claimed = guard.starting ? await read(guard.starting.seq) : undefined;
+    return {
+      guard:
+        running && runningBatch?.executionId
+          ? { ...guard, running: { ...running, executionId: runningBatch.executionId } }
+          : guard,
+      ...(claimed && CLAIMABLE.includes(claimed.status) ? { unrecorded: claimed } : {}),
+    };
+  }
+
+  /**
+   * Issues the start of a claimed batch and records it. Re-issuing after a crash (or racing a slow
+   * first attempt) sends the same token, so the pipeline answers with the same execution, and only
+   * the caller whose STARTED transition applies records the decision.
+   */
   private async launch(rule: RetrainingRule, batch: BatchRecord, reasons: string[]): Promise<void> {
     const manifestUri = batch.manifestUri ?? (await this.rebuildManifest(rule, batch));
     const token = startToken(rule.name, batch.seq);
@@ -284,19 +329,14 @@ export class RetrainingWorkflow {
       manifestUri,
       values: { BATCH_ID: `${rule.name}-${batch.seq}` },
     });
-    const now = this.now().toISOString();
-    await this.deps.runs.transition(rule.name, batch.seq, ['STARTING'], {
+    const recorded = await this.deps.runs.transition(rule.name, batch.seq, CLAIMABLE, {
       status: 'STARTED',
       executionId,
-      updatedAt: now,
+      manifestUri,
+      reason: undefined,
+      updatedAt: this.now().toISOString(),
     });
-    for (let i = 0; i < 5; i++) {
-      const guard = await this.deps.runs.getGuard(rule.name);
-      if (guard.running?.seq !== batch.seq || guard.running.executionId) break;
-      const { version: _v, ...rest } = guard;
-      if (await this.deps.runs.swapGuard(rule.name, guard, { ...rest, running: { ...guard.running, executionId } }))
-        break;
-    }
+    if (!recorded) return;
     await this.decide({
       kind: 'retraining.start',
       subject: `${rule.name}/${batch.seq}`,
@@ -411,11 +451,12 @@ export class RetrainingWorkflow {
     for (const rule of rules) {
       for (let i = 0; i < 5; i++) {
         const guard = await this.deps.runs.getGuard(rule.name);
-        if (guard.running?.executionId !== executionId) break;
+        const running = (await this.runState(rule, guard)).guard.running;
+        if (!running || running.executionId !== executionId) break;
         if (await this.deps.runs.swapGuard(rule.name, guard, releaseRunning(guard))) {
           await this.decide({
             kind: 'retraining.release',
-            subject: `${rule.name}/${guard.running.seq}`,
+            subject: `${rule.name}/${running.seq}`,
             outcome: status,
             reasons: [`execution ${executionId} ended ${status}`],
             inputs: { eventId },
@@ -450,11 +491,10 @@ export class RetrainingWorkflow {
     await this.recoverUnprocessed(rule, open);
     // A marker whose close failed is among the pending objects: let the exact check find it.
     if (mayClose(rule, open, rule.trigger.marker !== undefined, this.now())) await this.tryClose(rule);
-    const stale = await this.deps.runs.listBatches(rule.name, ['STARTING']);
-    for (const batch of stale) {
-      if (this.now().getTime() - Date.parse(batch.updatedAt) > STALE_START_MS)
-        await this.launch(rule, batch, ['re-issued after an interrupted start']);
-    }
+    const guard = await this.deps.runs.getGuard(rule.name);
+    const { unrecorded } = await this.runState(rule, guard);
+    if (unrecorded && this.now().getTime() - Date.parse(guard.starting!.since) > STALE_START_MS)
+      await this.launch(rule, unrecorded, ['re-issued after an interrupted start']);
     await this.startDue(rule);
   }
 

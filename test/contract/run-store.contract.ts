@@ -3,7 +3,13 @@
  * `makeStore` may return the same instance every time: each test works on its own rule name.
  */
 import { randomBytes } from 'node:crypto';
-import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../functions/ports/run-store';
+import {
+  CLAIMABLE,
+  type BatchRecord,
+  type BatchStatus,
+  type GuardState,
+  type RunStore,
+} from '../../functions/ports/run-store';
 
 export interface RunStoreContractOptions {
   timeout?: number;
@@ -56,27 +62,6 @@ export function describeRunStoreContract(
         expect(await store.putBatch({ ...record, status: 'STARTED', objects: 99 })).toBe(false);
         expect(await store.getBatch(rule, 0)).toEqual(record);
         expect(await store.getBatch(rule, 1)).toBeUndefined();
-      },
-      timeout,
-    );
-
-    test(
-      'listBatches filters by status, oldest first',
-      async () => {
-        for (const [seq, status] of [
-          [11, 'CLOSED'],
-          [2, 'DEFERRED'],
-          [0, 'STARTED'],
-          [1, 'CLOSED'],
-          [3, 'QUARANTINED'],
-        ] as const)
-          await store.putBatch(batch(rule, seq, status));
-        await store.putBatch(batch(`${rule}-other`, 5, 'CLOSED'));
-        expect((await store.listBatches(rule, ['CLOSED', 'DEFERRED'])).map((b) => b.seq)).toEqual([1, 2, 11]);
-        expect((await store.listBatches(rule, ['STARTED'])).map((b) => b.seq)).toEqual([0]);
-        expect(await store.listBatches(rule, ['STARTING'])).toEqual([]);
-        expect(await store.listBatches(rule, [])).toEqual([]);
-        expect((await store.listBatches(rule, ['QUARANTINED']))[0]).toEqual(batch(rule, 3, 'QUARANTINED'));
       },
       timeout,
     );
@@ -164,84 +149,42 @@ export function describeRunStoreContract(
     );
 
     test(
-      'claimStart moves guard and batch together',
+      'a claim is a guard swap: it names the batch in starting and leaves the batch record alone',
       async () => {
         await store.putBatch(batch(rule, 0, 'DEFERRED', { reason: 'cooldown' }));
         const guard = await store.getGuard(rule);
-        const next = {
+        const claim = {
           startsToday: 1,
           day: '2025-03-01',
           lastStartAt: '2025-03-01T12:10:00.000Z',
-          nextSeq: 0,
+          nextSeq: 1,
           running: { seq: 0, since: '2025-03-01T12:10:00.000Z' },
+          starting: { seq: 0, since: '2025-03-01T12:10:00.000Z' },
         };
-        expect(await store.claimStart(rule, 0, guard, next, '2025-03-01T12:10:00.000Z')).toBe(true);
-        const claimed = await store.getBatch(rule, 0);
-        expect(claimed).toEqual({ ...batch(rule, 0, 'STARTING'), updatedAt: '2025-03-01T12:10:00.000Z' });
-        expect(claimed?.reason).toBeUndefined();
-        expect(await store.getGuard(rule)).toEqual({ ...next, version: 1 });
-      },
-      timeout,
-    );
-
-    test(
-      'claimStart fails, changing nothing, when the batch is not CLOSED or DEFERRED',
-      async () => {
-        await store.putBatch(batch(rule, 0, 'STARTED'));
-        const guard = await store.getGuard(rule);
-        expect(await store.claimStart(rule, 0, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
-          false,
-        );
-        expect(await store.getGuard(rule)).toEqual(EMPTY_GUARD);
-        expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0, 'STARTED'));
-        // A batch that does not exist cannot be claimed either.
-        expect(await store.claimStart(rule, 7, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
-          false,
-        );
-        expect(await store.getGuard(rule)).toEqual(EMPTY_GUARD);
-      },
-      timeout,
-    );
-
-    test(
-      'claimStart fails, changing nothing, when the guard moved',
-      async () => {
-        await store.putBatch(batch(rule, 0));
-        const stale = await store.getGuard(rule);
-        expect(
-          await store.swapGuard(rule, stale, { startsToday: 0, nextSeq: 0, lastStartAt: '2025-03-01T11:00:00.000Z' }),
-        ).toBe(true);
-        const current = await store.getGuard(rule);
-        expect(await store.claimStart(rule, 0, stale, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z')).toBe(
-          false,
-        );
-        expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0));
-        expect(await store.getGuard(rule)).toEqual(current);
-      },
-      timeout,
-    );
-
-    test(
-      'two concurrent claimStart with the same expected guard: exactly one succeeds',
-      async () => {
-        await store.putBatch(batch(rule, 0));
-        await store.putBatch(batch(rule, 1));
-        const guard = await store.getGuard(rule);
-        const same = await Promise.all([
-          store.claimStart(rule, 0, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z'),
-          store.claimStart(rule, 0, guard, { startsToday: 1, nextSeq: 1 }, '2025-03-01T12:10:00.000Z'),
-        ]);
+        const same = await Promise.all([store.swapGuard(rule, guard, claim), store.swapGuard(rule, guard, claim)]);
         expect(same.filter(Boolean)).toHaveLength(1);
+        expect(await store.getGuard(rule)).toEqual({ ...claim, version: 1 });
+        expect(await store.getBatch(rule, 0)).toEqual(batch(rule, 0, 'DEFERRED', { reason: 'cooldown' }));
 
-        const after = await store.getGuard(rule);
-        expect(after.version).toBe(1);
-        const different = await Promise.all([
-          store.claimStart(rule, 1, after, { startsToday: 2, nextSeq: 2 }, '2025-03-01T12:11:00.000Z'),
-          store.claimStart(rule, 1, after, { startsToday: 2, nextSeq: 2 }, '2025-03-01T12:11:00.000Z'),
+        // Recording the start: once, from any status a claimed batch can have.
+        const started = {
+          status: 'STARTED' as const,
+          executionId: 'exec-0',
+          reason: undefined,
+          updatedAt: '2025-03-01T12:10:01.000Z',
+        };
+        const recorded = await Promise.all([
+          store.transition(rule, 0, CLAIMABLE, started),
+          store.transition(rule, 0, CLAIMABLE, started),
         ]);
-        expect(different.filter(Boolean)).toHaveLength(1);
-        expect((await store.getGuard(rule)).version).toBe(2);
-        expect((await store.listBatches(rule, ['STARTING'])).map((b) => b.seq)).toEqual([0, 1]);
+        expect(recorded.filter(Boolean)).toHaveLength(1);
+        const stored = await store.getBatch(rule, 0);
+        expect(stored).toEqual({
+          ...batch(rule, 0, 'STARTED'),
+          executionId: 'exec-0',
+          updatedAt: '2025-03-01T12:10:01.000Z',
+        });
+        expect(stored?.reason).toBeUndefined();
       },
       timeout,
     );

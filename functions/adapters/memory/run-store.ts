@@ -22,17 +22,10 @@ export class MemoryRunStore implements RunStore {
     return found && structuredClone(found);
   }
 
-  async listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]> {
-    return [...this.batches.values()]
-      .filter((b) => b.rule === rule && statuses.includes(b.status))
-      .sort((a, b) => a.seq - b.seq)
-      .map((b) => structuredClone(b));
-  }
-
   async transition(
     rule: string,
     seq: number,
-    from: BatchStatus[],
+    from: readonly BatchStatus[],
     patch: Partial<BatchRecord> & { status: BatchStatus },
   ): Promise<boolean> {
     const key = MemoryRunStore.key(rule, seq);
@@ -50,23 +43,6 @@ export class MemoryRunStore implements RunStore {
     const current = this.guards.get(rule) ?? emptyGuard();
     if (current.version !== expected.version) return false;
     this.guards.set(rule, { ...structuredClone(next), version: current.version + 1 });
-    return true;
-  }
-
-  async claimStart(
-    rule: string,
-    seq: number,
-    expected: GuardState,
-    next: Omit<GuardState, 'version'>,
-    at: string,
-  ): Promise<boolean> {
-    const batch = this.batches.get(MemoryRunStore.key(rule, seq));
-    const current = this.guards.get(rule) ?? emptyGuard();
-    if (!batch || !['CLOSED', 'DEFERRED'].includes(batch.status) || current.version !== expected.version) return false;
-    this.guards.set(rule, { ...structuredClone(next), version: current.version + 1 });
-    batch.status = 'STARTING';
-    batch.updatedAt = at;
-    delete batch.reason;
     return true;
   }
 }

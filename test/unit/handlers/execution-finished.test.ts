@@ -137,11 +137,83 @@ describe('sweeper', () => {
     };
     await expect(dataArrived(h.workflow, h.logger)(drop('one'))).rejects.toThrow();
     fail = false;
+    // The claim is on the guard; the batch keeps its CLOSED record until the start is recorded.
+    expect(await h.runs.getGuard('docs')).toMatchObject({ nextSeq: 1, starting: { seq: 0 } });
     h.clock.advance(60);
     await sweeper(h.workflow)();
-    expect((await h.runs.getBatch('docs', 0))?.status).toBe('STARTING');
+    expect((await h.runs.getBatch('docs', 0))?.status).toBe('CLOSED');
+    expect(h.starts()).toHaveLength(0);
     h.clock.advance(120);
     await sweeper(h.workflow)();
+    await sweeper(h.workflow)();
     expect((await h.runs.getBatch('docs', 0))?.status).toBe('STARTED');
+    expect(h.starts()).toHaveLength(1);
+    expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.start')).toHaveLength(1);
+  });
+
+  it('a re-issued start racing the slow first attempt: one execution, one STARTED record and decision', async () => {
+    const h = memoryHarness(policy);
+    const original = h.deps.pipelines.start.bind(h.deps.pipelines);
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let first = true;
+    h.deps.pipelines.start = async (r) => {
+      if (first) {
+        first = false;
+        await paused; // the first attempt hangs past the stale-start age
+      }
+      return original(r);
+    };
+    const slow = dataArrived(h.workflow, h.logger)(drop('one'));
+    await new Promise((resolve) => setImmediate(resolve));
+    h.clock.advance(180);
+    await sweeper(h.workflow)();
+    resume();
+    await slow;
+    const tokens = new Set(h.starts().map((a) => a.input.clientRequestToken));
+    expect(tokens.size).toBe(1);
+    expect(h.world.executions).toHaveLength(1);
+    expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.start')).toHaveLength(1);
+    expect(await h.runs.getBatch('docs', 0)).toMatchObject({
+      status: 'STARTED',
+      executionId: h.world.executions[0]!.id,
+    });
+  });
+
+  it('a batch closed while the previous start is unrecorded is started by that start’s claimer', async () => {
+    const open = basePolicy({
+      retraining: [
+        {
+          name: 'docs',
+          source: { bucket: 'DOC-EXAMPLE-BUCKET1' },
+          target: { type: 'codepipeline', name: 'myPipeline' },
+          trigger: { maxObjects: 1 },
+          guards: { exclusive: false },
+        },
+      ],
+    });
+    const h = memoryHarness(open);
+    const original = h.deps.pipelines.start.bind(h.deps.pipelines);
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let first = true;
+    h.deps.pipelines.start = async (r) => {
+      if (first) {
+        first = false;
+        await paused;
+      }
+      return original(r);
+    };
+    const data = dataArrived(h.workflow, h.logger);
+    const one = data(drop('one'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await data(drop('two')); // closes batch 1 while batch 0's start is claimed, not recorded
+    expect(await h.runs.getBatch('docs', 1)).toMatchObject({ status: 'CLOSED' });
+    expect(h.starts()).toHaveLength(0);
+    resume();
+    await one;
+    expect(h.starts().map((a) => a.input.clientRequestToken)).toHaveLength(2);
+    expect((await h.runs.getBatch('docs', 1))?.status).toBe('STARTED');
+    expect(await h.runs.getGuard('docs')).toMatchObject({ nextSeq: 2, starting: { seq: 1 } });
   });
 });

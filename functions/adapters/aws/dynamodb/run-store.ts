@@ -2,33 +2,20 @@
  * Batch lifecycle and per-rule guard on the state table (pk `RUNS#<rule>`):
  *   BATCH#<seq:10>  one closed batch and its status; every move is conditional on the status.
  *   GUARD           the start guard with a numeric `version`; every swap is conditional on it.
- * `claimStart` moves both in one transaction, so a start intent is recorded exactly once.
+ * Both items stay far below 1 KB, so each write bills one write unit. A start is claimed by the
+ * guard swap alone (see functions/ports/run-store.ts): one conditional PutItem, not a transaction
+ * with the batch (which bills two units per item and cannot be cheaper than the swap it contains).
  */
 import {
   GetItemCommand,
   PutItemCommand,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
-  type Put,
 } from '@aws-sdk/client-dynamodb';
-import { randomUUID } from 'node:crypto';
 import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
 import { systemClock, type Clock } from '../../../ports/clock';
-import {
-  N,
-  S,
-  call,
-  conditionalPut,
-  conditionally,
-  isTransactionCancelled,
-  num,
-  pad,
-  queryAll,
-  str,
-  type Item,
-} from './items';
+import { N, S, call, conditionalPut, conditionally, num, pad, str, type Item } from './items';
 
 /** Attributes of a batch that a transition may set or remove (the key fields never change). */
 const PATCHABLE = [
@@ -67,30 +54,10 @@ export class DynamoRunStore implements RunStore {
     return item && toBatch(item);
   }
 
-  async listBatches(rule: string, statuses: BatchStatus[]): Promise<BatchRecord[]> {
-    if (statuses.length === 0) return [];
-    const statusValues = Object.fromEntries(statuses.map((s, i) => [`:s${i}`, S(s)]));
-    const items = await queryAll(
-      this.client,
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: `#status IN (${Object.keys(statusValues).join(', ')})`,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': S(runsKey(rule)), ':prefix': S('BATCH#'), ...statusValues },
-        ConsistentRead: true,
-      },
-      this.clock,
-    );
-    const batches = items.map(toBatch);
-    // Sort keys are zero-padded, so the query already returns oldest first; sort anyway for safety.
-    return batches.sort((a, b) => a.seq - b.seq);
-  }
-
   async transition(
     rule: string,
     seq: number,
-    from: BatchStatus[],
+    from: readonly BatchStatus[],
     patch: Partial<BatchRecord> & { status: BatchStatus },
   ): Promise<boolean> {
     if (from.length === 0) return false;
@@ -140,72 +107,26 @@ export class DynamoRunStore implements RunStore {
   }
 
   async swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean> {
+    const first = expected.version === 0;
     return conditionally(
       'PutItem',
-      () => this.client.send(new PutItemCommand(this.guardPut(rule, expected, next))),
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { ...this.key(rule, 'GUARD'), ...guardAttributes({ ...next, version: expected.version + 1 }) },
+            // The guard item is only ever written with version ≥ 1, so "no item" is version 0.
+            ConditionExpression: first ? 'attribute_not_exists(sk)' : '#version = :version',
+            ...(first
+              ? {}
+              : {
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': N(expected.version) },
+                }),
+          }),
+        ),
       this.clock,
     );
-  }
-
-  async claimStart(
-    rule: string,
-    seq: number,
-    expected: GuardState,
-    next: Omit<GuardState, 'version'>,
-    at: string,
-  ): Promise<boolean> {
-    try {
-      await call(
-        'TransactWriteItems',
-        () =>
-          this.client.send(
-            new TransactWriteItemsCommand({
-              // One token per call: SDK retries of this call are idempotent, while a second caller
-              // with the same expectation must lose, so the token is never derived from the inputs.
-              ClientRequestToken: randomUUID(),
-              TransactItems: [
-                { Put: this.guardPut(rule, expected, next) },
-                {
-                  Update: {
-                    TableName: this.table,
-                    Key: this.key(rule, batchKey(seq)),
-                    UpdateExpression: 'SET #status = :starting, #updatedAt = :at REMOVE #reason',
-                    ConditionExpression: '#status IN (:closed, :deferred)',
-                    ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#reason': 'reason' },
-                    ExpressionAttributeValues: {
-                      ':starting': S('STARTING'),
-                      ':at': S(at),
-                      ':closed': S('CLOSED'),
-                      ':deferred': S('DEFERRED'),
-                    },
-                  },
-                },
-              ],
-            }),
-          ),
-        { clock: this.clock, expected: isTransactionCancelled },
-      );
-      return true;
-    } catch (error) {
-      if (isTransactionCancelled(error)) return false;
-      throw error;
-    }
-  }
-
-  private guardPut(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Put & { TableName: string } {
-    const first = expected.version === 0;
-    return {
-      TableName: this.table,
-      Item: { ...this.key(rule, 'GUARD'), ...guardAttributes({ ...next, version: expected.version + 1 }) },
-      // The guard item is only ever written with version ≥ 1, so "no item" is version 0.
-      ConditionExpression: first ? 'attribute_not_exists(sk)' : '#version = :version',
-      ...(first
-        ? {}
-        : {
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':version': N(expected.version) },
-          }),
-    };
   }
 
   private key(rule: string, sk: string): Item {
@@ -268,6 +189,7 @@ function guardAttributes(guard: GuardState): Item {
     if (guard.running.executionId !== undefined) running.executionId = S(guard.running.executionId);
     item.running = { M: running };
   }
+  if (guard.starting) item.starting = { M: { seq: N(guard.starting.seq), since: S(guard.starting.since) } };
   return item;
 }
 
@@ -287,5 +209,7 @@ function toGuard(item: Item): GuardState {
     const executionId = str(running, 'executionId');
     if (executionId !== undefined) guard.running.executionId = executionId;
   }
+  const starting = item.starting && 'M' in item.starting ? item.starting.M : undefined;
+  if (starting) guard.starting = { seq: num(starting, 'seq') ?? 0, since: str(starting, 'since') ?? '' };
   return guard;
 }

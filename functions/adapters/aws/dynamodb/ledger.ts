@@ -2,8 +2,8 @@
  * The batching ledger on the state table. Exact under duplicate delivery and concurrency, and
  * cheap: an append of n new objects bills n + 1 write units (one identity item per object, one
  * chunk item listing them, compressed to stay under 1 KB for the 10 objects of an SQS batch); a
- * close bills 5. Appenders never write a shared item, so they do not contend with each other or
- * with closers.
+ * close bills 3 (lease, batch item, commit: single-item writes of small items). Appenders never
+ * write a shared item, so they do not contend with each other or with closers.
  *
  * Items of rule r, all under pk `LEDGER#r`:
  *   C#<lane:2>#<p:10>  one append's chunk in lane `lane` at position p: the objects (deflated JSON),
@@ -18,12 +18,14 @@
  *   OPEN               per lane, what is closed: {lanes: {<lane>: {ct, cn, cb}}} (closed through
  *                      position ct, with the cumulative counts there); nextSeq; lease {id, until}
  *                      while a closer works. Only closers write it.
- *   SEQ#<seq:10>       a closed batch: per lane the position range [from, to], count, bytes, closedAt.
+ *   SEQ#<seq:10>       a closed batch: per lane the position range [from, to], count, bytes, closedAt,
+ *                      and the lease of the closer that wrote it. It counts once OPEN's nextSeq is
+ *                      past it; until then only the lease holder writes it.
  *
  * An entry of chunk c is a member of whichever batch covers c iff its identity names c. A closer
  * takes the lease, reads each lane from its ct to its end (no gaps to wait for: lanes are dense),
- * and commits the new cuts and the batch in one transaction guarded by its lease. A chunk written
- * after the closer read its lane lands past the cut, in the next batch.
+ * writes the batch item, then commits the new cuts and nextSeq on OPEN, both writes conditional on
+ * its lease. A chunk written after the closer read its lane lands past the cut, in the next batch.
  */
 import {
   BatchGetItemCommand,
@@ -47,6 +49,7 @@ import {
   S,
   call,
   conditionalPut,
+  conditionally,
   isConditionalFailure,
   isTransactionCancelled,
   num,
@@ -436,21 +439,23 @@ export class DynamoBatchLedger implements BatchLedger {
       return null;
     }
 
-    // (6) Commit atomically: the new cuts, and the batch.
+    // (6) Record the batch, then commit the new cuts past it: two one-unit writes, each conditional
+    // on our lease, where one transaction of both would bill two units per item. The batch item
+    // counts from the commit on (nobody reads a batch at or past OPEN's nextSeq), and a lease
+    // holder replaces one a closer left behind when it lost its lease before its commit.
     const closedAt = now.toISOString();
-    const committed = await this.commit(rule, leaseId, next, {
-      seq,
-      item: {
-        ...this.key(rule, seqKey(seq)),
-        ranges: {
-          M: Object.fromEntries(Object.entries(ranges).map(([lane, [from, to]]) => [lane, { L: [N(from), N(to)] }])),
-        },
-        count: N(members.length),
-        bytes: N(members.reduce((sum, m) => sum + m.size, 0)),
-        closedAt: S(closedAt),
+    const recorded = await this.recordBatch(rule, leaseId, {
+      ...this.key(rule, seqKey(seq)),
+      ranges: {
+        M: Object.fromEntries(Object.entries(ranges).map(([lane, [from, to]]) => [lane, { L: [N(from), N(to)] }])),
       },
+      count: N(members.length),
+      bytes: N(members.reduce((sum, m) => sum + m.size, 0)),
+      closedAt: S(closedAt),
+      lease: S(leaseId),
     });
-    return committed ? { rule, seq, members, closedAt } : null;
+    if (!recorded || !(await this.commit(rule, leaseId, next, seq + 1))) return null;
+    return { rule, seq, members, closedAt };
   }
 
   private async lease(rule: string, leaseId: string, now: Date): Promise<Item | undefined> {
@@ -547,15 +552,70 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   /**
-   * Writes the new cuts (and records the batch, if any) in one transaction guarded by our lease.
-   * Appenders never write OPEN, so nothing but a lease takeover can cancel it.
+   * Writes the batch item while we hold the lease. An item already there is ours (an SDK retry of
+   * this put) or was left by a closer whose lease expired before its commit: OPEN still says the
+   * batch is not closed, and that closer can no longer commit, so it is replaced, in a transaction
+   * that checks our lease is still live (the one transaction left on this path, and a rare one).
    */
-  private async commit(
-    rule: string,
-    leaseId: string,
-    cuts: Record<number, Cut>,
-    batch?: { seq: number; item: Item },
-  ): Promise<boolean> {
+  private async recordBatch(rule: string, leaseId: string, item: Item): Promise<boolean> {
+    const put = await conditionalPut(
+      this.client,
+      {
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(sk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+      this.clock,
+    );
+    if (put.written) return true;
+    const existing = put.existing ?? (await this.get(rule, str(item, 'sk')!));
+    const owner = str(existing, 'lease');
+    if (owner === leaseId) return true;
+    try {
+      await call(
+        'TransactWriteItems',
+        () =>
+          this.client.send(
+            new TransactWriteItemsCommand({
+              ClientRequestToken: leaseToken(leaseId, 'batch'),
+              TransactItems: [
+                {
+                  ConditionCheck: {
+                    TableName: this.table,
+                    Key: this.key(rule, OPEN),
+                    ConditionExpression: '#lease.#id = :id',
+                    ExpressionAttributeNames: { '#lease': 'lease', '#id': 'id' },
+                    ExpressionAttributeValues: { ':id': S(leaseId) },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: this.table,
+                    Item: item,
+                    ...(owner === undefined
+                      ? { ConditionExpression: 'attribute_not_exists(#lease)' }
+                      : { ConditionExpression: '#lease = :owner', ExpressionAttributeValues: { ':owner': S(owner) } }),
+                    ExpressionAttributeNames: { '#lease': 'lease' },
+                  },
+                },
+              ],
+            }),
+          ),
+        { clock: this.clock, expected: isTransactionCancelled },
+      );
+      return true;
+    } catch (error) {
+      if (isTransactionCancelled(error)) return false; // our lease is gone: the new holder closes
+      throw error;
+    }
+  }
+
+  /**
+   * Moves the cuts (and `nextSeq`, when a batch was recorded) and drops our lease, in one
+   * conditional write on OPEN. Appenders never write OPEN: only a lease takeover refuses it.
+   */
+  private async commit(rule: string, leaseId: string, cuts: Record<number, Cut>, nextSeq?: number): Promise<boolean> {
     const names: Record<string, string> = { '#lanes': 'lanes', '#lease': 'lease', '#id': 'id' };
     const values: Item = {
       ':lanes': {
@@ -566,53 +626,26 @@ export class DynamoBatchLedger implements BatchLedger {
       ':id': S(leaseId),
     };
     const set = ['#lanes = :lanes'];
-    if (batch) {
+    if (nextSeq !== undefined) {
       names['#nextSeq'] = 'nextSeq';
-      values[':nextSeq'] = N(batch.seq + 1);
+      values[':nextSeq'] = N(nextSeq);
       set.push('#nextSeq = :nextSeq');
     }
-    const transactItems = [
-      {
-        Update: {
-          TableName: this.table,
-          Key: this.key(rule, OPEN),
-          UpdateExpression: `SET ${set.join(', ')} REMOVE #lease`,
-          ConditionExpression: '#lease.#id = :id',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-      ...(batch
-        ? [{ Put: { TableName: this.table, Item: batch.item, ConditionExpression: 'attribute_not_exists(sk)' } }]
-        : []),
-    ];
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        await call(
-          'TransactWriteItems',
-          () =>
-            this.client.send(
-              new TransactWriteItemsCommand({
-                // Same token on the SDK's retries of one attempt (idempotent for 10 minutes).
-                ClientRequestToken: attempt === 0 ? leaseId : leaseToken(leaseId, attempt),
-                TransactItems: transactItems,
-              }),
-            ),
-          { clock: this.clock, expected: isTransactionCancelled },
-        );
-        return true;
-      } catch (error) {
-        if (!isTransactionCancelled(error)) throw error;
-      }
-      // Cancelled: our lease is gone (someone else closes this range), or a conflict with another
-      // transaction on these items (try again while the lease is still ours).
-      const current = await this.get(rule, OPEN);
-      const lease = current?.lease && 'M' in current.lease ? current.lease.M : undefined;
-      if (str(lease, 'id') !== leaseId) return false;
-      await this.clock.sleep(50 * (attempt + 1));
-    }
-    await this.release(rule, leaseId);
-    return false;
+    return conditionally(
+      'UpdateItem',
+      () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: this.key(rule, OPEN),
+            UpdateExpression: `SET ${set.join(', ')} REMOVE #lease`,
+            ConditionExpression: '#lease.#id = :id',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      this.clock,
+    );
   }
 
   // ---------------------------------------------------------------- reads
@@ -712,8 +745,9 @@ const identityPartition = (rule: string, identitySk: string): string => `${ledge
 const lanePrefix = (lane: number): string => `C#${pad(lane, 2)}#`;
 const chunkKey = (lane: number, p: number): string => `${lanePrefix(lane)}${pad(p, 10)}`;
 const seqKey = (seq: number): string => `SEQ#${pad(seq, 10)}`;
-const leaseToken = (leaseId: string, attempt: number): string =>
-  createHash('sha256').update(`${leaseId}#${attempt}`).digest('hex').slice(0, 36);
+/** A transaction's ClientRequestToken for one step of one lease: SDK retries of it are idempotent. */
+const leaseToken = (leaseId: string, step: string): string =>
+  createHash('sha256').update(`${leaseId}#${step}`).digest('hex').slice(0, 36);
 
 function leaseLive(open: Item, now: Date): boolean {
   const lease = open.lease && 'M' in open.lease ? open.lease.M : undefined;

@@ -73,6 +73,12 @@ function holdFirst(matches: (command: string, input: any) => boolean) {
 
 const isChunkPut = (command: string, input: any): boolean =>
   command === 'PutItemCommand' && String(input.Item?.sk?.S).startsWith('C#');
+/** The closer's batch item, written after it read the lanes and before its commit. */
+const isBatchPut = (command: string, input: any): boolean =>
+  command === 'PutItemCommand' && String(input.Item?.sk?.S).startsWith('SEQ#');
+/** The commit: the cuts and nextSeq on OPEN, dropping the lease. */
+const isCommit = (command: string, input: any): boolean =>
+  command === 'UpdateItemCommand' && input.Key?.sk?.S === 'OPEN' && /REMOVE #lease/.test(input.UpdateExpression);
 
 describe('DynamoBatchLedger on DynamoDB', () => {
   const at = new Date('2025-03-01T12:00:00.000Z');
@@ -128,10 +134,10 @@ describe('DynamoBatchLedger on DynamoDB', () => {
     const writer = new DynamoBatchLedger(client, table, undefined, { lane: 0 });
     const [a, b] = [object('first.csv'), object('second.csv')];
     await writer.append(rule, [a], at);
-    const hold = holdFirst((command) => command === 'TransactWriteItemsCommand');
+    const hold = holdFirst(isBatchPut);
 
     const closing = closer.close(rule, always, at);
-    await hold.reached; // the closer read lane 0 through position 1 and is about to commit
+    await hold.reached; // the closer read lane 0 through position 1 and is about to record the batch
     expect(await writer.append(rule, [b], at)).toMatchObject({ accepted: [b] }); // position 2
     hold.release();
     expect(await closing).toMatchObject({ seq: 0, members: [a] });
@@ -160,24 +166,29 @@ describe('DynamoBatchLedger on DynamoDB', () => {
     expect(closed?.members.map((m) => m.key).sort()).toEqual([a.key, b.key]);
   });
 
-  test('a closer holding the lease excludes others until it expires; then its own commit is refused', async () => {
+  test.each([
+    ['its batch item', isBatchPut],
+    ['its commit (its batch item written, then replaced by the new holder)', isCommit],
+  ])('a closer holding the lease excludes others until it expires; then %s is refused', async (_, step) => {
     const paused = new DynamoBatchLedger(held, table);
     const other = new DynamoBatchLedger(client, table);
-    const objects = [object('a.csv'), object('b.csv')];
-    await other.append(rule, objects, at);
-    const hold = holdFirst((command) => command === 'TransactWriteItemsCommand');
+    const objects = [object('a.csv'), object('b.csv'), object('c.csv')];
+    await other.append(rule, objects.slice(0, 2), at);
+    const hold = holdFirst(step);
 
     const first = paused.close(rule, always, at);
-    await hold.reached; // leased, verified, about to commit
+    await hold.reached; // leased, verified, about to write
     expect(await other.close(rule, always, at)).toBeNull(); // the lease is live
+    // The new holder's batch has an object the paused closer never saw: its record must win.
+    await other.append(rule, objects.slice(2), at);
     const later = new Date(at.getTime() + 31_000);
     const takeover = await other.close(rule, always, later);
     expect(takeover).toMatchObject({ seq: 0 });
-    expect(takeover!.members).toHaveLength(2);
+    expect(takeover!.members).toHaveLength(3);
     hold.release();
     expect(await first).toBeNull();
 
-    expect(await other.members(rule, 0)).toHaveLength(2);
+    expect(await other.members(rule, 0)).toHaveLength(3);
     expect(await other.members(rule, 1)).toEqual([]);
     expect(await other.open(rule)).toMatchObject({ pendingObjects: 0, nextSeq: 1 });
   });
@@ -238,8 +249,8 @@ describe('billed write units (DynamoDB rules, see test/support/wcu-meter.ts)', (
     // Per append: 10 identities + one chunk under 1 KB.
     expect(appendUnits).toBe(110);
     expect(duplicateUnits).toBe(0);
-    // Lease (1) + transaction of OPEN and the batch record (2 × 2).
-    expect(closeUnits).toBe(5);
+    // Lease, batch item, commit: one unit each (a transaction of the last two would bill 4).
+    expect(closeUnits).toBe(3);
     metered.destroy();
     function always(): boolean {
       return true;

@@ -24,6 +24,10 @@ describe(`data-drop storm: ${OBJECTS} object events, SQS batches of 10, each del
       expect(keys).toHaveLength(OBJECTS);
       expect(new Set(keys).size).toBe(OBJECTS);
       expect(keys).toContain('storm/day=2026-11-22/part 00000.csv');
+      // One decision per decision: each started batch has one CLOSED and one STARTED record.
+      const { 'retraining.batch': closed, 'retraining.start': started } = report.decisions;
+      expect(started).toEqual({ records: report.starts, subjects: report.starts });
+      expect(closed).toEqual({ records: report.starts, subjects: report.starts });
       // Billed write units: each object's identity (1, the floor) and a tenth of a chunk (10 objects
       // a chunk under 1 KB), plus per closed batch the ledger's close (5), the run's state (7) and its
       // decision records (2): 1.1 + 14 per batch. Allowance on top: lost lease races (a few per

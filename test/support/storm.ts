@@ -54,6 +54,8 @@ export interface StormResult {
     /** Per kind of item (see wcu-meter's stateTableKind), failed conditional writes apart. */
     writeUnitsByKind: Record<string, number>;
     sqsRecordsRedelivered: number;
+    /** Decision records per kind, and how many distinct subjects (batches) they are about. */
+    decisions: Record<string, { records: number; subjects: number }>;
   };
   tokens: number;
   keys: string[];
@@ -172,6 +174,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const queue = shuffle([...events.map((e) => ({ e, dup: false })), ...events.map((e) => ({ e, dup: true }))]);
   let failures = 0;
   const started = Date.now();
+  const since = new Date(started - 1000).toISOString();
   await Promise.all(
     Array.from({ length: workers }, async () => {
       const handle = dataArrived(container(), logger);
@@ -206,6 +209,14 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
       JSON.stringify(lines.filter((l) => l.level !== 'info').slice(0, 5)),
     );
 
+  const decisions: Record<string, { records: number; subjects: number }> = {};
+  const subjects = new Map<string, Set<string>>();
+  for (const d of await new DynamoDecisionLog(dynamo, table).list({ since })) {
+    decisions[d.kind] = { records: (decisions[d.kind]?.records ?? 0) + 1, subjects: 0 };
+    subjects.set(d.kind, (subjects.get(d.kind) ?? new Set()).add(d.subject));
+  }
+  for (const [kind, set] of subjects) decisions[kind]!.subjects = set.size;
+
   const starts = world.actions.filter((a) => a.operation === 'StartPipelineExecution');
   const tokens = new Set(starts.map((a) => a.input.clientRequestToken));
   const keys: string[] = [];
@@ -238,6 +249,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
     writeUnitsByOperation: byOperation,
     writeUnitsByKind: byItemKind,
     sqsRecordsRedelivered: failures,
+    decisions,
   };
   if (process.env.STORM_DEBUG)
     console.log(

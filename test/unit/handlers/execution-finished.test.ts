@@ -16,6 +16,22 @@ const policy = basePolicy({
   ],
 });
 
+/** Holds the first StartPipelineExecution until the returned function is called. */
+function holdFirstStart(h: ReturnType<typeof memoryHarness>): () => void {
+  const original = h.deps.pipelines.start.bind(h.deps.pipelines);
+  let resume!: () => void;
+  const held = new Promise<void>((resolve) => (resume = resolve));
+  let first = true;
+  h.deps.pipelines.start = async (request) => {
+    if (first) {
+      first = false;
+      await held;
+    }
+    return original(request);
+  };
+  return resume;
+}
+
 function drop(key: string) {
   const e = loadFixture('s3-object-created.eventbridge.json');
   e.detail.object.key = key;
@@ -153,17 +169,7 @@ describe('sweeper', () => {
 
   it('a re-issued start racing the slow first attempt: one execution, one STARTED record and decision', async () => {
     const h = memoryHarness(policy);
-    const original = h.deps.pipelines.start.bind(h.deps.pipelines);
-    let resume!: () => void;
-    const paused = new Promise<void>((resolve) => (resume = resolve));
-    let first = true;
-    h.deps.pipelines.start = async (r) => {
-      if (first) {
-        first = false;
-        await paused; // the first attempt hangs past the stale-start age
-      }
-      return original(r);
-    };
+    const resume = holdFirstStart(h); // the first attempt hangs past the stale-start age
     const slow = dataArrived(h.workflow, h.logger)(drop('one'));
     await new Promise((resolve) => setImmediate(resolve));
     h.clock.advance(180);
@@ -193,17 +199,7 @@ describe('sweeper', () => {
       ],
     });
     const h = memoryHarness(open);
-    const original = h.deps.pipelines.start.bind(h.deps.pipelines);
-    let resume!: () => void;
-    const paused = new Promise<void>((resolve) => (resume = resolve));
-    let first = true;
-    h.deps.pipelines.start = async (r) => {
-      if (first) {
-        first = false;
-        await paused;
-      }
-      return original(r);
-    };
+    const resume = holdFirstStart(h);
     const data = dataArrived(h.workflow, h.logger);
     const one = data(drop('one'));
     await new Promise((resolve) => setImmediate(resolve));

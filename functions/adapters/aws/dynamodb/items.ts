@@ -6,10 +6,12 @@
 import {
   PutItemCommand,
   QueryCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
   type PutItemCommandInput,
   type QueryCommandInput,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { AwsCallError } from '../../../domain/errors';
 import type { Clock } from '../../../ports/clock';
@@ -111,5 +113,26 @@ export async function conditionalPut(
     if (!isConditionalFailure(error)) throw error;
     const existing = (error as { Item?: Item }).Item;
     return existing ? { written: false, existing } : { written: false };
+  }
+}
+
+/**
+ * A conditional UpdateItem whose failed condition is an answer, not an error: `applied: false`.
+ * When applied, `attributes` are what its `ReturnValues` asked for.
+ */
+export async function conditionalUpdate(
+  client: DynamoDBClient,
+  input: UpdateItemCommandInput & { ConditionExpression: string },
+  clock?: Clock,
+): Promise<{ applied: true; attributes?: Item } | { applied: false }> {
+  try {
+    const result = await call('UpdateItem', () => client.send(new UpdateItemCommand(input)), {
+      clock,
+      expected: isConditionalFailure,
+    });
+    return result.Attributes ? { applied: true, attributes: result.Attributes } : { applied: true };
+  } catch (error) {
+    if (!isConditionalFailure(error)) throw error;
+    return { applied: false };
   }
 }

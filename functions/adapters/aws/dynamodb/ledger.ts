@@ -33,7 +33,6 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
   type KeysAndAttributes,
@@ -49,7 +48,7 @@ import {
   S,
   call,
   conditionalPut,
-  conditionally,
+  conditionalUpdate,
   isConditionalFailure,
   isTransactionCancelled,
   num,
@@ -459,31 +458,23 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   private async lease(rule: string, leaseId: string, now: Date): Promise<Item | undefined> {
-    try {
-      const result = await call(
-        'UpdateItem',
-        () =>
-          this.client.send(
-            new UpdateItemCommand({
-              TableName: this.table,
-              Key: this.key(rule, OPEN),
-              UpdateExpression: 'SET #lease = :lease',
-              ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#until < :now',
-              ExpressionAttributeNames: { '#lease': 'lease', '#until': 'until' },
-              ExpressionAttributeValues: {
-                ':lease': { M: { id: S(leaseId), until: N(now.getTime() + this.leaseMs) } },
-                ':now': N(now.getTime()),
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-      return result.Attributes;
-    } catch (error) {
-      if (isConditionalFailure(error)) return undefined;
-      throw error;
-    }
+    const result = await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.table,
+        Key: this.key(rule, OPEN),
+        UpdateExpression: 'SET #lease = :lease',
+        ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#until < :now',
+        ExpressionAttributeNames: { '#lease': 'lease', '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':lease': { M: { id: S(leaseId), until: N(now.getTime() + this.leaseMs) } },
+          ':now': N(now.getTime()),
+        },
+        ReturnValues: 'ALL_NEW',
+      },
+      this.clock,
+    );
+    return result.applied ? result.attributes : undefined;
   }
 
   private async queryLane(rule: string, lane: number, from: number, to = 10 ** 10 - 1): Promise<Chunk[]> {
@@ -529,26 +520,9 @@ export class DynamoBatchLedger implements BatchLedger {
     return members;
   }
 
-  private async release(rule: string, leaseId: string): Promise<void> {
-    try {
-      await call(
-        'UpdateItem',
-        () =>
-          this.client.send(
-            new UpdateItemCommand({
-              TableName: this.table,
-              Key: this.key(rule, OPEN),
-              UpdateExpression: 'REMOVE #lease',
-              ConditionExpression: '#lease.#id = :id',
-              ExpressionAttributeNames: { '#lease': 'lease', '#id': 'id' },
-              ExpressionAttributeValues: { ':id': S(leaseId) },
-            }),
-          ),
-        { clock: this.clock, expected: isConditionalFailure },
-      );
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error; // lease already expired and taken: nothing to release
-    }
+  /** Gives the lease back; false when it had expired and was taken (nothing to give back). */
+  private release(rule: string, leaseId: string): Promise<boolean> {
+    return this.commit(rule, leaseId);
   }
 
   /**
@@ -612,40 +586,40 @@ export class DynamoBatchLedger implements BatchLedger {
   }
 
   /**
-   * Moves the cuts (and `nextSeq`, when a batch was recorded) and drops our lease, in one
-   * conditional write on OPEN. Appenders never write OPEN: only a lease takeover refuses it.
+   * Drops our lease on OPEN and moves the cuts (and `nextSeq`, when a batch was recorded) in the
+   * same conditional write. Appenders never write OPEN: only a lease takeover refuses it.
    */
-  private async commit(rule: string, leaseId: string, cuts: Record<number, Cut>, nextSeq?: number): Promise<boolean> {
-    const names: Record<string, string> = { '#lanes': 'lanes', '#lease': 'lease', '#id': 'id' };
-    const values: Item = {
-      ':lanes': {
+  private async commit(rule: string, leaseId: string, cuts?: Record<number, Cut>, nextSeq?: number): Promise<boolean> {
+    const names: Record<string, string> = { '#lease': 'lease', '#id': 'id' };
+    const values: Item = { ':id': S(leaseId) };
+    const set: string[] = [];
+    if (cuts) {
+      names['#lanes'] = 'lanes';
+      values[':lanes'] = {
         M: Object.fromEntries(
           Object.entries(cuts).map(([lane, c]) => [lane, { M: { ct: N(c.ct), cn: N(c.cn), cb: N(c.cb) } }]),
         ),
-      },
-      ':id': S(leaseId),
-    };
-    const set = ['#lanes = :lanes'];
+      };
+      set.push('#lanes = :lanes');
+    }
     if (nextSeq !== undefined) {
       names['#nextSeq'] = 'nextSeq';
       values[':nextSeq'] = N(nextSeq);
       set.push('#nextSeq = :nextSeq');
     }
-    return conditionally(
-      'UpdateItem',
-      () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: this.key(rule, OPEN),
-            UpdateExpression: `SET ${set.join(', ')} REMOVE #lease`,
-            ConditionExpression: '#lease.#id = :id',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
+    const result = await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.table,
+        Key: this.key(rule, OPEN),
+        UpdateExpression: `${set.length ? `SET ${set.join(', ')} ` : ''}REMOVE #lease`,
+        ConditionExpression: '#lease.#id = :id',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
       this.clock,
     );
+    return result.applied;
   }
 
   // ---------------------------------------------------------------- reads

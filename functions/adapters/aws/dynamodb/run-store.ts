@@ -6,16 +6,10 @@
  * guard swap alone (see functions/ports/run-store.ts): one conditional PutItem, not a transaction
  * with the batch (which bills two units per item and cannot be cheaper than the swap it contains).
  */
-import {
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { N, S, call, conditionalPut, conditionally, num, pad, str, type Item } from './items';
+import { N, S, call, conditionalPut, conditionalUpdate, conditionally, num, pad, str, type Item } from './items';
 
 /** Attributes of a batch that a transition may set or remove (the key fields never change). */
 const PATCHABLE = [
@@ -79,26 +73,24 @@ export class DynamoRunStore implements RunStore {
       values[`:from${i}`] = S(s);
       return `:from${i}`;
     });
-    return conditionally(
-      'UpdateItem',
-      () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: this.key(rule, batchKey(seq)),
-            UpdateExpression: [
-              set.length ? `SET ${set.join(', ')}` : '',
-              remove.length ? `REMOVE ${remove.join(', ')}` : '',
-            ]
-              .filter(Boolean)
-              .join(' '),
-            ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
+    const result = await conditionalUpdate(
+      this.client,
+      {
+        TableName: this.table,
+        Key: this.key(rule, batchKey(seq)),
+        UpdateExpression: [
+          set.length ? `SET ${set.join(', ')}` : '',
+          remove.length ? `REMOVE ${remove.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        ConditionExpression: `attribute_exists(sk) AND #status IN (${fromValues.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
       this.clock,
     );
+    return result.applied;
   }
 
   async getGuard(rule: string): Promise<GuardState> {

@@ -242,7 +242,7 @@ export class RetrainingWorkflow {
       const batch = await this.deps.runs.getBatch(rule.name, guard.nextSeq);
       if (!batch) return;
       if (!CLAIMABLE.includes(batch.status)) {
-        // Quarantined (or recorded as started by a release that did not move nextSeq): skip it.
+        // A quarantined batch never starts: move past it.
         const { version: _v, ...rest } = guard;
         await this.deps.runs.swapGuard(rule.name, guard, { ...rest, nextSeq: guard.nextSeq + 1 });
         attempt += 1;
@@ -297,7 +297,7 @@ export class RetrainingWorkflow {
   private async runState(
     rule: RetrainingRule,
     guard: GuardState,
-  ): Promise<{ guard: GuardState; unrecorded?: BatchRecord }> {
+  ): Promise<{ guard: GuardState; unrecorded?: { batch: BatchRecord; since: string } }> {
     const reads = new Map<number, Promise<BatchRecord | undefined>>();
     const read = (seq: number) => {
       if (!reads.has(seq)) reads.set(seq, this.deps.runs.getBatch(rule.name, seq));
@@ -305,13 +305,16 @@ export class RetrainingWorkflow {
     };
     const running = guard.running;
     const runningBatch = running && running.seq >= 0 && !running.executionId ? await read(running.seq) : undefined;
-    const claimed = guard.starting ? await read(guard.starting.seq) : undefined;
+    const starting = guard.starting;
+    const claimed = starting ? await read(starting.seq) : undefined;
     return {
       guard:
         running && runningBatch?.executionId
           ? { ...guard, running: { ...running, executionId: runningBatch.executionId } }
           : guard,
-      ...(claimed && CLAIMABLE.includes(claimed.status) ? { unrecorded: claimed } : {}),
+      ...(starting && claimed && CLAIMABLE.includes(claimed.status)
+        ? { unrecorded: { batch: claimed, since: starting.since } }
+        : {}),
     };
   }
 
@@ -384,7 +387,7 @@ export class RetrainingWorkflow {
     for (let attempt = 0; attempt < 5; attempt++) {
       const guard = await this.deps.runs.getGuard(rule.name);
       const now = this.now();
-      const verdict = evaluateStart(rule, guard, guard.nextSeq, now);
+      const verdict = evaluateStart(rule, (await this.runState(rule, guard)).guard, guard.nextSeq, now);
       const subject = `${rule.name}/${reasonId}`;
       if (verdict.verdict === 'defer') {
         await this.decide({
@@ -491,10 +494,9 @@ export class RetrainingWorkflow {
     await this.recoverUnprocessed(rule, open);
     // A marker whose close failed is among the pending objects: let the exact check find it.
     if (mayClose(rule, open, rule.trigger.marker !== undefined, this.now())) await this.tryClose(rule);
-    const guard = await this.deps.runs.getGuard(rule.name);
-    const { unrecorded } = await this.runState(rule, guard);
-    if (unrecorded && this.now().getTime() - Date.parse(guard.starting!.since) > STALE_START_MS)
-      await this.launch(rule, unrecorded, ['re-issued after an interrupted start']);
+    const { unrecorded } = await this.runState(rule, await this.deps.runs.getGuard(rule.name));
+    if (unrecorded && this.now().getTime() - Date.parse(unrecorded.since) > STALE_START_MS)
+      await this.launch(rule, unrecorded.batch, ['re-issued after an interrupted start']);
     await this.startDue(rule);
   }
 

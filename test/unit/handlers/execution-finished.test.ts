@@ -46,9 +46,14 @@ describe('execution-finished handler and the exclusive guard', () => {
     await data(drop('two'));
     expect(h.starts()).toHaveLength(1);
     expect((await h.runs.getBatch('docs', 1))?.status).toBe('DEFERRED');
+    // The running execution is named although only its batch record holds its id.
+    const running = h.world.executions[0]!.id;
+    expect(h.decisions.decisions.find((d) => d.kind === 'retraining.defer')?.reasons).toEqual([
+      `batch 0 is still running (execution ${running})`,
+    ]);
 
     const finished = loadFixture('codepipeline-pipeline-execution-state-change.succeeded.json');
-    finished.detail['execution-id'] = h.world.executions[0]!.id;
+    finished.detail['execution-id'] = running;
     await executionFinished(h.workflow, h.logger)(finished);
     await executionFinished(h.workflow, h.logger)(finished); // duplicate terminal event
     expect(h.starts()).toHaveLength(2);

@@ -13,7 +13,7 @@ import { runStorm } from '../support/storm';
 import { buildBundles, repoRoot } from './bundles';
 import { callCases, countCalls } from './calls';
 import { bareNodeSubject, boto3Subject, bundleSubject, measureColdInit } from './cold-init';
-import { combineRates, formatTable, kilobytes, ms, ratio, verdict, type Row } from './stats';
+import { combineRates, formatTable, kilobytes, ms, ratio, verdict, writeUnitShares, type Row } from './stats';
 import { rawConditionalPuts } from './throughput';
 
 const quick = process.argv.includes('--quick') || Boolean(process.env.BENCH_QUICK);
@@ -160,9 +160,9 @@ async function main(): Promise<void> {
       value: String(report.writeUnitsPerObject),
       target: `≤ ${WRITE_UNITS_MAX} (floor 1)`,
       verdict: verdict(report.writeUnitsPerObject, { max: WRITE_UNITS_MAX }),
-      note: Object.entries(report.writeUnitsByOperation)
+      note: `${Object.entries(report.writeUnitsByOperation)
         .map(([op, wu]) => `${op} ${+(wu / report.objects).toFixed(3)}`)
-        .join(', '),
+        .join(', ')}; ${writeUnitShares(report.writeUnitsByKind, report.objects, report.starts)}`,
     },
   );
   const perEvent = (r: typeof report) =>

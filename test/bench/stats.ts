@@ -84,3 +84,34 @@ export function combineRates<T extends { puts: number; seconds: number }>(
   const seconds = a.seconds + b.seconds;
   return { puts, seconds: Math.round(seconds * 100) / 100, putsPerSecond: Math.round(puts / seconds) };
 }
+
+/** Who writes what on the state table (item kinds from test/support/wcu-meter.ts). */
+const WRITERS: Array<[string, RegExp]> = [
+  ['identities', /^LEDGER:OBJ$/],
+  ['chunks', /^LEDGER:C$/],
+  ['ledger close', /^LEDGER:(OPEN|SEQ)$/],
+  ['run store', /^RUNS:/],
+  ['decisions', /^DECISIONS:/],
+  ['lost races', / \(failed\)$/],
+];
+
+/**
+ * The storm's write units by writer: per object for the per-object items (identities, chunks),
+ * per closed batch for the rest, e.g. "identities 1/object, chunks 0.1/object, ledger close
+ * 3/batch, …". Kinds no writer claims are summed as "other".
+ */
+export function writeUnitShares(byKind: Record<string, number>, objects: number, batches: number): string {
+  const sums = new Map<string, number>();
+  for (const [kind, units] of Object.entries(byKind)) {
+    const writer = WRITERS.find(([, pattern]) => pattern.test(kind))?.[0] ?? 'other';
+    sums.set(writer, (sums.get(writer) ?? 0) + units);
+  }
+  return [...WRITERS.map(([name]) => name), 'other']
+    .filter((name) => sums.has(name))
+    .map((name) => {
+      const perObject = name === 'identities' || name === 'chunks';
+      const share = sums.get(name)! / (perObject ? objects : batches);
+      return `${name} ${+share.toFixed(perObject ? 3 : 2)}/${perObject ? 'object' : 'batch'}`;
+    })
+    .join(', ');
+}

@@ -1,4 +1,13 @@
-import { combineRates, contributors, formatTable, kilobytes, median, ratio, verdict } from '../../bench/stats';
+import {
+  combineRates,
+  contributors,
+  formatTable,
+  kilobytes,
+  median,
+  ratio,
+  verdict,
+  writeUnitShares,
+} from '../../bench/stats';
 
 describe('bench statistics', () => {
   it.each([
@@ -74,5 +83,24 @@ describe('bench statistics', () => {
       seconds: 4,
       putsPerSecond: 50,
     });
+  });
+  it('splits write units into per-object items and per-batch writers, failed writes apart', () => {
+    const byKind = {
+      'LEDGER:OBJ': 1000,
+      'LEDGER:C': 101,
+      'LEDGER:OPEN': 16,
+      'LEDGER:SEQ': 8,
+      'LEDGER:OPEN (failed)': 13,
+      'LEDGER:OBJ (failed)': 10,
+      'RUNS:BATCH': 16,
+      'RUNS:GUARD': 8,
+      'DECISIONS:retraining.batch': 8,
+      'DECISIONS:retraining.start': 8,
+      'PROBE:x': 2,
+    };
+    expect(writeUnitShares(byKind, 1000, 8)).toBe(
+      'identities 1/object, chunks 0.101/object, ledger close 3/batch, run store 3/batch, decisions 2/batch, ' +
+        'lost races 2.88/batch, other 0.25/batch',
+    );
   });
 });

@@ -82,9 +82,10 @@ function controllerStatements(policy) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // TransactWriteItems is not an IAM action: each Put/Update/Delete inside a transaction is
-      // authorized as PutItem/UpdateItem/DeleteItem (add dynamodb:ConditionCheckItem if a
-      // transaction ever uses ConditionCheck; none does today).
+      // TransactWriteItems is not an IAM action: each Put/Update/Delete/ConditionCheck inside a
+      // transaction is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem. The
+      // ledger's one transaction (a closer replacing the batch item a lapsed closer left) checks
+      // its lease on OPEN with a ConditionCheck.
       Action: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
@@ -92,6 +93,7 @@ function controllerStatements(policy) {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
       ],
       // The table has no indexes; Query runs on the table itself.
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },

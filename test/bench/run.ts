@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       verdict: verdict(report.writeUnitsPerObject, { max: WRITE_UNITS_MAX }),
       note: `${Object.entries(report.writeUnitsByOperation)
         .map(([op, wu]) => `${op} ${+(wu / report.objects).toFixed(3)}`)
-        .join(', ')}; ${writeUnitShares(report.writeUnitsByKind, report.objects, report.starts)}`,
+        .join(', ')}; ${writeUnitShares(report.writeUnitsByKind, report.objects, report.meteredBatches)}`,
     },
   );
   const perEvent = (r: typeof report) =>

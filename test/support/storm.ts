@@ -47,6 +47,8 @@ export interface StormResult {
     batchSizes: number[];
     executions: number;
     writeUnits: number;
+    /** Batches started while the meter counted (the storm's own closes, before the final sweep). */
+    meteredBatches: number;
     writeUnitsPerObject: number;
     writeUnitsPerDelivery: number;
     calls: Record<string, number>;
@@ -195,6 +197,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
   const byOperation = { ...meter.writeUnitsByOperation };
   const byItemKind = { ...meter.writeUnitsByKind };
   const calls = { ...meter.calls };
+  const meteredBatches = world.actions.filter((a) => a.operation === 'StartPipelineExecution').length;
   // The objects after the last count-closed batch close after the quiet period.
   await new Promise((resolve) => setTimeout(resolve, quietSeconds(objects) * 1000 + 100));
   // The sweeper runs every minute in production; a sweep that hits a transient error is simply
@@ -243,6 +246,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
     batchSizes,
     executions: world.executions.length,
     writeUnits,
+    meteredBatches,
     writeUnitsPerObject: +(writeUnits / objects).toFixed(3),
     writeUnitsPerDelivery: +(writeUnits / (objects * 2)).toFixed(3),
     calls,

@@ -188,7 +188,7 @@ async function dataDropWorld() {
   const handle = dataArrived(workflow, logger);
   /**
    * What production does next: the per-minute sweeper records batches whose close was committed by
-   * an invocation that then failed, and re-issues starts left STARTING for over 2 minutes.
+   * an invocation that then failed, and re-issues a start claimed but not recorded for over 2 minutes.
    */
   const settle = async () => {
     for (let tick = 0; tick < 2; tick++) {

@@ -305,7 +305,9 @@ export class RetrainingWorkflow {
     };
     const running = guard.running;
     const runningBatch = running && running.seq >= 0 && !running.executionId ? await read(running.seq) : undefined;
-    const starting = guard.starting;
+    // Guards written before `starting` existed name their last claim in `running` only (its batch
+    // then STARTING until STARTED): read it as the claim, so such a start is re-issued too.
+    const starting = guard.starting ?? (running && running.seq >= 0 ? running : undefined);
     const claimed = starting ? await read(starting.seq) : undefined;
     return {
       guard:

@@ -172,6 +172,36 @@ describe('sweeper', () => {
     expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.start')).toHaveLength(1);
   });
 
+  it('re-issues a start a release before guard.starting claimed and left STARTING', async () => {
+    const h = memoryHarness(policy);
+    const at = h.clock.now().toISOString();
+    await h.runs.putBatch({
+      rule: 'docs',
+      seq: 0,
+      status: 'STARTING',
+      objects: 1,
+      bytes: 10,
+      manifestUri: 's3://manifests/m/docs/batch-000000.json',
+      closedAt: at,
+      updatedAt: at,
+    });
+    // That release's claim: nextSeq past the batch, `running` without an execution id.
+    await h.runs.swapGuard('docs', await h.runs.getGuard('docs'), {
+      startsToday: 1,
+      day: at.slice(0, 10),
+      lastStartAt: at,
+      running: { seq: 0, since: at },
+      nextSeq: 1,
+    });
+    h.clock.advance(180);
+    await sweeper(h.workflow)();
+    expect(h.starts().map((a) => a.input.clientRequestToken)).toHaveLength(1);
+    expect(await h.runs.getBatch('docs', 0)).toMatchObject({
+      status: 'STARTED',
+      executionId: h.world.executions[0]!.id,
+    });
+  });
+
   it('a re-issued start racing the slow first attempt: one execution, one STARTED record and decision', async () => {
     const h = memoryHarness(policy);
     const resume = holdFirstStart(h); // the first attempt hangs past the stale-start age

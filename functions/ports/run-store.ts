@@ -16,7 +16,7 @@
 export type BatchStatus =
   | 'CLOSED'
   | 'DEFERRED'
-  /** Claimed by releases that marked the batch itself; read like a CLOSED batch that `starting` names. */
+  /** Claimed by earlier releases, which marked the batch itself: an unrecorded claim like any other. */
   | 'STARTING'
   | 'STARTED'
   | 'QUARANTINED';

@@ -580,8 +580,12 @@ export class DynamoBatchLedger implements BatchLedger {
       );
       return true;
     } catch (error) {
-      if (isTransactionCancelled(error)) return false; // our lease is gone: the new holder closes
-      throw error;
+      if (!isTransactionCancelled(error)) throw error;
+      // Our lease is gone: the new holder closes this range.
+      const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      // Anything else (a conflicting transaction): fail the close, which gives the lease back.
+      throw new ContentionError(`ledger ${rule}: could not replace a lapsed closer's batch item`, error);
     }
   }
 

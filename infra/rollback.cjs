@@ -23,7 +23,7 @@ const arn = (service, rest) => `${REGION.replace('%s', service)}:${rest}`;
 
 const FUNCTIONS = {
   alarmRollback: { role: 'AlarmRollbackRole', logGroup: 'AlarmRollbackLogGroup', kind: 'rollback' },
-  endpointTracker: { role: 'EndpointTrackerRole', logGroup: 'EndpointTrackerLogGroup', kind: 'rollback' },
+  endpointTracker: { role: 'EndpointTrackerRole', logGroup: 'EndpointTrackerLogGroup', kind: 'endpoint' },
   deploymentHook: { role: 'DeploymentHookRole', logGroup: 'DeploymentHookLogGroup', kind: 'hook' },
   stageRetry: { role: 'StageRetryRole', logGroup: 'StageRetryLogGroup', kind: 'stageRetry' },
 };
@@ -48,12 +48,17 @@ const alarmArns = (names, prefixes) => [
   ...prefixes.map((p) => arn('cloudwatch', `alarm:${literal(p)}*`)),
 ];
 
-/** alarmRollback and endpointTracker: both can end in a rollback (a re-check acts like an alarm). */
-function rollbackStatements(policy, controllerStatements) {
-  const bindings = policy.rollback;
+/**
+ * alarmRollback (kind `rollback`) acts on every binding. endpointTracker (kind `endpoint`) acts only
+ * through re-checks, which exist for bindings that name an endpoint: a re-check that finds the
+ * alarm still firing acts as the alarm would on that binding's targets. It never retrains (a
+ * binding that retrains names no endpoint) and never reads alarm tags.
+ */
+function rollbackStatements(policy, controllerStatements, kind = 'rollback') {
+  const bindings = kind === 'endpoint' ? policy.rollback.filter((b) => b.endpoint) : policy.rollback;
   const statements = [];
   // Retraining bindings start the rule's pipeline through the retraining workflow.
-  if (bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
+  if (kind === 'rollback' && bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
   else statements.push(stateTable);
   const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
   if (groups.length > 0) {
@@ -119,13 +124,20 @@ function rollbackStatements(policy, controllerStatements) {
   const names = bindings.flatMap((b) => b.alarms.names);
   const prefixes = bindings.flatMap((b) => b.alarms.prefixes);
   const tagged = bindings.some((b) => Object.keys(b.alarms.tags).length > 0);
-  if (bindings.some((b) => b.freeze?.autoUnfreezeAfterOkSeconds) || tagged)
+  // DescribeAlarms before an automatic unfreeze, and when an endpoint re-check asks whether the
+  // alarm still fires; ListTagsForResource for tag-bound alarms, read only where alarms arrive.
+  const actions = [
+    ...(bindings.some((b) => b.endpoint || b.freeze?.autoUnfreezeAfterOkSeconds) || tagged
+      ? ['cloudwatch:DescribeAlarms']
+      : []),
+    ...(tagged && kind === 'rollback' ? ['cloudwatch:ListTagsForResource'] : []),
+  ];
+  if (actions.length > 0)
     statements.push({
       Sid: 'ReadAlarms',
       Effect: 'Allow',
-      // DescribeAlarms before an automatic unfreeze; ListTagsForResource for tag-bound alarms
-      // (whose names the policy cannot know: the account's alarms in this region).
-      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+      Action: actions,
+      // Tag-bound alarms: names the policy cannot know, so the account's alarms in this region.
       Resource: tagged ? [sub(arn('cloudwatch', 'alarm:*'))] : uniqueSubs(alarmArns(names, prefixes)),
     });
   return statements;
@@ -195,7 +207,7 @@ function stageRetryStatements(policy) {
 }
 
 function statementsFor(kind, policy, controllerStatements) {
-  if (kind === 'rollback') return rollbackStatements(policy, controllerStatements);
+  if (kind === 'rollback' || kind === 'endpoint') return rollbackStatements(policy, controllerStatements, kind);
   if (kind === 'hook') return hookStatements(policy);
   return stageRetryStatements(policy);
 }

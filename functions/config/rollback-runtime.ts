@@ -106,29 +106,40 @@ export function hookWorkflow(
   );
 }
 
-/**
- * The rollback functions' runtimes, one per function family, each building only the clients it
- * calls. The alarm function also carries the retraining workflow, for alarm → retraining bindings.
- */
-export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
+/** The clients both rollback functions call, and the hardening around them (kill switch, observe mode). */
+async function rollbackBase() {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
+  const clients: RollbackClients = {
+    dynamo,
+    codedeploy: new CodeDeployClient(clientConfig),
+    sagemaker: new SageMakerClient(clientConfig),
+    cloudwatch: new CloudWatchClient(clientConfig),
+    codepipeline: new CodePipelineClient(clientConfig),
+  };
+  const decisions = new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays });
+  return { env, policy, logger, clientConfig, hardening, clients, decisions };
+}
+
+/**
+ * The rollback functions' runtimes, one per function, each building only the clients it calls.
+ * The alarm function also carries the retraining workflow, for alarm → retraining bindings.
+ */
+export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
+  const { env, policy, logger, clientConfig, hardening, clients, decisions } = await rollbackBase();
   const table = env.STATE_TABLE;
-  const sagemaker = new SageMakerClient(clientConfig);
-  const codepipeline = new CodePipelineClient(clientConfig);
-  const decisions = new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays });
   const retraining = policy.rollback.some((b) => b.retrain)
     ? new RetrainingWorkflow(
         hardening.wrap({
           policy,
-          ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-          runs: new DynamoRunStore(dynamo, table),
+          ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
+          runs: new DynamoRunStore(clients.dynamo, table),
           decisions,
           objects: new S3ObjectStore(new S3Client(clientConfig)),
           pipelines: new AwsPipelines({
-            codepipeline: new CodePipelineStarter(codepipeline),
-            sagemaker: new SageMakerPipelineStarter(sagemaker),
+            codepipeline: new CodePipelineStarter(clients.codepipeline),
+            sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
           }),
           clock: systemClock,
           logger,
@@ -137,19 +148,30 @@ export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logg
     : undefined;
   return {
     logger,
-    rollback: rollbackWorkflow(
-      policy,
-      table,
-      {
-        dynamo,
-        codedeploy: new CodeDeployClient(clientConfig),
-        sagemaker,
-        cloudwatch: new CloudWatchClient(clientConfig),
-        codepipeline,
-      },
-      logger,
-      { harden: (deps) => hardening.wrap(deps), decisions, ...(retraining ? { retraining } : {}) },
-    ),
+    rollback: rollbackWorkflow(policy, table, clients, logger, {
+      harden: (deps) => hardening.wrap(deps),
+      decisions,
+      ...(retraining ? { retraining } : {}),
+    }),
+  };
+}
+
+/**
+ * The endpoint tracker records the configs an endpoint serves InService and finishes the re-checks
+ * of endpoints that were Updating when an alarm fired. A re-check that finds the alarm still firing
+ * acts as the alarm would have (roll back the endpoint, and the binding's CodeDeploy group if it
+ * names one too; reject the live package; freeze), so it needs the rollback clients; it never
+ * retrains (a binding that retrains names no endpoint), so it carries no S3 client, batch ledger,
+ * run store or pipeline starters.
+ */
+export async function endpointRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
+  const { env, policy, logger, hardening, clients, decisions } = await rollbackBase();
+  return {
+    logger,
+    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
+      harden: (deps) => hardening.wrap(deps),
+      decisions,
+    }),
   };
 }
 

@@ -171,7 +171,7 @@ function roleResource(functionKey, spec, policy) {
     });
   }
   statements.push(
-    ...(spec.kind ? rollback.statementsFor(spec.kind, policy, controllerStatements) : controllerStatements(policy)),
+    ...(spec.kind ? rollback.statementsFor(spec.kind, policy) : controllerStatements(policy)),
     ...hardeningStatements(policy),
   );
   return {

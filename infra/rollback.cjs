@@ -53,13 +53,13 @@ const alarmArns = (names, prefixes) => [
  * through re-checks, which exist for bindings that name an endpoint: a re-check that finds the
  * alarm still firing acts as the alarm would on that binding's targets. It never retrains (a
  * binding that retrains names no endpoint) and never reads alarm tags.
+ *
+ * Neither starts pipelines: an alarm bound to retraining is a request item on the state table
+ * (PutItem), which the sweeper starts with its own role (infra/iam.cjs controllerStatements).
  */
-function rollbackStatements(policy, controllerStatements, kind = 'rollback') {
+function rollbackStatements(policy, kind = 'rollback') {
   const bindings = kind === 'endpoint' ? policy.rollback.filter((b) => b.endpoint) : policy.rollback;
-  const statements = [];
-  // Retraining bindings start the rule's pipeline through the retraining workflow.
-  if (kind === 'rollback' && bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
-  else statements.push(stateTable);
+  const statements = [stateTable];
   const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
   if (groups.length > 0) {
     statements.push({
@@ -206,8 +206,8 @@ function stageRetryStatements(policy) {
   return statements;
 }
 
-function statementsFor(kind, policy, controllerStatements) {
-  if (kind === 'rollback' || kind === 'endpoint') return rollbackStatements(policy, controllerStatements, kind);
+function statementsFor(kind, policy) {
+  if (kind === 'rollback' || kind === 'endpoint') return rollbackStatements(policy, kind);
   if (kind === 'hook') return hookStatements(policy);
   return stageRetryStatements(policy);
 }

@@ -7,23 +7,18 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
 import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
-import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
-import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
-import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { SageMakerPackageStatus } from '../adapters/aws/package-status';
-import { AwsPipelines } from '../adapters/aws/pipelines';
 import { S3ObjectStore } from '../adapters/aws/s3';
-import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
-import { RetrainingWorkflow } from '../workflows/retraining';
 import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import { hardeningRuntime } from './hardening-runtime';
@@ -49,7 +44,8 @@ export function rollbackWorkflow(
     /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
     harden?: (deps: RollbackDeps) => RollbackDeps;
     decisions?: DynamoDecisionLog;
-    retraining?: RetrainingWorkflow;
+    /** Alarm → retraining bindings record requests here; the sweeper starts them. */
+    retrainRequests?: DynamoRetrainRequests;
   } = {},
 ): RollbackWorkflow {
   const harden = options.harden ?? ((deps: RollbackDeps) => deps);
@@ -67,7 +63,7 @@ export function rollbackWorkflow(
         new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
       clock: systemClock,
       logger,
-      ...(options.retraining ? { retraining: options.retraining } : {}),
+      ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
     }),
   );
 }
@@ -119,39 +115,23 @@ async function rollbackBase() {
     codepipeline: new CodePipelineClient(clientConfig),
   };
   const decisions = new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays });
-  return { env, policy, logger, clientConfig, hardening, clients, decisions };
+  return { env, policy, logger, hardening, clients, decisions };
 }
 
 /**
  * The rollback functions' runtimes, one per function, each building only the clients it calls.
- * The alarm function also carries the retraining workflow, for alarm → retraining bindings.
+ * An alarm bound to retraining is recorded as a request on the state table and started by the
+ * sweeper, so this function carries no retraining path (S3, batch ledger, run store, pipeline
+ * starters): see RollbackWorkflow.retrain.
  */
 export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
-  const { env, policy, logger, clientConfig, hardening, clients, decisions } = await rollbackBase();
-  const table = env.STATE_TABLE;
-  const retraining = policy.rollback.some((b) => b.retrain)
-    ? new RetrainingWorkflow(
-        hardening.wrap({
-          policy,
-          ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
-          runs: new DynamoRunStore(clients.dynamo, table),
-          decisions,
-          objects: new S3ObjectStore(new S3Client(clientConfig)),
-          pipelines: new AwsPipelines({
-            codepipeline: new CodePipelineStarter(clients.codepipeline),
-            sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
-          }),
-          clock: systemClock,
-          logger,
-        }),
-      )
-    : undefined;
+  const { env, policy, logger, hardening, clients, decisions } = await rollbackBase();
   return {
     logger,
-    rollback: rollbackWorkflow(policy, table, clients, logger, {
+    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
       harden: (deps) => hardening.wrap(deps),
       decisions,
-      ...(retraining ? { retraining } : {}),
+      retrainRequests: new DynamoRetrainRequests(clients.dynamo, env.STATE_TABLE),
     }),
   };
 }

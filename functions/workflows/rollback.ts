@@ -9,9 +9,9 @@ import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { PackageStatus } from '../ports/package-status';
+import type { RetrainRequests } from '../ports/retrain-requests';
 import type { Recheck, RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
-import type { RetrainingWorkflow } from './retraining';
 
 export interface RollbackDeps {
   policy: Policy;
@@ -24,8 +24,8 @@ export interface RollbackDeps {
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
-  /** For bindings that start retraining instead of rolling back. */
-  retraining?: RetrainingWorkflow;
+  /** For bindings that retrain instead of rolling back: the sweeper starts what is requested here. */
+  retrainRequests?: RetrainRequests;
 }
 
 export interface EndpointSighting {
@@ -48,7 +48,7 @@ interface Outcome {
 
 const DAY_MS = 86_400_000;
 
-/** Alarm → rollback / retraining; endpoint history; re-checks and auto-unfreeze on a timer. */
+/** Alarm → rollback / retraining request; endpoint history; re-checks and auto-unfreeze on a timer. */
 export class RollbackWorkflow {
   constructor(private readonly deps: RollbackDeps) {}
 
@@ -329,28 +329,45 @@ export class RollbackWorkflow {
     });
   }
 
+  /**
+   * A retraining binding records a request rather than starting the pipeline: starting needs the
+   * retraining path (S3 manifests, the batch ledger's run store, both pipeline services), which the
+   * sweeper carries and this function need not. One conditional write per alarm transition, keyed
+   * by (binding, alarm, time it entered ALARM), so every delivery of one transition is one request;
+   * the sweeper starts it on its next tick (within a minute) through the rule's guards.
+   */
   private async retrain(binding: RollbackBinding, change: AlarmChange): Promise<void> {
-    const base = { kind: 'rollback.retrain', subject: `${binding.name}/${binding.retrain}` };
-    if (!this.deps.retraining)
+    const rule = binding.retrain!;
+    const base = { kind: 'rollback.retrain', subject: `${binding.name}/${rule}` };
+    if (!this.deps.retrainRequests)
       return this.decide({
         ...base,
         outcome: 'UNAVAILABLE',
-        reasons: ['retraining is not wired into this function'],
+        reasons: ['retraining requests are not wired into this function'],
         inputs: {},
       });
     if (binding.observeOnly)
       return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change)], inputs: {} });
-    const r = await this.deps.retraining.startNow(
-      binding.retrain!,
-      `alarm-${change.name}`.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 100),
-      this.reasonText(change),
-      `alarm-${binding.name}-${change.name}-${change.since}`,
-    );
+    const request = {
+      rule,
+      token: `alarm-${binding.name}-${change.name}-${change.since}`,
+      batchId: `alarm-${change.name}`.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 100),
+      binding: binding.name,
+      alarm: change.name,
+      reason: this.reasonText(change),
+      requestedAt: this.now().toISOString(),
+    };
+    const recorded = await this.deps.retrainRequests.request(request);
     await this.decide({
       ...base,
-      outcome: r.outcome,
-      reasons: [this.reasonText(change), ...r.reasons],
-      inputs: r.executionId ? { executionId: r.executionId } : {},
+      outcome: recorded ? 'REQUESTED' : 'DUPLICATE',
+      reasons: [
+        this.reasonText(change),
+        recorded
+          ? `retraining of ${rule} requested: the sweeper starts it within a minute, through the rule's guards`
+          : `retraining of ${rule} was already requested for this ALARM episode`,
+      ],
+      inputs: { token: request.token, batchId: request.batchId },
     });
   }
 

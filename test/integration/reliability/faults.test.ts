@@ -35,6 +35,7 @@ import { CodePipelineApprovals } from '../../../functions/adapters/aws/codepipel
 import { CodePipelineStages } from '../../../functions/adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../../../functions/adapters/aws/dynamodb/claims';
 import { DynamoDecisionLog } from '../../../functions/adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../../../functions/adapters/aws/dynamodb/retrain-requests';
 import { DynamoBatchLedger } from '../../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoRollbackStore } from '../../../functions/adapters/aws/dynamodb/rollback-store';
 import { DynamoRunStore } from '../../../functions/adapters/aws/dynamodb/run-store';
@@ -182,6 +183,7 @@ async function dataDropWorld() {
       codepipeline: new CodePipelineStarter(codepipeline),
       sagemaker: new SageMakerPipelineStarter(new SageMakerClient(awsClientConfig())),
     }),
+    requests: new DynamoRetrainRequests(dynamo, table),
     clock,
     logger,
   });

@@ -383,6 +383,9 @@ export class RetrainingWorkflow {
         reasons: [reason, ...verdict.reasons],
         inputs: { ...context, target: `${rule.target.type}:${rule.target.name}`, executionId, token },
       });
+      // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
+      // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
+      if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
       return { outcome: 'STARTED', reasons: verdict.reasons, executionId };
     }
     throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);

@@ -3,7 +3,7 @@ import { MemoryDecisionLog } from '../../../functions/adapters/memory/decision-l
 import { MemoryRetrainRequests } from '../../../functions/adapters/memory/retrain-requests';
 import { MemoryRollbackStore } from '../../../functions/adapters/memory/rollback-store';
 import { MemoryRunStore } from '../../../functions/adapters/memory/run-store';
-import { alarmDeliveries, alarmRetraining } from '../../support/alarm-retraining';
+import { alarmDeliveries, alarmRetraining, alarmRetrainingPolicy } from '../../support/alarm-retraining';
 
 function memoryTable() {
   return {
@@ -89,5 +89,20 @@ describe('an alarm bound to retraining (memory state table)', () => {
     w.clock.advance(120);
     await w.sweep();
     expect(w.starts()).toHaveLength(1);
+  });
+
+  it('an observed binding: the start is decided and withheld, and the rule is not left running', async () => {
+    const table = memoryTable();
+    const w = alarmRetraining(table, alarmRetrainingPolicy({ mode: 'observe' }));
+    await w.alarm(alarmDeliveries()[0]);
+    w.clock.advance(60);
+    await w.sweep();
+    expect(w.starts()).toEqual([]);
+    const start = table.decisions.decisions.find((d) => d.kind === 'retraining.start');
+    expect(start?.actions).toEqual([
+      expect.objectContaining({ operation: 'StartPipelineExecution', status: 'withheld' }),
+    ]);
+    // As for a withheld batch start: nothing runs, so the exclusive guard must not wait for an end.
+    expect((await table.runs.getGuard('drift')).running).toBeUndefined();
   });
 });

@@ -43,7 +43,6 @@ export function rollbackWorkflow(
   options: {
     /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
     harden?: (deps: RollbackDeps) => RollbackDeps;
-    decisions?: DynamoDecisionLog;
     /** Alarm → retraining bindings record requests here; the sweeper starts them. */
     retrainRequests?: DynamoRetrainRequests;
   } = {},
@@ -58,9 +57,7 @@ export function rollbackWorkflow(
       alarms: new CloudWatchAlarms(clients.cloudwatch),
       stages: new CodePipelineStages(clients.codepipeline),
       packages: new SageMakerPackageStatus(clients.sagemaker),
-      decisions:
-        options.decisions ??
-        new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
       clock: systemClock,
       logger,
       ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
@@ -102,8 +99,13 @@ export function hookWorkflow(
   );
 }
 
-/** The clients both rollback functions call, and the hardening around them (kill switch, observe mode). */
-async function rollbackBase() {
+/**
+ * The rollback workflow as both rollback functions run it: the rollback clients, hardened (kill
+ * switch, observe mode); `extra` adds what only one of them needs.
+ */
+async function rollbackRuntime(
+  extra: (clients: RollbackClients, table: string) => { retrainRequests?: DynamoRetrainRequests } = () => ({}),
+): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
@@ -114,27 +116,22 @@ async function rollbackBase() {
     cloudwatch: new CloudWatchClient(clientConfig),
     codepipeline: new CodePipelineClient(clientConfig),
   };
-  const decisions = new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays });
-  return { env, policy, logger, hardening, clients, decisions };
-}
-
-/**
- * The rollback functions' runtimes, one per function, each building only the clients it calls.
- * An alarm bound to retraining is recorded as a request on the state table and started by the
- * sweeper, so this function carries no retraining path (S3, batch ledger, run store, pipeline
- * starters): see RollbackWorkflow.retrain.
- */
-export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
-  const { env, policy, logger, hardening, clients, decisions } = await rollbackBase();
   return {
     logger,
     rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
       harden: (deps) => hardening.wrap(deps),
-      decisions,
-      retrainRequests: new DynamoRetrainRequests(clients.dynamo, env.STATE_TABLE),
+      ...extra(clients, env.STATE_TABLE),
     }),
   };
 }
+
+/**
+ * The alarm function's runtime. An alarm bound to retraining is recorded as a request on the state
+ * table and started by the sweeper, so this function carries no retraining path (S3, batch ledger,
+ * run store, pipeline starters): see RollbackWorkflow.retrain.
+ */
+export const alarmRuntime = () =>
+  rollbackRuntime((clients, table) => ({ retrainRequests: new DynamoRetrainRequests(clients.dynamo, table) }));
 
 /**
  * The endpoint tracker records the configs an endpoint serves InService and finishes the re-checks
@@ -142,18 +139,9 @@ export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logg
  * acts as the alarm would have (roll back the endpoint, and the binding's CodeDeploy group if it
  * names one too; reject the live package; freeze), so it needs the rollback clients; it never
  * retrains (a binding that retrains names no endpoint), so it carries no S3 client, batch ledger,
- * run store or pipeline starters.
+ * run store, pipeline starters or retraining requests.
  */
-export async function endpointRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
-  const { env, policy, logger, hardening, clients, decisions } = await rollbackBase();
-  return {
-    logger,
-    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
-      harden: (deps) => hardening.wrap(deps),
-      decisions,
-    }),
-  };
-}
+export const endpointRuntime = () => rollbackRuntime();
 
 export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();

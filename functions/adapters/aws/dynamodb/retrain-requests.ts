@@ -8,12 +8,14 @@
  * minute stays a handful of items, and a redelivery (EventBridge and Lambda retry for hours, not
  * days) still finds its request.
  */
-import { PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { STALE_TAKE_MS, type RetrainRequest, type RetrainRequests } from '../../../ports/retrain-requests';
 import { N, S, conditionally, queryAll, str } from './items';
 
 const KEEP_S = 7 * 86_400;
+/** Neither settled nor taken within STALE_TAKE_MS (`:stale`): what pending() lists and take() takes. */
+const TAKEABLE = 'attribute_not_exists(#outcome) AND (attribute_not_exists(takenAt) OR takenAt < :stale)';
 
 export class DynamoRetrainRequests implements RetrainRequests {
   constructor(
@@ -57,7 +59,7 @@ export class DynamoRetrainRequests implements RetrainRequests {
       {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: 'attribute_not_exists(#outcome) AND (attribute_not_exists(takenAt) OR takenAt < :stale)',
+        FilterExpression: TAKEABLE,
         ExpressionAttributeNames: { '#outcome': 'outcome' },
         ExpressionAttributeValues: {
           ':pk': S(`RETRAIN#${rule}`),
@@ -81,6 +83,30 @@ export class DynamoRetrainRequests implements RetrainRequests {
   }
 
   async take(rule: string, token: string, now: Date): Promise<boolean> {
+    return this.update(rule, token, 'SET takenAt = :now', TAKEABLE, {
+      ':now': N(now.getTime()),
+      ':stale': N(now.getTime() - STALE_TAKE_MS),
+    });
+  }
+
+  async settle(rule: string, token: string, outcome: string, at: Date, executionId?: string): Promise<void> {
+    await this.update(
+      rule,
+      token,
+      `SET #outcome = :outcome, settledAt = :at${executionId ? ', executionId = :execution' : ''}`,
+      'attribute_not_exists(#outcome)',
+      { ':outcome': S(outcome), ':at': S(at.toISOString()), ...(executionId ? { ':execution': S(executionId) } : {}) },
+    );
+  }
+
+  /** A conditional update of an existing request; false when its condition failed. */
+  private update(
+    rule: string,
+    token: string,
+    expression: string,
+    condition: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<boolean> {
     return conditionally(
       'UpdateItem',
       () =>
@@ -88,33 +114,10 @@ export class DynamoRetrainRequests implements RetrainRequests {
           new UpdateItemCommand({
             TableName: this.table,
             Key: this.key(rule, token),
-            UpdateExpression: 'SET takenAt = :now',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(#outcome) AND (attribute_not_exists(takenAt) OR takenAt < :stale)',
+            UpdateExpression: expression,
+            ConditionExpression: `attribute_exists(pk) AND ${condition}`,
             ExpressionAttributeNames: { '#outcome': 'outcome' },
-            ExpressionAttributeValues: { ':now': N(now.getTime()), ':stale': N(now.getTime() - STALE_TAKE_MS) },
-          }),
-        ),
-      this.clock,
-    );
-  }
-
-  async settle(rule: string, token: string, outcome: string, at: Date, executionId?: string): Promise<void> {
-    await conditionally(
-      'UpdateItem',
-      () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: this.key(rule, token),
-            UpdateExpression: `SET #outcome = :outcome, settledAt = :at${executionId ? ', executionId = :execution' : ''}`,
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#outcome)',
-            ExpressionAttributeNames: { '#outcome': 'outcome' },
-            ExpressionAttributeValues: {
-              ':outcome': S(outcome),
-              ':at': S(at.toISOString()),
-              ...(executionId ? { ':execution': S(executionId) } : {}),
-            },
+            ExpressionAttributeValues: values,
           }),
         ),
       this.clock,

@@ -99,7 +99,7 @@ async function world() {
 }
 
 describe('a rollback decision on the AWS adapters', () => {
-  it('stopping an in-flight deployment costs 5 AWS calls: 2 CodeDeploy reads, the claim, the stop, the record', async () => {
+  it('stopping an in-flight deployment costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, the stop', async () => {
     const w = await world();
     const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
     w.counter.reset();
@@ -108,9 +108,8 @@ describe('a rollback decision on the AWS adapters', () => {
     expect(w.counter.calls).toEqual([
       'CodeDeploy.ListDeployments',
       'CodeDeploy.BatchGetDeployments',
-      'DynamoDB.PutItem',
+      'DynamoDB.TransactWriteItems', // the decision's record and its one-rollback claim, before the stop
       'CodeDeploy.StopDeployment',
-      'DynamoDB.PutItem',
     ]);
   });
 
@@ -128,7 +127,7 @@ describe('a rollback decision on the AWS adapters', () => {
 });
 
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 5 AWS calls: 2 CodeDeploy reads, the claim, CreateDeployment, the record', async () => {
+  it('costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
@@ -180,7 +179,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['DynamoDB.PutItem', 'DynamoDB.PutItem']);
+    expect(counter.calls).toEqual(['DynamoDB.TransactWriteItems']);
   });
 
   it('freezing adds one CodePipeline call', async () => {

@@ -1,4 +1,5 @@
 import type { WriteTarget } from '../domain/modes';
+import type { KillSwitch, KillSwitchState } from './kill-switch';
 
 export type DecisionKind =
   | 'retraining.start'
@@ -74,4 +75,15 @@ export interface DecisionLog {
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
   ): Promise<CommittedDecision | undefined>;
+  /**
+   * `commit`, only while `killSwitch` is not paused, checked as part of the same atomic write where
+   * the store can (the DynamoDB log on the switch's own table): a pause then applies to the very
+   * next decision, not after the switch's cache time. `{ paused }`, with nothing written, otherwise.
+   */
+  commitUnlessPaused(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    killSwitch: KillSwitch,
+  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined>;
 }

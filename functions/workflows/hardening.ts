@@ -22,11 +22,18 @@ import { writeKey, writes } from '../domain/writes';
 import type { PipelineApprovals } from '../ports/approvals';
 import type { Clock } from '../ports/clock';
 import type { DecisionEvents } from '../ports/decision-events';
-import type { ActionRecord, Decision, DecisionLog, PlannedWrite } from '../ports/decision-log';
+import type {
+  ActionRecord,
+  CommittedDecision,
+  Decision,
+  DecisionClaim,
+  DecisionLog,
+  PlannedWrite,
+} from '../ports/decision-log';
 import { noMetrics, type DecisionMetrics } from '../ports/decision-metrics';
 import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
-import type { KillSwitch } from '../ports/kill-switch';
+import type { KillSwitch, KillSwitchState } from '../ports/kill-switch';
 import type { Logger } from '../ports/logger';
 import type { ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
@@ -56,6 +63,9 @@ export const isWithheld = (id: string | undefined): boolean => id?.startsWith(WI
 
 /** Outcomes a person hears about whatever `decisions.routine` says. */
 const NOTEWORTHY = /REJECT|HOLD|ROLL|QUARANTIN|FREEZE|FROZEN|FAIL|OBSERVE/i;
+
+const pausedWhy = (sw: KillSwitchState): string | undefined =>
+  sw.paused ? `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}` : undefined;
 
 export function policyVersion(policy: Policy, text?: string): string {
   return createHash('sha256')
@@ -109,11 +119,13 @@ export class Hardening {
 
   /** Why a write to `target` must be withheld now, or undefined when it may go ahead. */
   async withholding(target: WriteTarget): Promise<string | undefined> {
+    return this.observing(target) ?? pausedWhy(await this.deps.killSwitch.state());
+  }
+
+  /** Why the policy's modes withhold a write to `target`, if they do. */
+  private observing(target: WriteTarget): string | undefined {
     const verdict = modeFor(this.deps.policy, target);
-    if (verdict.mode === 'observe') return `observe (${verdict.because.join(', ')})`;
-    const sw = await this.deps.killSwitch.state();
-    if (sw.paused) return `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}`;
-    return undefined;
+    return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
   }
 
   private async guarded<T>(
@@ -317,41 +329,56 @@ export class Hardening {
         await inner.record(explained);
         await this.announce(explained);
       },
-      commit: async (decision, claim, planned) => {
-        // Each planned write is judged now (modes, kill switch) and recorded so; the guard then
-        // carries out exactly that verdict when the workflow makes the call.
-        const verdicts = await Promise.all(
-          planned.map(async (p) => ({ key: writeKey(p), p, why: await this.withholding(p.target) })),
-        );
-        const stamped: ActionRecord[] = verdicts.map(({ p, why }) => ({
-          service: p.service,
-          operation: p.operation,
-          target: p.resource,
-          ...(why === undefined ? { status: 'taken' as const } : { status: 'withheld' as const, why }),
-        }));
-        const journal = this.journal;
-        const explained = this.explain(decision, stamped);
-        const committed = await inner.commit(explained, claim, []);
-        if (!committed) {
-          // Nothing was stored: the earlier writes go to the next record, and so does the id
-          // (simulate numbers decisions, and its runs must repeat exactly).
-          this.journal = [...journal, ...this.journal];
-          if (decision.id === undefined) this.spareId = explained.id;
-          return undefined;
-        }
-        for (const { key, why } of verdicts) this.committed.set(key, [...(this.committed.get(key) ?? []), { why }]);
-        const forget = () => verdicts.forEach(({ key }) => this.committed.delete(key));
-        return {
-          done: async () => {
-            forget();
-            await committed.done();
-            await this.announce(explained);
-          },
-          fail: async (error) => {
-            forget();
-            await committed.fail(error);
-          },
-        };
+      commit: (decision, claim, planned) => this.commit(inner, decision, claim, planned),
+      // The hardened log always holds its decisions to its own switch.
+      commitUnlessPaused: async (decision, claim, planned) => this.commit(inner, decision, claim, planned),
+    };
+  }
+
+  /**
+   * Each planned write is judged when its decision is committed (modes, kill switch) and recorded
+   * so; the guard then carries out exactly that verdict when the workflow makes the call. The kill
+   * switch is checked inside the commit itself (no read of its own, and no cache delay).
+   */
+  private async commit(
+    inner: DecisionLog,
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    paused?: string,
+  ): Promise<CommittedDecision | undefined> {
+    const verdicts = planned.map((p) => ({ key: writeKey(p), p, why: this.observing(p.target) ?? paused }));
+    const stamped: ActionRecord[] = verdicts.map(({ p, why }) => ({
+      service: p.service,
+      operation: p.operation,
+      target: p.resource,
+      ...(why === undefined ? { status: 'taken' as const } : { status: 'withheld' as const, why }),
+    }));
+    const journal = this.journal;
+    const explained = this.explain(decision, stamped);
+    const result = verdicts.some((v) => v.why === undefined)
+      ? await inner.commitUnlessPaused(explained, claim, [], this.deps.killSwitch)
+      : await inner.commit(explained, claim, []);
+    if (!result || 'paused' in result) {
+      // Nothing was stored: the earlier writes go to the next record, and so does the id
+      // (simulate numbers decisions, and its runs must repeat exactly).
+      this.journal = [...journal, ...this.journal];
+      if (decision.id === undefined) this.spareId = explained.id;
+      if (!result) return undefined;
+      // Paused: the same decision, its writes withheld, recorded without the switch's condition.
+      return this.commit(inner, decision, claim, planned, pausedWhy(result.paused) ?? 'paused');
+    }
+    for (const { key, why } of verdicts) this.committed.set(key, [...(this.committed.get(key) ?? []), { why }]);
+    const forget = () => verdicts.forEach(({ key }) => this.committed.delete(key));
+    return {
+      done: async () => {
+        forget();
+        await result.done();
+        await this.announce(explained);
+      },
+      fail: async (error) => {
+        forget();
+        await result.fail(error);
       },
     };
   }

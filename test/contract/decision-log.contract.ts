@@ -5,9 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { writes } from '../../functions/domain/writes';
 import type { Decision, DecisionLog } from '../../functions/ports/decision-log';
+import type { KillSwitch } from '../../functions/ports/kill-switch';
 
 export interface DecisionLogSubject {
   log: DecisionLog;
+  /** The functions' switch (with its cache) and the operator's, on the same store. */
+  killSwitch: KillSwitch;
+  operator: KillSwitch;
   /** Every record stored so far (oldest first). */
   records(): Promise<Decision[]>;
   advance(seconds: number): void;
@@ -90,6 +94,31 @@ export function describeDecisionLogContract(name: string, makeSubject: () => Pro
       expect(await s.log.commit(decision(subject), { key: subject, ttlSeconds: 60 }, [])).toBeUndefined();
       s.advance(31);
       expect(await s.log.commit(decision(subject), { key: subject, ttlSeconds: 60 }, [])).toBeDefined();
+    });
+
+    it('commits unless paused, and a pause set a moment ago counts even where the switch is cached', async () => {
+      const subject = fresh('pause');
+      expect((await s.killSwitch.state()).paused).toBe(false); // cached as not paused
+      await s.operator.set({ paused: true, by: 'alice', reason: 'incident 42' });
+      const refused = await s.log.commitUnlessPaused(
+        decision(subject),
+        { key: subject, ttlSeconds: 300 },
+        [],
+        s.killSwitch,
+      );
+      expect(refused).toEqual({
+        paused: expect.objectContaining({ paused: true, by: 'alice', reason: 'incident 42' }),
+      });
+      expect(await mine(subject)).toEqual([]);
+      await s.operator.set({ paused: false, by: 'bob' });
+      const committed = await s.log.commitUnlessPaused(
+        decision(subject),
+        { key: subject, ttlSeconds: 300 },
+        [],
+        s.killSwitch,
+      );
+      expect(committed && 'done' in committed).toBe(true);
+      expect(await mine(subject)).toHaveLength(1);
     });
   });
 }

@@ -1,6 +1,7 @@
 import { failedDecision, takenActions } from '../../domain/commits';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { CommittedDecision, Decision, DecisionClaim, DecisionLog, PlannedWrite } from '../../ports/decision-log';
+import type { KillSwitch, KillSwitchState } from '../../ports/kill-switch';
 import { MemoryClaims } from './claims';
 
 export class MemoryDecisionLog implements DecisionLog {
@@ -20,6 +21,19 @@ export class MemoryDecisionLog implements DecisionLog {
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
   ): Promise<CommittedDecision | undefined> {
+    const result = await this.commitUnlessPaused(decision, claim, planned);
+    return result && 'paused' in result ? undefined : result;
+  }
+
+  /** One process, no awaits between the read and the write: the switch is as current as the claim. */
+  async commitUnlessPaused(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    killSwitch?: KillSwitch,
+  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined> {
+    const state = await killSwitch?.state({ fresh: true });
+    if (state?.paused) return { paused: state };
     if (!(await this.claims.claim(claim.key, claim.ttlSeconds))) return undefined;
     const index = this.decisions.push(
       structuredClone({ ...decision, actions: [...(decision.actions ?? []), ...takenActions(planned)] }),

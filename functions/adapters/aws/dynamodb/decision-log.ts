@@ -26,7 +26,9 @@ import type {
   PlannedWrite,
 } from '../../../ports/decision-log';
 import { systemClock, type Clock } from '../../../ports/clock';
+import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
 import { N, S, call, isTransactionCancelled, str, type Item } from './items';
+import { DynamoKillSwitch } from './kill-switch';
 
 export interface DynamoDecisionLogOptions {
   /** Days a record is kept (DynamoDB TTL on `ttl`); default 90. */
@@ -73,6 +75,25 @@ export class DynamoDecisionLog implements DecisionLog {
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
   ): Promise<CommittedDecision | undefined> {
+    const result = await this.commitUnlessPaused(decision, claim, planned);
+    return result && 'paused' in result ? undefined : result;
+  }
+
+  /**
+   * A switch on this table is checked inside the commit's transaction (one call, and a pause set a
+   * moment ago counts); any other switch is read first.
+   */
+  async commitUnlessPaused(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    killSwitch?: KillSwitch,
+  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined> {
+    const check = killSwitch instanceof DynamoKillSwitch ? killSwitch.notPausedCheck(this.table) : undefined;
+    if (killSwitch && !check) {
+      const state = await killSwitch.state();
+      if (state.paused) return { paused: state };
+    }
     const committed: Decision = { ...decision, actions: [...(decision.actions ?? []), ...takenActions(planned)] };
     const record = this.item(committed, randomBytes(4).toString('hex'));
     const owner = randomBytes(8).toString('base64url');
@@ -110,11 +131,18 @@ export class DynamoDecisionLog implements DecisionLog {
           },
         },
         { Put: { TableName: this.table, Item: record } },
+        ...(check ? [{ ConditionCheck: check }] : []),
       ]);
     } catch (error) {
       if (isTransactionCancelled(error)) {
         const codes = cancellationCodes(error);
         if (codes[0] === 'ConditionalCheckFailed') return undefined;
+        if (check && codes[2] === 'ConditionalCheckFailed') {
+          const seen = (error as { CancellationReasons?: { Item?: Item }[] }).CancellationReasons?.[2]?.Item;
+          const ks = killSwitch as DynamoKillSwitch;
+          // The check's item names who paused and why; without it, read the switch once.
+          return { paused: seen ? ks.seen(seen) : await ks.state({ fresh: true }) };
+        }
         // A conflict with another caller's transaction on the claim: neither may have won.
         throw new ContentionError(`decision claim ${claim.key}: ${codes.join(', ') || 'cancelled'}; retry`, error);
       }

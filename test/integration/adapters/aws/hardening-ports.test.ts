@@ -74,6 +74,8 @@ async function decisionLog() {
   const log = new DynamoDecisionLog(serialized, own, { clock });
   return {
     log,
+    killSwitch: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
+    operator: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
     records: () => log.list({ since: '2026-11-01T00:00:00.000Z' }),
     advance: (seconds: number) => void (clock.t += seconds * 1000),
     now: () => clock.now().toISOString(),
@@ -99,6 +101,19 @@ describe('DynamoDecisionLog commit', () => {
       [writes.updateModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/g/2')],
     );
     await committed!.done();
+    expect(counted.calls).toEqual(['DynamoDB.TransactWriteItems']);
+  });
+
+  it('holds the commit to the kill switch inside the same call', async () => {
+    const s = await decisionLog();
+    const counted = countCalls(serialized);
+    const committed = await s.log.commitUnlessPaused(
+      { kind: 'rollback.codedeploy', subject: 'app/live', outcome: 'STOPPED', reasons: [], inputs: {}, at: s.now() },
+      { key: 'ROLLBACK#app/live#d-1', ttlSeconds: 300 },
+      [writes.stopDeployment('d-1', 'app', 'live')],
+      s.killSwitch,
+    );
+    expect(committed && 'done' in committed).toBe(true);
     expect(counted.calls).toEqual(['DynamoDB.TransactWriteItems']);
   });
 });

@@ -28,8 +28,11 @@ describeDecisionEventsContract('memory', async () => {
 describeDecisionLogContract('memory', async () => {
   const clock = new TestClock();
   const log = new MemoryDecisionLog(clock);
+  const killSwitch = new MemoryKillSwitch();
   return {
     log,
+    killSwitch,
+    operator: killSwitch,
     records: async () => log.decisions,
     advance: (seconds) => clock.advance(seconds),
     now: () => clock.now().toISOString(),

@@ -13,6 +13,8 @@
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
  */
 
+const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+
 const unique = (values) => [...new Set(values)];
 const sub = (text) => ({ 'Fn::Sub': text });
 const literal = (value) => value.replaceAll('${', '${!');
@@ -55,6 +57,8 @@ function rollbackStatements(policy, controllerStatements) {
   // Retraining bindings start the rule's pipeline through the retraining workflow.
   if (bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
   else statements.push(stateTable);
+  // Rollbacks, freezes and package rejections are committed decisions.
+  statements.push(killSwitchCheck);
   const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
   if (groups.length > 0) {
     statements.push({

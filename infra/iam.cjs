@@ -83,8 +83,8 @@ function controllerStatements(policy) {
       Sid: 'StateTable',
       Effect: 'Allow',
       // TransactWriteItems is not an IAM action: each Put/Update/Delete inside a transaction is
-      // authorized as PutItem/UpdateItem/DeleteItem (add dynamodb:ConditionCheckItem if a
-      // transaction ever uses ConditionCheck; none does today).
+      // authorized as PutItem/UpdateItem/DeleteItem; a ConditionCheck as ConditionCheckItem, which
+      // only the functions committing decisions get (infra/kill-switch-iam.cjs).
       Action: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',

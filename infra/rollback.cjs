@@ -13,6 +13,8 @@
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
  */
 
+const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+
 const unique = (values) => [...new Set(values)];
 const sub = (text) => ({ 'Fn::Sub': text });
 const literal = (value) => value.replaceAll('${', '${!');
@@ -59,7 +61,8 @@ const alarmArns = (names, prefixes) => [
  */
 function rollbackStatements(policy, kind = 'rollback') {
   const bindings = kind === 'endpoint' ? policy.rollback.filter((b) => b.endpoint) : policy.rollback;
-  const statements = [stateTable];
+  // Rollbacks and freezes are committed decisions (the commit checks the kill switch).
+  const statements = [stateTable, killSwitchCheck];
   const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
   if (groups.length > 0) {
     statements.push({

@@ -162,7 +162,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
   const shuffle = withDuplicates(copies, options.seed ?? 1);
   const clock = new SimulatedClock(Date.parse(scenario.start));
   const world = new MemoryWorld(clock);
-  const decisions = new MemoryDecisionLog();
+  const decisions = new MemoryDecisionLog(clock);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;
   for (const p of scenario.world.pipelines) world.pipelines.set(p.name, { kind: p.type });

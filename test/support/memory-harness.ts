@@ -67,7 +67,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
   const clock = new TestClock();
   const world = new MemoryWorld(clock);
   for (const r of policy.retraining) world.pipelines.set(r.target.name, { kind: r.target.type });
-  const decisions = new MemoryDecisionLog();
+  const decisions = new MemoryDecisionLog(clock);
   const runs = new MemoryRunStore();
   const ledger = new MemoryBatchLedger();
   const { logger, lines } = recordingLogger();

@@ -84,6 +84,32 @@ describe('least privilege in the packaged CloudFormation template (osls package)
     expect(starred).toEqual([]);
   });
 
+  it('lets the functions that commit decisions check the kill switch, on its partition only', () => {
+    const checking = functions
+      .filter((f) =>
+        (template.Resources[f.role]!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).some((s) =>
+          list(s.Action).includes('dynamodb:ConditionCheckItem'),
+        ),
+      )
+      .map((f) => f.id)
+      .sort();
+    // Without the grant their commits would be refused in AWS (moto does not enforce IAM).
+    expect(checking).toEqual([
+      'AlarmRollbackLambdaFunction',
+      'EndpointTrackerLambdaFunction',
+      'RegistryGateLambdaFunction',
+    ]);
+    const statements = allStatements.filter(({ statement }) =>
+      list(statement.Action).includes('dynamodb:ConditionCheckItem'),
+    );
+    for (const { statement } of statements) {
+      expect(list(statement.Action)).toEqual(['dynamodb:ConditionCheckItem']);
+      expect((statement as { Condition?: unknown }).Condition).toEqual({
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] },
+      });
+    }
+  });
+
   it('grants each function only the actions its bundled code can call (plus what Lambda does for it)', async () => {
     const commands = await bundledCommands(functions.map((f) => f.file));
     const overGrants: string[] = [];

@@ -9,6 +9,12 @@
  * policy schema, and its cold start neither parses nor validates; an invalid policy still fails
  * `osls package`, with the same messages `mlops-controller validate` prints.
  *
+ * The decision sinks follow the same policy: functions/config/decision-events-sink.ts (EventBridge
+ * client, ≈ 17 KB) and decision-notifier-sink.ts (SNS client, ≈ 24 KB) are bundled only when the
+ * policy names `controller.decisions.eventBus` / `topicArn`; otherwise the import resolves to
+ * no-decision-sink.ts. The roles follow the same keys (infra/hardening.cjs), so a bundle holds
+ * PutEvents / Publish exactly when its role may call them.
+ *
  * `@aws-sdk/credential-provider-node` (the SDK's default credential chain, imported by every
  * client's runtime config) is functions/config/lambda-credentials.ts: the environment link alone,
  * which is where Lambda puts the execution role's credentials (see that file for why).
@@ -17,23 +23,57 @@ const path = require('node:path');
 
 const VALIDATED_POLICY = 'virtual:validated-policy';
 const POLICY_FILE = path.join(__dirname, '..', 'controller.yml');
-const LAMBDA_CREDENTIALS = path.join(__dirname, '..', 'functions', 'config', 'lambda-credentials.ts');
-
-const validatedPolicy = {
-  name: 'validated-policy',
-  setup(build) {
-    build.onResolve({ filter: /^virtual:validated-policy$/ }, () => ({
-      path: POLICY_FILE,
-      namespace: VALIDATED_POLICY,
-    }));
-    build.onLoad({ filter: /.*/, namespace: VALIDATED_POLICY }, () => {
-      // iam.cjs caches the policy per process; a fresh read keeps watch/rebuilds honest.
-      delete require.cache[require.resolve('./iam.cjs')];
-      const { loadPolicy } = require('./iam.cjs');
-      return { contents: JSON.stringify(loadPolicy()), loader: 'json', watchFiles: [POLICY_FILE] };
-    });
-  },
+const CONFIG = path.join(__dirname, '..', 'functions', 'config');
+const LAMBDA_CREDENTIALS = path.join(CONFIG, 'lambda-credentials.ts');
+const NO_SINK = path.join(CONFIG, 'no-decision-sink.ts');
+/** Sink module (without extension, as imported) → the policy key that makes a bundle need it. */
+const SINKS = {
+  [path.join(CONFIG, 'decision-events-sink')]: 'eventBus',
+  [path.join(CONFIG, 'decision-notifier-sink')]: 'topicArn',
 };
+
+/** controller.yml, parsed and validated now: iam.cjs caches it per process, a fresh read keeps rebuilds honest. */
+function controllerPolicy() {
+  delete require.cache[require.resolve('./iam.cjs')];
+  return require('./iam.cjs').loadPolicy();
+}
+
+function validatedPolicy(loadPolicy, watchFiles) {
+  return {
+    name: 'validated-policy',
+    setup(build) {
+      build.onResolve({ filter: /^virtual:validated-policy$/ }, () => ({
+        path: POLICY_FILE,
+        namespace: VALIDATED_POLICY,
+      }));
+      build.onLoad({ filter: /.*/, namespace: VALIDATED_POLICY }, () => ({
+        contents: JSON.stringify(loadPolicy()),
+        loader: 'json',
+        watchFiles,
+      }));
+    },
+  };
+}
+
+function decisionSinks(loadPolicy) {
+  return {
+    name: 'decision-sinks',
+    setup(build) {
+      let decisions;
+      // Once per build: every function of a build bundles the same policy.
+      build.onStart(() => {
+        decisions = undefined;
+      });
+      build.onResolve({ filter: /decision-(events|notifier)-sink$/ }, (args) => {
+        const key = SINKS[path.join(args.resolveDir, args.path)];
+        if (!key) return undefined;
+        decisions ??= loadPolicy().controller.decisions;
+        // Undefined: esbuild resolves the real module as usual.
+        return decisions[key] ? undefined : { path: NO_SINK };
+      });
+    },
+  };
+}
 
 const lambdaCredentials = {
   name: 'lambda-credentials',
@@ -42,4 +82,13 @@ const lambdaCredentials = {
   },
 };
 
-module.exports = [validatedPolicy, lambdaCredentials];
+/**
+ * The plugins for the policy `loadPolicy()` returns (the validated policy object). The default is
+ * controller.yml; the bundling test builds the same functions for other policies.
+ */
+function functionPlugins(loadPolicy = controllerPolicy, watchFiles = [POLICY_FILE]) {
+  return [validatedPolicy(loadPolicy, watchFiles), decisionSinks(loadPolicy), lambdaCredentials];
+}
+
+module.exports = functionPlugins();
+module.exports.functionPlugins = functionPlugins;

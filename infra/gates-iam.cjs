@@ -12,14 +12,18 @@
  * pipeline, PutApprovalResult on pipeline/stage/action.
  */
 
+const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+
 const sub = (text) => ({ 'Fn::Sub': text });
 const literal = (value) => value.replaceAll('${', '${!');
 const unique = (values) => [...new Set(values)];
 
 /** Logical ids: osls names a function's log group `${Upper(key)}LogGroup`. */
 const FUNCTIONS = {
-  registryGate: { role: 'RegistryGateRole', logGroup: 'RegistryGateLogGroup', pipelines: false },
-  approvalGate: { role: 'ApprovalGateRole', logGroup: 'ApprovalGateLogGroup', pipelines: true },
+  // The registry gate commits its decisions (record + claim + kill-switch check in one transaction);
+  // the approval gate records them after PutApprovalResult, whose token makes it answer once.
+  registryGate: { role: 'RegistryGateRole', logGroup: 'RegistryGateLogGroup', pipelines: false, commits: true },
+  approvalGate: { role: 'ApprovalGateRole', logGroup: 'ApprovalGateLogGroup', pipelines: true, commits: false },
 };
 
 /**
@@ -28,17 +32,18 @@ const FUNCTIONS = {
  */
 const lowerToo = (name) => unique([name, name.toLowerCase()]);
 
-function gateStatements(policy, withPipelines) {
+function gateStatements(policy, withPipelines, commits) {
   const groups = unique(policy.gates.map((g) => g.modelPackageGroup)).flatMap(lowerToo);
   const statements = [
     {
       Sid: 'StateTable',
       Effect: 'Allow',
       // Claims (conditional PutItem; DeleteItem gives a decision claim back when the update failed)
-      // and decision records (PutItem).
+      // and decision records (PutItem), alone or in a committed decision's transaction.
       Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
     },
+    ...(commits ? [killSwitchCheck] : []),
   ];
   if (groups.length > 0) {
     statements.push({
@@ -123,7 +128,7 @@ function role(functionKey, spec, policy) {
                 Action: ['sqs:SendMessage'],
                 Resource: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] },
               },
-              ...gateStatements(policy, spec.pipelines),
+              ...gateStatements(policy, spec.pipelines, spec.commits),
               ...require('./hardening.cjs').hardeningStatements(policy),
             ],
           },

@@ -82,10 +82,10 @@ function controllerStatements(policy) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // TransactWriteItems is not an IAM action: each Put/Update/Delete/ConditionCheck inside a
-      // transaction is authorized as PutItem/UpdateItem/DeleteItem/ConditionCheckItem. The
-      // ledger's one transaction (a closer replacing the batch item a lapsed closer left) checks
-      // its lease on OPEN with a ConditionCheck.
+      // TransactWriteItems is not an IAM action: each Put/Update/Delete inside a transaction is
+      // authorized as PutItem/UpdateItem/DeleteItem; a ConditionCheck as ConditionCheckItem, which
+      // only the functions committing decisions (infra/kill-switch-iam.cjs) and the ledger's
+      // closers (LedgerLeaseCheck below) get.
       Action: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
@@ -93,10 +93,19 @@ function controllerStatements(policy) {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
       ],
       // The table has no indexes; Query runs on the table itself.
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
+    },
+    {
+      Sid: 'LedgerLeaseCheck',
+      Effect: 'Allow',
+      // A closer replacing the batch item a lapsed closer left checks its lease on the rule's OPEN
+      // item inside that transaction (functions/adapters/aws/dynamodb/ledger.ts): granted on the
+      // ledger's partitions only.
+      Action: ['dynamodb:ConditionCheckItem'],
+      Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEDGER#*'] } },
     },
     {
       Sid: 'WriteManifests',
@@ -173,7 +182,7 @@ function roleResource(functionKey, spec, policy) {
     });
   }
   statements.push(
-    ...(spec.kind ? rollback.statementsFor(spec.kind, policy, controllerStatements) : controllerStatements(policy)),
+    ...(spec.kind ? rollback.statementsFor(spec.kind, policy) : controllerStatements(policy)),
     ...hardeningStatements(policy),
   );
   return {

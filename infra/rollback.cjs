@@ -13,6 +13,8 @@
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
  */
 
+const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+
 const unique = (values) => [...new Set(values)];
 const sub = (text) => ({ 'Fn::Sub': text });
 const literal = (value) => value.replaceAll('${', '${!');
@@ -23,7 +25,7 @@ const arn = (service, rest) => `${REGION.replace('%s', service)}:${rest}`;
 
 const FUNCTIONS = {
   alarmRollback: { role: 'AlarmRollbackRole', logGroup: 'AlarmRollbackLogGroup', kind: 'rollback' },
-  endpointTracker: { role: 'EndpointTrackerRole', logGroup: 'EndpointTrackerLogGroup', kind: 'rollback' },
+  endpointTracker: { role: 'EndpointTrackerRole', logGroup: 'EndpointTrackerLogGroup', kind: 'endpoint' },
   deploymentHook: { role: 'DeploymentHookRole', logGroup: 'DeploymentHookLogGroup', kind: 'hook' },
   stageRetry: { role: 'StageRetryRole', logGroup: 'StageRetryLogGroup', kind: 'stageRetry' },
 };
@@ -48,13 +50,19 @@ const alarmArns = (names, prefixes) => [
   ...prefixes.map((p) => arn('cloudwatch', `alarm:${literal(p)}*`)),
 ];
 
-/** alarmRollback and endpointTracker: both can end in a rollback (a re-check acts like an alarm). */
-function rollbackStatements(policy, controllerStatements) {
-  const bindings = policy.rollback;
-  const statements = [];
-  // Retraining bindings start the rule's pipeline through the retraining workflow.
-  if (bindings.some((b) => b.retrain)) statements.push(...controllerStatements(policy));
-  else statements.push(stateTable);
+/**
+ * alarmRollback (kind `rollback`) acts on every binding. endpointTracker (kind `endpoint`) acts only
+ * through re-checks, which exist for bindings that name an endpoint: a re-check that finds the
+ * alarm still firing acts as the alarm would on that binding's targets. It never retrains (a
+ * binding that retrains names no endpoint) and never reads alarm tags.
+ *
+ * Neither starts pipelines: an alarm bound to retraining is a request item on the state table
+ * (PutItem), which the sweeper starts with its own role (infra/iam.cjs controllerStatements).
+ */
+function rollbackStatements(policy, kind = 'rollback') {
+  const bindings = kind === 'endpoint' ? policy.rollback.filter((b) => b.endpoint) : policy.rollback;
+  // Rollbacks and freezes are committed decisions (the commit checks the kill switch).
+  const statements = [stateTable, killSwitchCheck];
   const groups = bindings.filter((b) => b.codedeploy).map((b) => b.codedeploy);
   if (groups.length > 0) {
     statements.push({
@@ -119,13 +127,20 @@ function rollbackStatements(policy, controllerStatements) {
   const names = bindings.flatMap((b) => b.alarms.names);
   const prefixes = bindings.flatMap((b) => b.alarms.prefixes);
   const tagged = bindings.some((b) => Object.keys(b.alarms.tags).length > 0);
-  if (bindings.some((b) => b.freeze?.autoUnfreezeAfterOkSeconds) || tagged)
+  // DescribeAlarms before an automatic unfreeze, and when an endpoint re-check asks whether the
+  // alarm still fires; ListTagsForResource for tag-bound alarms, read only where alarms arrive.
+  const actions = [
+    ...(bindings.some((b) => b.endpoint || b.freeze?.autoUnfreezeAfterOkSeconds) || tagged
+      ? ['cloudwatch:DescribeAlarms']
+      : []),
+    ...(tagged && kind === 'rollback' ? ['cloudwatch:ListTagsForResource'] : []),
+  ];
+  if (actions.length > 0)
     statements.push({
       Sid: 'ReadAlarms',
       Effect: 'Allow',
-      // DescribeAlarms before an automatic unfreeze; ListTagsForResource for tag-bound alarms
-      // (whose names the policy cannot know: the account's alarms in this region).
-      Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+      Action: actions,
+      // Tag-bound alarms: names the policy cannot know, so the account's alarms in this region.
       Resource: tagged ? [sub(arn('cloudwatch', 'alarm:*'))] : uniqueSubs(alarmArns(names, prefixes)),
     });
   return statements;
@@ -194,8 +209,8 @@ function stageRetryStatements(policy) {
   return statements;
 }
 
-function statementsFor(kind, policy, controllerStatements) {
-  if (kind === 'rollback') return rollbackStatements(policy, controllerStatements);
+function statementsFor(kind, policy) {
+  if (kind === 'rollback' || kind === 'endpoint') return rollbackStatements(policy, kind);
   if (kind === 'hook') return hookStatements(policy);
   return stageRetryStatements(policy);
 }

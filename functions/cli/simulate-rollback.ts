@@ -28,7 +28,7 @@ import { endpointChanged } from '../handlers/endpoint-changed';
 import { stageFailed } from '../handlers/stage-failed';
 import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { MemoryClaims } from '../adapters/memory/claims';
-import type { RetrainingWorkflow } from '../workflows/retraining';
+import type { RetrainRequests } from '../ports/retrain-requests';
 import { RollbackWorkflow } from '../workflows/rollback';
 import type { Hardening } from '../workflows/hardening';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
@@ -201,7 +201,8 @@ export function setupRollback(opts: {
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
-  retraining: RetrainingWorkflow;
+  /** Shared with the retraining workflow, whose sweeper starts what the alarm handler requests. */
+  retrainRequests: RetrainRequests;
   seed: World;
   start: number;
   /** Observe mode and the kill switch, as each Lambda runtime applies them. */
@@ -259,7 +260,7 @@ export function setupRollback(opts: {
       decisions,
       clock,
       logger,
-      retraining: opts.retraining,
+      retrainRequests: opts.retrainRequests,
     }),
   );
   const hooks = new DeploymentHookWorkflow(

@@ -7,6 +7,7 @@ import { MemoryBatchLedger } from '../adapters/memory/batch-ledger';
 import { MemoryDecisionLog } from '../adapters/memory/decision-log';
 import { MemoryObjectStore } from '../adapters/memory/object-store';
 import { MemoryPipelines } from '../adapters/memory/pipelines';
+import { MemoryRetrainRequests } from '../adapters/memory/retrain-requests';
 import { MemoryRunStore } from '../adapters/memory/run-store';
 import { MemoryWorld, type Action } from '../adapters/memory/world';
 import type { ObjectRef } from '../domain/objects';
@@ -161,7 +162,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
   const shuffle = withDuplicates(copies, options.seed ?? 1);
   const clock = new SimulatedClock(Date.parse(scenario.start));
   const world = new MemoryWorld(clock);
-  const decisions = new MemoryDecisionLog();
+  const decisions = new MemoryDecisionLog(clock);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;
   for (const p of scenario.world.pipelines) world.pipelines.set(p.name, { kind: p.type });
@@ -170,6 +171,8 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
   const hardened = setupHardening({ world, policy, clock, logger: quietLogger });
   const { hardening } = hardened;
 
+  // Alarms bound to retraining record requests here; the sweeper starts them (as in AWS).
+  const retrainRequests = new MemoryRetrainRequests();
   const workflow = new RetrainingWorkflow(
     hardening.wrap({
       policy,
@@ -177,6 +180,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
       runs: new MemoryRunStore(),
       objects: new MemoryObjectStore(world),
       pipelines: new MemoryPipelines(world, { account, region }),
+      requests: retrainRequests,
       decisions,
       clock,
       logger: quietLogger,
@@ -189,7 +193,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     decisions,
     clock,
     logger: quietLogger,
-    retraining: workflow,
+    retrainRequests,
     seed: scenario.world,
     start: Date.parse(scenario.start),
   });

@@ -2,17 +2,19 @@
  * What every function shares for observe mode, the kill switch and explained decisions: the kill
  * switch on the state table, EventBridge and SNS only when the policy names a bus or a topic, and
  * Powertools metrics (EMF: one log line per flush, no PutMetricData call, no IAM permission).
+ *
+ * The two sinks are separate modules so that a bundle carries their SDK clients only when its
+ * (package-time) policy names them: infra/esbuild-plugins.cjs resolves either import to
+ * no-decision-sink.ts otherwise.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
-import { EventBridgeDecisionEvents } from '../adapters/aws/eventbridge';
-import { SnsNotifier } from '../adapters/aws/sns';
 import { systemClock } from '../ports/clock';
 import type { DecisionMetrics } from '../ports/decision-metrics';
 import { Hardening } from '../workflows/hardening';
+import { decisionEvents } from './decision-events-sink';
+import { decisionNotifier } from './decision-notifier-sink';
 import { metrics } from './metrics';
 import { powertoolsLogger, sharedRuntime } from './runtime';
 
@@ -31,13 +33,15 @@ export function hardeningRuntime(): Promise<Hardening> {
   hardening ??= (async () => {
     const { env, policy, logger, clientConfig } = await sharedRuntime();
     const { eventBus, topicArn } = policy.controller.decisions;
+    const events = decisionEvents(eventBus, clientConfig);
+    const notifier = decisionNotifier(topicArn, clientConfig);
     return new Hardening({
       policy,
       killSwitch: new DynamoKillSwitch(new DynamoDBClient(clientConfig), env.STATE_TABLE, {
         cacheSeconds: policy.controller.killSwitchCacheSeconds,
       }),
-      ...(eventBus ? { events: new EventBridgeDecisionEvents(new EventBridgeClient(clientConfig), eventBus) } : {}),
-      ...(topicArn ? { notifier: new SnsNotifier(new SNSClient(clientConfig)) } : {}),
+      ...(events ? { events } : {}),
+      ...(notifier ? { notifier } : {}),
       metrics: emf,
       logger,
       clock: systemClock,

@@ -5,6 +5,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { S3ObjectStore } from '../adapters/aws/s3';
 import { AwsPipelines } from '../adapters/aws/pipelines';
 import { CodePipelineStarter } from '../adapters/aws/codepipeline';
@@ -44,6 +45,7 @@ export function retrainingWorkflow(
         codepipeline: new CodePipelineStarter(clients.codepipeline),
         sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
       }),
+      requests: new DynamoRetrainRequests(clients.dynamo, table),
       clock: systemClock,
       logger,
     }),

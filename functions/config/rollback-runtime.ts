@@ -7,23 +7,18 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
 import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
-import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
-import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
-import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { SageMakerPackageStatus } from '../adapters/aws/package-status';
-import { AwsPipelines } from '../adapters/aws/pipelines';
 import { S3ObjectStore } from '../adapters/aws/s3';
-import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
-import { RetrainingWorkflow } from '../workflows/retraining';
 import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import { hardeningRuntime } from './hardening-runtime';
@@ -48,8 +43,8 @@ export function rollbackWorkflow(
   options: {
     /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
     harden?: (deps: RollbackDeps) => RollbackDeps;
-    decisions?: DynamoDecisionLog;
-    retraining?: RetrainingWorkflow;
+    /** Alarm → retraining bindings record requests here; the sweeper starts them. */
+    retrainRequests?: DynamoRetrainRequests;
   } = {},
 ): RollbackWorkflow {
   const harden = options.harden ?? ((deps: RollbackDeps) => deps);
@@ -62,12 +57,10 @@ export function rollbackWorkflow(
       alarms: new CloudWatchAlarms(clients.cloudwatch),
       stages: new CodePipelineStages(clients.codepipeline),
       packages: new SageMakerPackageStatus(clients.sagemaker),
-      decisions:
-        options.decisions ??
-        new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
       clock: systemClock,
       logger,
-      ...(options.retraining ? { retraining: options.retraining } : {}),
+      ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
     }),
   );
 }
@@ -107,51 +100,48 @@ export function hookWorkflow(
 }
 
 /**
- * The rollback functions' runtimes, one per function family, each building only the clients it
- * calls. The alarm function also carries the retraining workflow, for alarm → retraining bindings.
+ * The rollback workflow as both rollback functions run it: the rollback clients, hardened (kill
+ * switch, observe mode); `extra` adds what only one of them needs.
  */
-export async function alarmRuntime(): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
+async function rollbackRuntime(
+  extra: (clients: RollbackClients, table: string) => { retrainRequests?: DynamoRetrainRequests } = () => ({}),
+): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
-  const table = env.STATE_TABLE;
-  const sagemaker = new SageMakerClient(clientConfig);
-  const codepipeline = new CodePipelineClient(clientConfig);
-  const decisions = new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays });
-  const retraining = policy.rollback.some((b) => b.retrain)
-    ? new RetrainingWorkflow(
-        hardening.wrap({
-          policy,
-          ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-          runs: new DynamoRunStore(dynamo, table),
-          decisions,
-          objects: new S3ObjectStore(new S3Client(clientConfig)),
-          pipelines: new AwsPipelines({
-            codepipeline: new CodePipelineStarter(codepipeline),
-            sagemaker: new SageMakerPipelineStarter(sagemaker),
-          }),
-          clock: systemClock,
-          logger,
-        }),
-      )
-    : undefined;
+  const clients: RollbackClients = {
+    dynamo,
+    codedeploy: new CodeDeployClient(clientConfig),
+    sagemaker: new SageMakerClient(clientConfig),
+    cloudwatch: new CloudWatchClient(clientConfig),
+    codepipeline: new CodePipelineClient(clientConfig),
+  };
   return {
     logger,
-    rollback: rollbackWorkflow(
-      policy,
-      table,
-      {
-        dynamo,
-        codedeploy: new CodeDeployClient(clientConfig),
-        sagemaker,
-        cloudwatch: new CloudWatchClient(clientConfig),
-        codepipeline,
-      },
-      logger,
-      { harden: (deps) => hardening.wrap(deps), decisions, ...(retraining ? { retraining } : {}) },
-    ),
+    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
+      harden: (deps) => hardening.wrap(deps),
+      ...extra(clients, env.STATE_TABLE),
+    }),
   };
 }
+
+/**
+ * The alarm function's runtime. An alarm bound to retraining is recorded as a request on the state
+ * table and started by the sweeper, so this function carries no retraining path (S3, batch ledger,
+ * run store, pipeline starters): see RollbackWorkflow.retrain.
+ */
+export const alarmRuntime = () =>
+  rollbackRuntime((clients, table) => ({ retrainRequests: new DynamoRetrainRequests(clients.dynamo, table) }));
+
+/**
+ * The endpoint tracker records the configs an endpoint serves InService and finishes the re-checks
+ * of endpoints that were Updating when an alarm fired. A re-check that finds the alarm still firing
+ * acts as the alarm would have (roll back the endpoint, and the binding's CodeDeploy group if it
+ * names one too; reject the live package; freeze), so it needs the rollback clients; it never
+ * retrains (a binding that retrains names no endpoint), so it carries no S3 client, batch ledger,
+ * run store, pipeline starters or retraining requests.
+ */
+export const endpointRuntime = () => rollbackRuntime();
 
 export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();

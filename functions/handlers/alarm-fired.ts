@@ -12,7 +12,8 @@ const isTick = (event: unknown): boolean =>
 
 /**
  * CloudWatch alarm state changes (EventBridge, the alarm's direct Lambda action, SNS) → rollback,
- * freeze or retraining; the schedule's tick re-checks Updating endpoints and thaws freezes.
+ * freeze or a retraining request (the sweeper starts it); the schedule's tick re-checks Updating
+ * endpoints and thaws freezes.
  */
 export function alarmFired(workflow: RollbackWorkflow, logger: Logger, now: () => Date = () => new Date()) {
   return async (event: unknown): Promise<void> => {

@@ -3,7 +3,7 @@ import { isoTime } from '../domain/alarms';
 import type { Logger } from '../ports/logger';
 import type { RollbackWorkflow } from '../workflows/rollback';
 import { lambdaHandler } from '../config/runtime';
-import { alarmRuntime } from '../config/rollback-runtime';
+import { endpointRuntime } from '../config/rollback-runtime';
 
 const endpointEvent = z.object({
   id: z.string(),
@@ -51,6 +51,6 @@ export function endpointChanged(workflow: RollbackWorkflow, logger: Logger, now:
 }
 
 export const handler = lambdaHandler(async () => {
-  const rt = await alarmRuntime();
+  const rt = await endpointRuntime();
   return endpointChanged(rt.rollback, rt.logger);
 });

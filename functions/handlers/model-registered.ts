@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { toModelPackage } from '../adapters/aws/model-registry';
 import { describeIssues } from '../domain/validation';
+import type { ModelPackage } from '../ports/model-registry';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';
@@ -17,6 +19,42 @@ const modelPackageEvent = z.object({
     ModelApprovalStatus: z.optional(z.string()),
   }),
 });
+
+const report = z.optional(
+  z.object({
+    S3Uri: z.optional(z.string()),
+    ContentType: z.optional(z.string()),
+    ContentDigest: z.optional(z.string()),
+  }),
+);
+
+/** What the checks read, as the detail (a mirror of DescribeModelPackage) carries it. */
+const packageSnapshot = z.object({
+  ModelPackageArn: z.string(),
+  ModelPackageGroupName: z.string(),
+  ModelPackageVersion: z.optional(z.number()),
+  ModelApprovalStatus: z.string(),
+  CreationTime: z.optional(z.union([z.string(), z.number()])),
+  CustomerMetadataProperties: z.optional(z.record(z.string(), z.string())),
+  ModelMetrics: z.optional(
+    z.object({
+      ModelQuality: z.optional(z.object({ Statistics: report, Constraints: report })),
+      ModelDataQuality: z.optional(z.object({ Statistics: report, Constraints: report })),
+      Bias: z.optional(z.object({ Report: report, PreTrainingReport: report, PostTrainingReport: report })),
+      Explainability: z.optional(z.object({ Report: report })),
+    }),
+  ),
+});
+
+/**
+ * The package as the event shows it, or undefined when the detail does not carry it in the
+ * expected shape: the gate then judges the package from DescribeModelPackage alone.
+ */
+function snapshotOf(detail: unknown): ModelPackage | undefined {
+  const parsed = packageSnapshot.safeParse(detail);
+  // A status AWS adds later is a plain string here; the port's status passes strings through.
+  return parsed.success ? toModelPackage(parsed.data as Parameters<typeof toModelPackage>[0]) : undefined;
+}
 
 /** "SageMaker Model Package State Change": a package pending approval is judged by its group's gate. */
 export function modelRegistered(gates: GateWorkflow, logger: Logger) {
@@ -55,7 +93,12 @@ export function modelRegistered(gates: GateWorkflow, logger: Logger) {
       });
       return;
     }
-    await gates.onModelPackage(detail.ModelPackageArn, detail.ModelPackageGroupName, id);
+    await gates.onModelPackage(
+      detail.ModelPackageArn,
+      detail.ModelPackageGroupName,
+      id,
+      snapshotOf((event as { detail: unknown }).detail),
+    );
   };
 }
 

@@ -6,6 +6,7 @@ import { retrainingRuntime } from '../config/retraining-runtime';
  * Runs every minute (EventBridge schedule). A schedule, not one EventBridge Scheduler entry per
  * batch: creating a schedule per arriving object would cost an API call per object, while one sweep
  * a minute costs a few reads per rule and also serves as the recovery loop for interrupted work.
+ * It also starts the retraining alarms asked for (rollback bindings with `retrain`).
  */
 export function sweeper(workflow: RetrainingWorkflow) {
   return async (): Promise<void> => {

@@ -1,3 +1,6 @@
+import type { WriteTarget } from '../domain/modes';
+import type { KillSwitch, KillSwitchState } from './kill-switch';
+
 export type DecisionKind =
   | 'retraining.start'
   | 'retraining.defer'
@@ -29,11 +32,58 @@ export interface ActionRecord {
   operation: string;
   /** What was written: a pipeline, a package ARN, `application/group`, an endpoint. */
   target: string;
-  status: 'taken' | 'withheld';
+  /** `failed`: committed (write-ahead) but the call failed; the delivery is retried. */
+  status: 'taken' | 'withheld' | 'failed';
   /** Why a call was withheld: `observe (gates[0].mode)`, `paused by alice: incident 42`. */
   why?: string;
 }
 
+/**
+ * A write a decision is about to make, named as the write port's guard names it (service,
+ * operation, the resource written) plus what the policy's modes are judged on.
+ */
+export interface PlannedWrite {
+  service: string;
+  operation: string;
+  resource: string;
+  target: WriteTarget;
+}
+
+/** One decision per key: the first commit with the key wins until `ttlSeconds` have passed. */
+export interface DecisionClaim {
+  key: string;
+  ttlSeconds: number;
+}
+
+/** A committed decision whose writes are being made. */
+export interface CommittedDecision {
+  /** The writes were made: the decision goes out to its subscribers (no further state write). */
+  done(): Promise<void>;
+  /** The writes failed: the record says so, the claim is given back for the retried delivery. */
+  fail(error: unknown): Promise<void>;
+}
+
 export interface DecisionLog {
   record(decision: Decision): Promise<void>;
+  /**
+   * Write-ahead: stores `decision`, with `planned` as its actions, and takes `claim`, in one atomic
+   * write, before the writes are made. That one write is both the exactly-once guard and the
+   * explained record. Undefined, with nothing written, when another caller holds the claim.
+   */
+  commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+  ): Promise<CommittedDecision | undefined>;
+  /**
+   * `commit`, only while `killSwitch` is not paused, checked as part of the same atomic write where
+   * the store can (the DynamoDB log on the switch's own table): a pause then applies to the very
+   * next decision, not after the switch's cache time. `{ paused }`, with nothing written, otherwise.
+   */
+  commitUnlessPaused(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    killSwitch: KillSwitch,
+  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined>;
 }

@@ -7,6 +7,7 @@ export interface KillSwitchState {
 
 /** One switch that pauses every write action of every function at once, without a redeploy. */
 export interface KillSwitch {
-  state(): Promise<KillSwitchState>;
+  /** The switch as of at most the cache time ago; `fresh` reads it now. */
+  state(options?: { fresh?: boolean }): Promise<KillSwitchState>;
   set(state: KillSwitchState): Promise<void>;
 }

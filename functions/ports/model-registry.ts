@@ -30,12 +30,9 @@ export interface ModelPackageSummary {
   createdAt: string;
 }
 
-export type SetStatusResult = { updated: true } | { updated: false; current: string };
-
 /**
  * The SageMaker Model Registry as the controller uses it: read a package by ARN, list a group's
- * packages in a status (newest first), and set a package's approval status without overwriting a
- * decision someone else made meanwhile.
+ * packages in a status (newest first), and set a package's approval status.
  */
 export interface ModelRegistry {
   /** undefined when the package does not exist. */
@@ -43,14 +40,9 @@ export interface ModelRegistry {
   /** Versioned packages of `group` in `status`, newest CreationTime first, at most `limit`. */
   listByStatus(group: string, status: ApprovalStatus, limit: number): Promise<ModelPackageSummary[]>;
   /**
-   * Sets the approval status and its description (≤ 1024 characters). With `expected`, the status
-   * is first re-read and nothing is written unless it is still `expected` (the API has no
-   * conditional update, so this narrows the window to one round trip rather than closing it).
+   * Sets the approval status and its description (≤ 1024 characters). The API has no conditional
+   * update: the caller reads the status just before (the gate's fresh DescribeModelPackage), which
+   * narrows the window in which a person's decision could be overwritten to a round trip or two.
    */
-  setApprovalStatus(
-    arn: string,
-    status: ApprovalStatus,
-    description: string,
-    options?: { expected?: ApprovalStatus },
-  ): Promise<SetStatusResult>;
+  setApprovalStatus(arn: string, status: ApprovalStatus, description: string): Promise<void>;
 }

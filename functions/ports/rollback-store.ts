@@ -20,17 +20,10 @@ export interface Freeze {
 }
 
 /**
- * Rollback state on the state table. `claim` is the one-rollback-per-(target, bad version) guard:
- * a conditional create, so of any number of concurrent or repeated deliveries exactly one wins.
- * A claim is a lease: after STALE_CLAIM_MS another caller may take it over (its owner may have
- * crashed before acting). Marking it done would cost a write per rollback; the domain makes a late
- * takeover harmless instead (a rollback deployment or a restored config is never rolled back).
+ * Rollback state on the state table. The one-rollback-per-(target, bad version) guard is not here:
+ * it is the rollback decision's own commit (DecisionLog.commit), record and claim in one write.
  */
 export interface RollbackStore {
-  /** True for exactly one caller per (target, version) until `release` or the lease runs out. */
-  claim(target: string, version: string, owner: string, now: Date): Promise<boolean>;
-  /** The claimed work failed before acting: let a retried delivery claim again. */
-  release(target: string, version: string, owner: string): Promise<void>;
   /** Configs seen InService on an endpoint (newest last, bounded). */
   endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]>;
   /** Records a rollback from `bad` to `restored` (history entries come back flagged `bad` / `restored`). */

@@ -17,7 +17,8 @@ import {
 import type { PipelineApprovals } from '../ports/approvals';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
-import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { CommittedDecision, Decision, DecisionClaim, DecisionLog, PlannedWrite } from '../ports/decision-log';
+import { writes } from '../domain/writes';
 import type { Logger } from '../ports/logger';
 import { ReportError, type MetricReports } from '../ports/metric-reports';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry';
@@ -55,6 +56,15 @@ const HOLD_NOTIFY_TTL_SECONDS = 7 * 86_400;
 const DECIDE_CLAIM_SECONDS = 45;
 /** Champion packages described per container: a package version's ModelMetrics never change. */
 const CHAMPION_CACHE = 32;
+
+/** What a gate's checks read from a package: its reports' locations and digests, its metadata. */
+function checkedInputs(p: ModelPackage): string {
+  const reports = Object.entries(p.reports)
+    .map(([source, ref]) => [source, ref?.s3Uri, ref?.contentDigest ?? ''])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const metadata = Object.entries(p.customerMetadata).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([p.group, reports, metadata]);
+}
 
 export const packageLabel = (p: Pick<ModelPackage, 'arn' | 'group' | 'version'>): string =>
   p.version !== undefined ? `${p.group}/${p.version}` : (p.arn.split(':model-package/')[1] ?? p.arn);
@@ -103,8 +113,24 @@ export class GateWorkflow {
     await this.deps.decisions.record({ ...d, at: this.deps.clock.now().toISOString() });
   }
 
-  /** Registry gate: "Model Package State Change" for `arn` (the event's ARN, never "latest"). */
-  async onModelPackage(arn: string, group: string, eventId: string): Promise<void> {
+  /** Logs and commits a decision that is about to write (DecisionLog.commit). */
+  private async commit(
+    d: Omit<Decision, 'at'>,
+    claim: DecisionClaim,
+    planned: PlannedWrite[],
+  ): Promise<CommittedDecision | undefined> {
+    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
+    return this.deps.decisions.commit({ ...d, at: this.deps.clock.now().toISOString() }, claim, planned);
+  }
+
+  /**
+   * Registry gate: "Model Package State Change" for `arn` (the event's ARN, never "latest").
+   * `snapshot` is the package as the event describes it (the detail mirrors DescribeModelPackage):
+   * it is judged while the fresh DescribeModelPackage is in flight, so the fresh read costs no
+   * extra round trip. The fresh read decides whether there is anything to decide, and the package
+   * is judged again from it if what the checks read (reports, metadata) changed meanwhile.
+   */
+  async onModelPackage(arn: string, group: string, eventId: string, snapshot?: ModelPackage): Promise<void> {
     const subject = arn;
     const gate = this.gateForGroup(group);
     if (!gate) {
@@ -117,6 +143,10 @@ export class GateWorkflow {
       });
       return;
     }
+    const early =
+      snapshot?.arn === arn && snapshot.status === 'PendingManualApproval' ? this.evaluate(gate, snapshot) : undefined;
+    // Settled below, or abandoned when the fresh read says there is nothing to decide.
+    early?.catch(() => undefined);
     const pkg = await this.deps.registry.describe(arn);
     if (!pkg) {
       await this.record({
@@ -139,7 +169,10 @@ export class GateWorkflow {
       });
       return;
     }
-    const evaluation = await this.evaluate(gate, pkg);
+    const evaluation =
+      early && snapshot && checkedInputs(snapshot) === checkedInputs(pkg)
+        ? await early
+        : await this.evaluate(gate, pkg);
     const { verdict } = evaluation;
     const inputs = this.evidence(gate, pkg, evaluation, eventId);
     if (verdict.outcome === 'HOLD') {
@@ -149,49 +182,30 @@ export class GateWorkflow {
     }
     const status = verdict.outcome === 'APPROVE' ? 'Approved' : 'Rejected';
     // DescribeModelPackage then UpdateModelPackage is no atomic compare-and-set: two concurrent
-    // deliveries would both see PendingManualApproval and both decide. One claim per package makes
-    // it one decision; the other delivery is retried and then finds the status set (SKIPPED).
-    const claim = `GATE-DECIDE#${arn}`;
-    if (!(await this.deps.claims.claim(claim, DECIDE_CLAIM_SECONDS)))
-      throw new ContentionError(`another delivery is deciding ${arn}; retry`);
-    let result: Awaited<ReturnType<GateDeps['registry']['setApprovalStatus']>>;
+    // deliveries would both see PendingManualApproval and both decide. The decision's record and
+    // its claim are one write (one decision per package); the other delivery is retried and then
+    // finds the status set (SKIPPED).
+    const committed = await this.commit(
+      { kind: 'gate.registry', subject, outcome: verdict.outcome, reasons: [evaluation.description], inputs },
+      { key: `GATE-DECIDE#${arn}`, ttlSeconds: DECIDE_CLAIM_SECONDS },
+      [writes.updateModelPackage(arn)],
+    );
+    if (!committed) throw new ContentionError(`another delivery is deciding ${arn}; retry`);
     try {
-      result = await this.deps.registry.setApprovalStatus(arn, status, evaluation.description, {
-        expected: 'PendingManualApproval',
-      });
+      await this.deps.registry.setApprovalStatus(arn, status, evaluation.description);
     } catch (error) {
-      // A lost answer (a timeout after the update landed) is read back: the decision is then
-      // recorded now, not lost to a retry that would find the status set and skip (fault suite).
+      // A lost answer (a timeout after the update landed) is read back: the committed decision
+      // then stands, rather than being marked failed and skipped by the retry (fault suite).
       const landed = await this.deps.registry.describe(arn).then(
         (now) => now?.status === status,
         () => false,
       );
       if (!landed) {
-        await this.deps.claims.release(claim).catch(() => undefined);
+        await committed.fail(error).catch(() => undefined);
         throw error;
       }
-      result = { updated: true };
     }
-    if (!result.updated) {
-      await this.record({
-        kind: 'gate.registry',
-        subject,
-        outcome: 'SKIPPED',
-        reasons: [
-          `would ${verdict.outcome}, but the status became ${result.current} meanwhile: left as it is`,
-          evaluation.description,
-        ],
-        inputs,
-      });
-      return;
-    }
-    await this.record({
-      kind: 'gate.registry',
-      subject,
-      outcome: verdict.outcome,
-      reasons: [evaluation.description],
-      inputs,
-    });
+    await committed.done();
   }
 
   private async ignoreUnbound(subject: string, eventId: string): Promise<void> {

@@ -17,15 +17,23 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Policy } from '../config/policy';
-import { modeFor, packageGroupOf, type WriteTarget } from '../domain/modes';
+import { modeFor, type WriteTarget } from '../domain/modes';
+import { writeKey, writes } from '../domain/writes';
 import type { PipelineApprovals } from '../ports/approvals';
 import type { Clock } from '../ports/clock';
 import type { DecisionEvents } from '../ports/decision-events';
-import type { ActionRecord, Decision, DecisionLog } from '../ports/decision-log';
+import type {
+  ActionRecord,
+  CommittedDecision,
+  Decision,
+  DecisionClaim,
+  DecisionLog,
+  PlannedWrite,
+} from '../ports/decision-log';
 import { noMetrics, type DecisionMetrics } from '../ports/decision-metrics';
 import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
-import type { KillSwitch } from '../ports/kill-switch';
+import type { KillSwitch, KillSwitchState } from '../ports/kill-switch';
 import type { Logger } from '../ports/logger';
 import type { ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
@@ -56,6 +64,9 @@ export const isWithheld = (id: string | undefined): boolean => id?.startsWith(WI
 /** Outcomes a person hears about whatever `decisions.routine` says. */
 const NOTEWORTHY = /REJECT|HOLD|ROLL|QUARANTIN|FREEZE|FROZEN|FAIL|OBSERVE/i;
 
+const pausedWhy = (sw: KillSwitchState): string | undefined =>
+  sw.paused ? `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}` : undefined;
+
 export function policyVersion(policy: Policy, text?: string): string {
   return createHash('sha256')
     .update(text ?? JSON.stringify(policy))
@@ -78,6 +89,10 @@ export class Hardening {
   policyVersion: string;
   /** Write calls since the last recorded decision (one invocation handles one event at a time). */
   private journal: ActionRecord[] = [];
+  /** Verdicts of the writes committed decisions planned and have not made yet, by writeKey. */
+  private readonly committed = new Map<string, { why: string | undefined }[]>();
+  /** The id of a decision whose commit found its claim held: nothing stored it. */
+  private spareId: string | undefined;
 
   constructor(private readonly deps: HardeningDeps) {
     this.policyVersion = policyVersion(deps.policy, deps.policyText);
@@ -104,40 +119,46 @@ export class Hardening {
 
   /** Why a write to `target` must be withheld now, or undefined when it may go ahead. */
   async withholding(target: WriteTarget): Promise<string | undefined> {
+    return this.observing(target) ?? pausedWhy(await this.deps.killSwitch.state());
+  }
+
+  /** Why the policy's modes withhold a write to `target`, if they do. */
+  private observing(target: WriteTarget): string | undefined {
     const verdict = modeFor(this.deps.policy, target);
-    if (verdict.mode === 'observe') return `observe (${verdict.because.join(', ')})`;
-    const sw = await this.deps.killSwitch.state();
-    if (sw.paused) return `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}`;
-    return undefined;
+    return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
   }
 
   private async guarded<T>(
-    service: string,
-    operation: string,
-    resource: string,
-    target: WriteTarget,
-    write: () => Promise<T>,
+    write: PlannedWrite | (() => Promise<PlannedWrite>),
+    key: string,
+    call: () => Promise<T>,
     instead: () => T,
   ): Promise<T> {
-    const why = await this.withholding(target);
+    // A write its decision committed was judged, and recorded, when it was committed.
+    const committed = this.committed.get(key)?.shift();
+    if (this.committed.get(key)?.length === 0) this.committed.delete(key);
+    const planned = committed ? undefined : typeof write === 'function' ? await write() : write;
+    const why = committed ? committed.why : await this.withholding(planned!.target);
+    const [service, operation, resource] = key.split('\u0000') as [string, string, string];
     if (why !== undefined) {
-      this.journal.push({ service, operation, target: resource, status: 'withheld', why });
+      if (planned) this.journal.push({ service, operation, target: resource, status: 'withheld', why });
       this.deps.logger.warn(`withheld ${service} ${operation}`, { target: resource, why });
       return instead();
     }
-    const result = await write();
-    this.journal.push({ service, operation, target: resource, status: 'taken' });
+    const result = await call();
+    if (planned) this.journal.push({ service, operation, target: resource, status: 'taken' });
     return result;
+  }
+
+  private guard<T>(write: PlannedWrite, call: () => Promise<T>, instead: () => T): Promise<T> {
+    return this.guarded(write, writeKey(write), call, instead);
   }
 
   private pipelines(inner: Pipelines): Pipelines {
     return {
       start: (request) =>
-        this.guarded(
-          request.target.type,
-          'StartPipelineExecution',
-          request.target.name,
-          { kind: 'pipeline', type: request.target.type, name: request.target.name },
+        this.guard(
+          writes.startPipeline(request.target.type, request.target.name),
           () => inner.start(request),
           () => `${WITHHELD_PREFIX}${request.token}`,
         ),
@@ -148,14 +169,11 @@ export class Hardening {
     return {
       describe: (arn) => inner.describe(arn),
       listByStatus: (group, status, limit) => inner.listByStatus(group, status, limit),
-      setApprovalStatus: (arn, status, description, options) =>
-        this.guarded(
-          'sagemaker',
-          'UpdateModelPackage',
-          arn,
-          { kind: 'modelPackage', group: packageGroupOf(arn) ?? '' },
-          () => inner.setApprovalStatus(arn, status, description, options),
-          () => ({ updated: true }),
+      setApprovalStatus: (arn, status, description) =>
+        this.guard(
+          writes.updateModelPackage(arn),
+          () => inner.setApprovalStatus(arn, status, description),
+          () => undefined,
         ),
     };
   }
@@ -165,11 +183,8 @@ export class Hardening {
       actionState: (pipeline, stage, action) => inner.actionState(pipeline, stage, action),
       variables: (pipeline, executionId) => inner.variables(pipeline, executionId),
       answer: (target, status, summary) =>
-        this.guarded(
-          'codepipeline',
-          'PutApprovalResult',
-          `${target.pipeline}/${target.stage}/${target.action}`,
-          { kind: 'approval', pipeline: target.pipeline, stage: target.stage, action: target.action },
+        this.guard(
+          writes.answerApproval(target.pipeline, target.stage, target.action),
           () => inner.answer(target, status, summary),
           () => ({ answered: true }),
         ),
@@ -197,23 +212,19 @@ export class Hardening {
         remember(id, detail.application, detail.deploymentGroup);
         return detail;
       },
-      stop: async (id) => {
-        const { application, deploymentGroup } = await groupOf(id);
-        return this.guarded(
-          'codedeploy',
-          'StopDeployment',
-          id,
-          { kind: 'deploymentGroup', application, group: deploymentGroup },
+      stop: (id) =>
+        this.guarded(
+          async () => {
+            const { application, deploymentGroup } = await groupOf(id);
+            return writes.stopDeployment(id, application, deploymentGroup);
+          },
+          writeKey(writes.stopDeployment(id, '', '')),
           () => inner.stop(id),
           () => undefined,
-        );
-      },
+        ),
       redeploy: (application, group, revision, description) =>
-        this.guarded(
-          'codedeploy',
-          'CreateDeployment',
-          `${application}/${group}`,
-          { kind: 'deploymentGroup', application, group },
+        this.guard(
+          writes.createDeployment(application, group),
           () => inner.redeploy(application, group, revision, description),
           () => `${WITHHELD_PREFIX}${application}/${group}`,
         ),
@@ -240,11 +251,8 @@ export class Hardening {
       describe: (name) => inner.describe(name),
       packageOf: (config) => inner.packageOf(config),
       update: (name, config) =>
-        this.guarded(
-          'sagemaker',
-          'UpdateEndpoint',
-          `${name} -> ${config}`,
-          { kind: 'endpoint', name },
+        this.guard(
+          writes.updateEndpoint(name, config),
           () => inner.update(name, config),
           () => undefined,
         ),
@@ -255,11 +263,8 @@ export class Hardening {
     return {
       approval: (arn) => inner.approval(arn),
       reject: (arn, reason) =>
-        this.guarded(
-          'sagemaker',
-          'UpdateModelPackage',
-          arn,
-          { kind: 'modelPackage', group: packageGroupOf(arn) ?? '' },
+        this.guard(
+          writes.updateModelPackage(arn),
           () => inner.reject(arn, reason),
           () => undefined,
         ),
@@ -267,53 +272,113 @@ export class Hardening {
   }
 
   private stagesPort(inner: StageControl): StageControl {
-    const transition = (operation: string, pipeline: string, stage: string, write: () => Promise<void>) =>
-      this.guarded(
-        'codepipeline',
-        operation,
-        `${pipeline}/${stage}`,
-        { kind: 'stageTransition', pipeline, stage },
-        write,
-        () => undefined,
-      );
     return {
       actions: (pipeline, executionId) => inner.actions(pipeline, executionId),
       freeze: (pipeline, stage, reason) =>
-        transition('DisableStageTransition', pipeline, stage, () => inner.freeze(pipeline, stage, reason)),
+        this.guard(
+          writes.stageTransition('DisableStageTransition', pipeline, stage),
+          () => inner.freeze(pipeline, stage, reason),
+          () => undefined,
+        ),
       unfreeze: (pipeline, stage) =>
-        transition('EnableStageTransition', pipeline, stage, () => inner.unfreeze(pipeline, stage)),
+        this.guard(
+          writes.stageTransition('EnableStageTransition', pipeline, stage),
+          () => inner.unfreeze(pipeline, stage),
+          () => undefined,
+        ),
       retry: (pipeline, stage, executionId) =>
-        this.guarded(
-          'codepipeline',
-          'RetryStageExecution',
-          `${pipeline}/${stage}`,
-          { kind: 'stageRetry', pipeline, stage },
+        this.guard(
+          writes.retryStage(pipeline, stage),
           () => inner.retry(pipeline, stage, executionId),
           () => undefined,
         ),
     };
   }
 
+  /** Completes a decision: id, policy version, the writes since the previous one, recording time. */
+  private explain(decision: Decision, planned: readonly ActionRecord[] = []): Decision {
+    const actions = this.journal;
+    this.journal = [];
+    const id = decision.id ?? this.spareId ?? (this.deps.newId ?? randomUUID)();
+    this.spareId = undefined;
+    const explained: Decision = {
+      ...decision,
+      id,
+      policyVersion: this.policyVersion,
+      actions: [...(decision.actions ?? []), ...actions, ...planned],
+      recordedAt: this.deps.clock.now().toISOString(),
+    };
+    this.deps.onDecision?.(explained);
+    return explained;
+  }
+
+  /** After the record is stored: the event and the notice follow it, and the counts. */
+  private async announce(d: Decision): Promise<void> {
+    await this.deps.events?.publish([d]);
+    await this.notify(d);
+    this.count(d);
+  }
+
   /** The explaining decision log: complete, store, then publish, notify and count. */
   decisions(inner: DecisionLog): DecisionLog {
     return {
       record: async (decision) => {
-        const actions = this.journal;
-        this.journal = [];
-        const explained: Decision = {
-          ...decision,
-          id: decision.id ?? (this.deps.newId ?? randomUUID)(),
-          policyVersion: this.policyVersion,
-          actions: [...(decision.actions ?? []), ...actions],
-          recordedAt: this.deps.clock.now().toISOString(),
-        };
-        this.deps.onDecision?.(explained);
+        const explained = this.explain(decision);
         // Stored first: the record is the source of truth, the event and the notice follow it. A
         // failed publish fails the invocation, and the retried delivery records the decision again.
         await inner.record(explained);
-        await this.deps.events?.publish([explained]);
-        await this.notify(explained);
-        this.count(explained);
+        await this.announce(explained);
+      },
+      commit: (decision, claim, planned) => this.commit(inner, decision, claim, planned),
+      // The hardened log always holds its decisions to its own switch.
+      commitUnlessPaused: async (decision, claim, planned) => this.commit(inner, decision, claim, planned),
+    };
+  }
+
+  /**
+   * Each planned write is judged when its decision is committed (modes, kill switch) and recorded
+   * so; the guard then carries out exactly that verdict when the workflow makes the call. The kill
+   * switch is checked inside the commit itself (no read of its own, and no cache delay).
+   */
+  private async commit(
+    inner: DecisionLog,
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    paused?: string,
+  ): Promise<CommittedDecision | undefined> {
+    const verdicts = planned.map((p) => ({ key: writeKey(p), p, why: this.observing(p.target) ?? paused }));
+    const stamped: ActionRecord[] = verdicts.map(({ p, why }) => ({
+      service: p.service,
+      operation: p.operation,
+      target: p.resource,
+      ...(why === undefined ? { status: 'taken' as const } : { status: 'withheld' as const, why }),
+    }));
+    const journal = this.journal;
+    const explained = this.explain(decision, stamped);
+    const result = verdicts.some((v) => v.why === undefined)
+      ? await inner.commitUnlessPaused(explained, claim, [], this.deps.killSwitch)
+      : await inner.commit(explained, claim, []);
+    if (!result || 'paused' in result) {
+      // Nothing was stored: the earlier writes go to the next record, and so does the id
+      // (simulate numbers decisions, and its runs must repeat exactly).
+      this.journal = [...journal, ...this.journal];
+      if (decision.id === undefined) this.spareId = explained.id;
+      if (!result) return undefined;
+      // Paused: the same decision, its writes withheld, recorded without the switch's condition.
+      return this.commit(inner, decision, claim, planned, pausedWhy(result.paused) ?? 'paused');
+    }
+    for (const { key, why } of verdicts) this.committed.set(key, [...(this.committed.get(key) ?? []), { why }]);
+    const forget = () => verdicts.forEach(({ key }) => this.committed.delete(key));
+    return {
+      done: async () => {
+        forget();
+        await result.done();
+        await this.announce(explained);
+      },
+      fail: async (error) => {
+        forget();
+        await result.fail(error);
       },
     };
   }

@@ -13,6 +13,7 @@ import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
 import type { Pipelines } from '../ports/pipelines';
+import type { RetrainRequests } from '../ports/retrain-requests';
 import { CLAIMABLE, type BatchRecord, type GuardState, type RunStore } from '../ports/run-store';
 import { isWithheld } from './hardening';
 
@@ -22,6 +23,8 @@ export interface RetrainingDeps {
   runs: RunStore;
   objects: ObjectStore;
   pipelines: Pipelines;
+  /** Starts alarms asked for (rollback bindings with `retrain`); the sweeper acts on them. */
+  requests: RetrainRequests;
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
@@ -376,13 +379,15 @@ export class RetrainingWorkflow {
    * and concurrent callers cannot both claim. No batch: the pipeline receives the manifest variable
    * set to `none` and BATCH_ID set to `reasonId` (e.g. `alarm-<name>`), so it knows to retrain on
    * the data it already has. The guard's `running.seq` is -1 (no batch); its terminal event releases
-   * the guard like any other run. `token` makes a redelivery return the same execution.
+   * the guard like any other run. `token` makes a redelivery return the same execution. `context`
+   * goes into the decision's inputs (who asked, and when).
    */
   async startNow(
     ruleName: string,
     reasonId: string,
     reason: string,
     token: string,
+    context: Record<string, unknown> = {},
   ): Promise<{ outcome: 'STARTED' | 'DEFERRED' | 'UNKNOWN'; reasons: string[]; executionId?: string }> {
     const rule = this.rule(ruleName);
     if (!rule) return { outcome: 'UNKNOWN', reasons: [`no retraining rule named ${ruleName}`] };
@@ -397,7 +402,7 @@ export class RetrainingWorkflow {
           subject,
           outcome: 'DEFERRED',
           reasons: [reason, ...verdict.reasons],
-          inputs: { guard, retryAt: verdict.retryAt },
+          inputs: { ...context, guard, retryAt: verdict.retryAt },
         });
         return { outcome: 'DEFERRED', reasons: verdict.reasons };
       }
@@ -421,8 +426,11 @@ export class RetrainingWorkflow {
         subject,
         outcome: 'STARTED',
         reasons: [reason, ...verdict.reasons],
-        inputs: { target: `${rule.target.type}:${rule.target.name}`, executionId, token },
+        inputs: { ...context, target: `${rule.target.type}:${rule.target.name}`, executionId, token },
       });
+      // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
+      // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
+      if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
       return { outcome: 'STARTED', reasons: verdict.reasons, executionId };
     }
     throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);
@@ -500,6 +508,26 @@ export class RetrainingWorkflow {
     if (unrecorded && this.now().getTime() - Date.parse(unrecorded.since) > STALE_START_MS)
       await this.launch(rule, unrecorded.batch, ['re-issued after an interrupted start']);
     await this.startDue(rule);
+    if (this.deps.policy.rollback.some((b) => b.retrain === rule.name)) await this.startRequested(rule);
+  }
+
+  /**
+   * Starts what alarms asked for (functions/ports/retrain-requests.ts), after the rule's batches
+   * had their turn, through the same guards as any start. Each request is taken by one sweep and
+   * settled with its outcome; a deferred one is not retried (as when the alarm function started
+   * retraining itself): the alarm's next ALARM episode asks again. A sweep that fails between take
+   * and settle leaves the request to be taken again once the take goes stale; its start token
+   * makes a start that did happen return the same execution.
+   */
+  private async startRequested(rule: RetrainingRule): Promise<void> {
+    for (const r of await this.deps.requests.pending(rule.name, this.now())) {
+      if (!(await this.deps.requests.take(rule.name, r.token, this.now()))) continue;
+      const result = await this.startNow(rule.name, r.batchId, r.reason, r.token, {
+        requestedBy: `${r.binding}/${r.alarm}`,
+        requestedAt: r.requestedAt,
+      });
+      await this.deps.requests.settle(rule.name, r.token, result.outcome, this.now(), result.executionId);
+    }
   }
 
   private async recoverUnprocessed(rule: RetrainingRule, open: OpenBatch): Promise<void> {

@@ -4,14 +4,15 @@ import { isoTime, type AlarmChange } from '../domain/alarms';
 import { codeDeployPlan, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
-import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { Decision, DecisionLog, PlannedWrite } from '../ports/decision-log';
+import { writes } from '../domain/writes';
 import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { PackageStatus } from '../ports/package-status';
+import type { RetrainRequests } from '../ports/retrain-requests';
 import type { Recheck, RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
-import type { RetrainingWorkflow } from './retraining';
 
 export interface RollbackDeps {
   policy: Policy;
@@ -24,8 +25,8 @@ export interface RollbackDeps {
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
-  /** For bindings that start retraining instead of rolling back. */
-  retraining?: RetrainingWorkflow;
+  /** For bindings that retrain instead of rolling back: the sweeper starts what is requested here. */
+  retrainRequests?: RetrainRequests;
 }
 
 export interface EndpointSighting {
@@ -47,8 +48,14 @@ interface Outcome {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * A rollback claim whose owner neither finished nor gave it back for this long is taken over (its
+ * owner crashed). The domain makes a late takeover harmless: a rollback deployment or a restored
+ * config is never rolled back.
+ */
+const CLAIM_SECONDS = 5 * 60;
 
-/** Alarm → rollback / retraining; endpoint history; re-checks and auto-unfreeze on a timer. */
+/** Alarm → rollback / retraining request; endpoint history; re-checks and auto-unfreeze on a timer. */
 export class RollbackWorkflow {
   constructor(private readonly deps: RollbackDeps) {}
 
@@ -131,32 +138,36 @@ export class RollbackWorkflow {
     if (binding.freeze) await this.freeze(binding, change, hasTarget);
   }
 
-  /** Claims (target, version) and runs `work`; releases the claim if `work` fails. */
+  /**
+   * Commits `decision` as the one for (target, version): its record and its claim are one write,
+   * made before `work`. A failed `work` marks the record failed and gives the claim back, so the
+   * retried delivery acts. False, with nothing written, when another delivery holds the claim.
+   */
   private async once(
     target: string,
     version: string,
-    change: AlarmChange,
+    decision: Omit<Decision, 'at'>,
+    planned: PlannedWrite[],
     work: () => Promise<unknown>,
   ): Promise<boolean> {
-    const owner = `${change.id}/${this.now().getTime()}/${Math.random().toString(36).slice(2, 8)}`;
-    let won: boolean;
-    try {
-      won = await this.deps.store.claim(target, version, owner, this.now());
-    } catch (error) {
-      // The claim may have been written and only its answer lost (a timeout): give back whatever
-      // this owner holds, or the retried delivery would find the target claimed and never act
-      // (found by the fault suite). The release is conditional on this owner.
-      await this.deps.store.release(target, version, owner).catch(() => undefined);
-      throw error;
-    }
-    if (!won) return false;
+    this.deps.logger.info(`decision ${decision.kind} ${decision.outcome}`, {
+      subject: decision.subject,
+      reasons: decision.reasons,
+    });
+    const committed = await this.deps.decisions.commit(
+      { ...decision, at: this.now().toISOString() },
+      { key: `ROLLBACK#${target}#${version}`, ttlSeconds: CLAIM_SECONDS },
+      planned,
+    );
+    if (!committed) return false;
     try {
       await work();
-      return true;
     } catch (error) {
-      await this.deps.store.release(target, version, owner).catch(() => undefined);
+      await committed.fail(error).catch(() => undefined);
       throw error;
     }
+    await committed.done();
+    return true;
   }
 
   private async rollbackCodeDeploy(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
@@ -183,27 +194,41 @@ export class RollbackWorkflow {
         reasons: [this.reasonText(change), plan.reason],
         inputs: { version },
       });
-    const won = await this.once(target, version, change, async () => {
-      if (plan.kind === 'stop') {
-        for (const d of plan.bad) await this.deps.deployments.stop(d.id);
-        return { stopped: plan.bad.map((d) => d.id) };
-      }
-      const id = await this.deps.deployments.redeploy(
-        cd.application,
-        cd.deploymentGroup,
-        plan.good.revision,
-        `${ROLLBACK_MARK}: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
-      );
-      return { redeployed: id, from: plan.bad.id, revisionOf: plan.good.id };
-    });
+    const inputs = { version, ...(plan.kind === 'redeploy' ? { good: plan.good.id } : {}) };
+    const won = await this.once(
+      target,
+      version,
+      {
+        ...base,
+        outcome: plan.kind === 'stop' ? 'STOPPED' : 'REDEPLOYED',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs,
+      },
+      plan.kind === 'stop'
+        ? plan.bad.map((d) => writes.stopDeployment(d.id, cd.application, cd.deploymentGroup))
+        : [writes.createDeployment(cd.application, cd.deploymentGroup)],
+      async () => {
+        if (plan.kind === 'stop') {
+          for (const d of plan.bad) await this.deps.deployments.stop(d.id);
+          return;
+        }
+        await this.deps.deployments.redeploy(
+          cd.application,
+          cd.deploymentGroup,
+          plan.good.revision,
+          `${ROLLBACK_MARK}: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
+        );
+      },
+    );
     out.won ||= won;
     out.lost ||= !won;
-    await this.decide({
-      ...base,
-      outcome: won ? (plan.kind === 'stop' ? 'STOPPED' : 'REDEPLOYED') : 'ALREADY_ROLLED_BACK',
-      reasons: [this.reasonText(change), won ? plan.reason : `rollback of ${version} was already claimed`],
-      inputs: { version, ...(plan.kind === 'redeploy' ? { good: plan.good.id } : {}) },
-    });
+    if (!won)
+      await this.decide({
+        ...base,
+        outcome: 'ALREADY_ROLLED_BACK',
+        reasons: [this.reasonText(change), `rollback of ${version} was already claimed`],
+        inputs,
+      });
   }
 
   private async rollbackEndpoint(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
@@ -258,22 +283,26 @@ export class RollbackWorkflow {
         reasons: [this.reasonText(change), plan.reason],
         inputs: { to: plan.to.config },
       });
-    const won = await this.once(`endpoint:${name}`, plan.from, change, async () => {
-      await this.deps.endpoints.update(name, plan.to.config);
-      await this.deps.store.markRollback(name, plan.from, plan.to.config);
-      return { from: plan.from, to: plan.to.config };
-    });
+    const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
+    const won = await this.once(
+      `endpoint:${name}`,
+      plan.from,
+      { ...base, outcome: 'UPDATED', reasons: [this.reasonText(change), plan.reason], inputs },
+      [writes.updateEndpoint(name, plan.to.config)],
+      async () => {
+        await this.deps.endpoints.update(name, plan.to.config);
+        await this.deps.store.markRollback(name, plan.from, plan.to.config);
+      },
+    );
     out.won ||= won;
     out.lost ||= !won;
-    await this.decide({
-      ...base,
-      outcome: won ? 'UPDATED' : 'ALREADY_ROLLED_BACK',
-      reasons: [
-        this.reasonText(change),
-        won ? plan.reason : `rollback of ${name} from ${plan.from} was already claimed`,
-      ],
-      inputs: { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) },
-    });
+    if (!won)
+      await this.decide({
+        ...base,
+        outcome: 'ALREADY_ROLLED_BACK',
+        reasons: [this.reasonText(change), `rollback of ${name} from ${plan.from} was already claimed`],
+        inputs,
+      });
   }
 
   private async rejectLive(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
@@ -316,41 +345,62 @@ export class RollbackWorkflow {
         alarms: [change.name],
         since: this.now().toISOString(),
       });
-      return { frozen: `${f.pipeline}/${f.stage}` };
     };
-    if (underClaim) await work();
-    else if (!(await this.once(`freeze:${f.pipeline}/${f.stage}`, `${change.name}@${change.since}`, change, work)))
+    const frozen = { ...base, outcome: 'FROZEN', reasons: [reason], inputs: { pipeline: f.pipeline, stage: f.stage } };
+    if (!underClaim) {
+      // Per alarm episode; a delivery that finds it claimed has nothing to add.
+      await this.once(
+        `freeze:${f.pipeline}/${f.stage}`,
+        `${change.name}@${change.since}`,
+        frozen,
+        [writes.stageTransition('DisableStageTransition', f.pipeline, f.stage)],
+        work,
+      );
       return;
-    await this.decide({
-      ...base,
-      outcome: 'FROZEN',
-      reasons: [reason],
-      inputs: { pipeline: f.pipeline, stage: f.stage },
-    });
+    }
+    await work();
+    await this.decide(frozen);
   }
 
+  /**
+   * A retraining binding records a request rather than starting the pipeline: starting needs the
+   * retraining path (S3 manifests, the batch ledger's run store, both pipeline services), which the
+   * sweeper carries and this function need not. One conditional write per alarm transition, keyed
+   * by (binding, alarm, time it entered ALARM), so every delivery of one transition is one request;
+   * the sweeper starts it on its next tick (within a minute) through the rule's guards.
+   */
   private async retrain(binding: RollbackBinding, change: AlarmChange): Promise<void> {
-    const base = { kind: 'rollback.retrain', subject: `${binding.name}/${binding.retrain}` };
-    if (!this.deps.retraining)
+    const rule = binding.retrain!;
+    const base = { kind: 'rollback.retrain', subject: `${binding.name}/${rule}` };
+    if (!this.deps.retrainRequests)
       return this.decide({
         ...base,
         outcome: 'UNAVAILABLE',
-        reasons: ['retraining is not wired into this function'],
+        reasons: ['retraining requests are not wired into this function'],
         inputs: {},
       });
     if (binding.observeOnly)
       return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change)], inputs: {} });
-    const r = await this.deps.retraining.startNow(
-      binding.retrain!,
-      `alarm-${change.name}`.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 100),
-      this.reasonText(change),
-      `alarm-${binding.name}-${change.name}-${change.since}`,
-    );
+    const request = {
+      rule,
+      token: `alarm-${binding.name}-${change.name}-${change.since}`,
+      batchId: `alarm-${change.name}`.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 100),
+      binding: binding.name,
+      alarm: change.name,
+      reason: this.reasonText(change),
+      requestedAt: this.now().toISOString(),
+    };
+    const recorded = await this.deps.retrainRequests.request(request);
     await this.decide({
       ...base,
-      outcome: r.outcome,
-      reasons: [this.reasonText(change), ...r.reasons],
-      inputs: r.executionId ? { executionId: r.executionId } : {},
+      outcome: recorded ? 'REQUESTED' : 'DUPLICATE',
+      reasons: [
+        this.reasonText(change),
+        recorded
+          ? `retraining of ${rule} requested: the sweeper starts it within a minute, through the rule's guards`
+          : `retraining of ${rule} was already requested for this ALARM episode`,
+      ],
+      inputs: { token: request.token, batchId: request.batchId },
     });
   }
 

@@ -97,6 +97,8 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
     ],
   });
   let version = 0;
+  /** Each package's report location, as its events carry it. */
+  const reportOf = new Map<string, string>();
   /** A package with its evaluation report in S3; the champion's report is pinned by ContentDigest. */
   const register = async (status: 'Approved' | 'PendingManualApproval', auc: number) => {
     version += 1;
@@ -118,6 +120,7 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
         },
       }),
     );
+    reportOf.set(ModelPackageArn!, `s3://${bucket}/${key}`);
     // moto orders packages by creation time.
     await new Promise((resolve) => setTimeout(resolve, 5));
     return ModelPackageArn!;
@@ -152,18 +155,20 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
     ...(approvals ? { approvals } : {}),
     harden: (deps) => hardening(policy, dynamo, table).wrap(deps),
   });
-  return { gates, group, worse, better, pending };
-}
-
-/** The real "Model Package State Change" event, for a package of the bench's group. */
-function packageEvent(arn: string, group: string) {
-  const event = loadFixture('sagemaker-model-package-state-change.json');
-  event.id = `bench-${arn.split('/').pop()}`;
-  event.region = 'us-east-1';
-  event.detail.ModelPackageArn = arn;
-  event.detail.ModelPackageGroupName = group;
-  event.detail.ModelApprovalStatus = 'PendingManualApproval';
-  return event;
+  /** The real "Model Package State Change" event for a package of this group: the detail mirrors the package. */
+  const packageEvent = (arn: string) => {
+    const event = loadFixture('sagemaker-model-package-state-change.json');
+    event.id = `bench-${arn.split('/').pop()}`;
+    event.region = 'us-east-1';
+    Object.assign(event.detail, {
+      ModelPackageArn: arn,
+      ModelPackageGroupName: group,
+      ModelApprovalStatus: 'PendingManualApproval',
+      ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: reportOf.get(arn) } } },
+    });
+    return event;
+  };
+  return { gates, group, worse, better, pending, packageEvent };
 }
 
 /** The real manual-approval SNS message, as Lambda receives it through SNS. */
@@ -275,8 +280,8 @@ export const decisionCases: CallCase[] = [
     async setup(aws) {
       const w = await gateWorld(aws, false);
       const handle = modelRegistered(w.gates, recordingLogger().logger);
-      await handle(packageEvent(w.worse, w.group)); // rejected: the champion stays
-      return () => handle(packageEvent(w.better, w.group));
+      await handle(w.packageEvent(w.worse)); // rejected: the champion stays
+      return () => handle(w.packageEvent(w.better));
     },
   },
   {

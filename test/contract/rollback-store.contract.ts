@@ -16,39 +16,6 @@ export function describeRollbackStoreContract(
   const timeout = options.timeout ?? 5_000;
   describe(`RollbackStore contract: ${name}`, () => {
     it(
-      'exactly one of 50 concurrent claims of one (target, bad version) wins',
-      async () => {
-        const store = await makeStore();
-        const target = fresh('codedeploy:app/group');
-        const wins = await Promise.all(
-          Array.from({ length: 50 }, (_, i) => store.claim(target, 'd-1', `owner-${i}`, T0)),
-        );
-        expect(wins.filter(Boolean)).toHaveLength(1);
-        // Another bad version of the same target is a new rollback.
-        expect(await store.claim(target, 'd-2', 'x', T0)).toBe(true);
-      },
-      timeout,
-    );
-
-    it(
-      'a released claim can be claimed again, by its owner only; a claim is a five-minute lease',
-      async () => {
-        const store = await makeStore();
-        const target = fresh('endpoint:e');
-        expect(await store.claim(target, 'v1', 'a', T0)).toBe(true);
-        await store.release(target, 'v1', 'someone-else');
-        expect(await store.claim(target, 'v1', 'b', T0)).toBe(false);
-        await store.release(target, 'v1', 'a');
-        expect(await store.claim(target, 'v1', 'b', T0)).toBe(true);
-        // Owner b crashed: after five minutes its claim is taken over.
-        expect(await store.claim(target, 'v1', 'c', new Date(T0.getTime() + 60_000))).toBe(false);
-        expect(await store.claim(target, 'v1', 'c', new Date(T0.getTime() + 6 * 60_000))).toBe(true);
-        expect(await store.claim(target, 'v1', 'd', new Date(T0.getTime() + 7 * 60_000))).toBe(false);
-      },
-      timeout,
-    );
-
-    it(
       'keeps the configs an endpoint was seen InService with, once each, flagging rollbacks',
       async () => {
         const store = await makeStore();

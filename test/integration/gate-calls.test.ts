@@ -23,7 +23,7 @@ import { CodePipelineApprovals } from '../../functions/adapters/aws/codepipeline
 import { DynamoClaims } from '../../functions/adapters/aws/dynamodb/claims';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
 import { contentDigest, S3MetricReports } from '../../functions/adapters/aws/metric-reports';
-import { SageMakerModelRegistry } from '../../functions/adapters/aws/model-registry';
+import { SageMakerModelRegistry, toModelPackage } from '../../functions/adapters/aws/model-registry';
 import { SnsNotifier } from '../../functions/adapters/aws/sns';
 import { validatePolicy } from '../../functions/config/policy';
 import { systemClock } from '../../functions/ports/clock';
@@ -141,7 +141,15 @@ async function world() {
   };
   const statusOf = async (arn: string) =>
     (await setup.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }))).ModelApprovalStatus;
-  return { calls, gates, group, register, statusOf, codepipeline };
+  /** The package as its "Model Package State Change" event carries it (the detail mirrors DescribeModelPackage). */
+  const snapshot = async (arn: string) =>
+    toModelPackage(await setup.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
+  /** The registry gate as the handler calls it for that event. */
+  const decide = async (arn: string, eventId: string) => {
+    const event = await snapshot(arn);
+    await gates.onModelPackage(arn, group, eventId, event);
+  };
+  return { calls, gates, group, register, statusOf, codepipeline, decide };
 }
 
 const aws = (calls: Calls) => calls.filter((c) => !c.startsWith('dynamodb:'));
@@ -152,19 +160,21 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
     await w.register('Approved', 0.84, true);
     const challenger = await w.register('PendingManualApproval', 0.86);
     w.calls.length = 0;
-    await w.gates.onModelPackage(challenger, w.group, 'e1');
+    await w.decide(challenger, 'e1');
     expect(await w.statusOf(challenger)).toBe('Approved');
-    expect(aws(w.calls)).toEqual([
-      'sagemaker:DescribeModelPackage', // the challenger, by the event's ARN
-      'sagemaker:ListModelPackages', // the champion: newest Approved
-      'sagemaker:DescribeModelPackage', // the champion's report locations (then cached per container)
+    // Judged from the event while the fresh read runs: the calls overlap, so their order varies.
+    expect(aws(w.calls).sort()).toEqual([
       's3:GetObject', // challenger report
       's3:GetObject', // champion report
-      'sagemaker:DescribeModelPackage', // still PendingManualApproval? (never overwrite a person)
+      'sagemaker:DescribeModelPackage', // the challenger, fresh: still PendingManualApproval?
+      'sagemaker:DescribeModelPackage', // the champion's report locations (then cached per container)
+      'sagemaker:ListModelPackages', // the champion: newest Approved
       'sagemaker:UpdateModelPackage',
     ]);
-    // The decision claim (one delivery decides a package), then the decision record.
-    expect(w.calls.filter((c) => c.startsWith('dynamodb:'))).toEqual(['dynamodb:PutItem', 'dynamodb:PutItem']);
+    expect(w.calls.at(-1)).toBe('sagemaker:UpdateModelPackage');
+    // The decision's record and its claim (one delivery decides a package): one write, before the update.
+    expect(w.calls.filter((c) => c.startsWith('dynamodb:'))).toEqual(['dynamodb:TransactWriteItems']);
+    expect(w.calls.indexOf('dynamodb:TransactWriteItems')).toBe(w.calls.length - 2);
   });
 
   it.each([
@@ -177,19 +187,21 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
       await w.register('Approved', 0.84, pinned);
       const rejected = await w.register('PendingManualApproval', 0.7); // rejected: the champion stays
       const challenger = await w.register('PendingManualApproval', 0.86);
-      await w.gates.onModelPackage(rejected, w.group, 'e1');
+      await w.decide(rejected, 'e1');
       expect(await w.statusOf(rejected)).toBe('Rejected');
       w.calls.length = 0;
-      await w.gates.onModelPackage(challenger, w.group, 'e2');
+      await w.decide(challenger, 'e2');
       expect(await w.statusOf(challenger)).toBe('Approved');
-      expect(aws(w.calls)).toEqual([
-        'sagemaker:DescribeModelPackage',
-        'sagemaker:ListModelPackages',
-        ...reads, // pinned: the cached champion report needs no call; unpinned: a conditional GET (304)
-        'sagemaker:DescribeModelPackage',
-        'sagemaker:UpdateModelPackage',
-      ]);
-      expect(aws(w.calls)).toHaveLength(total);
+      expect(w.calls.sort()).toEqual(
+        [
+          'dynamodb:TransactWriteItems',
+          'sagemaker:DescribeModelPackage',
+          'sagemaker:ListModelPackages',
+          ...reads, // pinned: the cached champion report needs no call; unpinned: a conditional GET (304)
+          'sagemaker:UpdateModelPackage',
+        ].sort(),
+      );
+      expect(w.calls).toHaveLength(total);
     },
   );
 
@@ -198,19 +210,21 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
     await w.register('Approved', 0.84, true);
     const missing = await w.register('PendingManualApproval', null);
     w.calls.length = 0;
-    await w.gates.onModelPackage(missing, w.group, 'e1');
-    expect(w.calls).toEqual([
+    await w.decide(missing, 'e1');
+    expect(w.calls.slice(0, 5).sort()).toEqual([
+      's3:GetObject',
+      's3:GetObject',
+      'sagemaker:DescribeModelPackage',
       'sagemaker:DescribeModelPackage',
       'sagemaker:ListModelPackages',
-      'sagemaker:DescribeModelPackage',
-      's3:GetObject',
-      's3:GetObject',
-      'dynamodb:PutItem', // claim
+    ]);
+    expect(w.calls.slice(5)).toEqual([
+      'dynamodb:PutItem', // the notification's claim
       'sns:Publish',
       'dynamodb:PutItem', // decision
     ]);
     w.calls.length = 0;
-    await w.gates.onModelPackage(missing, w.group, 'e1-again');
+    await w.decide(missing, 'e1-again');
     expect(w.calls.filter((c) => c === 'sns:Publish')).toEqual([]);
     expect(await w.statusOf(missing)).toBe('PendingManualApproval');
   });

@@ -26,6 +26,8 @@ import { SageMakerEndpoints } from '../../functions/adapters/aws/sagemaker-endpo
 import { validatePolicy } from '../../functions/config/policy';
 import { alarmFired } from '../../functions/handlers/alarm-fired';
 import { systemClock } from '../../functions/ports/clock';
+import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
+import { Hardening } from '../../functions/workflows/hardening';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
@@ -99,7 +101,7 @@ async function world() {
 }
 
 describe('a rollback decision on the AWS adapters', () => {
-  it('stopping an in-flight deployment costs 5 AWS calls: 2 CodeDeploy reads, the claim, the stop, the record', async () => {
+  it('stopping an in-flight deployment costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, the stop', async () => {
     const w = await world();
     const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
     w.counter.reset();
@@ -108,9 +110,8 @@ describe('a rollback decision on the AWS adapters', () => {
     expect(w.counter.calls).toEqual([
       'CodeDeploy.ListDeployments',
       'CodeDeploy.BatchGetDeployments',
-      'DynamoDB.PutItem',
+      'DynamoDB.TransactWriteItems', // the decision's record and its one-rollback claim, before the stop
       'CodeDeploy.StopDeployment',
-      'DynamoDB.PutItem',
     ]);
   });
 
@@ -127,8 +128,53 @@ describe('a rollback decision on the AWS adapters', () => {
   }, 60_000);
 });
 
+describe('a rollback decision under the kill switch (hardened, moto)', () => {
+  it('a pause set a moment ago withholds the stop, though the function cached the switch as off', async () => {
+    const w = await world();
+    const own = uniqueName('rollback-paused');
+    await createStateTable(dynamo, own);
+    const policy = policyFor(w.application);
+    const functionSwitch = new DynamoKillSwitch(dynamo, own, { cacheSeconds: 30 });
+    expect((await functionSwitch.state()).paused).toBe(false); // cached for 30 s
+    const hardening = new Hardening({ policy, killSwitch: functionSwitch, logger: w.logger, clock: systemClock });
+    const decisions = new DynamoDecisionLog(dynamo, own);
+    const workflow = new RollbackWorkflow(
+      hardening.wrap({
+        policy,
+        store: new DynamoRollbackStore(dynamo, own),
+        deployments: new CodeDeployDeployments(w.codedeploy),
+        endpoints: new SageMakerEndpoints(new SageMakerClient(awsClientConfig())),
+        alarms: new CloudWatchAlarms(new CloudWatchClient(awsClientConfig())),
+        stages: new CodePipelineStages(new CodePipelineClient(awsClientConfig())),
+        packages: new SageMakerPackageStatus(new SageMakerClient(awsClientConfig())),
+        decisions,
+        clock: systemClock,
+        logger: w.logger,
+      }),
+    );
+    await new DynamoKillSwitch(dynamo, own).set({ paused: true, by: 'alice', reason: 'incident 42' });
+    await alarmFired(workflow, w.logger)(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    expect(w.stops).toEqual([]);
+    const [stopped] = (await decisions.list()).filter((d) => d.kind === 'rollback.codedeploy');
+    expect(stopped).toEqual(
+      expect.objectContaining({
+        outcome: 'STOPPED',
+        actions: [
+          {
+            service: 'codedeploy',
+            operation: 'StopDeployment',
+            target: w.inFlight,
+            status: 'withheld',
+            why: 'paused by alice: incident 42',
+          },
+        ],
+      }),
+    );
+  });
+});
+
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 5 AWS calls: 2 CodeDeploy reads, the claim, CreateDeployment, the record', async () => {
+  it('costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
@@ -180,7 +226,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['DynamoDB.PutItem', 'DynamoDB.PutItem']);
+    expect(counter.calls).toEqual(['DynamoDB.TransactWriteItems']);
   });
 
   it('freezing adds one CodePipeline call', async () => {

@@ -61,7 +61,7 @@ export const report = (auc: unknown, recall: unknown = 0.7) =>
 export function gatesHarness(policy: Policy = gatesPolicy(), overrides: Partial<GateDeps> = {}) {
   const clock = new TestClock();
   const world = new MemoryWorld(clock);
-  const decisions = new MemoryDecisionLog();
+  const decisions = new MemoryDecisionLog(clock);
   const { logger, lines } = recordingLogger();
   const registry = new MemoryModelRegistry(world);
   const deps: GateDeps = {

@@ -4,6 +4,7 @@ import { MemoryBatchLedger } from '../../functions/adapters/memory/batch-ledger'
 import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
 import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
+import { MemoryRetrainRequests } from '../../functions/adapters/memory/retrain-requests';
 import { MemoryRunStore } from '../../functions/adapters/memory/run-store';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import type { Clock } from '../../functions/ports/clock';
@@ -66,7 +67,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
   const clock = new TestClock();
   const world = new MemoryWorld(clock);
   for (const r of policy.retraining) world.pipelines.set(r.target.name, { kind: r.target.type });
-  const decisions = new MemoryDecisionLog();
+  const decisions = new MemoryDecisionLog(clock);
   const runs = new MemoryRunStore();
   const ledger = new MemoryBatchLedger();
   const { logger, lines } = recordingLogger();
@@ -76,6 +77,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
     runs,
     objects: new MemoryObjectStore(world),
     pipelines: new MemoryPipelines(world),
+    requests: new MemoryRetrainRequests(),
     decisions,
     clock,
     logger,

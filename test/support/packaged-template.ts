@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import { parsePolicyText } from '../../functions/config/policy';
 import { esbuildOptions } from '../bench/bundles';
 
 const ROOT = process.cwd();
@@ -38,21 +40,18 @@ export function packagedTemplate(): { Resources: Record<string, { Type: string; 
  * commands they send, so a command missing from a bundle is one the function cannot call.
  */
 export async function bundledCommands(handlerFiles: string[]): Promise<Map<string, Set<string>>> {
+  const policy = parsePolicyText(readFileSync(join(ROOT, 'controller.yml'), 'utf8'));
+  const { functionPlugins } = createRequire(import.meta.url)(join(ROOT, 'infra', 'esbuild-plugins.cjs')) as {
+    functionPlugins: (load: () => unknown, watchFiles: string[]) => Plugin[];
+  };
   // The options serverless.yml gives serverless-esbuild (plugins included), so this cannot drift
   // from what is deployed.
   const result = await build({
     ...esbuildOptions(ROOT),
-    // Which commands a bundle holds does not depend on the policy's content; the real plugin
-    // compiles the schema through tsx, which jest's module system does not allow.
-    plugins: [
-      {
-        name: 'validated-policy-stub',
-        setup(b) {
-          b.onResolve({ filter: /^virtual:validated-policy$/ }, () => ({ path: 'policy', namespace: 'stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: '{}', loader: 'json' }));
-        },
-      },
-    ],
+    // The same plugins for the policy the template was packaged from (the decision sinks are
+    // bundled only when it names them). Parsed here: the default loader compiles the schema
+    // through tsx, which jest's module system does not allow.
+    plugins: functionPlugins(() => policy, []),
     entryPoints: handlerFiles,
     write: false,
     metafile: true,

@@ -11,6 +11,7 @@ import { validatePolicy } from '../../functions/config/policy';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../../functions/adapters/aws/dynamodb/run-store';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../../functions/adapters/aws/dynamodb/retrain-requests';
 import { S3ObjectStore } from '../../functions/adapters/aws/s3';
 import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
@@ -144,6 +145,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
       decisions: new DynamoDecisionLog(dynamo, table),
       objects: new S3ObjectStore(s3),
       pipelines: new MemoryPipelines(world),
+      requests: new DynamoRetrainRequests(dynamo, table),
       clock: systemClock,
       logger,
     });

@@ -14,7 +14,6 @@ import type {
   ModelPackageSummary,
   ModelRegistry,
   ReportRef,
-  SetStatusResult,
 } from '../../ports/model-registry';
 
 /** ApprovalDescription's limit (UpdateModelPackage API reference). */
@@ -51,8 +50,15 @@ const isNotFound = (error: unknown): boolean =>
   (error.name === 'ResourceNotFound' ||
     (error.name === 'ValidationException' && /does not exist|not found/i.test(error.message)));
 
-const iso = (t: Date | string | undefined): string =>
-  t instanceof Date ? t.toISOString() : typeof t === 'string' ? t : new Date(0).toISOString();
+/** A Date from the SDK; in events an ISO string or, in real captures, epoch milliseconds. */
+const iso = (t: Date | string | number | undefined): string =>
+  t instanceof Date
+    ? t.toISOString()
+    : typeof t === 'string'
+      ? t
+      : typeof t === 'number' && Number.isFinite(t)
+        ? new Date(t).toISOString()
+        : new Date(0).toISOString();
 
 function report(
   source: { S3Uri?: string; ContentType?: string; ContentDigest?: string } | undefined,
@@ -66,7 +72,9 @@ function report(
 }
 
 /** DescribeModelPackage's answer (or the event's detail, which mirrors it) as the port's package. */
-export function toModelPackage(d: Partial<DescribeModelPackageCommandOutput>): ModelPackage {
+export function toModelPackage(
+  d: Omit<Partial<DescribeModelPackageCommandOutput>, 'CreationTime'> & { CreationTime?: Date | string | number },
+): ModelPackage {
   const m = d.ModelMetrics;
   const entries = {
     'ModelQuality.Statistics': report(m?.ModelQuality?.Statistics),
@@ -140,22 +148,11 @@ export class SageMakerModelRegistry implements ModelRegistry {
     return out;
   }
 
-  async setApprovalStatus(
-    arn: string,
-    status: ApprovalStatus,
-    description: string,
-    options: { expected?: ApprovalStatus } = {},
-  ): Promise<SetStatusResult> {
-    if (options.expected) {
-      const current = await this.describe(arn);
-      if (!current) return { updated: false, current: 'missing' };
-      if (current.status !== options.expected) return { updated: false, current: current.status };
-    }
+  async setApprovalStatus(arn: string, status: ApprovalStatus, description: string): Promise<void> {
     try {
       await this.client.send(new UpdateModelPackageCommand(approvalInput(arn, status, description)));
     } catch (error) {
       throw new AwsCallError('sagemaker', 'UpdateModelPackage', error);
     }
-    return { updated: true };
   }
 }

@@ -1,11 +1,5 @@
 import { approvalInput } from '../aws/model-registry';
-import type {
-  ApprovalStatus,
-  ModelPackage,
-  ModelPackageSummary,
-  ModelRegistry,
-  SetStatusResult,
-} from '../../ports/model-registry';
+import type { ApprovalStatus, ModelPackage, ModelPackageSummary, ModelRegistry } from '../../ports/model-registry';
 import { gatesState } from './gates-world';
 import type { MemoryWorld } from './world';
 
@@ -36,17 +30,8 @@ export class MemoryModelRegistry implements ModelRegistry {
       }));
   }
 
-  async setApprovalStatus(
-    arn: string,
-    status: ApprovalStatus,
-    description: string,
-    options: { expected?: ApprovalStatus } = {},
-  ): Promise<SetStatusResult> {
+  async setApprovalStatus(arn: string, status: ApprovalStatus, description: string): Promise<void> {
     const p = this.packages.get(arn);
-    if (options.expected) {
-      if (!p) return { updated: false, current: 'missing' };
-      if (p.status !== options.expected) return { updated: false, current: p.status };
-    }
     const input = approvalInput(arn, status, description);
     // SageMaker answers an unknown ARN with ValidationException; nothing is written then.
     if (!p)
@@ -56,6 +41,5 @@ export class MemoryModelRegistry implements ModelRegistry {
     this.world.record('sagemaker', 'UpdateModelPackage', { ...input });
     p.status = status;
     p.approvalDescription = input.ApprovalDescription!;
-    return { updated: true };
   }
 }

@@ -1,29 +1,12 @@
 import type { EndpointConfigSeen } from '../../domain/rollback';
 import type { Freeze, Recheck, RollbackStore } from '../../ports/rollback-store';
 
-const STALE_CLAIM_MS = 5 * 60_000;
-
 /** The rollback store in memory; single-threaded JS makes each method atomic, as DynamoDB's conditions do. */
 export class MemoryRollbackStore implements RollbackStore {
-  private readonly claims = new Map<string, { owner: string; at: number }>();
   private readonly history = new Map<string, EndpointConfigSeen[]>();
   private readonly rechecks = new Map<string, Recheck>();
   private readonly frozen = new Map<string, Freeze>();
   private readonly attempts = new Map<string, { attempts: number; events: Set<string> }>();
-
-  async claim(target: string, version: string, owner: string, now: Date): Promise<boolean> {
-    const key = `${target}\u0000${version}`;
-    const c = this.claims.get(key);
-    if (c && c.at >= now.getTime() - STALE_CLAIM_MS) return false;
-    this.claims.set(key, { owner, at: now.getTime() });
-    return true;
-  }
-
-  async release(target: string, version: string, owner: string): Promise<void> {
-    const key = `${target}\u0000${version}`;
-    const c = this.claims.get(key);
-    if (c?.owner === owner) this.claims.delete(key);
-  }
 
   private readonly rollbacks = new Map<string, Map<string, string>>();
 

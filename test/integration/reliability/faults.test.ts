@@ -35,6 +35,7 @@ import { CodePipelineApprovals } from '../../../functions/adapters/aws/codepipel
 import { CodePipelineStages } from '../../../functions/adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../../../functions/adapters/aws/dynamodb/claims';
 import { DynamoDecisionLog } from '../../../functions/adapters/aws/dynamodb/decision-log';
+import { DynamoRetrainRequests } from '../../../functions/adapters/aws/dynamodb/retrain-requests';
 import { DynamoBatchLedger } from '../../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoRollbackStore } from '../../../functions/adapters/aws/dynamodb/rollback-store';
 import { DynamoRunStore } from '../../../functions/adapters/aws/dynamodb/run-store';
@@ -182,6 +183,7 @@ async function dataDropWorld() {
       codepipeline: new CodePipelineStarter(codepipeline),
       sagemaker: new SageMakerPipelineStarter(new SageMakerClient(awsClientConfig())),
     }),
+    requests: new DynamoRetrainRequests(dynamo, table),
     clock,
     logger,
   });
@@ -275,9 +277,9 @@ async function registryWorld() {
       },
     ],
   });
-  const decisions = new DynamoDecisionLog(dynamo, table);
-  const { logger } = recordingLogger();
   const clock = new TestClock(Date.now());
+  const decisions = new DynamoDecisionLog(dynamo, table, { clock });
+  const { logger } = recordingLogger();
   const gates = new GateWorkflow({
     policy,
     registry: new SageMakerModelRegistry(sagemaker),
@@ -297,6 +299,10 @@ async function registryWorld() {
     ModelPackageVersion: 2,
     ModelPackageArn: challenger,
     ModelApprovalStatus: 'PendingManualApproval',
+    // As SageMaker sends it: the detail mirrors the package, so the gate judges it from the event.
+    ModelMetrics: {
+      ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `s3://${bucket}/eval/2.json` } },
+    },
   });
   const deliver = async () => {
     await handle(structuredClone(event));
@@ -395,7 +401,7 @@ describe('faults at every AWS call site, one at a time', () => {
     }
     expect(problems).toEqual([]);
   }, 240_000);
-  it('registry gate (SageMaker registry, S3 reports, DynamoDB claims and records): one decision, never lost', async () => {
+  it('registry gate (SageMaker registry, S3 reports, the committed decision): one decision, never lost', async () => {
     const clean = await registryWorld();
     await clean.deliver();
     expect(await clean.outcome()).toEqual({ status: 'Approved', decided: ['APPROVE'] });
@@ -421,7 +427,7 @@ describe('faults at every AWS call site, one at a time', () => {
     expect(problems).toEqual([]);
   }, 240_000);
 
-  it('CodeDeploy rollback (ListDeployments, BatchGetDeployments, the claim, StopDeployment, the record): stopped once', async () => {
+  it('CodeDeploy rollback (ListDeployments, BatchGetDeployments, the committed decision, StopDeployment): stopped once', async () => {
     const clean = await rollbackWorld();
     await clean.deliver();
     expect(clean.stops).toEqual([{ deploymentId: clean.inFlight, autoRollbackEnabled: true }]);
@@ -457,7 +463,7 @@ describe('concurrency on the AWS adapters (moto)', () => {
     const w = await registryWorld();
     const settled = await Promise.allSettled([w.deliver(), w.deliver()]);
     const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
-    // Before the decision claim both copies saw PendingManualApproval and both decided.
+    // Without the decision's claim both copies would see PendingManualApproval and both decide.
     expect(w.faults.sites.filter((s) => s === 'SageMaker.UpdateModelPackage')).toHaveLength(1);
     expect(rejected.map((r) => r.reason.name)).toEqual(
       settled.length - rejected.length === 2 ? [] : ['ContentionError'],

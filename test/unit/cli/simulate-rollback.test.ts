@@ -101,15 +101,25 @@ describe('simulate: rollback scenarios', () => {
     expect(outcomes(r, 'rollback.stage-retry')).toEqual(['RETRIED', 'RETRIED', 'LEFT_FAILED', 'NOT_RETRIED']);
   });
 
-  it('a drift alarm starts retraining once through the rule guards', async () => {
+  it('a drift alarm requests retraining once; the next sweeper tick starts it through the rule guards', async () => {
     const r = await simulate('test/scenarios/rollback-drift-retrain.yml');
-    expect(ops(r, 'StartPipelineExecution').map((a) => a.input.variables)).toEqual([
+    expect(ops(r, 'StartPipelineExecution').map((a) => [a.at, a.input.variables])).toEqual([
       [
-        { name: 'MANIFEST_URI', value: 'none' },
-        { name: 'BATCH_ID', value: 'alarm-churn-feature-drift' },
+        '2026-11-22T10:01:00.000Z',
+        [
+          { name: 'MANIFEST_URI', value: 'none' },
+          { name: 'BATCH_ID', value: 'alarm-churn-feature-drift' },
+        ],
       ],
     ]);
-    expect(outcomes(r, 'rollback.retrain')).toEqual(['STARTED', 'DEFERRED', 'DEFERRED']);
+    // The duplicate delivery of the first ALARM finds its request; the second episode is a new one.
+    expect(outcomes(r, 'rollback.retrain')).toEqual(['REQUESTED', 'DUPLICATE', 'REQUESTED']);
+    const sweeps = r.decisions.filter((d) => d.kind.startsWith('retraining.'));
+    expect(sweeps.map((d) => [d.at, d.kind, d.outcome])).toEqual([
+      ['2026-11-22T10:01:00.000Z', 'retraining.start', 'STARTED'],
+      ['2026-11-22T10:11:00.000Z', 'retraining.defer', 'DEFERRED'],
+    ]);
+    expect(sweeps[1]!.reasons.join('; ')).toMatch(/still running.*cooldown/);
   });
 
   it('the demo chapter acts once per incident', async () => {

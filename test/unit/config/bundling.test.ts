@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicyText } from '../../../functions/config/policy';
 import { credentialsFromEnvironment, defaultProvider } from '../../../functions/config/lambda-credentials';
+import { decisionEvents, decisionNotifier } from '../../../functions/config/no-decision-sink';
 import { repoRoot, serverlessFunctions } from '../../bench/bundles';
 
 describe('lambda credentials (the bundles’ replacement for the default chain)', () => {
@@ -37,6 +38,18 @@ describe('lambda credentials (the bundles’ replacement for the default chain)'
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('no-decision-sink (what a bundle for a policy without a decision bus or topic holds)', () => {
+  it('builds no sink for a policy that names none', () => {
+    expect(decisionEvents(undefined)).toBeUndefined();
+    expect(decisionNotifier(undefined)).toBeUndefined();
+  });
+
+  it('refuses a sink it was not packaged for instead of dropping the decisions', () => {
+    expect(() => decisionEvents('ml-decisions')).toThrow(/eventBus is ml-decisions.*package it again/);
+    expect(() => decisionNotifier('arn:aws:sns:us-east-1:123456789012:t')).toThrow(/topicArn is arn:aws:sns/);
   });
 });
 
@@ -105,6 +118,63 @@ describe('function bundles built with serverless.yml’s esbuild options', () =>
       expect(files.filter((f) => f.includes('node_modules/zod/v4/classic/') || /config\/policy/.test(f))).toEqual([]);
     }
   });
+
+  /** Each function's bundled input files, built with the plugins for `policyScript`'s policy. */
+  const inputsFor = (policyScript: string): Record<string, string[]> =>
+    buildInChild(`
+      import { functionPlugins } from ${JSON.stringify(join(repoRoot, 'infra/esbuild-plugins.cjs'))};
+      import { readFileSync } from 'node:fs';
+      import { parsePolicyText } from ${JSON.stringify(join(repoRoot, 'functions/config/policy.ts'))};
+      const base = parsePolicyText(readFileSync(repoRoot + '/controller.yml', 'utf8'));
+      const policy = ${policyScript};
+      const result = await esbuild.build({
+        ...options,
+        plugins: functionPlugins(() => policy, []),
+        entryPoints: ${JSON.stringify(serverlessFunctions().map((f) => f.entry))},
+        write: false,
+        outdir: ${JSON.stringify(dir)},
+      });
+      process.stdout.write(JSON.stringify(Object.fromEntries(
+        Object.values(result.metafile.outputs)
+          .filter((o) => o.entryPoint)
+          .map((o) => [o.entryPoint, Object.keys(o.inputs)]),
+      )));
+    `);
+  const sinks = (files: string[]) =>
+    [
+      ['eventbridge client', files.some((f) => f.includes('node_modules/@aws-sdk/client-eventbridge/'))],
+      ['sns client', files.some((f) => f.includes('node_modules/@aws-sdk/client-sns/'))],
+      ['events sink', files.includes('functions/config/decision-events-sink.ts')],
+      ['notifier sink', files.includes('functions/config/decision-notifier-sink.ts')],
+      ['no sink', files.includes('functions/config/no-decision-sink.ts')],
+    ]
+      .filter(([, present]) => present)
+      .map(([name]) => name);
+  const GATES = ['functions/handlers/model-registered.ts', 'functions/handlers/approval-requested.ts'];
+
+  it('leave the decision sinks out when the policy names no decision bus or topic', () => {
+    const inputs = inputsFor('base');
+    expect(Object.keys(inputs)).toHaveLength(serverlessFunctions().length);
+    for (const [entry, files] of Object.entries(inputs))
+      // The gates keep the SNS client for their HOLD notices; no function holds a sink.
+      expect([entry, sinks(files)]).toEqual([entry, GATES.includes(entry) ? ['sns client', 'no sink'] : ['no sink']]);
+  }, 60_000);
+
+  it('bundle each sink a policy names, and only that one', () => {
+    const both = inputsFor(
+      `{ ...base, controller: { ...base.controller, decisions: { ...base.controller.decisions, eventBus: 'ml-decisions', topicArn: 'arn:aws:sns:us-east-1:123456789012:ml-decisions' } } }`,
+    );
+    for (const [entry, files] of Object.entries(both))
+      expect([entry, sinks(files)]).toEqual([
+        entry,
+        ['eventbridge client', 'sns client', 'events sink', 'notifier sink'],
+      ]);
+    const topicOnly = inputsFor(
+      `{ ...base, controller: { ...base.controller, decisions: { ...base.controller.decisions, topicArn: 'arn:aws:sns:us-east-1:123456789012:ml-decisions' } } }`,
+    );
+    for (const [entry, files] of Object.entries(topicOnly))
+      expect([entry, sinks(files)]).toEqual([entry, ['sns client', 'notifier sink', 'no sink']]);
+  }, 120_000);
 
   it('resolve the SDK default credential chain to the environment provider', () => {
     const inputs: string[] = buildInChild(`

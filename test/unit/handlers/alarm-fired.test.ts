@@ -1,40 +1,13 @@
 import { alarmFired } from '../../../functions/handlers/alarm-fired';
 import { AwsCallError } from '../../../functions/domain/errors';
 import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
+import { direct, viaSns } from '../../support/alarm-deliveries';
 import { loadFixture } from '../../support/fixtures';
 import { P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
 
 const single = () => loadFixture('cloudwatch-alarm-state-change.single-metric');
 const metricMath = () => loadFixture('cloudwatch-alarm-state-change.metric-math');
 const composite = () => loadFixture('cloudwatch-alarm-state-change.composite-with-suppressor');
-const direct = (e: any) => ({
-  source: 'aws.cloudwatch',
-  alarmArn: e.resources[0],
-  accountId: e.account,
-  time: e.detail.state.timestamp,
-  region: e.region,
-  alarmData: e.detail,
-});
-const viaSns = (e: any) => ({
-  Records: [
-    {
-      Sns: {
-        MessageId: `sns-${e.id}`,
-        Timestamp: e.time,
-        Message: JSON.stringify({
-          AlarmName: e.detail.alarmName,
-          AlarmArn: e.resources[0],
-          AWSAccountId: e.account,
-          NewStateValue: e.detail.state.value,
-          OldStateValue: e.detail.previousState.value,
-          NewStateReason: e.detail.state.reason,
-          StateChangeTime: e.detail.state.timestamp,
-        }),
-      },
-    },
-  ],
-});
-
 describe('alarmFired', () => {
   it('50 concurrent deliveries of three alarms bound to one group roll it back once', async () => {
     const h = rollbackHarness();

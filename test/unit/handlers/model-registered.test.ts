@@ -270,25 +270,24 @@ describe('modelRegistered (registry gate)', () => {
       ]);
     });
 
-    it('does not write when a person decides while the gate evaluates', async () => {
+    it('does not write when a person decides while the gate judges the event\u2019s package', async () => {
       const h = gatesHarness();
       h.addPackage(1, { status: 'Approved', auc: 0.84 });
       const challenger = h.addPackage(2, { auc: 0.9 });
       const list = h.deps.registry.listByStatus.bind(h.deps.registry);
       h.deps.registry.listByStatus = async (...args) => {
-        challenger.status = 'Rejected'; // the person's click lands after the gate's first read
+        challenger.status = 'Rejected'; // the person's click lands while the champion is looked up
         return list(...args);
       };
       await h.registryHandler(registered(2));
       expect(h.actions()).toEqual([]);
       expect(challenger.status).toBe('Rejected');
-      expect(h.gateDecisions()[0]).toMatchObject({
-        outcome: 'SKIPPED',
-        reasons: [
-          expect.stringContaining('would APPROVE, but the status became Rejected meanwhile'),
-          expect.any(String),
-        ],
-      });
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({
+          outcome: 'SKIPPED',
+          reasons: ['status is Rejected, not PendingManualApproval: nothing to decide'],
+        }),
+      ]);
     });
 
     it('acts once when the same event is delivered twice, one after the other', async () => {
@@ -315,7 +314,7 @@ describe('modelRegistered (registry gate)', () => {
       expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE', 'SKIPPED']);
     });
 
-    it('gives the decision claim back when the update fails, so the retry decides', async () => {
+    it('marks the committed decision failed and gives its claim back when the update fails, so the retry decides', async () => {
       const h = gatesHarness();
       h.addPackage(1, { status: 'Approved', auc: 0.84 });
       h.addPackage(2, { auc: 0.9 });
@@ -328,7 +327,10 @@ describe('modelRegistered (registry gate)', () => {
       await expect(h.registryHandler(registered(2))).rejects.toBeInstanceOf(AwsCallError);
       await h.registryHandler(registered(2));
       expect(h.actions('UpdateModelPackage')).toHaveLength(1);
-      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE']);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['FAILED', 'APPROVE']);
+      expect(h.gateDecisions()[0]!.reasons[0]).toMatch(
+        /APPROVE was committed, but its writes failed: .*ThrottlingException/,
+      );
     });
 
     it('notifies a HOLD once however often the event is delivered', async () => {
@@ -339,6 +341,77 @@ describe('modelRegistered (registry gate)', () => {
       await h.registryHandler(registered(2));
       expect(h.actions('Publish')).toHaveLength(1);
       expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['HOLD', 'HOLD', 'HOLD']);
+    });
+  });
+
+  describe('judges the package the event carries while reading it fresh', () => {
+    /** The event as SageMaker sends it for `pkg`: the detail mirrors DescribeModelPackage. */
+    const eventFor = (pkg: { reports: Record<string, { s3Uri: string } | undefined> }, version: number) =>
+      registered(version, {
+        ModelMetrics: {
+          ModelQuality: {
+            Statistics: { ContentType: 'application/json', S3Uri: pkg.reports['ModelQuality.Statistics']!.s3Uri },
+          },
+        },
+      });
+    const counting = (h: ReturnType<typeof gatesHarness>) => {
+      const calls: string[] = [];
+      const describe = h.deps.registry.describe.bind(h.deps.registry);
+      h.deps.registry.describe = (arn) => (calls.push(`describe ${arn.split('/').pop()}`), describe(arn));
+      const read = h.deps.reports.readJson.bind(h.deps.reports);
+      h.deps.reports.readJson = (uri, options) => (calls.push(`read ${uri.split('/').pop()}`), read(uri, options));
+      return calls;
+    };
+
+    it('reads the challenger once: its report while DescribeModelPackage confirms it is still pending', async () => {
+      const h = gatesHarness();
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      const challenger = h.addPackage(2, { auc: 0.86 });
+      const calls = counting(h);
+      await h.registryHandler(eventFor(challenger, 2));
+      expect(calls.filter((c) => c.endsWith(' 2') || c.endsWith('2.json')).sort()).toEqual([
+        'describe 2',
+        'read 2.json',
+      ]);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE']);
+    });
+
+    it('judges again from the fresh read when the package’s reports changed since the event', async () => {
+      const h = gatesHarness();
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      const challenger = h.addPackage(2, { auc: 0.86 });
+      h.world.putObject(BUCKET, 'eval/stale.json', report(0.5));
+      const calls = counting(h);
+      await h.registryHandler(
+        eventFor({ reports: { 'ModelQuality.Statistics': { s3Uri: `s3://${BUCKET}/eval/stale.json` } } }, 2),
+      );
+      expect(calls).toEqual(expect.arrayContaining(['read stale.json', 'read 2.json']));
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ outcome: 'APPROVE', inputs: expect.objectContaining({ package: challenger.arn }) }),
+      ]);
+      expect(h.state.packages.get(challenger.arn)?.status).toBe('Approved');
+    });
+
+    it('decides from DescribeModelPackage alone when the detail’s metrics are not in the documented shape', async () => {
+      const h = gatesHarness();
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.86 });
+      const calls = counting(h);
+      await h.registryHandler(registered(2, { ModelMetrics: { ModelQuality: { Statistics: { S3Uri: 42 } } } }));
+      expect(calls.filter((c) => c.startsWith('read')).sort()).toEqual(['read 1.json', 'read 2.json']);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE']);
+    });
+
+    it('accepts CreationTime as epoch milliseconds, as real events carry it', async () => {
+      const h = gatesHarness();
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      const challenger = h.addPackage(2, { auc: 0.86 });
+      const event = eventFor(challenger, 2);
+      event.detail.CreationTime = 1764000000000;
+      const calls = counting(h);
+      await h.registryHandler(event);
+      expect(calls.filter((c) => c === 'read 2.json')).toHaveLength(1);
+      expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['APPROVE']);
     });
   });
 

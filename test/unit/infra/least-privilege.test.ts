@@ -84,6 +84,49 @@ describe('least privilege in the packaged CloudFormation template (osls package)
     expect(starred).toEqual([]);
   });
 
+  /** The functions whose role grants ConditionCheckItem, each through one statement `sid`. */
+  const checking = (sid: string) =>
+    functions
+      .filter((f) =>
+        (template.Resources[f.role]!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).some(
+          (s) => s.Sid === sid && list(s.Action).includes('dynamodb:ConditionCheckItem'),
+        ),
+      )
+      .map((f) => f.id)
+      .sort();
+
+  // Without these grants the transactions would be refused in AWS (moto does not enforce IAM).
+  it('lets the functions that commit decisions check the kill switch, on its partition only', () => {
+    expect(checking('KillSwitchCheck')).toEqual([
+      'AlarmRollbackLambdaFunction',
+      'EndpointTrackerLambdaFunction',
+      'RegistryGateLambdaFunction',
+    ]);
+  });
+
+  it("lets the ledger's closers check their lease, on the ledger's partitions only", () => {
+    expect(checking('LedgerLeaseCheck')).toEqual([
+      'DataArrivedLambdaFunction',
+      'ExecutionFinishedLambdaFunction',
+      'SweeperLambdaFunction',
+    ]);
+  });
+
+  it('grants ConditionCheckItem only alone and scoped to those partitions', () => {
+    const scopes: Record<string, unknown> = {
+      KillSwitchCheck: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } },
+      LedgerLeaseCheck: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEDGER#*'] } },
+    };
+    const statements = allStatements.filter(({ statement }) =>
+      list(statement.Action).includes('dynamodb:ConditionCheckItem'),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { statement } of statements) {
+      expect(list(statement.Action)).toEqual(['dynamodb:ConditionCheckItem']);
+      expect((statement as { Condition?: unknown }).Condition).toEqual(scopes[statement.Sid ?? '']);
+    }
+  });
+
   it('grants each function only the actions its bundled code can call (plus what Lambda does for it)', async () => {
     const commands = await bundledCommands(functions.map((f) => f.file));
     const overGrants: string[] = [];

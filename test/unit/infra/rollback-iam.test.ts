@@ -5,15 +5,8 @@ import { rollbackPolicy } from '../../support/rollback-harness';
 
 const require = createRequire(import.meta.url);
 const rollback = require('../../../infra/rollback.cjs');
+const iam = require('../../../infra/iam.cjs');
 const readPattern = (file: string) => JSON.parse(readFileSync(`events/${file}`, 'utf8'));
-const controllerStatements = () => [
-  {
-    Sid: 'StateTable',
-    Effect: 'Allow',
-    Action: ['dynamodb:PutItem'],
-    Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
-  },
-];
 
 type Statement = { Sid: string; Action: string[]; Resource: unknown };
 const resources = (s: Statement) =>
@@ -22,10 +15,7 @@ const resources = (s: Statement) =>
 describe('rollback roles (infra/rollback.cjs)', () => {
   const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
   const all: Record<string, Statement[]> = Object.fromEntries(
-    ['rollback', 'hook', 'stageRetry'].map((kind) => [
-      kind,
-      rollback.statementsFor(kind, policy, controllerStatements),
-    ]),
+    ['rollback', 'endpoint', 'hook', 'stageRetry'].map((kind) => [kind, rollback.statementsFor(kind, policy)]),
   );
 
   it('grant no "*" action and no bare "*" resource', () => {
@@ -70,6 +60,61 @@ describe('rollback roles (infra/rollback.cjs)', () => {
       'codepipeline:ListActionExecutions',
       'codepipeline:RetryStageExecution',
     ]);
+  });
+
+  it('leave pipeline starts to the sweeper: an alarm bound to retraining only records a request', () => {
+    // controller.yml's churn-drift binding retrains the churn rule (CodePipeline churn-retrain).
+    const alarmActions = all.rollback!.flatMap((s) => s.Action);
+    expect(alarmActions.filter((a) => a.startsWith('s3:') || a.endsWith(':StartPipelineExecution'))).toEqual([]);
+    expect(all.rollback!.find((s) => s.Sid === 'StateTable')!.Action).toContain('dynamodb:PutItem');
+    const sweeper = iam.controllerStatements(policy) as Statement[];
+    expect(resources(sweeper.find((s) => s.Sid === 'StartCodePipelines')!)).toContain(
+      JSON.stringify({
+        'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:churn-retrain',
+      }),
+    );
+  });
+
+  it('give the endpoint tracker only what its re-checks call, for the bindings that name an endpoint', () => {
+    // controller.yml: ranking-live names an endpoint, its package group and a freeze, by tag.
+    const actions = all.endpoint!.flatMap((s) => s.Action).filter((a) => !a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(
+      [
+        'cloudwatch:DescribeAlarms',
+        'codepipeline:DisableStageTransition',
+        'codepipeline:EnableStageTransition',
+        'sagemaker:DescribeEndpoint',
+        'sagemaker:DescribeEndpointConfig',
+        'sagemaker:DescribeModel',
+        'sagemaker:UpdateEndpoint',
+        'sagemaker:UpdateModelPackage',
+      ].sort(),
+    );
+    const bySid = Object.fromEntries(all.endpoint!.map((s) => [s.Sid, resources(s)]));
+    expect(bySid.FreezePromotions).toEqual([
+      JSON.stringify({
+        'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:ranking-deploy/Production',
+      }),
+    ]);
+    expect(bySid.RejectLivePackage!.join()).not.toMatch(/churn-models/);
+  });
+
+  it('let both rollback roles read the state of a name-bound alarm an endpoint re-check asks about', () => {
+    const byName = rollbackPolicy({
+      rollback: [{ name: 'x', alarms: { names: ['latency'] }, endpoint: { name: 'e' } }],
+    });
+    for (const kind of ['rollback', 'endpoint']) {
+      const read = rollback.statementsFor(kind, byName).find((s: Statement) => s.Sid === 'ReadAlarms');
+      expect([kind, read?.Action, resources(read)]).toEqual([
+        kind,
+        ['cloudwatch:DescribeAlarms'],
+        [
+          JSON.stringify({
+            'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:latency',
+          }),
+        ],
+      ]);
+    }
   });
 
   it('narrow the alarm pattern to names and prefixes unless a binding selects by tag', () => {

@@ -2,12 +2,33 @@
  * Decision records on the state table, one partition per UTC day (pk `DECISIONS#YYYY-MM-DD`,
  * sk `<at>#<kind>#<random>`), expiring after `ttlDays`. Items stay under 4 KB (4 write units at
  * most) by truncating the recorded inputs, and the reasons if they alone are too long.
+ *
+ * `commit` writes the record together with its claim (pk `CLAIM#<key>`, sk `CLAIM`, the item
+ * DynamoClaims writes) in one TransactWriteItems: one call instead of a claim before the writes
+ * and a record after them, and a decision can no longer be made without its record.
  */
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import type { ActionRecord, Decision, DecisionLog } from '../../../ports/decision-log';
+import { failedDecision, takenActions } from '../../../domain/commits';
+import { ContentionError } from '../../../domain/errors';
+import type {
+  ActionRecord,
+  CommittedDecision,
+  Decision,
+  DecisionClaim,
+  DecisionLog,
+  PlannedWrite,
+} from '../../../ports/decision-log';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { N, S, call, str, type Item } from './items';
+import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
+import { N, S, call, isTransactionCancelled, str, type Item } from './items';
+import { DynamoKillSwitch } from './kill-switch';
 
 export interface DynamoDecisionLogOptions {
   /** Days a record is kept (DynamoDB TTL on `ttl`); default 90. */
@@ -43,11 +64,124 @@ export class DynamoDecisionLog implements DecisionLog {
   }
 
   async record(decision: Decision): Promise<void> {
+    const item = this.item(decision, randomBytes(4).toString('hex'));
+    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
+      clock: this.clock,
+    });
+  }
+
+  async commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+  ): Promise<CommittedDecision | undefined> {
+    const result = await this.commitUnlessPaused(decision, claim, planned);
+    return result && 'paused' in result ? undefined : result;
+  }
+
+  /**
+   * A switch on this table is checked inside the commit's transaction (one call, and a pause set a
+   * moment ago counts); any other switch is read first.
+   */
+  async commitUnlessPaused(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    killSwitch?: KillSwitch,
+  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined> {
+    const check = killSwitch instanceof DynamoKillSwitch ? killSwitch.notPausedCheck(this.table) : undefined;
+    if (killSwitch && !check) {
+      const state = await killSwitch.state();
+      if (state.paused) return { paused: state };
+    }
+    const committed: Decision = { ...decision, actions: [...(decision.actions ?? []), ...takenActions(planned)] };
+    const record = this.item(committed, randomBytes(4).toString('hex'));
+    const owner = randomBytes(8).toString('base64url');
+    const nowS = Math.floor(this.clock.now().getTime() / 1000);
+    const claimKey: Item = { pk: S(`CLAIM#${claim.key}`), sk: S('CLAIM') };
+    const claimItem: Item = {
+      ...claimKey,
+      ttl: N(nowS + claim.ttlSeconds),
+      at: S(this.clock.now().toISOString()),
+      owner: S(owner),
+      record: S(`${str(record, 'pk')} ${str(record, 'sk')}`),
+    };
+    // Gives the claim back and marks the record failed, only while the claim is still ours.
+    const giveBack = (error: unknown): TransactWriteItem[] => [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: claimKey,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': S(owner) },
+        },
+      },
+      { Put: { TableName: this.table, Item: { ...this.item(failedDecision(committed, error), '', record) } } },
+    ];
+    try {
+      await this.transact([
+        {
+          Put: {
+            TableName: this.table,
+            Item: claimItem,
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':now': N(nowS) },
+          },
+        },
+        { Put: { TableName: this.table, Item: record } },
+        ...(check ? [{ ConditionCheck: check }] : []),
+      ]);
+    } catch (error) {
+      if (isTransactionCancelled(error)) {
+        const codes = cancellationCodes(error);
+        if (codes[0] === 'ConditionalCheckFailed') return undefined;
+        if (check && codes[2] === 'ConditionalCheckFailed') {
+          const seen = (error as { CancellationReasons?: { Item?: Item }[] }).CancellationReasons?.[2]?.Item;
+          const ks = killSwitch as DynamoKillSwitch;
+          // The check's item names who paused and why; without it, read the switch once.
+          return { paused: seen ? ks.seen(seen) : await ks.state({ fresh: true }) };
+        }
+        // A conflict with another caller's transaction on the claim: neither may have won.
+        throw new ContentionError(`decision claim ${claim.key}: ${codes.join(', ') || 'cancelled'}; retry`, error);
+      }
+      // The commit may have landed with only its answer lost: give back whatever this owner holds,
+      // or the retried delivery would find the claim taken until it expires.
+      await this.transact(giveBack(error)).catch(() => undefined);
+      throw error;
+    }
+    return {
+      done: async () => undefined,
+      fail: async (error) => {
+        try {
+          await this.transact(giveBack(error));
+        } catch (cancelled) {
+          if (!isTransactionCancelled(cancelled)) throw cancelled;
+          // The claim ran out and another delivery took it: the record still tells what happened here.
+          const item = this.item(failedDecision(committed, error), '', record);
+          await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
+            clock: this.clock,
+          });
+        }
+      },
+    };
+  }
+
+  private async transact(items: TransactWriteItem[]): Promise<void> {
+    await call('TransactWriteItems', () => this.client.send(new TransactWriteItemsCommand({ TransactItems: items })), {
+      clock: this.clock,
+      expected: isTransactionCancelled,
+    });
+  }
+
+  /** The record's item; `same`, when given, is the item it replaces (its key is kept). */
+  private item(decision: Decision, suffix: string, same?: Item): Item {
     const at = new Date(decision.at);
     const atIso = Number.isNaN(at.getTime()) ? this.clock.now().toISOString() : at.toISOString();
     const item: Item = {
-      pk: S(dayKey(atIso)),
-      sk: S(`${atIso}#${decision.kind}#${randomBytes(4).toString('hex')}`),
+      pk: same?.pk ?? S(dayKey(atIso)),
+      sk: same?.sk ?? S(`${atIso}#${decision.kind}#${suffix}`),
       at: S(decision.at),
       kind: S(decision.kind),
       subject: S(decision.subject),
@@ -67,9 +201,7 @@ export class DynamoDecisionLog implements DecisionLog {
       item.inputs = S(truncateUtf8(json, Math.max(0, budget)));
       item.inputsTruncated = { BOOL: true };
     }
-    await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
-      clock: this.clock,
-    });
+    return item;
   }
 
   /** Decisions from `since` to now, oldest first, optionally of one subject and at most `limit`. */
@@ -114,6 +246,10 @@ export class DynamoDecisionLog implements DecisionLog {
 }
 
 const dayKey = (iso: string): string => `DECISIONS#${iso.slice(0, 10)}`;
+
+/** Per transaction item, why DynamoDB cancelled it (`ConditionalCheckFailed`, `TransactionConflict`, `None`). */
+const cancellationCodes = (error: unknown): string[] =>
+  ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** Size per DynamoDB's rules for the flat S/N/BOOL/L-of-S items written here. */

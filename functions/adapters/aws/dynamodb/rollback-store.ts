@@ -1,6 +1,5 @@
 /**
  * Rollback state on the state table:
- *   ROLLBACK#<target>   CLAIM#<bad version>   one rollback per (target, bad version), a 5-minute lease
  *   ENDPOINT#<name>     SEEN#<at>#<config>    configs seen InService (the "last good" history)
  *   ROLLBACK            RECHECK#<endpoint>    endpoints found Updating, re-checked by the tick
  *   ROLLBACK            FREEZE#<pipeline>#<stage>
@@ -18,8 +17,6 @@ import { systemClock, type Clock } from '../../../ports/clock';
 import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
 import { N, S, call, conditionally, isConditionalFailure, num, queryAll, str, type Item } from './items';
 
-/** A claim whose owner neither completed nor released it for this long is taken over (crashed owner). */
-export const STALE_CLAIM_MS = 5 * 60_000;
 const HISTORY = 20;
 const YEAR_S = 365 * 86_400;
 
@@ -36,39 +33,6 @@ export class DynamoRollbackStore implements RollbackStore {
 
   private conditional(operation: string, send: () => Promise<unknown>): Promise<boolean> {
     return conditionally(operation, send, this.clock);
-  }
-
-  async claim(target: string, version: string, owner: string, now: Date): Promise<boolean> {
-    return this.conditional('PutItem', () =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            pk: S(`ROLLBACK#${target}`),
-            sk: S(`CLAIM#${version}`),
-            owner: S(owner),
-            claimedAt: N(now.getTime()),
-            ttl: this.ttl(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR claimedAt < :stale',
-          ExpressionAttributeValues: { ':stale': N(now.getTime() - STALE_CLAIM_MS) },
-        }),
-      ),
-    );
-  }
-
-  async release(target: string, version: string, owner: string): Promise<void> {
-    await this.conditional('DeleteItem', () =>
-      this.client.send(
-        new DeleteItemCommand({
-          TableName: this.table,
-          Key: { pk: S(`ROLLBACK#${target}`), sk: S(`CLAIM#${version}`) },
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': S(owner) },
-        }),
-      ),
-    );
   }
 
   /** One Query of the endpoint's partition: BAD# marks and SEEN# sightings together. */

@@ -12,12 +12,17 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DynamoDecisionLog } from '../../../../functions/adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../../../../functions/adapters/aws/dynamodb/kill-switch';
+import { writes } from '../../../../functions/domain/writes';
 import { EventBridgeDecisionEvents } from '../../../../functions/adapters/aws/eventbridge';
 import type { Clock } from '../../../../functions/ports/clock';
 import { awsClientConfig, createStateTable, uniqueName } from '../../../support/aws';
 import { describeDecisionEventsContract, type PublishedEvent } from '../../../contract/decision-events.contract';
+import { describeDecisionLogContract } from '../../../contract/decision-log.contract';
 import { describeKillSwitchContract } from '../../../contract/kill-switch.contract';
+import { countCalls } from '../../../support/call-counter';
+import { serializeRequests } from '../../../support/serialize-requests';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
 const events = new EventBridgeClient(awsClientConfig());
@@ -56,6 +61,62 @@ async function killSwitches(cacheSeconds: number) {
 }
 
 describeKillSwitchContract('dynamodb (moto)', () => killSwitches(30));
+
+/** The commit is a transaction: moto needs its requests one at a time to apply it atomically. */
+const serialized = new DynamoDBClient(awsClientConfig());
+serializeRequests(serialized);
+afterAll(() => serialized.destroy());
+
+async function decisionLog() {
+  const own = uniqueName('decisions');
+  await createStateTable(serialized, own);
+  const clock = new ManualClock();
+  const log = new DynamoDecisionLog(serialized, own, { clock });
+  return {
+    log,
+    killSwitch: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
+    operator: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
+    records: () => log.list({ since: '2026-11-01T00:00:00.000Z' }),
+    advance: (seconds: number) => void (clock.t += seconds * 1000),
+    now: () => clock.now().toISOString(),
+  };
+}
+
+describeDecisionLogContract('dynamodb (moto)', decisionLog);
+
+describe('DynamoDecisionLog commit', () => {
+  it('is one TransactWriteItems call; the writes done after it cost none', async () => {
+    const s = await decisionLog();
+    const counted = countCalls(serialized);
+    const committed = await s.log.commit(
+      {
+        kind: 'gate.registry',
+        subject: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/g/2',
+        outcome: 'APPROVE',
+        reasons: ['APPROVE by gate g'],
+        inputs: {},
+        at: s.now(),
+      },
+      { key: 'GATE-DECIDE#g/2', ttlSeconds: 45 },
+      [writes.updateModelPackage('arn:aws:sagemaker:us-east-1:123456789012:model-package/g/2')],
+    );
+    await committed!.done();
+    expect(counted.calls).toEqual(['DynamoDB.TransactWriteItems']);
+  });
+
+  it('holds the commit to the kill switch inside the same call', async () => {
+    const s = await decisionLog();
+    const counted = countCalls(serialized);
+    const committed = await s.log.commitUnlessPaused(
+      { kind: 'rollback.codedeploy', subject: 'app/live', outcome: 'STOPPED', reasons: [], inputs: {}, at: s.now() },
+      { key: 'ROLLBACK#app/live#d-1', ttlSeconds: 300 },
+      [writes.stopDeployment('d-1', 'app', 'live')],
+      s.killSwitch,
+    );
+    expect(committed && 'done' in committed).toBe(true);
+    expect(counted.calls).toEqual(['DynamoDB.TransactWriteItems']);
+  });
+});
 
 describe('DynamoKillSwitch cache', () => {
   it('a function keeps its cached answer until the cache time has passed, then reads the pause', async () => {

@@ -1,8 +1,11 @@
+import { MemoryDecisionLog } from '../../../../functions/adapters/memory/decision-log';
 import { MemoryDecisionEvents } from '../../../../functions/adapters/memory/decision-events';
 import { MemoryKillSwitch } from '../../../../functions/adapters/memory/kill-switch';
 import { MemoryWorld } from '../../../../functions/adapters/memory/world';
 import { describeDecisionEventsContract } from '../../../contract/decision-events.contract';
+import { describeDecisionLogContract } from '../../../contract/decision-log.contract';
 import { describeKillSwitchContract } from '../../../contract/kill-switch.contract';
+import { TestClock } from '../../../support/memory-harness';
 
 describeKillSwitchContract('memory', async () => {
   // One switch in one process: the operator and the functions share it, nothing is cached.
@@ -19,5 +22,19 @@ describeDecisionEventsContract('memory', async () => {
         .filter((a) => a.service === 'events' && a.operation === 'PutEvents')
         .flatMap((a) => a.input.Entries as Array<{ Source: string; DetailType: string; Detail: string }>)
         .map((e) => ({ source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail) })),
+  };
+});
+
+describeDecisionLogContract('memory', async () => {
+  const clock = new TestClock();
+  const log = new MemoryDecisionLog(clock);
+  const killSwitch = new MemoryKillSwitch();
+  return {
+    log,
+    killSwitch,
+    operator: killSwitch,
+    records: async () => log.decisions,
+    advance: (seconds) => clock.advance(seconds),
+    now: () => clock.now().toISOString(),
   };
 });

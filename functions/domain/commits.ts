@@ -1,0 +1,23 @@
+/**
+ * Write-ahead decisions (DecisionLog.commit): what the record says before its writes are made, and
+ * what it says once they failed. Pure, so the memory and DynamoDB logs write the same records.
+ */
+import type { ActionRecord, Decision, PlannedWrite } from '../ports/decision-log';
+
+/** Planned writes as the record's actions; a plain log takes every one (no modes, no switch). */
+export const takenActions = (planned: readonly PlannedWrite[]): ActionRecord[] =>
+  planned.map((p) => ({ service: p.service, operation: p.operation, target: p.resource, status: 'taken' }));
+
+/** The committed decision, rewritten after its writes failed: nothing it planned counts as taken. */
+export function failedDecision(decision: Decision, error: unknown): Decision {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ...decision,
+    outcome: 'FAILED',
+    reasons: [
+      `${decision.outcome} was committed, but its writes failed: ${message}; the delivery is retried`,
+      ...decision.reasons,
+    ],
+    actions: (decision.actions ?? []).map((a) => (a.status === 'taken' ? { ...a, status: 'failed' } : a)),
+  };
+}

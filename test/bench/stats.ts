@@ -75,13 +75,12 @@ export function contributors(
     .slice(0, top);
 }
 
-/** Two timed runs of the same operation as one rate: total count over total seconds. */
+/** Timed runs of the same operation as one rate: total count over total seconds. */
 export function combineRates<T extends { puts: number; seconds: number }>(
-  a: T,
-  b: T,
+  ...rates: T[]
 ): { puts: number; seconds: number; putsPerSecond: number } {
-  const puts = a.puts + b.puts;
-  const seconds = a.seconds + b.seconds;
+  const puts = rates.reduce((sum, r) => sum + r.puts, 0);
+  const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
   return { puts, seconds: Math.round(seconds * 100) / 100, putsPerSecond: Math.round(puts / seconds) };
 }
 

@@ -13,11 +13,16 @@ export interface RawRate {
   putsPerSecond: number;
 }
 
-export async function rawConditionalPuts(puts: number, workers: number): Promise<RawRate> {
+/**
+ * `puts` conditional PutItems from `workers` concurrent workers, on a fresh table or on `into` (the
+ * storm's table, so that the reference is taken at the same table size as the handler).
+ */
+export async function rawConditionalPuts(puts: number, workers: number, into?: string): Promise<RawRate> {
   const dynamo = new DynamoDBClient({ ...awsClientConfig(), maxAttempts: 5 });
   serializeRequests(dynamo);
-  const table = uniqueName('bench-raw');
-  await createStateTable(dynamo, table);
+  const table = into ?? uniqueName('bench-raw');
+  if (!into) await createStateTable(dynamo, table);
+  const run = uniqueName('raw');
   const expires = String(Math.floor(Date.now() / 1000) + 35 * 86_400);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -28,7 +33,7 @@ export async function rawConditionalPuts(puts: number, workers: number): Promise
           new PutItemCommand({
             TableName: table,
             Item: {
-              pk: { S: 'LEDGER#raw' },
+              pk: { S: `BENCH-RAW#${run}` },
               sk: { S: `OBJ#${n.toString(36).padStart(43, '0')}` },
               p: { N: String(n) },
               ttl: { N: expires },

@@ -36,6 +36,19 @@ export interface StormOptions {
   objects: number;
   batchSize?: number;
   workers?: number;
+  /**
+   * The deliveries in this many consecutive windows (default 1); after each, with every worker
+   * idle, `between` runs against the storm's table (the bench's reference PutItems, side by side
+   * with the handler at each size of the table).
+   */
+  windows?: number;
+  between?: (table: string, window: number) => Promise<void>;
+}
+
+export interface StormWindow {
+  deliveries: number;
+  seconds: number;
+  deliveriesPerSecond: number;
 }
 
 export interface StormResult {
@@ -57,11 +70,15 @@ export interface StormResult {
     /** Per kind of item (see wcu-meter's stateTableKind), failed conditional writes apart. */
     writeUnitsByKind: Record<string, number>;
     sqsRecordsRedelivered: number;
+    /** Object-event deliveries and the handler's own time per window (`between` excluded; `seconds` is their sum). */
+    windows: StormWindow[];
     /** Decision records per kind, and how many distinct subjects (batches) they are about. */
     decisions: Record<string, { records: number; subjects: number }>;
   };
   tokens: number;
   keys: string[];
+  /** The storm's state table (the bench measures moto's per-call costs on it afterwards). */
+  table: string;
 }
 
 function sqsEvents(bucket: string, count: number) {
@@ -100,7 +117,13 @@ function shuffle<T>(items: T[], seed = 42): T[] {
   return items;
 }
 
-export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormOptions): Promise<StormResult> {
+export async function runStorm({
+  objects,
+  batchSize = 100,
+  workers = 4,
+  windows: windowCount = 1,
+  between,
+}: StormOptions): Promise<StormResult> {
   const dynamo = new DynamoDBClient({ ...awsClientConfig(), maxAttempts: 5 });
   // moto applies a TransactWriteItems non-atomically with respect to concurrent requests (see
   // serialize-requests.ts); real DynamoDB does. The workers still interleave between requests.
@@ -175,26 +198,37 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
 
   const events = sqsEvents(bucket, objects);
   // First deliveries in random order; each duplicate follows later, some while the first is in flight.
-  const queue = shuffle([...events.map((e) => ({ e, dup: false })), ...events.map((e) => ({ e, dup: true }))]);
+  const all = shuffle([...events.map((e) => ({ e, dup: false })), ...events.map((e) => ({ e, dup: true }))]);
   let failures = 0;
   const started = Date.now();
   const since = new Date(started - 1000).toISOString();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      const handle = dataArrived(container(), logger);
-      for (let item = queue.shift(); item; item = queue.shift()) {
-        const result = (await handle(structuredClone(item.e))) as {
-          batchItemFailures: Array<{ itemIdentifier: string }>;
-        };
-        // SQS redelivers the records a batch response reports as failed.
-        const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-        failures += failed.size;
-        if (failed.size)
-          queue.push({ e: { Records: item.e.Records.filter((r) => failed.has(r.messageId)) }, dup: item.dup });
-      }
-    }),
-  );
-  const seconds = (Date.now() - started) / 1000;
+  // One handler per worker for the whole storm, as each Lambda container keeps its own.
+  const handlers = Array.from({ length: workers }, () => dataArrived(container(), logger));
+  const windows: StormWindow[] = [];
+  const size = Math.ceil(all.length / windowCount);
+  for (let w = 0; w < windowCount; w++) {
+    const queue = all.slice(w * size, (w + 1) * size);
+    const deliveries = queue.reduce((n, item) => n + item.e.Records.length, 0);
+    const t = Date.now();
+    await Promise.all(
+      handlers.map(async (handle) => {
+        for (let item = queue.shift(); item; item = queue.shift()) {
+          const result = (await handle(structuredClone(item.e))) as {
+            batchItemFailures: Array<{ itemIdentifier: string }>;
+          };
+          // SQS redelivers the records a batch response reports as failed.
+          const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+          failures += failed.size;
+          if (failed.size)
+            queue.push({ e: { Records: item.e.Records.filter((r) => failed.has(r.messageId)) }, dup: item.dup });
+        }
+      }),
+    );
+    const took = (Date.now() - t) / 1000;
+    windows.push({ deliveries, seconds: +took.toFixed(2), deliveriesPerSecond: Math.round(deliveries / took) });
+    if (between && w < windowCount - 1) await between(table, w);
+  }
+  const seconds = windows.reduce((sum, w) => sum + w.seconds, 0);
   const writeUnits = meter.writeUnits;
   const byOperation = { ...meter.writeUnitsByOperation };
   const byItemKind = { ...meter.writeUnitsByKind };
@@ -255,6 +289,7 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
     writeUnitsByOperation: byOperation,
     writeUnitsByKind: byItemKind,
     sqsRecordsRedelivered: failures,
+    windows,
     decisions,
   };
   if (process.env.STORM_DEBUG)
@@ -263,5 +298,5 @@ export async function runStorm({ objects, batchSize = 100, workers = 4 }: StormO
     );
 
   if (process.env.STORM_DEBUG) console.log(JSON.stringify(byKind, null, 1));
-  return { report, tokens: tokens.size, keys };
+  return { report, tokens: tokens.size, keys, table };
 }

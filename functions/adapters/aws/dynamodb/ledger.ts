@@ -23,7 +23,8 @@
  *                      past it; until then only the lease holder writes it.
  *
  * An entry of chunk c is a member of whichever batch covers c iff its identity names c. A closer
- * takes the lease, reads each lane from its ct to its end (no gaps to wait for: lanes are dense),
+ * reads OPEN and every lane's end in one BatchGetItem (probing past the heads it knows), takes the
+ * lease, reads each lane from its ct to that end by key (no gaps to wait for: lanes are dense),
  * writes the batch item, then commits the new cuts and nextSeq on OPEN, both writes conditional on
  * its lease. A chunk written after the closer read its lane lands past the cut, in the next batch.
  */
@@ -53,7 +54,6 @@ import {
   isTransactionCancelled,
   num,
   pad,
-  queryAll,
   str,
   type Item,
 } from './items';
@@ -72,8 +72,8 @@ export interface DynamoBatchLedgerOptions {
   identityTtlDays?: number;
   /**
    * Lanes per rule (default 4, at most 16): enough that the containers appending at once rarely
-   * share one. More lanes cost a closer one Query each; a shared lane costs a lost race (one
-   * failed conditional put) now and then.
+   * share one. More lanes cost every read PROBES more keys (one BatchGetItem holds 100); a shared
+   * lane costs a lost race (one failed conditional put) now and then.
    */
   lanes?: number;
   /** Position races one append may lose before it gives up (default 20). */
@@ -188,10 +188,7 @@ export class DynamoBatchLedger implements BatchLedger {
   ): Promise<{ duplicates: boolean[]; open: OpenBatch }> {
     // (1) One consistent read: every identity (known ones are duplicates), OPEN, and the next few
     // positions of every lane (how far the other containers got).
-    const heads = await this.knownHeads(rule);
-    const probes = heads.flatMap((h, lane) => Array.from({ length: PROBES }, (_, i) => chunkKey(lane, h.p + i + 1)));
-    const found = await this.batchGet(rule, [...entries.map((e) => identityKey(e.hash)), OPEN, ...probes], true);
-    await this.advanceHeads(rule, heads, found);
+    const { heads, found } = await this.probe(rule, [...entries.map((e) => identityKey(e.hash)), OPEN]);
     const open = found.get(OPEN);
     const duplicates = entries.map((e) => found.has(identityKey(e.hash)));
     const fresh = entries.filter((_, i) => !duplicates[i]);
@@ -326,10 +323,17 @@ export class DynamoBatchLedger implements BatchLedger {
     );
   }
 
-  private async queryHeads(rule: string): Promise<Head[]> {
-    const heads = Array.from({ length: this.lanes }, () => EMPTY as Head);
-    await Promise.all(heads.map(async (_, lane) => this.noteHead(rule, lane, heads, await this.queryHead(rule, lane))));
-    return heads;
+  /**
+   * `keys` and every lane's exact end in one consistent BatchGetItem: the next PROBES positions
+   * past the heads this instance knows (lanes are dense, so the first missing position ends the
+   * lane). Only a lane it never saw, or one that got further than the probes, costs a Query.
+   */
+  private async probe(rule: string, keys: string[]): Promise<{ heads: Head[]; found: Map<string, Item> }> {
+    const heads = await this.knownHeads(rule);
+    const probes = heads.flatMap((h, lane) => Array.from({ length: PROBES }, (_, i) => chunkKey(lane, h.p + i + 1)));
+    const found = await this.batchGet(rule, [...keys, ...probes], true);
+    await this.advanceHeads(rule, heads, found);
+    return { heads, found };
   }
 
   private async queryHead(rule: string, lane: number): Promise<Head> {
@@ -366,8 +370,8 @@ export class DynamoBatchLedger implements BatchLedger {
     // before the lease, so that callers racing for the lease rarely both get this far (a lost lease
     // race bills a write). Counters can come out low only if a close committed in between; the
     // arrivals it left behind re-trigger.
-    const heads = await this.queryHeads(rule);
-    const current = await this.get(rule, OPEN);
+    const { heads, found } = await this.probe(rule, [OPEN]);
+    const current = found.get(OPEN);
     if (current && leaseLive(current, now)) return null;
     const open = pendingOf(current, heads);
     if (open.pendingObjects <= 0 || (worthTrying && !worthTrying(open))) return null;
@@ -377,7 +381,7 @@ export class DynamoBatchLedger implements BatchLedger {
     const leased = await this.lease(rule, leaseId, now);
     if (!leased) return null;
     try {
-      return await this.closeLeased(rule, leaseId, leased, decide, now);
+      return await this.closeLeased(rule, leaseId, leased, heads, decide, now);
     } catch (error) {
       // Whatever failed (even a commit whose outcome is unknown), do not keep others waiting for
       // the lease to expire: release it if it is still ours. An applied commit already removed it;
@@ -391,23 +395,23 @@ export class DynamoBatchLedger implements BatchLedger {
     rule: string,
     leaseId: string,
     leased: Item,
+    heads: Head[],
     decide: (members: ObjectRef[], open: OpenBatch) => boolean,
     now: Date,
   ): Promise<ClosedBatch | null> {
     const cuts = cutsOf(leased);
     const seq = num(leased, 'nextSeq') ?? 0;
 
-    // (3) Every lane from its cut to its end: all of it exists (lanes are dense).
-    const lanes = await Promise.all(
-      Array.from({ length: this.lanes }, (_, lane) => this.queryLane(rule, lane, (cuts[lane]?.ct ?? 0) + 1)),
+    // (3) Every lane from its cut to the end read in (1), by key: all of it exists (lanes are
+    // dense). A chunk written since lies past the new cut, in the next batch.
+    const lanes = await this.readLanes(
+      rule,
+      heads.map((h, lane) => [(cuts[lane]?.ct ?? 0) + 1, h.p]),
     );
     const next: Record<number, Cut> = { ...cuts };
     const ranges: Record<number, [number, number]> = {};
     lanes.forEach((chunks, lane) => {
       const from = (cuts[lane]?.ct ?? 0) + 1;
-      chunks.forEach((c, i) => {
-        if (c.p !== from + i) throw new ContentionError(`ledger ${rule}: lane ${lane} has a gap before ${c.p}`);
-      });
       const last = chunks.at(-1);
       if (!last) return;
       next[lane] = { ct: last.p, cn: last.cn, cb: last.cb };
@@ -477,22 +481,27 @@ export class DynamoBatchLedger implements BatchLedger {
     return result.applied ? result.attributes : undefined;
   }
 
-  private async queryLane(rule: string, lane: number, from: number, to = 10 ** 10 - 1): Promise<Chunk[]> {
-    const items = await queryAll(
-      this.client,
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': S(ledgerKey(rule)),
-          ':from': S(chunkKey(lane, from)),
-          ':to': S(chunkKey(lane, to)),
-        },
-        ConsistentRead: true,
-      },
-      this.clock,
+  /**
+   * The chunks of each lane's position span [from, to], by key (one BatchGetItem per 100 chunks);
+   * a lane without a span, or with an empty one, reads nothing. A missing position inside a span
+   * is a gap, which a dense lane never has: the close is retried.
+   */
+  private async readLanes(rule: string, spans: ReadonlyArray<[number, number] | undefined>): Promise<Chunk[][]> {
+    const keys = spans.flatMap((span, lane) =>
+      span && span[1] >= span[0]
+        ? Array.from({ length: span[1] - span[0] + 1 }, (_, i) => chunkKey(lane, span[0] + i))
+        : [],
     );
-    return items.map(toChunk);
+    const found = await this.batchGet(rule, keys, false);
+    return Array.from({ length: Math.max(this.lanes, spans.length) }, (_, lane) => {
+      const span = spans[lane];
+      if (!span || span[1] < span[0]) return [];
+      return Array.from({ length: span[1] - span[0] + 1 }, (_, i) => {
+        const item = found.get(chunkKey(lane, span[0] + i));
+        if (!item) throw new ContentionError(`ledger ${rule}: lane ${lane} has a gap at ${span[0] + i}`);
+        return toChunk(item);
+      });
+    });
   }
 
   private async verifiedMembers(rule: string, chunks: Chunk[], now: Date): Promise<ObjectRef[]> {
@@ -631,14 +640,12 @@ export class DynamoBatchLedger implements BatchLedger {
   async members(rule: string, seq: number): Promise<ObjectRef[]> {
     const batch = await this.get(rule, seqKey(seq));
     const ranges = batch?.ranges && 'M' in batch.ranges ? (batch.ranges.M ?? {}) : {};
-    const lanes = await Promise.all(
-      Object.entries(ranges).map(([lane, range]) => {
-        const [from, to] = ('L' in range ? (range.L ?? []) : []).map((v) => Number((v as { N?: string }).N));
-        return from !== undefined && to !== undefined && to >= from
-          ? this.queryLane(rule, Number(lane), from, to)
-          : Promise.resolve([]);
-      }),
-    );
+    const spans: Array<[number, number]> = [];
+    for (const [lane, range] of Object.entries(ranges)) {
+      const [from, to] = ('L' in range ? (range.L ?? []) : []).map((v) => Number((v as { N?: string }).N));
+      if (from !== undefined && to !== undefined) spans[Number(lane)] = [from, to];
+    }
+    const lanes = await this.readLanes(rule, spans);
     const entries = lanes.flat().flatMap((c) => c.entries.map((e) => ({ ...e, c: c.sk })));
     const identities = await this.batchGet(rule, [...new Set(entries.map((e) => identityKey(e.hash)))], false);
     const members: ObjectRef[] = [];
@@ -656,8 +663,8 @@ export class DynamoBatchLedger implements BatchLedger {
 
   /** Exact counters: OPEN and the last chunk of every lane. */
   async open(rule: string): Promise<OpenBatch> {
-    const current = await this.get(rule, OPEN);
-    return pendingOf(current, await this.queryHeads(rule));
+    const { heads, found } = await this.probe(rule, [OPEN]);
+    return pendingOf(found.get(OPEN), heads);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -717,7 +724,7 @@ const identityKey = (hash: string): string => `OBJ#${hash}`;
 /**
  * Identities spread over 64 partition keys per rule (by their hash's first character): a storm's
  * identity writes spread over DynamoDB partitions (each takes at most 1,000 write units a second),
- * and the rule's own partition holds only chunks, OPEN and batches, which is what lane queries read.
+ * and the rule's own partition holds only chunks, OPEN and batches, which is what the closer reads.
  */
 const identityPartition = (rule: string, identitySk: string): string => `${ledgerKey(rule)}#${identitySk.charAt(4)}`;
 const lanePrefix = (lane: number): string => `C#${pad(lane, 2)}#`;

@@ -4,9 +4,19 @@
  */
 import type { ActionRecord, Decision, PlannedWrite } from '../ports/decision-log';
 
-/** Planned writes as the record's actions; a plain log takes every one (no modes, no switch). */
-export const takenActions = (planned: readonly PlannedWrite[]): ActionRecord[] =>
-  planned.map((p) => ({ service: p.service, operation: p.operation, target: p.resource, status: 'taken' }));
+/** The decision with its planned writes as taken actions: a plain log has no modes and no switch. */
+export const withPlanned = (decision: Decision, planned: readonly PlannedWrite[]): Decision => ({
+  ...decision,
+  actions: [
+    ...(decision.actions ?? []),
+    ...planned.map((p): ActionRecord => ({
+      service: p.service,
+      operation: p.operation,
+      target: p.resource,
+      status: 'taken',
+    })),
+  ],
+});
 
 /** The committed decision, rewritten after its writes failed: nothing it planned counts as taken. */
 export function failedDecision(decision: Decision, error: unknown): Decision {

@@ -128,30 +128,31 @@ export class Hardening {
     return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
   }
 
-  private async guarded<T>(
-    write: PlannedWrite | (() => Promise<PlannedWrite>),
-    key: string,
+  /**
+   * Makes `call` unless the write is withheld. A write its decision committed was judged, and
+   * recorded, when it was committed; any other is judged now (its target may need a lookup) and
+   * journaled for the next record.
+   */
+  private async guard<T>(
+    write: Omit<PlannedWrite, 'target'> & { target: WriteTarget | (() => Promise<WriteTarget>) },
     call: () => Promise<T>,
     instead: () => T,
   ): Promise<T> {
-    // A write its decision committed was judged, and recorded, when it was committed.
+    const key = writeKey(write);
     const committed = this.committed.get(key)?.shift();
     if (this.committed.get(key)?.length === 0) this.committed.delete(key);
-    const planned = committed ? undefined : typeof write === 'function' ? await write() : write;
-    const why = committed ? committed.why : await this.withholding(planned!.target);
-    const [service, operation, resource] = key.split('\u0000') as [string, string, string];
+    const why = committed
+      ? committed.why
+      : await this.withholding(typeof write.target === 'function' ? await write.target() : write.target);
+    const { service, operation, resource } = write;
     if (why !== undefined) {
-      if (planned) this.journal.push({ service, operation, target: resource, status: 'withheld', why });
+      if (!committed) this.journal.push({ service, operation, target: resource, status: 'withheld', why });
       this.deps.logger.warn(`withheld ${service} ${operation}`, { target: resource, why });
       return instead();
     }
     const result = await call();
-    if (planned) this.journal.push({ service, operation, target: resource, status: 'taken' });
+    if (!committed) this.journal.push({ service, operation, target: resource, status: 'taken' });
     return result;
-  }
-
-  private guard<T>(write: PlannedWrite, call: () => Promise<T>, instead: () => T): Promise<T> {
-    return this.guarded(write, writeKey(write), call, instead);
   }
 
   private pipelines(inner: Pipelines): Pipelines {
@@ -213,12 +214,15 @@ export class Hardening {
         return detail;
       },
       stop: (id) =>
-        this.guarded(
-          async () => {
-            const { application, deploymentGroup } = await groupOf(id);
-            return writes.stopDeployment(id, application, deploymentGroup);
+        this.guard(
+          {
+            ...writes.stopDeployment(id, '', ''),
+            // Only a write that is judged now needs the group (a committed one was judged with it).
+            target: async () => {
+              const { application, deploymentGroup } = await groupOf(id);
+              return writes.stopDeployment(id, application, deploymentGroup).target;
+            },
           },
-          writeKey(writes.stopDeployment(id, '', '')),
           () => inner.stop(id),
           () => undefined,
         ),

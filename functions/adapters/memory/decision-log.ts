@@ -1,4 +1,4 @@
-import { failedDecision, takenActions } from '../../domain/commits';
+import { failedDecision, withPlanned } from '../../domain/commits';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { CommittedDecision, Decision, DecisionClaim, DecisionLog, PlannedWrite } from '../../ports/decision-log';
 import type { KillSwitch, KillSwitchState } from '../../ports/kill-switch';
@@ -35,9 +35,7 @@ export class MemoryDecisionLog implements DecisionLog {
     const state = await killSwitch?.state({ fresh: true });
     if (state?.paused) return { paused: state };
     if (!(await this.claims.claim(claim.key, claim.ttlSeconds))) return undefined;
-    const index = this.decisions.push(
-      structuredClone({ ...decision, actions: [...(decision.actions ?? []), ...takenActions(planned)] }),
-    );
+    const index = this.decisions.push(structuredClone(withPlanned(decision, planned)));
     return {
       done: async () => undefined,
       fail: async (error) => {

@@ -1,12 +1,37 @@
-import { DeleteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, type Put } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { Claims } from '../../../ports/claims';
-import { N, S, call, conditionalPut } from './items';
+import { N, S, call, conditionalPut, type Item } from './items';
 
 /**
- * Claims as items `pk = CLAIM#<key>, sk = CLAIM` written with a condition: absent, or expired
- * (DynamoDB's TTL deletes lazily, so an expired item may still be there and must not block).
+ * A claim as the item `pk = CLAIM#<key>, sk = CLAIM` written with a condition: absent, or expired
+ * (DynamoDB's TTL deletes lazily, so an expired item may still be there and must not block). Also
+ * the claim inside a committed decision's transaction (DynamoDecisionLog), with its owner.
  */
+export function claimPut(
+  table: string,
+  key: string,
+  ttlSeconds: number,
+  now: Date,
+  owner?: string,
+): Put & { Item: Item; ConditionExpression: string } {
+  const nowS = Math.floor(now.getTime() / 1000);
+  return {
+    TableName: table,
+    Item: {
+      pk: S(`CLAIM#${key}`),
+      sk: S('CLAIM'),
+      ttl: N(nowS + ttlSeconds),
+      at: S(now.toISOString()),
+      ...(owner ? { owner: S(owner) } : {}),
+    },
+    ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':now': N(nowS) },
+  };
+}
+
+/** Claims on the state table (claimPut's items). */
 export class DynamoClaims implements Claims {
   constructor(
     private readonly client: DynamoDBClient,
@@ -15,21 +40,9 @@ export class DynamoClaims implements Claims {
   ) {}
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    const now = Math.floor(this.clock.now().getTime() / 1000);
     const result = await conditionalPut(
       this.client,
-      {
-        TableName: this.table,
-        Item: {
-          pk: S(`CLAIM#${key}`),
-          sk: S('CLAIM'),
-          ttl: N(now + ttlSeconds),
-          at: S(this.clock.now().toISOString()),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':now': N(now) },
-      },
+      claimPut(this.table, key, ttlSeconds, this.clock.now()),
       this.clock,
     );
     return result.written;

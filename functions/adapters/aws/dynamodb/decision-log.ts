@@ -15,7 +15,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { failedDecision, takenActions } from '../../../domain/commits';
+import { failedDecision, withPlanned } from '../../../domain/commits';
 import { ContentionError } from '../../../domain/errors';
 import type {
   ActionRecord,
@@ -28,6 +28,7 @@ import type {
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
 import { N, S, call, isTransactionCancelled, str, type Item } from './items';
+import { claimPut } from './claims';
 import { DynamoKillSwitch } from './kill-switch';
 
 export interface DynamoDecisionLogOptions {
@@ -94,42 +95,28 @@ export class DynamoDecisionLog implements DecisionLog {
       const state = await killSwitch.state();
       if (state.paused) return { paused: state };
     }
-    const committed: Decision = { ...decision, actions: [...(decision.actions ?? []), ...takenActions(planned)] };
+    const committed = withPlanned(decision, planned);
     const record = this.item(committed, randomBytes(4).toString('hex'));
     const owner = randomBytes(8).toString('base64url');
-    const nowS = Math.floor(this.clock.now().getTime() / 1000);
-    const claimKey: Item = { pk: S(`CLAIM#${claim.key}`), sk: S('CLAIM') };
-    const claimItem: Item = {
-      ...claimKey,
-      ttl: N(nowS + claim.ttlSeconds),
-      at: S(this.clock.now().toISOString()),
-      owner: S(owner),
-      record: S(`${str(record, 'pk')} ${str(record, 'sk')}`),
-    };
+    const claimed = claimPut(this.table, claim.key, claim.ttlSeconds, this.clock.now(), owner);
+    /** The record, rewritten in place after the writes failed. */
+    const failedRecord = (error: unknown): Item => this.item(failedDecision(committed, error), '', record);
     // Gives the claim back and marks the record failed, only while the claim is still ours.
     const giveBack = (error: unknown): TransactWriteItem[] => [
       {
         Delete: {
           TableName: this.table,
-          Key: claimKey,
+          Key: { pk: claimed.Item.pk!, sk: claimed.Item.sk! },
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':owner': S(owner) },
         },
       },
-      { Put: { TableName: this.table, Item: { ...this.item(failedDecision(committed, error), '', record) } } },
+      { Put: { TableName: this.table, Item: failedRecord(error) } },
     ];
     try {
       await this.transact([
-        {
-          Put: {
-            TableName: this.table,
-            Item: claimItem,
-            ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': N(nowS) },
-          },
-        },
+        { Put: claimed },
         { Put: { TableName: this.table, Item: record } },
         ...(check ? [{ ConditionCheck: check }] : []),
       ]);
@@ -159,7 +146,7 @@ export class DynamoDecisionLog implements DecisionLog {
         } catch (cancelled) {
           if (!isTransactionCancelled(cancelled)) throw cancelled;
           // The claim ran out and another delivery took it: the record still tells what happened here.
-          const item = this.item(failedDecision(committed, error), '', record);
+          const item = failedRecord(error);
           await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
             clock: this.clock,
           });

@@ -487,21 +487,20 @@ export class DynamoBatchLedger implements BatchLedger {
    * is a gap, which a dense lane never has: the close is retried.
    */
   private async readLanes(rule: string, spans: ReadonlyArray<[number, number] | undefined>): Promise<Chunk[][]> {
-    const keys = spans.flatMap((span, lane) =>
-      span && span[1] >= span[0]
-        ? Array.from({ length: span[1] - span[0] + 1 }, (_, i) => chunkKey(lane, span[0] + i))
-        : [],
-    );
-    const found = await this.batchGet(rule, keys, false);
-    return Array.from({ length: Math.max(this.lanes, spans.length) }, (_, lane) => {
+    const wanted = Array.from({ length: Math.max(this.lanes, spans.length) }, (_, lane) => {
       const span = spans[lane];
-      if (!span || span[1] < span[0]) return [];
-      return Array.from({ length: span[1] - span[0] + 1 }, (_, i) => {
-        const item = found.get(chunkKey(lane, span[0] + i));
-        if (!item) throw new ContentionError(`ledger ${rule}: lane ${lane} has a gap at ${span[0] + i}`);
-        return toChunk(item);
-      });
+      return span && span[1] >= span[0]
+        ? Array.from({ length: span[1] - span[0] + 1 }, (_, i) => chunkKey(lane, span[0] + i))
+        : [];
     });
+    const found = await this.batchGet(rule, wanted.flat(), false);
+    return wanted.map((keys, lane) =>
+      keys.map((sk) => {
+        const item = found.get(sk);
+        if (!item) throw new ContentionError(`ledger ${rule}: lane ${lane} has a gap at ${sk}`);
+        return toChunk(item);
+      }),
+    );
   }
 
   private async verifiedMembers(rule: string, chunks: Chunk[], now: Date): Promise<ObjectRef[]> {

@@ -8,10 +8,10 @@
  * minute stays a handful of items, and a redelivery (EventBridge and Lambda retry for hours, not
  * days) still finds its request.
  */
-import { PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { STALE_TAKE_MS, type RetrainRequest, type RetrainRequests } from '../../../ports/retrain-requests';
-import { N, S, conditionally, queryAll, str } from './items';
+import { N, S, conditionalPut, conditionally, queryAll, str } from './items';
 
 const KEEP_S = 7 * 86_400;
 /** Neither settled nor taken within STALE_TAKE_MS (`:stale`): what pending() lists and take() takes. */
@@ -29,28 +29,26 @@ export class DynamoRetrainRequests implements RetrainRequests {
   }
 
   async request(r: RetrainRequest): Promise<boolean> {
-    return conditionally(
-      'PutItem',
-      () =>
-        this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: {
-              ...this.key(r.rule, r.token),
-              rule: S(r.rule),
-              token: S(r.token),
-              batchId: S(r.batchId),
-              binding: S(r.binding),
-              alarm: S(r.alarm),
-              reason: S(r.reason),
-              requestedAt: S(r.requestedAt),
-              ttl: N(Math.floor(Date.parse(r.requestedAt) / 1000) + KEEP_S),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
+    const result = await conditionalPut(
+      this.client,
+      {
+        TableName: this.table,
+        Item: {
+          ...this.key(r.rule, r.token),
+          rule: S(r.rule),
+          token: S(r.token),
+          batchId: S(r.batchId),
+          binding: S(r.binding),
+          alarm: S(r.alarm),
+          reason: S(r.reason),
+          requestedAt: S(r.requestedAt),
+          ttl: N(Math.floor(Date.parse(r.requestedAt) / 1000) + KEEP_S),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
       this.clock,
     );
+    return result.written;
   }
 
   async pending(rule: string, now: Date): Promise<RetrainRequest[]> {

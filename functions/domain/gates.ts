@@ -129,7 +129,7 @@ export function evaluateCheck(check: GateCheck, challenger: Reading, champion?: 
 }
 
 /**
- * The outcome table, first matching row wins (README "Gates" prints the same table):
+ * The outcome table, first matching row wins (docs/gates.md prints the same table):
  *
  *   1. any critical FAIL                              → REJECT
  *   2. any critical NODATA or ERROR                   → onMissingData (HOLD | REJECT)

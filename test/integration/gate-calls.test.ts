@@ -1,7 +1,7 @@
 /**
  * AWS calls per gate decision, counted by an SDK middleware on every client: the registry gate on
  * moto (SageMaker Model Registry, S3, DynamoDB, SNS), the CodePipeline gate with moto for those and
- * aws-sdk-client-mock for CodePipeline (moto lacks its approval APIs). The README quotes these counts.
+ * aws-sdk-client-mock for CodePipeline (moto lacks its approval APIs). docs/gates.md quotes these counts.
  */
 import {
   CodePipelineClient,

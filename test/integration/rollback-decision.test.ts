@@ -1,7 +1,7 @@
 /**
  * One rollback decision on the real AWS adapters: CodeDeploy, DynamoDB (state table, decision log)
  * and CloudWatch on moto; StopDeployment (moto lacks it) stubbed on the otherwise real client. An
- * SDK middleware counts every call, which is the number the README reports.
+ * SDK middleware counts every call, which is the number docs/rollback.md reports.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {

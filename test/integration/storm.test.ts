@@ -34,7 +34,7 @@ describe(`data-drop storm: ${OBJECTS} object events, SQS batches of 10, each del
       // per batch on moto, whose serialized requests widen the race window) and duplicate
       // deliveries of one SQS batch that run at the same moment (both write; up to 11 each, a
       // handful per 1,000 objects in this shuffle). Measured: 1.18–1.20 at batches of 100 (1,000
-      // objects), see the README's "Exactly once, cheaply" for 10,000. The design before this
+      // objects), see docs/ledger.md for 10,000. The design before this
       // bound (transactions for the close and the start claim, 15 per batch) measured 1.25 here.
       expect(report.writeUnitsPerObject).toBeLessThanOrEqual(1.13 + 10 / BATCH_SIZE);
     },

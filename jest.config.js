@@ -3,7 +3,16 @@ const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   '\\.ya?ml$': '<rootDir>/test/support/text-transform.cjs',
 };
-const common = { transform, extensionsToTreatAsEsm: ['.ts'], moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'] };
+// No test may depend on how fast a busy 2-core machine runs: jest's 5 s default failed
+// cli-unfreeze under load. Tests bound their own waits by state (polls with explicit budgets), so
+// this timeout only catches a hang; it is not a speed assertion.
+const testTimeout = 120_000;
+const common = {
+  transform,
+  testTimeout,
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+};
 
 export default {
   projects: [

@@ -145,7 +145,7 @@ beforeAll(async () => {
       names: bodies.map((body) => nameById.get(body.id) ?? `unknown id ${body.id}`),
     };
   }
-}, 10_000);
+}, 120_000);
 
 afterAll(() => {
   eventBridge.destroy();

@@ -86,7 +86,7 @@ beforeAll(async () => {
     }
     received[rule] = got.sort();
   }
-}, 15_000);
+}, 120_000);
 
 afterAll(() => {
   eventBridge.destroy();

@@ -1,10 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import config from '../../jest.config.js';
 
 // A busy 2-core CI machine must not fail a test for being slow (cli-unfreeze once did, at jest's
 // 5 s default). These checks keep the rule from regressing silently.
+type JestConfig = { projects: { displayName: string; testTimeout?: number }[] };
+const configPath = '../../jest.config.js';
+
 describe('jest configuration', () => {
+  let config: JestConfig;
+  beforeAll(async () => {
+    config = ((await import(configPath)) as { default: JestConfig }).default;
+  });
+
   it('gives every project a timeout that only catches hangs, never slowness', () => {
     for (const project of config.projects) {
       expect({ project: project.displayName, timeout: project.testTimeout }).toEqual({

@@ -29,16 +29,23 @@ export interface DeploymentInfo {
   description?: string;
   /** A model package ARN the deployment names (description or AppSpec content), if any. */
   modelPackageArn?: string;
-  /** CodeDeploy's `creator`: `codeDeployRollback` for the deployments its automatic rollback creates. */
+  /** CodeDeploy's `creator` (DeploymentCreator): `codeDeployRollback`, `CloudFormationRollback`, `user`, ... */
   creator?: string;
 }
 
 /** Descriptions of the controller's own redeployments start with this. */
 export const ROLLBACK_MARK = 'mlops-controller rollback';
 
-/** A deployment that is itself a rollback (CodeDeploy's automatic one, or the controller's redeploy). */
+/**
+ * CodeDeploy's DeploymentCreator values for deployments that roll back: its own automatic rollback,
+ * and the one CloudFormation makes when a stack update that shifted traffic rolls back. Redeploying
+ * over either would move the alias away from the version they just restored.
+ */
+const ROLLBACK_CREATORS: ReadonlySet<string> = new Set(['codeDeployRollback', 'CloudFormationRollback']);
+
+/** A deployment that is itself a rollback (CodeDeploy's or CloudFormation's, or the controller's redeploy). */
 export const isRollbackDeployment = (d: DeploymentInfo): boolean =>
-  d.creator === 'codeDeployRollback' || (d.description ?? '').startsWith(ROLLBACK_MARK);
+  (d.creator !== undefined && ROLLBACK_CREATORS.has(d.creator)) || (d.description ?? '').startsWith(ROLLBACK_MARK);
 
 export type CodeDeployPlan =
   | { kind: 'stop'; bad: DeploymentInfo[]; reason: string }

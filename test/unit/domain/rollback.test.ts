@@ -82,6 +82,31 @@ describe('codeDeployPlan', () => {
       [],
     ],
     [
+      "the latest is CloudFormation's own rollback (alias already back on the old version)",
+      [
+        dep('d1', 'Succeeded', 1, 'A', { creator: 'CloudFormation' }),
+        dep('d2', 'Succeeded', 2, 'B', { creator: 'CloudFormation' }),
+        dep('d3', 'Succeeded', 3, 'A', { creator: 'CloudFormationRollback' }),
+      ],
+      'none',
+      [],
+    ],
+    [
+      'a deployment CloudFormation created (not a rollback) is rolled back like a user one',
+      [
+        dep('d1', 'Succeeded', 1, 'A', { creator: 'CloudFormation' }),
+        dep('d2', 'Succeeded', 2, 'B', { creator: 'CloudFormation' }),
+      ],
+      'redeploy',
+      ['d2', 'd1'],
+    ],
+    [
+      'ListDeployments promises no order: newest is found by createTime',
+      [dep('d2', 'Succeeded', 5, 'B'), dep('d0', 'Succeeded', 0, 'A'), dep('d1', 'Succeeded', 1, 'B')],
+      'redeploy',
+      ['d2', 'd0'],
+    ],
+    [
       'the latest is our own redeploy',
       [
         dep('d1', 'Succeeded', 1, 'A'),

@@ -2,7 +2,7 @@ import {
   BatchGetDeploymentsCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
-  ListDeploymentsCommand,
+  paginateListDeployments,
   PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
   type CodeDeployClient,
@@ -17,6 +17,12 @@ import type { DeploymentDetail, Deployments } from '../../ports/deployments';
 
 /** BatchGetDeployments takes at most 25 ids. */
 const BATCH = 25;
+
+/**
+ * The lookback keeps a group's recent deployments to a handful; past this many the newest cannot be
+ * found without reading them all, so the listing fails loudly instead of judging on a subset.
+ */
+export const MAX_RECENT_DEPLOYMENTS = 500;
 
 export function listDeploymentsInput(application: string, group: string, since: Date): ListDeploymentsCommandInput {
   return {
@@ -74,16 +80,28 @@ export class CodeDeployDeployments implements Deployments {
   constructor(private readonly client: CodeDeployClient) {}
 
   async recent(application: string, group: string, since: Date): Promise<DeploymentInfo[]> {
-    const listed = await send('ListDeployments', () =>
-      this.client.send(new ListDeploymentsCommand(listDeploymentsInput(application, group, since))),
-    );
-    // CodeDeploy lists the newest first; the policy's lookback keeps the list short.
-    const ids = (listed.deployments ?? []).slice(0, BATCH);
-    if (ids.length === 0) return [];
-    const batch = await send('BatchGetDeployments', () =>
-      this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: ids })),
-    );
-    return (batch.deploymentsInfo ?? []).map(toDeploymentInfo);
+    // ListDeployments pages with nextToken and documents no order: read every page, then order by
+    // createTime here (the domain picks the newest).
+    const ids: string[] = [];
+    await send('ListDeployments', async () => {
+      const pages = paginateListDeployments({ client: this.client }, listDeploymentsInput(application, group, since));
+      for await (const page of pages) {
+        ids.push(...(page.deployments ?? []));
+        if (ids.length > MAX_RECENT_DEPLOYMENTS)
+          throw new Error(
+            `more than ${MAX_RECENT_DEPLOYMENTS} deployments of ${application}/${group} since ${since.toISOString()}: shorten the binding's lookback`,
+          );
+      }
+    });
+    const infos: DeploymentInfo[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const chunk = ids.slice(i, i + BATCH);
+      const batch = await send('BatchGetDeployments', () =>
+        this.client.send(new BatchGetDeploymentsCommand({ deploymentIds: chunk })),
+      );
+      infos.push(...(batch.deploymentsInfo ?? []).map(toDeploymentInfo));
+    }
+    return infos.sort((a, b) => b.createTime.localeCompare(a.createTime));
   }
 
   async stop(deploymentId: string): Promise<void> {

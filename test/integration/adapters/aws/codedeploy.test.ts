@@ -10,12 +10,13 @@ import {
   CreateDeploymentGroupCommand,
   DeploymentAlreadyCompletedException,
   LifecycleEventAlreadyCompletedException,
+  BatchGetDeploymentsCommand,
   ListDeploymentsCommand,
   PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CodeDeployDeployments } from '../../../../functions/adapters/aws/codedeploy';
+import { CodeDeployDeployments, MAX_RECENT_DEPLOYMENTS } from '../../../../functions/adapters/aws/codedeploy';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
 import { fixMotoCodeDeployTimes } from '../../../support/moto-codedeploy-times';
@@ -128,6 +129,45 @@ describe('CodeDeployDeployments (operations moto lacks)', () => {
       lifecycleEventHookExecutionId: 'h-1',
       status: 'Succeeded',
     });
+  });
+
+  // moto answers ListDeployments in one page; real CodeDeploy pages with nextToken and promises no order.
+  it('reads every ListDeployments page and orders what it found by createTime, newest first', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `d-${String(i).padStart(9, 'A')}`);
+    const minuteOf = (id: string) => (Number(id.slice(-2).replace(/A/g, '')) * 7) % 30;
+    mock
+      .on(ListDeploymentsCommand)
+      .resolvesOnce({ deployments: ids.slice(0, 20), nextToken: 'page-2' })
+      .resolvesOnce({ deployments: ids.slice(20) });
+    mock.on(BatchGetDeploymentsCommand).callsFake(({ deploymentIds }: { deploymentIds: string[] }) => ({
+      deploymentsInfo: deploymentIds.map((deploymentId) => ({
+        deploymentId,
+        status: 'Succeeded',
+        createTime: new Date(Date.UTC(2026, 10, 22, 10, minuteOf(deploymentId))),
+      })),
+    }));
+    const recent = await new CodeDeployDeployments(client).recent('app', 'live', new Date('2026-11-22T00:00:00Z'));
+    // The paginator reuses one input object, so only the number of pages and the last token are visible.
+    const lists = mock.commandCalls(ListDeploymentsCommand);
+    expect(lists).toHaveLength(2);
+    expect(lists[1]!.args[0].input.nextToken).toBe('page-2');
+    expect(mock.commandCalls(BatchGetDeploymentsCommand).map((c) => c.args[0].input.deploymentIds!.length)).toEqual([
+      25, 5,
+    ]);
+    expect(recent).toHaveLength(30);
+    const times = recent.map((d) => d.createTime);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(recent[0]!.createTime).toBe('2026-11-22T10:29:00.000Z');
+  });
+
+  it('refuses to judge on a subset when a group has more recent deployments than it reads', async () => {
+    const page = Array.from({ length: 100 }, (_, i) => `d-${i}`);
+    mock.on(ListDeploymentsCommand).resolves({ deployments: page, nextToken: 'more' });
+    await expect(
+      new CodeDeployDeployments(client).recent('app', 'live', new Date('2026-11-22T00:00:00Z')),
+    ).rejects.toThrow(AwsCallError);
+    expect(mock.commandCalls(ListDeploymentsCommand).length).toBe(MAX_RECENT_DEPLOYMENTS / 100 + 1);
+    expect(mock.commandCalls(BatchGetDeploymentsCommand)).toEqual([]);
   });
 
   it('surfaces other failures as retryable AwsCallError', async () => {

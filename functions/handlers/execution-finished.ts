@@ -28,12 +28,14 @@ const sageMakerFinished = z.object({
   }),
 });
 
+// CodePipeline's event states are upper case and spell it CANCELED (its API's status is
+// "Cancelled"); SageMaker's are PascalCase.
 const TERMINAL = new Set([
   'SUCCEEDED',
   'FAILED',
   'STOPPED',
   'SUPERSEDED',
-  'CANCELLED',
+  'CANCELED',
   'Succeeded',
   'Failed',
   'Stopped',

@@ -45,8 +45,16 @@ const CP_SUCCEEDED = 'codepipeline-pipeline-execution-state-change.succeeded';
 const CP_FAILED = 'codepipeline-pipeline-execution-state-change.failed';
 const CP_STARTED = 'codepipeline-pipeline-execution-state-change.started';
 const CP_STOPPING = 'codepipeline-pipeline-execution-state-change.stopping';
+const CP_CANCELED = 'codepipeline-pipeline-execution-state-change (CANCELED)';
 const SM_SUCCEEDED = 'sagemaker-pipeline-execution-status-change';
 const SM_EXECUTING = 'sagemaker-pipeline-execution-status-change (Executing)';
+
+/** No published CANCELED example: the FAILED one with the state the user guide lists. */
+function canceledCodePipelineEvent(): AwsEvent {
+  const event = loadFixture<AwsEvent>(CP_FAILED);
+  event.detail.state = 'CANCELED';
+  return event;
+}
 
 function executingSageMakerEvent(): AwsEvent {
   const event = loadFixture<AwsEvent>(SM_SUCCEEDED);
@@ -60,6 +68,7 @@ const sent: Record<string, AwsEvent> = {
   [CP_FAILED]: loadFixture(CP_FAILED),
   [CP_STARTED]: loadFixture(CP_STARTED),
   [CP_STOPPING]: loadFixture(CP_STOPPING),
+  [CP_CANCELED]: canceledCodePipelineEvent(),
   [SM_SUCCEEDED]: loadFixture(SM_SUCCEEDED),
   [SM_EXECUTING]: executingSageMakerEvent(),
 };
@@ -157,8 +166,8 @@ describe('EventBridge rule patterns in events/*.json against real AWS events (mo
     expect(received.s3.names).toEqual([S3]);
   });
 
-  it('the CodePipeline rule matches SUCCEEDED and FAILED executions, not STARTED or STOPPING', () => {
-    expect([...received.codepipeline.names].sort()).toEqual([CP_FAILED, CP_SUCCEEDED].sort());
+  it('the CodePipeline rule matches SUCCEEDED, FAILED and CANCELED executions, not STARTED or STOPPING', () => {
+    expect([...received.codepipeline.names].sort()).toEqual([CP_CANCELED, CP_FAILED, CP_SUCCEEDED].sort());
   });
 
   it('the SageMaker rule matches a Succeeded pipeline execution, not one still Executing', () => {

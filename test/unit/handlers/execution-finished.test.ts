@@ -60,6 +60,22 @@ describe('execution-finished handler and the exclusive guard', () => {
     expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.release')).toHaveLength(1);
   });
 
+  // CodePipeline's event spells it CANCELED (pipeline structure updated mid-run); no fixture shows
+  // one, so the published FAILED event is cloned with only its state changed.
+  it('a CANCELED execution releases the exclusive guard and starts the deferred batch', async () => {
+    const h = memoryHarness(policy);
+    await dataArrived(h.workflow, h.logger)(drop('one'));
+    await dataArrived(h.workflow, h.logger)(drop('two'));
+    expect((await h.runs.getBatch('docs', 1))?.status).toBe('DEFERRED');
+    const canceled = loadFixture('codepipeline-pipeline-execution-state-change.failed.json');
+    canceled.detail['execution-id'] = h.world.executions[0]!.id;
+    canceled.detail.state = 'CANCELED';
+    await executionFinished(h.workflow, h.logger)(canceled);
+    expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.release')).toHaveLength(1);
+    expect(h.starts()).toHaveLength(2);
+    expect((await h.runs.getBatch('docs', 1))?.status).toBe('STARTED');
+  });
+
   it('a started (non-terminal) event or another execution id releases nothing', async () => {
     const h = memoryHarness(policy);
     await dataArrived(h.workflow, h.logger)(drop('one'));

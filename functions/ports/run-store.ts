@@ -49,7 +49,13 @@ export interface GuardState {
    * The run that blocks an exclusive rule until its terminal event. A batch run's execution id is
    * on its batch record (recorded with STARTED); an alarm-started run (seq -1) carries it here.
    */
-  running?: { seq: number; since: string; executionId?: string };
+  running?: {
+    seq: number;
+    since: string;
+    executionId?: string;
+    /** An alarm-started run's start token: its claimer's retry re-issues the start with it. */
+    token?: string;
+  };
   /**
    * The last batch whose start was claimed, and when: its start is recorded once its batch is
    * STARTED. Every guard write carries it over (only a new claim replaces it).

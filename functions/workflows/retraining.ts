@@ -394,21 +394,29 @@ export class RetrainingWorkflow {
     for (let attempt = 0; attempt < 5; attempt++) {
       const guard = await this.deps.runs.getGuard(rule.name);
       const now = this.now();
-      const verdict = evaluateStart(rule, (await this.runState(rule, guard)).guard, guard.nextSeq, now);
       const subject = `${rule.name}/${reasonId}`;
-      if (verdict.verdict === 'defer') {
-        await this.decide({
-          kind: 'retraining.defer',
-          subject,
-          outcome: 'DEFERRED',
-          reasons: [reason, ...verdict.reasons],
-          inputs: { ...context, guard, retryAt: verdict.retryAt },
-        });
-        return { outcome: 'DEFERRED', reasons: verdict.reasons };
+      // Our own claim, from a sweep that died before (or just after) the start: the guards already
+      // let it through once, and the token keeps a start that did happen from starting twice.
+      const resumed = guard.running?.seq === -1 && guard.running.token === token;
+      let reasons = ['re-issued: the start was claimed by an interrupted sweep'];
+      if (!resumed) {
+        const verdict = evaluateStart(rule, (await this.runState(rule, guard)).guard, guard.nextSeq, now);
+        if (verdict.verdict === 'defer') {
+          await this.decide({
+            kind: 'retraining.defer',
+            subject,
+            outcome: 'DEFERRED',
+            reasons: [reason, ...verdict.reasons],
+            inputs: { ...context, guard, retryAt: verdict.retryAt },
+          });
+          return { outcome: 'DEFERRED', reasons: verdict.reasons };
+        }
+        const { version: _v, ...rest } = guard;
+        const running = { seq: -1, since: now.toISOString(), token };
+        if (!(await this.deps.runs.swapGuard(rule.name, guard, { ...verdict.next, nextSeq: rest.nextSeq, running })))
+          continue;
+        reasons = verdict.reasons;
       }
-      const { version: _v, ...rest } = guard;
-      const next = { ...verdict.next, nextSeq: rest.nextSeq, running: { seq: -1, since: now.toISOString() } };
-      if (!(await this.deps.runs.swapGuard(rule.name, guard, next))) continue;
       const executionId = await this.deps.pipelines.start({
         target: rule.target,
         token,
@@ -425,13 +433,13 @@ export class RetrainingWorkflow {
         kind: 'retraining.start',
         subject,
         outcome: 'STARTED',
-        reasons: [reason, ...verdict.reasons],
+        reasons: [reason, ...reasons],
         inputs: { ...context, target: `${rule.target.type}:${rule.target.name}`, executionId, token },
       });
       // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
       // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
       if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
-      return { outcome: 'STARTED', reasons: verdict.reasons, executionId };
+      return { outcome: 'STARTED', reasons, executionId };
     }
     throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);
   }

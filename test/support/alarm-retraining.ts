@@ -18,6 +18,7 @@ import { alarmFired } from '../../functions/handlers/alarm-fired';
 import { sweeper } from '../../functions/handlers/sweeper';
 import type { BatchLedger } from '../../functions/ports/batch-ledger';
 import type { DecisionLog } from '../../functions/ports/decision-log';
+import type { Pipelines } from '../../functions/ports/pipelines';
 import type { RetrainRequests } from '../../functions/ports/retrain-requests';
 import type { RollbackStore } from '../../functions/ports/rollback-store';
 import type { RunStore } from '../../functions/ports/run-store';
@@ -28,6 +29,16 @@ import { direct, viaSns } from './alarm-deliveries';
 import { loadFixture } from './fixtures';
 import { recordingLogger, TestClock } from './memory-harness';
 import { policyInput } from './policies';
+
+function crashing(pipelines: Pipelines, crashes: number): Pipelines {
+  let left = crashes;
+  return {
+    start: (request) => {
+      if (left-- > 0) return Promise.reject(new Error('the sweep died before StartPipelineExecution'));
+      return pipelines.start(request);
+    },
+  };
+}
 
 /** ServerCpuTooHigh (the single-metric fixture) is bound to the `drift` rule's retraining. */
 export const alarmRetrainingPolicy = (binding: Record<string, unknown> = {}) =>
@@ -58,7 +69,15 @@ export interface StateTable {
   decisions: DecisionLog;
 }
 
-export function alarmRetraining(table: StateTable, policy: Policy = alarmRetrainingPolicy()) {
+/**
+ * `crashBeforeStart`: that many start calls throw before reaching the pipeline, as a sweep that
+ * dies between claiming the guard and calling StartPipelineExecution would.
+ */
+export function alarmRetraining(
+  table: StateTable,
+  policy: Policy = alarmRetrainingPolicy(),
+  options: { crashBeforeStart?: number } = {},
+) {
   const clock = new TestClock(Date.parse('2026-11-22T10:00:00Z'));
   const world = new MemoryWorld(clock);
   world.pipelines.set('drift-retrain', { kind: 'codepipeline' });
@@ -86,7 +105,7 @@ export function alarmRetraining(table: StateTable, policy: Policy = alarmRetrain
       ledger: table.ledger,
       runs: table.runs,
       objects: new MemoryObjectStore(world),
-      pipelines: new MemoryPipelines(world),
+      pipelines: crashing(new MemoryPipelines(world), options.crashBeforeStart ?? 0),
       requests: table.requests,
     }),
   );

@@ -53,6 +53,27 @@ describe('an alarm bound to retraining (memory state table)', () => {
     expect(table.decisions.decisions.filter((d) => d.kind.startsWith('retraining.'))).toHaveLength(1);
   });
 
+  it('a sweep that dies between claiming the guard and starting loses no start: a later sweep starts it once', async () => {
+    const table = memoryTable();
+    const w = alarmRetraining(table, alarmRetrainingPolicy(), { crashBeforeStart: 1 });
+    await w.alarm(alarmDeliveries()[0]);
+    w.clock.advance(60);
+    await expect(w.sweep()).rejects.toThrow();
+    expect(w.starts()).toEqual([]);
+    // The claimed guard names the run, so an exclusive rule would defer every other start.
+    expect((await table.runs.getGuard('drift')).running).toMatchObject({ seq: -1 });
+
+    // The request's take goes stale, the next sweeps take it again and finish the claimed start.
+    w.clock.advance(180);
+    await w.sweep();
+    w.clock.advance(60);
+    await w.sweep();
+    expect(w.starts()).toHaveLength(1);
+    const started = table.decisions.decisions.filter((d) => d.kind.startsWith('retraining.'));
+    expect(started.map((d) => [d.kind, d.outcome])).toEqual([['retraining.start', 'STARTED']]);
+    expect((await table.runs.getGuard('drift')).running).toMatchObject({ seq: -1, executionId: w.executions()[0]!.id });
+  });
+
   it('a deferred request is settled with its reasons, not retried by later sweeps', async () => {
     const table = memoryTable();
     const w = alarmRetraining(table);

@@ -179,6 +179,7 @@ function guardAttributes(guard: GuardState): Item {
   if (guard.running) {
     const running: Record<string, AttributeValue> = { seq: N(guard.running.seq), since: S(guard.running.since) };
     if (guard.running.executionId !== undefined) running.executionId = S(guard.running.executionId);
+    if (guard.running.token !== undefined) running.token = S(guard.running.token);
     item.running = { M: running };
   }
   if (guard.starting) item.starting = { M: { seq: N(guard.starting.seq), since: S(guard.starting.since) } };
@@ -200,6 +201,8 @@ function toGuard(item: Item): GuardState {
     guard.running = { seq: num(running, 'seq') ?? 0, since: str(running, 'since') ?? '' };
     const executionId = str(running, 'executionId');
     if (executionId !== undefined) guard.running.executionId = executionId;
+    const token = str(running, 'token');
+    if (token !== undefined) guard.running.token = token;
   }
   const starting = item.starting && 'M' in item.starting ? item.starting.M : undefined;
   if (starting) guard.starting = { seq: num(starting, 'seq') ?? 0, since: str(starting, 'since') ?? '' };

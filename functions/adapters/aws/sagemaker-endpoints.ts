@@ -41,7 +41,11 @@ export class SageMakerEndpoints implements Endpoints {
 
   async update(name: string, config: string): Promise<void> {
     try {
-      await this.client.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: config }));
+      // Without it SageMaker resets every variant to the old config's initial instance count and
+      // weight (the default is false): an autoscaled endpoint would shrink in the middle of an incident.
+      await this.client.send(
+        new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: config, RetainAllVariantProperties: true }),
+      );
     } catch (error) {
       throw new AwsCallError('sagemaker', 'UpdateEndpoint', error);
     }

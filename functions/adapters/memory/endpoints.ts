@@ -36,7 +36,11 @@ export class MemoryEndpoints implements Endpoints, Invoker {
           },
         ),
       );
-    this.world.record('sagemaker', 'UpdateEndpoint', { EndpointName: name, EndpointConfigName: config });
+    this.world.record('sagemaker', 'UpdateEndpoint', {
+      EndpointName: name,
+      EndpointConfigName: config,
+      RetainAllVariantProperties: true,
+    });
     // Like AWS: the endpoint serves its current config while Updating; the InService event moves it.
     e.status = 'Updating';
   }

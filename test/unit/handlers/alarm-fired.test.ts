@@ -94,7 +94,9 @@ describe('alarmFired', () => {
     await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
     await alarmFired(h.rollback, h.logger, h.clock.now)(e);
     expect(h.ops('UpdateEndpoint')).toEqual([
-      expect.objectContaining({ input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1' } }),
+      expect.objectContaining({
+        input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1', RetainAllVariantProperties: true },
+      }),
     ]);
   });
 

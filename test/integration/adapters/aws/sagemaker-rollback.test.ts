@@ -87,7 +87,7 @@ describe('SageMaker endpoints and packages (moto)', () => {
 });
 
 describe('SageMaker operations moto lacks', () => {
-  it('updates an endpoint to a config, nothing more', async () => {
+  it('updates an endpoint to a config keeping its variant properties, so an autoscaled count survives', async () => {
     const client = new SageMakerClient({ region: 'us-east-1' });
     const mock = mockClient(client);
     mock.on(UpdateEndpointCommand).resolves({ EndpointArn: 'arn' });
@@ -95,6 +95,7 @@ describe('SageMaker operations moto lacks', () => {
     expect(mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
       EndpointName: 'ep',
       EndpointConfigName: 'cfg-1',
+      RetainAllVariantProperties: true,
     });
   });
 

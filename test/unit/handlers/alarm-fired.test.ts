@@ -100,6 +100,63 @@ describe('alarmFired', () => {
     ]);
   });
 
+  /** The tagged binding's endpoint MyEndpoint serving c2 (seen InService after c1), in `status`. */
+  const endpointAlarm = (status: string) => {
+    const h = rollbackHarness();
+    const e = single();
+    e.detail.alarmName = 'ranking-p99';
+    e.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ranking-p99'];
+    h.state.alarms.set('ranking-p99', { state: 'ALARM', arn: e.resources[0], tags: { model: 'ranking' } });
+    h.state.endpoints.set('MyEndpoint', { name: 'MyEndpoint', status, config: 'c2' });
+    h.state.configPackages.set('c1', undefined).set('c2', undefined);
+    return { h, e, handle: alarmFired(h.rollback, h.logger, h.clock.now) };
+  };
+  const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+
+  it('waits out SystemUpdating maintenance and rolls back on the tick once InService and still alarming', async () => {
+    const { h, e, handle } = endpointAlarm('SystemUpdating');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    await handle(e);
+    expect(h.ops('UpdateEndpoint')).toEqual([]);
+    expect(h.kinds('rollback.endpoint').map((d) => d.outcome)).toEqual(['WAITING']);
+    await handle(tick);
+    expect(h.ops('UpdateEndpoint')).toEqual([]);
+    h.state.endpoints.get('MyEndpoint')!.status = 'InService';
+    await handle(tick);
+    expect(h.ops('UpdateEndpoint')).toEqual([
+      expect.objectContaining({ input: expect.objectContaining({ EndpointConfigName: 'c1' }) }),
+    ]);
+  });
+
+  it('an UpdateRollbackFailed endpoint is one FAILED decision saying a person must act, never a wait', async () => {
+    const { h, e, handle } = endpointAlarm('UpdateRollbackFailed');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await handle(e);
+    await handle(tick);
+    expect(h.ops()).toEqual([]);
+    expect(await h.store.pendingRechecks()).toEqual([]);
+    expect(h.kinds('rollback.endpoint')).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        reasons: [expect.any(String), expect.stringMatching(/UpdateRollbackFailed.*a person must repair it/)],
+      }),
+    ]);
+  });
+
+  it('a re-check that finds the update rolled back and failed records FAILED and stops re-checking', async () => {
+    const { h, e, handle } = endpointAlarm('Updating');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await handle(e);
+    expect(await h.store.pendingRechecks()).toHaveLength(1);
+    h.state.endpoints.get('MyEndpoint')!.status = 'UpdateRollbackFailed';
+    await handle(tick);
+    await handle(tick);
+    expect(h.ops()).toEqual([]);
+    expect(await h.store.pendingRechecks()).toEqual([]);
+    expect(h.kinds('rollback.endpoint').map((d) => d.outcome)).toEqual(['WAITING', 'FAILED']);
+  });
+
   it('in observe-only mode decides and records but calls nothing', async () => {
     const policy = rollbackPolicy();
     policy.rollback[0]!.observeOnly = true;

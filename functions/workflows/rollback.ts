@@ -1,4 +1,5 @@
 import type { Policy } from '../config/policy';
+import { EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
 import { codeDeployPlan, endpointPhase, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
@@ -293,16 +294,36 @@ export class RollbackWorkflow {
         inputs: { to: plan.to.config },
       });
     const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
-    const won = await this.once(
-      `endpoint:${name}`,
-      plan.from,
-      { ...base, outcome: 'UPDATED', reasons: [this.reasonText(change), plan.reason], inputs },
-      [writes.updateEndpoint(name, plan.to.config)],
-      async () => {
-        await this.deps.endpoints.update(name, plan.to.config);
-        await this.deps.store.markRollback(name, plan.from, plan.to.config);
-      },
-    );
+    // A deleted config fails the same way on every retry: one FAILED decision, no retried delivery.
+    const gone = (why: string) =>
+      this.decide({
+        ...base,
+        outcome: 'FAILED',
+        reasons: [
+          this.reasonText(change),
+          `cannot return ${name} to ${plan.to.config} (last seen InService ${plan.to.at}): ${why}; a person must choose a config`,
+        ],
+        inputs,
+      });
+    if (!(await this.deps.endpoints.configExists(plan.to.config)))
+      return gone(`endpoint config ${plan.to.config} no longer exists (deleted)`);
+    let won: boolean;
+    try {
+      won = await this.once(
+        `endpoint:${name}`,
+        plan.from,
+        { ...base, outcome: 'UPDATED', reasons: [this.reasonText(change), plan.reason], inputs },
+        [writes.updateEndpoint(name, plan.to.config)],
+        async () => {
+          await this.deps.endpoints.update(name, plan.to.config);
+          await this.deps.store.markRollback(name, plan.from, plan.to.config);
+        },
+      );
+    } catch (error) {
+      // Deleted between the check and UpdateEndpoint.
+      if (error instanceof EndpointConfigMissingError) return gone(error.message);
+      throw error;
+    }
     out.won ||= won;
     out.lost ||= !won;
     if (!won)

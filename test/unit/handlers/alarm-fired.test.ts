@@ -1,5 +1,6 @@
 import { alarmFired } from '../../../functions/handlers/alarm-fired';
-import { AwsCallError } from '../../../functions/domain/errors';
+import { AwsCallError, EndpointConfigMissingError } from '../../../functions/domain/errors';
+import { MemoryEndpoints } from '../../../functions/adapters/memory/endpoints';
 import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
 import { direct, viaSns } from '../../support/alarm-deliveries';
 import { loadFixture } from '../../support/fixtures';
@@ -155,6 +156,40 @@ describe('alarmFired', () => {
     expect(h.ops()).toEqual([]);
     expect(await h.store.pendingRechecks()).toEqual([]);
     expect(h.kinds('rollback.endpoint').map((d) => d.outcome)).toEqual(['WAITING', 'FAILED']);
+  });
+
+  it('a last-good config that was deleted is one FAILED decision naming it, no UpdateEndpoint, no retry', async () => {
+    const { h, e, handle } = endpointAlarm('InService');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    h.state.configPackages.delete('c1');
+    await handle(e);
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.endpoint')).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        reasons: [expect.any(String), expect.stringMatching(/c1.*no longer exists.*person/)],
+      }),
+    ]);
+  });
+
+  it('a config deleted between the check and UpdateEndpoint still ends in FAILED, not a retried delivery', async () => {
+    const { h, e } = endpointAlarm('InService');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    const real = new MemoryEndpoints(h.world);
+    const racing = Object.assign(Object.create(real), {
+      configExists: async () => true,
+      update: async () => {
+        throw new EndpointConfigMissingError('c1', new Error("Could not find endpoint configuration 'c1'."));
+      },
+    });
+    const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
+    const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, endpoints: racing });
+    await alarmFired(wf, h.logger, h.clock.now)(e);
+    expect(h.kinds('rollback.endpoint').at(-1)).toEqual(
+      expect.objectContaining({ outcome: 'FAILED', reasons: [expect.any(String), expect.stringMatching(/c1/)] }),
+    );
   });
 
   it('in observe-only mode decides and records but calls nothing', async () => {

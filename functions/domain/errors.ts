@@ -31,6 +31,19 @@ export class AwsCallError extends ControllerError {
   }
 }
 
+/**
+ * The endpoint config a rollback would return to was deleted (SageMaker: ValidationException "Could
+ * not find endpoint configuration"). Retrying cannot bring it back: a person must choose a config.
+ */
+export class EndpointConfigMissingError extends ControllerError {
+  constructor(
+    readonly config: string,
+    cause?: unknown,
+  ) {
+    super(`endpoint config ${config} no longer exists (deleted)`, { cause, retryable: false });
+  }
+}
+
 /** A conditional write lost a race that the caller cannot resolve by itself: retry the delivery. */
 export class ContentionError extends ControllerError {
   constructor(message: string, cause?: unknown) {

@@ -104,22 +104,45 @@ export interface EndpointConfigSeen {
 export type EndpointPlan =
   | { kind: 'update'; from: string; to: EndpointConfigSeen; live?: EndpointConfigSeen; reason: string }
   | { kind: 'wait'; reason: string }
+  | { kind: 'failed'; reason: string }
   | { kind: 'none'; reason: string };
 
 /**
- * An endpoint already Updating may be rolling back by its own deployment guardrail: do not fight it.
+ * Where an endpoint status leaves a rollback, in the API's spelling (SystemUpdating) and the
+ * EventBridge event's (SYSTEM_UPDATING) alike. Transitional statuses end by themselves (an update,
+ * maintenance, a guardrail's own rollback); UpdateRollbackFailed never does: both the update and
+ * its auto-rollback failed and the endpoint serves a mix of both configs until a person acts.
+ */
+export type EndpointPhase = 'in-service' | 'transitional' | 'update-rollback-failed' | 'other';
+
+export function endpointPhase(status: string): EndpointPhase {
+  const s = status.replace(/_/g, '').toLowerCase();
+  if (s === 'inservice') return 'in-service';
+  if (s === 'creating' || s === 'updating' || s === 'systemupdating' || s === 'rollingback') return 'transitional';
+  if (s === 'updaterollbackfailed') return 'update-rollback-failed';
+  return 'other';
+}
+
+/**
+ * An endpoint already changing may be rolling back by its own deployment guardrail: do not fight it.
  * Otherwise the last-good config is the newest config seen InService that is not the current one.
  */
 export function endpointPlan(
   endpoint: { status: string; config: string },
   history: readonly EndpointConfigSeen[],
 ): EndpointPlan {
-  if (/^updat/i.test(endpoint.status) || /^(creating|rollingback|system_updating)$/i.test(endpoint.status))
+  const phase = endpointPhase(endpoint.status);
+  if (phase === 'transitional')
     return {
       kind: 'wait',
       reason: `endpoint is ${endpoint.status}: its own deployment may be rolling back; re-check later`,
     };
-  if (!/^in_?service$/i.test(endpoint.status))
+  if (phase === 'update-rollback-failed')
+    return {
+      kind: 'failed',
+      reason: `endpoint is ${endpoint.status}: its update and the auto-rollback failed and it serves a mix of the old and new configs; a person must repair it (UpdateEndpoint) before any rollback`,
+    };
+  if (phase !== 'in-service')
     return {
       kind: 'none',
       reason: `endpoint is ${endpoint.status}: not rolling back an endpoint that is not InService`,

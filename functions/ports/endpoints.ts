@@ -9,6 +9,9 @@ export interface Endpoints {
   describe(name: string): Promise<EndpointState | undefined>;
   /** The model package behind a config (config → model → ModelPackageName), if it was deployed from one. */
   packageOf(config: string): Promise<string | undefined>;
+  /** DescribeEndpointConfig: false once the config was deleted (an endpoint cannot return to it). */
+  configExists(config: string): Promise<boolean>;
+  /** Throws EndpointConfigMissingError when `config` was deleted, AwsCallError on any other failure. */
   update(name: string, config: string): Promise<void>;
 }
 

@@ -7,6 +7,8 @@ export interface Recheck {
   since: string;
   /** The config the endpoint served while Updating: settling back on it means nothing new went live. */
   config: string;
+  /** The status then (absent on re-checks recorded before it was kept): maintenance changes no config. */
+  status?: string;
 }
 
 export interface Freeze {

@@ -254,6 +254,7 @@ export class Hardening {
     return {
       describe: (name) => inner.describe(name),
       packageOf: (config) => inner.packageOf(config),
+      configExists: (config) => inner.configExists(config),
       update: (name, config) =>
         this.guard(
           writes.updateEndpoint(name, config),

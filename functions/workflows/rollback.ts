@@ -1,7 +1,8 @@
 import type { Policy } from '../config/policy';
+import { EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
-import { codeDeployPlan, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
+import { codeDeployPlan, endpointPhase, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../ports/decision-log';
@@ -243,7 +244,7 @@ export class RollbackWorkflow {
         inputs: {},
       });
     let history = await this.deps.store.endpointHistory(name);
-    if (history.length === 0 && /^in_?service$/i.test(state.status)) {
+    if (history.length === 0 && endpointPhase(state.status) === 'in-service') {
       // No history yet (deployed before the controller): at least remember what is live now.
       const pkg = await this.deps.endpoints.packageOf(state.config);
       const seen = { config: state.config, at: this.now().toISOString(), ...(pkg ? { modelPackageArn: pkg } : {}) };
@@ -258,6 +259,7 @@ export class RollbackWorkflow {
         alarm: change.name,
         since: this.now().toISOString(),
         config: state.config,
+        status: state.status,
       });
       return this.decide({
         ...base,
@@ -266,6 +268,14 @@ export class RollbackWorkflow {
         inputs: { status: state.status },
       });
     }
+    if (plan.kind === 'failed')
+      // Terminal until a person repairs the endpoint: a wait would re-check forever, a retry change nothing.
+      return this.decide({
+        ...base,
+        outcome: 'FAILED',
+        reasons: [this.reasonText(change), plan.reason],
+        inputs: { status: state.status, live: state.config },
+      });
     if (plan.kind === 'none')
       return this.decide({
         ...base,
@@ -284,16 +294,36 @@ export class RollbackWorkflow {
         inputs: { to: plan.to.config },
       });
     const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
-    const won = await this.once(
-      `endpoint:${name}`,
-      plan.from,
-      { ...base, outcome: 'UPDATED', reasons: [this.reasonText(change), plan.reason], inputs },
-      [writes.updateEndpoint(name, plan.to.config)],
-      async () => {
-        await this.deps.endpoints.update(name, plan.to.config);
-        await this.deps.store.markRollback(name, plan.from, plan.to.config);
-      },
-    );
+    // A deleted config fails the same way on every retry: one FAILED decision, no retried delivery.
+    const gone = (why: string) =>
+      this.decide({
+        ...base,
+        outcome: 'FAILED',
+        reasons: [
+          this.reasonText(change),
+          `cannot return ${name} to ${plan.to.config} (last seen InService ${plan.to.at}): ${why}; a person must choose a config`,
+        ],
+        inputs,
+      });
+    if (!(await this.deps.endpoints.configExists(plan.to.config)))
+      return gone(`endpoint config ${plan.to.config} no longer exists (deleted)`);
+    let won: boolean;
+    try {
+      won = await this.once(
+        `endpoint:${name}`,
+        plan.from,
+        { ...base, outcome: 'UPDATED', reasons: [this.reasonText(change), plan.reason], inputs },
+        [writes.updateEndpoint(name, plan.to.config)],
+        async () => {
+          await this.deps.endpoints.update(name, plan.to.config);
+          await this.deps.store.markRollback(name, plan.from, plan.to.config);
+        },
+      );
+    } catch (error) {
+      // Deleted between the check and UpdateEndpoint.
+      if (error instanceof EndpointConfigMissingError) return gone(error.message);
+      throw error;
+    }
     out.won ||= won;
     out.lost ||= !won;
     if (!won)
@@ -463,12 +493,27 @@ export class RollbackWorkflow {
       await this.deps.store.clearRecheck(r.endpoint);
       return;
     }
-    if (!/^in_?service$/i.test(state.status)) return;
+    const phase = endpointPhase(state.status);
+    if (phase === 'transitional') return;
     await this.deps.store.clearRecheck(r.endpoint);
+    const subject = `${binding.name}/endpoint:${r.endpoint}`;
+    if (phase !== 'in-service') {
+      // It will not settle by itself: say so once instead of re-checking on every tick.
+      const plan = endpointPlan(state, []);
+      await this.decide({
+        kind: 'rollback.endpoint',
+        subject,
+        outcome: plan.kind === 'failed' ? 'FAILED' : 'NOTHING_TO_ROLL_BACK',
+        reasons: [`re-check for alarm ${r.alarm}: ${plan.reason}`],
+        inputs: { status: state.status, config: state.config },
+      });
+      return;
+    }
     const states = await this.deps.alarms.states([r.alarm]);
     const alarmState = states.get(r.alarm) ?? 'UNKNOWN';
-    const subject = `${binding.name}/endpoint:${r.endpoint}`;
-    if (state.config === r.config) {
+    // SystemUpdating is maintenance, not a deployment: ending on the same config rolled nothing back.
+    const maintenance = r.status !== undefined && /^system_?updating$/i.test(r.status);
+    if (state.config === r.config && !maintenance) {
       // Back on the config it served while Updating: its own guardrail rolled the update back.
       await this.decide({
         kind: 'rollback.endpoint',

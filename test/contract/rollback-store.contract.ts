@@ -45,7 +45,14 @@ export function describeRollbackStoreContract(
       async () => {
         const store = await makeStore();
         const endpoint = fresh('ep');
-        const r = { endpoint, binding: 'b', alarm: 'a', since: T0.toISOString(), config: 'c1' };
+        const r = {
+          endpoint,
+          binding: 'b',
+          alarm: 'a',
+          since: T0.toISOString(),
+          config: 'c1',
+          status: 'SystemUpdating',
+        };
         await store.putRecheck(r);
         await store.putRecheck({ ...r, since: '2026-11-22T11:00:00.000Z' });
         expect((await store.pendingRechecks()).filter((x) => x.endpoint === endpoint)).toEqual([r]);

@@ -5,8 +5,13 @@ import {
   UpdateEndpointCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { AwsCallError } from '../../domain/errors';
+import { AwsCallError, EndpointConfigMissingError } from '../../domain/errors';
 import type { EndpointState, Endpoints } from '../../ports/endpoints';
+
+const configNotFound = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /could not find endpoint configuration/i.test(error.message);
 
 const notFound = (error: unknown) =>
   error instanceof Error &&
@@ -39,10 +44,25 @@ export class SageMakerEndpoints implements Endpoints {
     }
   }
 
+  async configExists(config: string): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: config }));
+      return true;
+    } catch (error) {
+      if (notFound(error)) return false;
+      throw new AwsCallError('sagemaker', 'DescribeEndpointConfig', error);
+    }
+  }
+
   async update(name: string, config: string): Promise<void> {
     try {
-      await this.client.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: config }));
+      // Without it SageMaker resets every variant to the old config's initial instance count and
+      // weight (the default is false): an autoscaled endpoint would shrink in the middle of an incident.
+      await this.client.send(
+        new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: config, RetainAllVariantProperties: true }),
+      );
     } catch (error) {
+      if (configNotFound(error)) throw new EndpointConfigMissingError(config, error);
       throw new AwsCallError('sagemaker', 'UpdateEndpoint', error);
     }
   }

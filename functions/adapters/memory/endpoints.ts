@@ -1,4 +1,4 @@
-import { AwsCallError } from '../../domain/errors';
+import { AwsCallError, EndpointConfigMissingError } from '../../domain/errors';
 import type { EndpointState, Endpoints, Invoker } from '../../ports/endpoints';
 import { rollbackWorld } from './rollback-world';
 import type { MemoryWorld } from './world';
@@ -23,20 +23,24 @@ export class MemoryEndpoints implements Endpoints, Invoker {
     return this.state.configPackages.get(config);
   }
 
+  async configExists(config: string): Promise<boolean> {
+    return this.state.configPackages.has(config);
+  }
+
   async update(name: string, config: string): Promise<void> {
     const e = this.state.endpoints.get(name);
-    if (!e || !this.state.configPackages.has(config))
-      throw new AwsCallError(
-        'sagemaker',
-        'UpdateEndpoint',
-        Object.assign(
-          new Error(`simulated ValidationException: ${e ? `config ${config}` : `endpoint ${name}`} not found`),
-          {
-            name: 'ValidationException',
-          },
-        ),
-      );
-    this.world.record('sagemaker', 'UpdateEndpoint', { EndpointName: name, EndpointConfigName: config });
+    const missing = (what: string) =>
+      Object.assign(new Error(`simulated ValidationException: Could not find ${what}`), {
+        name: 'ValidationException',
+      });
+    if (!e) throw new AwsCallError('sagemaker', 'UpdateEndpoint', missing(`endpoint ${name}`));
+    if (!this.state.configPackages.has(config))
+      throw new EndpointConfigMissingError(config, missing(`endpoint configuration ${config}`));
+    this.world.record('sagemaker', 'UpdateEndpoint', {
+      EndpointName: name,
+      EndpointConfigName: config,
+      RetainAllVariantProperties: true,
+    });
     // Like AWS: the endpoint serves its current config while Updating; the InService event moves it.
     e.status = 'Updating';
   }

@@ -57,6 +57,7 @@ describe('simulate: rollback scenarios', () => {
     expect(ops(r, 'UpdateEndpoint')[0]?.input).toEqual({
       EndpointName: 'ranking-live',
       EndpointConfigName: 'ranking-v1',
+      RetainAllVariantProperties: true,
     });
     expect(ops(r, 'UpdateModelPackage')[0]?.input).toEqual(
       expect.objectContaining({ ModelPackageArn: expect.stringMatching(/ranking-models\/2$/) }),

@@ -1,6 +1,7 @@
 import { validatePolicy } from '../../../functions/config/policy';
 import {
   codeDeployPlan,
+  endpointPhase,
   endpointPlan,
   hookVerdict,
   modelPackageArnIn,
@@ -149,6 +150,38 @@ describe('endpointPlan', () => {
       'wait',
       undefined,
     ],
+    [
+      'waits while SystemUpdating (maintenance)',
+      { status: 'SystemUpdating', config: 'c2' },
+      [h('c1', '0')],
+      'wait',
+      undefined,
+    ],
+    [
+      'waits while the event spelling says SYSTEM_UPDATING',
+      { status: 'SYSTEM_UPDATING', config: 'c2' },
+      [h('c1', '0')],
+      'wait',
+      undefined,
+    ],
+    ['waits while RollingBack', { status: 'RollingBack', config: 'c2' }, [h('c1', '0')], 'wait', undefined],
+    ['waits while Creating', { status: 'Creating', config: 'c2' }, [h('c1', '0')], 'wait', undefined],
+    [
+      'fails, not waits, on UpdateRollbackFailed',
+      { status: 'UpdateRollbackFailed', config: 'c2' },
+      [h('c1', '0')],
+      'failed',
+      undefined,
+    ],
+    [
+      'fails on the event spelling UPDATE_ROLLBACK_FAILED',
+      { status: 'UPDATE_ROLLBACK_FAILED', config: 'c2' },
+      [h('c1', '0')],
+      'failed',
+      undefined,
+    ],
+    ['not on an OutOfService endpoint', { status: 'OutOfService', config: 'c2' }, [h('c1', '0')], 'none', undefined],
+    ['not on a Deleting endpoint', { status: 'Deleting', config: 'c2' }, [h('c1', '0')], 'none', undefined],
     ['no history of another config', { status: 'InService', config: 'c1' }, [h('c1', '0')], 'none', undefined],
     ['not on a Failed endpoint', { status: 'Failed', config: 'c2' }, [h('c1', '0')], 'none', undefined],
     [
@@ -162,6 +195,31 @@ describe('endpointPlan', () => {
     const plan = endpointPlan(endpoint, history);
     expect(plan.kind).toBe(kind);
     if (plan.kind === 'update') expect(plan.to.config).toBe(to);
+  });
+
+  it('says why an UpdateRollbackFailed endpoint needs a person', () => {
+    const plan = endpointPlan({ status: 'UpdateRollbackFailed', config: 'c2' }, [{ config: 'c1', at: 'x' }]);
+    expect(plan).toEqual({ kind: 'failed', reason: expect.stringMatching(/auto-rollback failed.*mix.*person/) });
+  });
+});
+
+describe('endpointPhase', () => {
+  it.each([
+    ['InService', 'in-service'],
+    ['IN_SERVICE', 'in-service'],
+    ['Creating', 'transitional'],
+    ['Updating', 'transitional'],
+    ['UPDATING', 'transitional'],
+    ['SystemUpdating', 'transitional'],
+    ['SYSTEM_UPDATING', 'transitional'],
+    ['RollingBack', 'transitional'],
+    ['UpdateRollbackFailed', 'update-rollback-failed'],
+    ['UPDATE_ROLLBACK_FAILED', 'update-rollback-failed'],
+    ['Failed', 'other'],
+    ['OutOfService', 'other'],
+    ['Deleting', 'other'],
+  ])('%s is %s', (status, phase) => {
+    expect(endpointPhase(status)).toBe(phase);
   });
 });
 

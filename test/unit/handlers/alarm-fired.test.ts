@@ -1,5 +1,6 @@
 import { alarmFired } from '../../../functions/handlers/alarm-fired';
-import { AwsCallError } from '../../../functions/domain/errors';
+import { AwsCallError, EndpointConfigMissingError } from '../../../functions/domain/errors';
+import { MemoryEndpoints } from '../../../functions/adapters/memory/endpoints';
 import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
 import { direct, viaSns } from '../../support/alarm-deliveries';
 import { loadFixture } from '../../support/fixtures';
@@ -94,8 +95,101 @@ describe('alarmFired', () => {
     await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
     await alarmFired(h.rollback, h.logger, h.clock.now)(e);
     expect(h.ops('UpdateEndpoint')).toEqual([
-      expect.objectContaining({ input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1' } }),
+      expect.objectContaining({
+        input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1', RetainAllVariantProperties: true },
+      }),
     ]);
+  });
+
+  /** The tagged binding's endpoint MyEndpoint serving c2 (seen InService after c1), in `status`. */
+  const endpointAlarm = (status: string) => {
+    const h = rollbackHarness();
+    const e = single();
+    e.detail.alarmName = 'ranking-p99';
+    e.resources = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:ranking-p99'];
+    h.state.alarms.set('ranking-p99', { state: 'ALARM', arn: e.resources[0], tags: { model: 'ranking' } });
+    h.state.endpoints.set('MyEndpoint', { name: 'MyEndpoint', status, config: 'c2' });
+    h.state.configPackages.set('c1', undefined).set('c2', undefined);
+    return { h, e, handle: alarmFired(h.rollback, h.logger, h.clock.now) };
+  };
+  const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+
+  it('waits out SystemUpdating maintenance and rolls back on the tick once InService and still alarming', async () => {
+    const { h, e, handle } = endpointAlarm('SystemUpdating');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    await handle(e);
+    expect(h.ops('UpdateEndpoint')).toEqual([]);
+    expect(h.kinds('rollback.endpoint').map((d) => d.outcome)).toEqual(['WAITING']);
+    await handle(tick);
+    expect(h.ops('UpdateEndpoint')).toEqual([]);
+    h.state.endpoints.get('MyEndpoint')!.status = 'InService';
+    await handle(tick);
+    expect(h.ops('UpdateEndpoint')).toEqual([
+      expect.objectContaining({ input: expect.objectContaining({ EndpointConfigName: 'c1' }) }),
+    ]);
+  });
+
+  it('an UpdateRollbackFailed endpoint is one FAILED decision saying a person must act, never a wait', async () => {
+    const { h, e, handle } = endpointAlarm('UpdateRollbackFailed');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await handle(e);
+    await handle(tick);
+    expect(h.ops()).toEqual([]);
+    expect(await h.store.pendingRechecks()).toEqual([]);
+    expect(h.kinds('rollback.endpoint')).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        reasons: [expect.any(String), expect.stringMatching(/UpdateRollbackFailed.*a person must repair it/)],
+      }),
+    ]);
+  });
+
+  it('a re-check that finds the update rolled back and failed records FAILED and stops re-checking', async () => {
+    const { h, e, handle } = endpointAlarm('Updating');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await handle(e);
+    expect(await h.store.pendingRechecks()).toHaveLength(1);
+    h.state.endpoints.get('MyEndpoint')!.status = 'UpdateRollbackFailed';
+    await handle(tick);
+    await handle(tick);
+    expect(h.ops()).toEqual([]);
+    expect(await h.store.pendingRechecks()).toEqual([]);
+    expect(h.kinds('rollback.endpoint').map((d) => d.outcome)).toEqual(['WAITING', 'FAILED']);
+  });
+
+  it('a last-good config that was deleted is one FAILED decision naming it, no UpdateEndpoint, no retry', async () => {
+    const { h, e, handle } = endpointAlarm('InService');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    h.state.configPackages.delete('c1');
+    await handle(e);
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.endpoint')).toEqual([
+      expect.objectContaining({
+        outcome: 'FAILED',
+        reasons: [expect.any(String), expect.stringMatching(/c1.*no longer exists.*person/)],
+      }),
+    ]);
+  });
+
+  it('a config deleted between the check and UpdateEndpoint still ends in FAILED, not a retried delivery', async () => {
+    const { h, e } = endpointAlarm('InService');
+    await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
+    await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
+    const real = new MemoryEndpoints(h.world);
+    const racing = Object.assign(Object.create(real), {
+      configExists: async () => true,
+      update: async () => {
+        throw new EndpointConfigMissingError('c1', new Error("Could not find endpoint configuration 'c1'."));
+      },
+    });
+    const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
+    const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, endpoints: racing });
+    await alarmFired(wf, h.logger, h.clock.now)(e);
+    expect(h.kinds('rollback.endpoint').at(-1)).toEqual(
+      expect.objectContaining({ outcome: 'FAILED', reasons: [expect.any(String), expect.stringMatching(/c1/)] }),
+    );
   });
 
   it('in observe-only mode decides and records but calls nothing', async () => {

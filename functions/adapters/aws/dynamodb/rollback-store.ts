@@ -120,10 +120,11 @@ export class DynamoRollbackStore implements RollbackStore {
       alarm: str(i, 'alarm') ?? '',
       since: str(i, 'since') ?? '',
       config: str(i, 'config') ?? '',
+      ...(str(i, 'status') ? { status: str(i, 'status')! } : {}),
     }));
   }
 
-  async putRecheck({ endpoint, binding, alarm, since, config }: Recheck): Promise<void> {
+  async putRecheck({ endpoint, binding, alarm, since, config, status }: Recheck): Promise<void> {
     // First sighting wins: a later ALARM must not push the re-check's age forward.
     await this.conditional('PutItem', () =>
       this.client.send(
@@ -137,6 +138,7 @@ export class DynamoRollbackStore implements RollbackStore {
             alarm: S(alarm),
             since: S(since),
             config: S(config),
+            ...(status ? { status: S(status) } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AwsCallError, EndpointConfigMissingError } from '../../../../functions/domain/errors';
 import { SageMakerPackageStatus } from '../../../../functions/adapters/aws/package-status';
 import { SageMakerEndpoints } from '../../../../functions/adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../../../../functions/adapters/aws/sagemaker-runtime';
@@ -67,6 +68,11 @@ describe('SageMaker endpoints and packages (moto)', () => {
     expect(await e.packageOf(config)).toBe(pkg);
   });
 
+  it('tells whether an endpoint config still exists', async () => {
+    const e = new SageMakerEndpoints(client);
+    expect([await e.configExists(config), await e.configExists(uniqueName('deleted-cfg'))]).toEqual([true, false]);
+  });
+
   it('answers undefined for an endpoint or config that does not exist', async () => {
     const e = new SageMakerEndpoints(client);
     expect(await e.describe('missing-endpoint')).toBeUndefined();
@@ -87,7 +93,7 @@ describe('SageMaker endpoints and packages (moto)', () => {
 });
 
 describe('SageMaker operations moto lacks', () => {
-  it('updates an endpoint to a config, nothing more', async () => {
+  it('updates an endpoint to a config keeping its variant properties, so an autoscaled count survives', async () => {
     const client = new SageMakerClient({ region: 'us-east-1' });
     const mock = mockClient(client);
     mock.on(UpdateEndpointCommand).resolves({ EndpointArn: 'arn' });
@@ -95,7 +101,36 @@ describe('SageMaker operations moto lacks', () => {
     expect(mock.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
       EndpointName: 'ep',
       EndpointConfigName: 'cfg-1',
+      RetainAllVariantProperties: true,
     });
+  });
+
+  it('reports an UpdateEndpoint to a deleted config as a missing config, not a retryable failure', async () => {
+    const client = new SageMakerClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock
+      .on(UpdateEndpointCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            "Could not find endpoint configuration 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/cfg-1'.",
+          ),
+          { name: 'ValidationException' },
+        ),
+      );
+    const failure = await new SageMakerEndpoints(client).update('ep', 'cfg-1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(EndpointConfigMissingError);
+    expect(failure).toMatchObject({ config: 'cfg-1', retryable: false });
+  });
+
+  it('keeps any other UpdateEndpoint failure retryable', async () => {
+    const client = new SageMakerClient({ region: 'us-east-1' });
+    mockClient(client)
+      .on(UpdateEndpointCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const failure = await new SageMakerEndpoints(client).update('ep', 'cfg-1').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AwsCallError);
+    expect(failure).toMatchObject({ retryable: true });
   });
 
   it('invokes an endpoint with the payload and content type and decodes the answer', async () => {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { ObjectRef } from './objects';
+import { keyProblem, type ObjectRef } from './objects';
 import { describeIssues } from './validation';
 
 /**
@@ -114,6 +114,8 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
       return { ...empty(), origin, skipped: [`detail-type "${e['detail-type']}" is not Object Created`] };
     const o = e.detail.object;
     if (o.size === undefined) return { ...empty('S3 EventBridge event: detail.object.size: required'), origin };
+    const badKey = keyProblem(o.key);
+    if (badKey) return { ...empty(`S3 EventBridge event: detail.object.key: ${badKey}`), origin };
     return {
       ...empty(),
       origin,
@@ -154,6 +156,8 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
       } catch {
         return empty(`Records[${i}].s3.object.key: not a valid URL-encoded key`);
       }
+      const badKey = keyProblem(key);
+      if (badKey) return empty(`Records[${i}].s3.object.key: ${badKey}`);
       delivery.objects.push({
         bucket: r.s3.bucket.name,
         key,

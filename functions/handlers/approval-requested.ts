@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodePipelineApprovals } from '../adapters/aws/codepipeline-approvals';
+import { snsTopicOrigin } from '../domain/arns';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';
@@ -34,7 +35,11 @@ const approvalMessage = z.object({
 });
 
 const snsEvent = z.object({
-  Records: z.array(z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string() }) })).check(z.minLength(1)),
+  Records: z
+    .array(
+      z.object({ Sns: z.object({ MessageId: z.string(), Message: z.string(), TopicArn: z.optional(z.string()) }) }),
+    )
+    .check(z.minLength(1)),
 });
 
 /**
@@ -63,7 +68,16 @@ export function approvalRequested(gates: GateWorkflow, logger: Logger) {
           await ignore(`sns/${id}`, 'SNS message is not a CodePipeline approval notification');
           continue;
         }
-        const foreign = gates.foreignOrigin({ ...(message.data.region ? { region: message.data.region } : {}) });
+        // The topic's account is the one AWS vouches for; the body's region is CodePipeline's own field.
+        const topic = snsTopicOrigin(record.Sns.TopicArn);
+        if (!topic) {
+          await ignore(`sns/${id}`, `SNS record has no valid topic ARN (${record.Sns.TopicArn ?? 'none'})`);
+          continue;
+        }
+        const foreign = gates.foreignOrigin({
+          account: topic.account,
+          ...(message.data.region ? { region: message.data.region } : {}),
+        });
         if (foreign) {
           await ignore(`sns/${id}`, foreign);
           continue;

@@ -175,7 +175,10 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
 function approvalNotification(token: string) {
   const message = loadFixture('codepipeline-manual-approval.sns-message.json');
   message.approval.token = token;
-  return { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: `m-${token}`, Message: JSON.stringify(message) } }] };
+  const TopicArn = `arn:aws:sns:us-east-2:${ACCOUNT}:pipeline-approvals`;
+  return {
+    Records: [{ EventSource: 'aws:sns', Sns: { MessageId: `m-${token}`, TopicArn, Message: JSON.stringify(message) } }],
+  };
 }
 
 // ------------------------------------------------------------------ rollback and hooks

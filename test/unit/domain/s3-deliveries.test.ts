@@ -109,6 +109,32 @@ describe('parseS3Deliveries', () => {
     expect(parseS3Deliveries(event)[0]?.invalid).toMatch(/URL-encoded/);
   });
 
+  // S3's limit is 1,024 bytes of UTF-8, not characters: 'é' is two bytes, so 512 of them fill it.
+  const atLimit = 'é'.repeat(512);
+  const overLimit = `${'é'.repeat(512)}x`;
+  it.each([
+    ['EventBridge', 'at the limit', atLimit, undefined],
+    ['EventBridge', 'one byte over (1,025 bytes, 513 characters)', overLimit, /1,025 bytes.*1,024/],
+    ['notification', 'at the limit', encodeURIComponent(atLimit), undefined],
+    [
+      'notification',
+      'one byte over (1,025 bytes, 513 characters)',
+      encodeURIComponent(overLimit),
+      /1,025 bytes.*1,024/,
+    ],
+  ])('%s key %s: invalid only past 1,024 UTF-8 bytes', (shape, _name, key, problem) => {
+    const event =
+      shape === 'EventBridge'
+        ? loadFixture('s3-object-created.eventbridge.json')
+        : loadFixture('s3-object-created-put.notification.json');
+    if (shape === 'EventBridge') event.detail.object.key = key;
+    else event.Records[0].s3.object.key = key;
+    const [d] = parseS3Deliveries(event);
+    expect({ invalid: d?.invalid, objects: d?.objects.length }).toEqual(
+      problem ? { invalid: expect.stringMatching(problem), objects: 0 } : { invalid: undefined, objects: 1 },
+    );
+  });
+
   it('decodes + as space before percent sequences', () => {
     expect(decodeNotificationKey('a+b%2Bc')).toBe('a b+c');
   });

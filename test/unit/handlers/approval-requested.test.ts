@@ -21,9 +21,17 @@ function approvalStarted(executionId = 'exec-1', fields: Record<string, unknown>
 }
 
 /** The real manual-approval SNS message as Lambda receives it through SNS. */
-function approvalNotification(message = loadFixture('codepipeline-manual-approval.sns-message.json')) {
+function approvalNotification(
+  message = loadFixture('codepipeline-manual-approval.sns-message.json'),
+  topicArn: string | null = `arn:aws:sns:${REGION}:${ACCOUNT}:pipeline-approvals`,
+) {
   const envelope = JSON.parse(JSON.stringify({ Records: [{ EventSource: 'aws:sns', Sns: {} }] }));
-  envelope.Records[0].Sns = { MessageId: 'm-1', Type: 'Notification', Message: JSON.stringify(message) };
+  envelope.Records[0].Sns = {
+    MessageId: 'm-1',
+    Type: 'Notification',
+    ...(topicArn === null ? {} : { TopicArn: topicArn }),
+    Message: JSON.stringify(message),
+  };
   return envelope;
 }
 
@@ -240,6 +248,35 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
       await h.approvalHandler(approvalNotification());
       expect(h.gateDecisions()).toEqual([
         expect.objectContaining({ kind: 'gate.ignore', reasons: [expect.stringMatching(/^region us-east-2/)] }),
+      ]);
+    });
+
+    it.each([
+      [
+        'a topic in another account',
+        'arn:aws:sns:us-east-1:210987654321:pipeline-approvals',
+        /^account 210987654321 is not one of 123456789012/,
+      ],
+      ['no topic ARN', null, /topic ARN/],
+      ['a topic ARN that is not an SNS ARN', 'arn:aws:sqs:us-east-1:123456789012:pipeline-approvals', /topic ARN/],
+    ])('ignores a message in our region delivered from %s, answering nothing', async (_name, topicArn, reason) => {
+      const h = gatesHarness(gatesPolicy(statusBound));
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.9 });
+      h.state.approvals.push({
+        ...docsTarget,
+        executionId: 'e',
+        token: TOKEN,
+        status: 'InProgress',
+        variables: {},
+        hiddenReads: 0,
+      });
+      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      message.region = REGION;
+      await h.approvalHandler(approvalNotification(message, topicArn));
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ kind: 'gate.ignore', subject: 'sns/m-1', reasons: [expect.stringMatching(reason)] }),
       ]);
     });
 

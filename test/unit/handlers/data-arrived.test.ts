@@ -99,6 +99,25 @@ describe('data-arrived handler', () => {
     expect(h.logs.some((l) => l.level === 'error' && l.message === 'invalid delivery ignored')).toBe(true);
   });
 
+  it('a key past S3\u2019s 1,024 UTF-8 bytes is logged as an error, recorded as ignored, and neither counted nor started', async () => {
+    const h = memoryHarness();
+    const tooLong = encodeURIComponent(`${'é'.repeat(512)}x`); // 513 characters, 1,025 bytes
+    const event = sqsBatch(['one.pdf', tooLong]);
+    const result = await dataArrived(h.workflow, h.logger)(event);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(h.starts()).toHaveLength(1);
+    const manifest = JSON.parse(h.world.getObject('manifests', 'm/sqs/batch-000000.json')!.body);
+    expect(manifest.objects.map((o: { key: string }) => o.key)).toEqual(['one.pdf']);
+    expect(h.decisions.decisions).toContainEqual(
+      expect.objectContaining({
+        kind: 'retraining.ignore',
+        subject: `delivery/${event.Records[1].messageId}`,
+        reasons: [expect.stringMatching(/key is 1,025 bytes of UTF-8; S3 allows at most 1,024/)],
+      }),
+    );
+    expect(h.logs.some((l) => l.level === 'error' && l.message === 'invalid delivery ignored')).toBe(true);
+  });
+
   it('when AWS fails for one SQS record, only that record is reported for redelivery', async () => {
     const policy = basePolicy();
     const h = memoryHarness(policy);

@@ -11,21 +11,65 @@ const name = z
 const awsName = z.string({ error: 'required' }).min(1, 'required');
 const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 
-const codePipelineTarget = z.strictObject({
-  type: z.literal('codepipeline'),
-  name: awsName,
-  /** V2 pipeline variable that receives the manifest's S3 URI. */
-  manifestVariable: z.string().min(1).default('MANIFEST_URI'),
-  variables: z.record(z.string(), z.string()).default({}),
-});
+/** StartPipelineExecution's `PipelineVariableName` (CodePipeline API model). */
+const variableName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9@_-]{1,128}$/, 'letters, digits, "@", "-" and "_" only, at most 128');
+/** StartPipelineExecution's `PipelineParameterName` (SageMaker API model). */
+const parameterName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, 'letters, digits, "-" and "_" only, at most 256');
 
-const sageMakerTarget = z.strictObject({
-  type: z.literal('sagemaker'),
-  name: awsName,
-  /** Pipeline parameter that receives the manifest's S3 URI. */
-  manifestParameter: z.string().min(1).default('ManifestUri'),
-  parameters: z.record(z.string(), z.string()).default({}),
-});
+/**
+ * The batch-id name must not collide with the manifest's or a static one: the request sends each
+ * name once, so a collision would silently drop one of the two values.
+ */
+function distinctBatchId(
+  batchId: string | undefined,
+  manifest: string,
+  statics: Record<string, string>,
+  field: string,
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (batchId === undefined) return;
+  if (batchId === manifest)
+    ctx.addIssue({ code: 'custom', path: [field], message: `must differ from the manifest's name (${manifest})` });
+  else if (Object.hasOwn(statics, batchId))
+    ctx.addIssue({ code: 'custom', path: [field], message: `${batchId} is also given a static value` });
+}
+
+const codePipelineTarget = z
+  .strictObject({
+    type: z.literal('codepipeline'),
+    name: awsName,
+    /** V2 pipeline variable that receives the manifest's S3 URI. */
+    manifestVariable: variableName.default('MANIFEST_URI'),
+    /**
+     * V2 pipeline variable that receives the run's id (`<rule>-<seq>`, or `alarm-<name>` for an
+     * alarm-started run). Opt-in: StartPipelineExecution's `variables` override the pipeline's
+     * declared variables, so only a name the pipeline declares may be sent.
+     */
+    batchIdVariable: variableName.optional(),
+    variables: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((t, ctx) => distinctBatchId(t.batchIdVariable, t.manifestVariable, t.variables, 'batchIdVariable', ctx));
+
+const sageMakerTarget = z
+  .strictObject({
+    type: z.literal('sagemaker'),
+    name: awsName,
+    /** Pipeline parameter that receives the manifest's S3 URI. */
+    manifestParameter: parameterName.default('ManifestUri'),
+    /**
+     * Pipeline parameter that receives the run's id. Opt-in: SageMaker requires every parameter
+     * name to match one in the pipeline definition.
+     */
+    batchIdParameter: parameterName.optional(),
+    parameters: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((t, ctx) =>
+    distinctBatchId(t.batchIdParameter, t.manifestParameter, t.parameters, 'batchIdParameter', ctx),
+  );
 
 const trigger = z
   .strictObject({

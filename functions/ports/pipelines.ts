@@ -5,8 +5,12 @@ export interface StartRequest {
   /** Idempotency token: the same token never starts a second execution. */
   token: string;
   manifestUri: string;
-  /** Extra values passed as CodePipeline variables / SageMaker pipeline parameters. */
-  values: Record<string, string>;
+  /**
+   * Identifies the run (`<rule>-<seq>`, or `alarm-<name>` for a run without a batch). Sent only
+   * under the name the target declares (`batchIdVariable` / `batchIdParameter`), never by default:
+   * the pipeline decides which names it accepts.
+   */
+  batchId: string;
 }
 
 export interface Pipelines {

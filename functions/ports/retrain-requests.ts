@@ -12,7 +12,7 @@ export interface RetrainRequest {
    * every delivery of one transition is one request, and the pipeline's client request token.
    */
   token: string;
-  /** What the pipeline receives as BATCH_ID (`alarm-<alarm name>`): no batch, retrain on what it has. */
+  /** The run's batch id (`alarm-<alarm name>`), sent where the target names a batch-id variable: no batch, retrain on what it has. */
   batchId: string;
   binding: string;
   alarm: string;

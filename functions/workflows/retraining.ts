@@ -335,7 +335,7 @@ export class RetrainingWorkflow {
       target: rule.target,
       token,
       manifestUri,
-      values: { BATCH_ID: `${rule.name}-${batch.seq}` },
+      batchId: `${rule.name}-${batch.seq}`,
     });
     const recorded = await this.deps.runs.transition(rule.name, batch.seq, CLAIMABLE, {
       status: 'STARTED',
@@ -377,9 +377,9 @@ export class RetrainingWorkflow {
    * Starts a rule's target now for a reason other than data (an alarm), through the same guards and
    * the same conditional guard swap as a batch start: cooldown, daily cap and exclusivity apply,
    * and concurrent callers cannot both claim. No batch: the pipeline receives the manifest variable
-   * set to `none` and BATCH_ID set to `reasonId` (e.g. `alarm-<name>`), so it knows to retrain on
-   * the data it already has. The guard's `running.seq` is -1 (no batch); its terminal event releases
-   * the guard like any other run. `token` makes a redelivery return the same execution. `context`
+   * set to `none` and (where the target names one) the batch-id variable/parameter set to
+   * `reasonId` (e.g. `alarm-<name>`), so it knows to retrain on the data it already has. The
+   * guard's `running.seq` is -1 (no batch); its terminal event releases the guard like any other run. `token` makes a redelivery return the same execution. `context`
    * goes into the decision's inputs (who asked, and when).
    */
   async startNow(
@@ -421,7 +421,7 @@ export class RetrainingWorkflow {
         target: rule.target,
         token,
         manifestUri: 'none',
-        values: { BATCH_ID: reasonId },
+        batchId: reasonId,
       });
       for (let i = 0; i < 5; i++) {
         const g = await this.deps.runs.getGuard(rule.name);

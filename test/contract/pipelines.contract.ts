@@ -28,13 +28,30 @@ export interface PipelinesContractOptions {
 const MANIFEST = 's3://manifests-bucket/mlops-controller/manifests/churn/batch-1.json';
 const TOKEN = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
 
-export function targetFor(kind: 'codepipeline', name: string): CodePipelineTarget;
-export function targetFor(kind: 'sagemaker', name: string): SageMakerTarget;
-export function targetFor(kind: RetrainingTarget['type'], name: string): RetrainingTarget;
-export function targetFor(kind: RetrainingTarget['type'], name: string): RetrainingTarget {
+/** The batch-id name a test pipeline declares: `BATCH_ID` (CodePipeline), `BatchId` (SageMaker). */
+export const batchIdName = (kind: RetrainingTarget['type']): string =>
+  kind === 'codepipeline' ? 'BATCH_ID' : 'BatchId';
+
+/** A target as the policy yields it; `withBatchId` names the batch-id variable/parameter (opt-in). */
+export function targetFor(kind: 'codepipeline', name: string, withBatchId?: boolean): CodePipelineTarget;
+export function targetFor(kind: 'sagemaker', name: string, withBatchId?: boolean): SageMakerTarget;
+export function targetFor(kind: RetrainingTarget['type'], name: string, withBatchId?: boolean): RetrainingTarget;
+export function targetFor(kind: RetrainingTarget['type'], name: string, withBatchId = false): RetrainingTarget {
   return kind === 'codepipeline'
-    ? { type: 'codepipeline', name, manifestVariable: 'MANIFEST_URI', variables: { STAGE: 'prod' } }
-    : { type: 'sagemaker', name, manifestParameter: 'ManifestUri', parameters: { InstanceType: 'ml.m5.large' } };
+    ? {
+        type: 'codepipeline',
+        name,
+        manifestVariable: 'MANIFEST_URI',
+        ...(withBatchId ? { batchIdVariable: batchIdName(kind) } : {}),
+        variables: { STAGE: 'prod' },
+      }
+    : {
+        type: 'sagemaker',
+        name,
+        manifestParameter: 'ManifestUri',
+        ...(withBatchId ? { batchIdParameter: batchIdName(kind) } : {}),
+        parameters: { InstanceType: 'ml.m5.large' },
+      };
 }
 
 export function describePipelinesContract(
@@ -53,7 +70,7 @@ export function describePipelinesContract(
       target: targetFor(kind, pipeline),
       token: TOKEN,
       manifestUri: MANIFEST,
-      values: { RuleName: 'churn' },
+      batchId: 'churn-1',
       ...overrides,
     });
 
@@ -62,17 +79,33 @@ export function describePipelinesContract(
       pipeline = await subject.createPipeline();
     });
 
-    it('starts one execution that receives the manifest URI, the per-run values and the static values', async () => {
+    it('starts one execution that receives the manifest URI and the static values, and no batch id the target does not name', async () => {
       const id = await subject.pipelines.start(request());
       expect(await subject.executions(pipeline)).toEqual([
-        { id, values: { [manifestName]: MANIFEST, RuleName: 'churn', ...staticValues } },
+        { id, values: { [manifestName]: MANIFEST, ...staticValues } },
       ]);
     });
 
-    it('passes the manifest URI even when a per-run or static value uses the same name', async () => {
-      await subject.pipelines.start(request({ values: { [manifestName]: 's3://elsewhere/x.json' } }));
+    it('passes the batch id under the name the target declares', async () => {
+      const id = await subject.pipelines.start(request({ target: targetFor(kind, pipeline, true) }));
+      expect(await subject.executions(pipeline)).toEqual([
+        { id, values: { [manifestName]: MANIFEST, [batchIdName(kind)]: 'churn-1', ...staticValues } },
+      ]);
+    });
+
+    it('passes the manifest URI and the batch id even when a static value uses the same name', async () => {
+      const target = targetFor(kind, pipeline, true);
+      const clash = { [manifestName]: 's3://elsewhere/x.json', [batchIdName(kind)]: 'static' };
+      await subject.pipelines.start(
+        request({
+          target:
+            target.type === 'codepipeline'
+              ? { ...target, variables: { ...target.variables, ...clash } }
+              : { ...target, parameters: { ...target.parameters, ...clash } },
+        }),
+      );
       const [execution] = await subject.executions(pipeline);
-      expect(execution?.values[manifestName]).toBe(MANIFEST);
+      expect(execution?.values).toMatchObject({ [manifestName]: MANIFEST, [batchIdName(kind)]: 'churn-1' });
     });
 
     (options.honoursClientRequestToken ? it : it.skip)(

@@ -81,7 +81,7 @@ describe('mlops-controller pause / resume (DynamoDB on moto)', () => {
     });
     const rule = policy.retraining.find((r) => r.target.name === 'docs-pipeline')!;
     const start = (token: string) =>
-      pipelines!.start({ target: rule.target, token, manifestUri: 's3://m/manifest.json', values: {} });
+      pipelines!.start({ target: rule.target, token, manifestUri: 's3://m/manifest.json', batchId: 'docs-1' });
 
     await setPaused(table, true, 'alice', 'incident 42', awsClientConfig());
     expect(await new DynamoKillSwitch(dynamo, table).state()).toEqual(

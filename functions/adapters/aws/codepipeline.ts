@@ -25,7 +25,7 @@ export function codePipelineToken(token: string): string {
 
 /**
  * Name/value pairs in precedence order, first occurrence wins: the manifest variable (the
- * controller's contract with the pipeline) before per-run values before the rule's static ones.
+ * controller's contract with the pipeline) before the batch id before the rule's static ones.
  * A name sent twice would be a ValidationException.
  */
 export function orderedPairs(...sources: Array<Record<string, string>>): Array<[string, string]> {
@@ -41,12 +41,11 @@ export function codePipelineStartInput(request: CodePipelineStartRequest): Start
   return {
     name: target.name,
     clientRequestToken: codePipelineToken(request.token),
-    variables: orderedPairs({ [target.manifestVariable]: request.manifestUri }, request.values, target.variables).map(
-      ([name, value]) => ({
-        name,
-        value,
-      }),
-    ),
+    variables: orderedPairs(
+      { [target.manifestVariable]: request.manifestUri },
+      target.batchIdVariable ? { [target.batchIdVariable]: request.batchId } : {},
+      target.variables,
+    ).map(([name, value]) => ({ name, value })),
   };
 }
 

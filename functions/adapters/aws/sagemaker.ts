@@ -21,8 +21,8 @@ export function sageMakerToken(token: string): string {
 }
 
 /**
- * Parameters in precedence order, first occurrence wins: the manifest parameter, then per-run
- * values, then the rule's static ones (as for CodePipeline variables; kept local so a SageMaker-only
+ * Parameters in precedence order, first occurrence wins: the manifest parameter, then the batch
+ * id, then the rule's static ones (as for CodePipeline variables; kept local so a SageMaker-only
  * bundle does not pull in the CodePipeline client).
  */
 function orderedPairs(...sources: Array<Record<string, string>>): Array<[string, string]> {
@@ -40,7 +40,7 @@ export function sageMakerStartInput(request: SageMakerStartRequest): StartPipeli
     ClientRequestToken: sageMakerToken(request.token),
     PipelineParameters: orderedPairs(
       { [target.manifestParameter]: request.manifestUri },
-      request.values,
+      target.batchIdParameter ? { [target.batchIdParameter]: request.batchId } : {},
       target.parameters,
     ).map(([Name, Value]) => ({ Name, Value })),
     PipelineExecutionDescription: `Started by mlops-controller for ${request.manifestUri}`.slice(0, 3072),

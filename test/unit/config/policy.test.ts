@@ -78,12 +78,58 @@ describe('policy validation names the path of every mistake', () => {
       'retraining[1].name: duplicate of retraining[0].name',
     ],
     [
+      'a batch-id variable CodePipeline would refuse as a name',
+      (p: any) => (p.retraining[0].target.batchIdVariable = 'BATCH ID'),
+      'retraining[0].target.batchIdVariable: letters, digits, "@", "-" and "_" only, at most 128',
+    ],
+    [
+      'a batch-id variable that is also the manifest variable',
+      (p: any) => (p.retraining[0].target.batchIdVariable = 'MANIFEST_URI'),
+      "retraining[0].target.batchIdVariable: must differ from the manifest's name (MANIFEST_URI)",
+    ],
+    [
+      'a batch-id variable that also has a static value',
+      (p: any) => {
+        p.retraining[0].target.batchIdVariable = 'RUN';
+        p.retraining[0].target.variables = { RUN: 'x' };
+      },
+      'retraining[0].target.batchIdVariable: RUN is also given a static value',
+    ],
+    [
+      'a batch-id parameter SageMaker would refuse as a name',
+      (p: any) => (p.retraining[1].target.batchIdParameter = 'Batch.Id'),
+      'retraining[1].target.batchIdParameter: letters, digits, "-" and "_" only, at most 256',
+    ],
+    [
+      'a batch-id parameter on a CodePipeline target',
+      (p: any) => (p.retraining[0].target.batchIdParameter = 'BatchId'),
+      'retraining[0].target: Unrecognized key: "batchIdParameter"',
+    ],
+    [
       'two rules owning the same objects',
       (p: any) => (p.retraining[1].source = { bucket: 'b', prefix: 'x/' }),
       'retraining[1].source: same bucket, prefix and suffix as retraining[0]',
     ],
   ])('%s', (_n, mutate, expected) => {
     expect(problems(mutate).join('\n')).toContain(expected);
+  });
+
+  it('sends no batch id unless the rule names the variable or parameter', () => {
+    const targets = validatePolicy(base()).retraining.map((r) => r.target);
+    expect(targets.map((t) => (t.type === 'codepipeline' ? t.batchIdVariable : t.batchIdParameter))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('keeps the batch-id names a rule declares', () => {
+    const p = base();
+    p.retraining[0].target.batchIdVariable = 'BATCH_ID';
+    p.retraining[1].target.batchIdParameter = 'BatchId';
+    const [cp, sm] = validatePolicy(p).retraining.map((r) => r.target);
+    expect(cp).toMatchObject({ type: 'codepipeline', batchIdVariable: 'BATCH_ID' });
+    expect(sm).toMatchObject({ type: 'sagemaker', batchIdParameter: 'BatchId' });
   });
 
   it('reports several problems at once', () => {

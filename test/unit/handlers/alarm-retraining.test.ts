@@ -32,10 +32,8 @@ describe('an alarm bound to retraining (memory state table)', () => {
     expect(w.starts().map((a) => a.input)).toEqual([
       expect.objectContaining({
         name: 'drift-retrain',
-        variables: [
-          { name: 'MANIFEST_URI', value: 'none' },
-          { name: 'BATCH_ID', value: 'alarm-ServerCpuTooHigh' },
-        ],
+        // The rule names no batchIdVariable: only the manifest variable is sent.
+        variables: [{ name: 'MANIFEST_URI', value: 'none' }],
       }),
     ]);
     const started = table.decisions.decisions.filter((d) => d.kind.startsWith('retraining.'));

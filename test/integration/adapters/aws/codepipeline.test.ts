@@ -39,8 +39,9 @@ const pipelines = new AwsPipelines({
 });
 
 const target = { ...targetFor('codepipeline', 'churn-retrain'), variables: { STAGE: 'prod', RuleName: 'static' } };
+const withBatchId = { ...target, batchIdVariable: 'BATCH_ID' };
 const token = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
-const request = { target, token, manifestUri: 's3://m/1.json', values: { RuleName: 'churn' } };
+const request = { target, token, manifestUri: 's3://m/1.json', batchId: 'churn-7' };
 const sent = () => cp.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input);
 
 beforeEach(() => {
@@ -54,7 +55,7 @@ afterAll(() => {
 });
 
 describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lacks StartPipelineExecution)', () => {
-  it('sends exactly the pipeline name, the token and the variables, and returns the execution id', async () => {
+  it('sends exactly the pipeline name, the token and the variables, and no batch id variable the rule does not name', async () => {
     await expect(pipelines.start(request)).resolves.toBe('3137f7cb-7cf7-4d7a-8ac3-EXAMPLE');
     expect(sent()).toEqual([
       {
@@ -62,20 +63,36 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
         clientRequestToken: token,
         variables: [
           { name: 'MANIFEST_URI', value: 's3://m/1.json' },
-          { name: 'RuleName', value: 'churn' },
           { name: 'STAGE', value: 'prod' },
+          { name: 'RuleName', value: 'static' },
         ],
       },
     ]);
     expect(sm.commandCalls(StartSageMakerExecution)).toHaveLength(0);
   });
 
-  it('sends each variable name once: the manifest variable, then per-run values, then static ones win in that order', async () => {
-    await pipelines.start({ ...request, values: { MANIFEST_URI: 's3://elsewhere.json', STAGE: 'canary' } });
+  it('sends the batch id under the variable the rule names (batchIdVariable)', async () => {
+    await pipelines.start({ ...request, target: { ...withBatchId, batchIdVariable: 'RUN_ID' } });
     expect(sent()[0]?.variables).toEqual([
       { name: 'MANIFEST_URI', value: 's3://m/1.json' },
-      { name: 'STAGE', value: 'canary' },
+      { name: 'RUN_ID', value: 'churn-7' },
+      { name: 'STAGE', value: 'prod' },
       { name: 'RuleName', value: 'static' },
+    ]);
+  });
+
+  it('sends each variable name once: the manifest variable, then the batch id, then static ones win in that order', async () => {
+    await pipelines.start({
+      ...request,
+      target: {
+        ...withBatchId,
+        variables: { MANIFEST_URI: 's3://elsewhere.json', BATCH_ID: 'static', STAGE: 'canary' },
+      },
+    });
+    expect(sent()[0]?.variables).toEqual([
+      { name: 'MANIFEST_URI', value: 's3://m/1.json' },
+      { name: 'BATCH_ID', value: 'churn-7' },
+      { name: 'STAGE', value: 'canary' },
     ]);
   });
 
@@ -104,8 +121,9 @@ describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lac
   });
 
   it('builds the same input for the memory backend as it sends', async () => {
-    await pipelines.start(request);
-    expect(sent()[0]).toEqual(codePipelineStartInput(request));
+    const named = { ...request, target: withBatchId };
+    await pipelines.start(named);
+    expect(sent()[0]).toEqual(codePipelineStartInput(named));
   });
 
   it('maps PipelineNotFoundException to a non-retryable PipelineNotFoundError keeping the cause', async () => {

@@ -42,7 +42,7 @@ const definition = JSON.stringify({
   Version: '2020-12-01',
   Parameters: [
     { Name: 'ManifestUri', Type: 'String' },
-    { Name: 'RuleName', Type: 'String' },
+    { Name: 'BatchId', Type: 'String' },
     { Name: 'InstanceType', Type: 'String', DefaultValue: 'ml.m5.xlarge' },
   ],
   Steps: [],
@@ -94,7 +94,7 @@ describe('AwsPipelines with a SageMaker target on moto', () => {
       target: targetFor('sagemaker', pipeline),
       token: 'f'.repeat(64),
       manifestUri: 's3://m/batch-9.json',
-      values: {},
+      batchId: 'churn-9',
     });
     expect(arn).toMatch(new RegExp(`^arn:aws:sagemaker:us-east-1:\\d{12}:pipeline/${pipeline}/execution/[a-z0-9]+$`));
     const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
@@ -107,7 +107,7 @@ describe('AwsPipelines with a SageMaker target on moto', () => {
         target: targetFor('sagemaker', uniqueName('absent')),
         token: 'f'.repeat(64),
         manifestUri: 's3://m/x.json',
-        values: {},
+        batchId: 'churn-9',
       })
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PipelineStartRejectedError);
@@ -149,22 +149,37 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
     cp.restore();
   });
 
-  it('sends exactly PipelineName, the token, the parameters in precedence order and a description', async () => {
-    await expect(
-      mocked.start({
-        target,
-        token,
-        manifestUri: 's3://m/1.json',
-        values: { RuleName: 'churn', ManifestUri: 'ignored' },
-      }),
-    ).resolves.toBe(arn);
+  it('sends exactly PipelineName, the token, the parameters and a description, and no batch id parameter the rule does not name', async () => {
+    await expect(mocked.start({ target, token, manifestUri: 's3://m/1.json', batchId: 'churn-9' })).resolves.toBe(arn);
     expect(sm.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
         PipelineName: 'churn-retrain',
         ClientRequestToken: token,
         PipelineParameters: [
           { Name: 'ManifestUri', Value: 's3://m/1.json' },
-          { Name: 'RuleName', Value: 'churn' },
+          { Name: 'InstanceType', Value: 'ml.m5.large' },
+          { Name: 'RuleName', Value: 'static' },
+        ],
+        PipelineExecutionDescription: 'Started by mlops-controller for s3://m/1.json',
+      },
+    ]);
+    expect(cp.commandCalls(StartCodePipelineExecution)).toHaveLength(0);
+  });
+
+  it('sends the batch id under the parameter the rule names (batchIdParameter), in precedence order', async () => {
+    await mocked.start({
+      target: { ...target, batchIdParameter: 'RuleName', parameters: { ...target.parameters, ManifestUri: 'ignored' } },
+      token,
+      manifestUri: 's3://m/1.json',
+      batchId: 'churn-9',
+    });
+    expect(sm.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        PipelineName: 'churn-retrain',
+        ClientRequestToken: token,
+        PipelineParameters: [
+          { Name: 'ManifestUri', Value: 's3://m/1.json' },
+          { Name: 'RuleName', Value: 'churn-9' },
           { Name: 'InstanceType', Value: 'ml.m5.large' },
         ],
         PipelineExecutionDescription: 'Started by mlops-controller for s3://m/1.json',
@@ -174,7 +189,7 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
   });
 
   it('sends the same ClientRequestToken for a redelivered request, so AWS starts one execution', async () => {
-    const request = { target, token, manifestUri: 's3://m/1.json', values: {} };
+    const request = { target, token, manifestUri: 's3://m/1.json', batchId: 'churn-9' };
     await mocked.start(request);
     await mocked.start(request);
     const tokens = sm.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input.ClientRequestToken);
@@ -185,7 +200,7 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
     ['shorter than the 32-character minimum', 'batch-7'],
     ['longer than the 128-character maximum', 'x'.repeat(129)],
   ])('replaces a token %s by its sha256 hex digest', async (_case, raw) => {
-    await mocked.start({ target, token: raw, manifestUri: 's3://m/1.json', values: {} });
+    await mocked.start({ target, token: raw, manifestUri: 's3://m/1.json', batchId: 'churn-9' });
     const sent = sm.commandCalls(StartPipelineExecutionCommand)[0]?.args[0].input.ClientRequestToken;
     expect(sent).toBe(createHash('sha256').update(raw).digest('hex'));
     expect(sageMakerToken(raw)).toBe(sent);
@@ -197,12 +212,17 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
   });
 
   it('builds the same input for the memory backend as it sends', async () => {
-    const request = { target, token, manifestUri: 's3://m/1.json', values: { RuleName: 'churn' } };
+    const request = {
+      target: { ...target, batchIdParameter: 'BatchId' },
+      token,
+      manifestUri: 's3://m/1.json',
+      batchId: 'churn-9',
+    };
     await mocked.start(request);
     expect(sm.commandCalls(StartPipelineExecutionCommand)[0]?.args[0].input).toEqual(sageMakerStartInput(request));
   });
 
-  const request = { target, token, manifestUri: 's3://m/1.json', values: {} };
+  const request = { target, token, manifestUri: 's3://m/1.json', batchId: 'churn-9' };
 
   it('maps ResourceNotFound to a non-retryable PipelineNotFoundError keeping the cause', async () => {
     const cause = new ResourceNotFound({ message: 'Pipeline does not exist', $metadata: {} });

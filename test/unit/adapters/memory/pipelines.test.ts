@@ -45,7 +45,7 @@ describe('MemoryPipelines', () => {
     target: targetFor('codepipeline', 'retrain-cp'),
     token: 'batch-1',
     manifestUri: 's3://m/1.json',
-    values: { RuleName: 'churn' },
+    batchId: 'churn-1',
   } satisfies StartRequest;
   const smRequest = { ...cpRequest, target: targetFor('sagemaker', 'retrain-sm') } satisfies StartRequest;
 
@@ -64,7 +64,6 @@ describe('MemoryPipelines', () => {
       clientRequestToken: 'batch-1',
       variables: [
         { name: 'MANIFEST_URI', value: 's3://m/1.json' },
-        { name: 'RuleName', value: 'churn' },
         { name: 'STAGE', value: 'prod' },
       ],
     });
@@ -94,7 +93,7 @@ describe('MemoryPipelines', () => {
         kind: 'codepipeline',
         token: 'batch-1',
         status: 'InProgress',
-        values: { MANIFEST_URI: 's3://m/1.json', RuleName: 'churn', STAGE: 'prod' },
+        values: { MANIFEST_URI: 's3://m/1.json', STAGE: 'prod' },
         startedAt: '2024-05-01T12:00:00.000Z',
       },
     ]);

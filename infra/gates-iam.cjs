@@ -12,7 +12,7 @@
  * pipeline, PutApprovalResult on pipeline/stage/action.
  */
 
-const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+const { killSwitchCheck, killSwitchRead } = require('./kill-switch-iam.cjs');
 
 const sub = (text) => ({ 'Fn::Sub': text });
 const literal = (value) => value.replaceAll('${', '${!');
@@ -21,7 +21,8 @@ const unique = (values) => [...new Set(values)];
 /** Logical ids: osls names a function's log group `${Upper(key)}LogGroup`. */
 const FUNCTIONS = {
   // The registry gate commits its decisions (record + claim + kill-switch check in one transaction);
-  // the approval gate records them after PutApprovalResult, whose token makes it answer once.
+  // the approval gate records them after PutApprovalResult, whose token makes it answer once, and
+  // so reads the kill switch before answering.
   registryGate: { role: 'RegistryGateRole', logGroup: 'RegistryGateLogGroup', pipelines: false, commits: true },
   approvalGate: { role: 'ApprovalGateRole', logGroup: 'ApprovalGateLogGroup', pipelines: true, commits: false },
 };
@@ -43,7 +44,7 @@ function gateStatements(policy, withPipelines, commits) {
       Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
       Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
     },
-    ...(commits ? [killSwitchCheck] : []),
+    commits ? killSwitchCheck : killSwitchRead,
   ];
   if (groups.length > 0) {
     statements.push({

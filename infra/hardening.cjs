@@ -2,7 +2,8 @@
 /**
  * Statements every function role gets for explained decisions (infra/iam.cjs and gates-iam.cjs add
  * them): PutEvents on the policy's decision bus and Publish on its decision topic, each only when
- * the policy names one. The kill switch is a state-table item (GetItem, already granted); Powertools
+ * the policy names one. The kill switch is a state-table item: roles with GetItem on the table read it
+ * through that grant, the others through killSwitchRead (infra/kill-switch-iam.cjs). Powertools
  * metrics are EMF log lines (the function's own log group, already granted).
  */
 const sub = (text) => ({ 'Fn::Sub': text });

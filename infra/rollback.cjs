@@ -11,9 +11,11 @@
  *   - CodeDeploy deployment configs (codedeploy:GetDeploymentConfig, which CreateDeployment needs);
  *   - alarms of tag-bound bindings (cloudwatch:ListTagsForResource/DescribeAlarms);
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
+ * Resource "*" appears once, for codedeploy:PutLifecycleEventHookExecutionStatus, which has no
+ * resource type (see hookStatements).
  */
 
-const { killSwitchCheck } = require('./kill-switch-iam.cjs');
+const { killSwitchCheck, killSwitchRead } = require('./kill-switch-iam.cjs');
 
 const unique = (values) => [...new Set(values)];
 const sub = (text) => ({ 'Fn::Sub': text });
@@ -37,7 +39,10 @@ const stateTable = {
   Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
 };
 
-/** The hook records its decisions and claims each hook execution once (conditional PutItem); nothing else. */
+/**
+ * The hook records its decisions and claims each hook execution once (conditional PutItem); a Failed
+ * answer first reads the kill switch (killSwitchRead). Nothing else on the table.
+ */
 const decisionRecords = {
   Sid: 'StateTable',
   Effect: 'Allow',
@@ -150,15 +155,25 @@ function hookStatements(policy) {
   const hooks = policy.hooks;
   const statements = [decisionRecords];
   if (hooks.length === 0) return statements;
+  statements.push(killSwitchRead);
   statements.push({
-    Sid: 'AnswerLifecycleHooks',
+    Sid: 'ReadHookDeployments',
     Effect: 'Allow',
-    Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+    Action: ['codedeploy:GetDeployment'],
     Resource: uniqueSubs(
       hooks.map((h) =>
         arn('codedeploy', `deploymentgroup:${literal(h.application)}/${literal(h.deploymentGroup ?? '*')}`),
       ),
     ),
+  });
+  // The Service Authorization Reference lists no resource type for this action, so IAM accepts only
+  // "*"; a deployment-group ARN would never match and every answer would be denied. The call names a
+  // hook execution id only CodeDeploy's invocation hands the function.
+  statements.push({
+    Sid: 'AnswerLifecycleHooks',
+    Effect: 'Allow',
+    Action: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+    Resource: '*',
   });
   const alarms = unique(hooks.flatMap((h) => h.alarms));
   if (alarms.length > 0)

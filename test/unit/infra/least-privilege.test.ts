@@ -8,6 +8,8 @@ const RESOURCE_STAR_ALLOWED = new Set([
   // List action over a group's packages; no model-package resource type (the packages it returns
   // are then read and written through ARN-scoped statements).
   'sagemaker:ListModelPackages',
+  // A hook's answer: the action has no resource type (the hook execution id is the only scope).
+  'codedeploy:PutLifecycleEventHookExecutionStatus',
 ]);
 
 /**

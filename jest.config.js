@@ -5,16 +5,17 @@ const transform = {
 };
 // No test may depend on how fast a busy 2-core machine runs: jest's 5 s default failed
 // cli-unfreeze under load. Tests bound their own waits by state (polls with explicit budgets), so
-// this timeout only catches a hang; it is not a speed assertion.
+// this timeout only catches a hang; it is not a speed assertion. Jest reads it from the top level
+// only (a project's own testTimeout is ignored: cli-unfreeze still failed at 5 s with it there).
 const testTimeout = 120_000;
 const common = {
   transform,
-  testTimeout,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
 
 export default {
+  testTimeout,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

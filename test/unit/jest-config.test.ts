@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 // A busy 2-core CI machine must not fail a test for being slow (cli-unfreeze once did, at jest's
 // 5 s default). These checks keep the rule from regressing silently.
-type JestConfig = { projects: { displayName: string; testTimeout?: number }[] };
+type JestConfig = { testTimeout?: number };
 const configPath = '../../jest.config.js';
 
 describe('jest configuration', () => {
@@ -12,14 +12,8 @@ describe('jest configuration', () => {
     config = ((await import(configPath)) as { default: JestConfig }).default;
   });
 
-  it('gives every project a timeout that only catches hangs, never slowness', () => {
-    for (const project of config.projects) {
-      expect({ project: project.displayName, timeout: project.testTimeout }).toEqual({
-        project: project.displayName,
-        timeout: expect.any(Number),
-      });
-      expect(project.testTimeout).toBeGreaterThanOrEqual(60_000);
-    }
+  it('sets a timeout that only catches hangs, never slowness, where jest reads it (the top level)', () => {
+    expect(config.testTimeout).toBeGreaterThanOrEqual(60_000);
   });
 
   it('has no test that sets itself a tighter timeout than a busy machine needs', () => {

@@ -132,10 +132,10 @@ function rollbackStatements(policy, kind = 'rollback') {
   const names = bindings.flatMap((b) => b.alarms.names);
   const prefixes = bindings.flatMap((b) => b.alarms.prefixes);
   const tagged = bindings.some((b) => Object.keys(b.alarms.tags).length > 0);
-  // DescribeAlarms before an automatic unfreeze, and when an endpoint re-check asks whether the
-  // alarm still fires; ListTagsForResource for tag-bound alarms, read only where alarms arrive.
+  // DescribeAlarms on every ALARM (a stale delivery must not act), before an automatic unfreeze,
+  // and when an endpoint re-check asks whether the alarm still fires; ListTagsForResource for tag-bound alarms, read only where alarms arrive.
   const actions = [
-    ...(bindings.some((b) => b.endpoint || b.freeze?.autoUnfreezeAfterOkSeconds) || tagged
+    ...(kind === 'rollback' || bindings.some((b) => b.endpoint || b.freeze?.autoUnfreezeAfterOkSeconds) || tagged
       ? ['cloudwatch:DescribeAlarms']
       : []),
     ...(tagged && kind === 'rollback' ? ['cloudwatch:ListTagsForResource'] : []),

@@ -49,6 +49,11 @@ export const rollbackBinding = z
     freeze: freezeTarget.optional(),
     /** Instead of rolling back, start this retraining rule (data-drift / model-quality alarms). */
     retrain: name.optional(),
+    /**
+     * An ALARM delivered later than this after the alarm entered ALARM (a redrive, a backlog) is
+     * recorded as STALE and does not act: what is live now may not be what the alarm saw.
+     */
+    staleAfterSeconds: positiveInt.max(86_400, 'must be ≤ 86400 (a day)').default(3_600),
     /** Decide and record, perform no write call. */
     observeOnly: z.boolean().default(false),
     mode: mode.optional(),

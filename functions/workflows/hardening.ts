@@ -62,7 +62,7 @@ export const WITHHELD_PREFIX = 'withheld:';
 export const isWithheld = (id: string | undefined): boolean => id?.startsWith(WITHHELD_PREFIX) ?? false;
 
 /** Outcomes a person hears about whatever `decisions.routine` says. */
-const NOTEWORTHY = /REJECT|HOLD|ROLL|QUARANTIN|FREEZE|FROZEN|FAIL|OBSERVE/i;
+const NOTEWORTHY = /REJECT|HOLD|ROLL|QUARANTIN|FREEZE|FROZEN|FAIL|OBSERVE|STALE/i;
 
 const pausedWhy = (sw: KillSwitchState): string | undefined =>
   sw.paused ? `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}` : undefined;

@@ -110,8 +110,9 @@ export class RollbackWorkflow {
       if (change.state === 'OK') await this.noteOk(bindings, change.since);
       return;
     }
+    const fresh = await this.freshBindings(change, bindings);
     const failures: unknown[] = [];
-    for (const binding of bindings) {
+    for (const binding of fresh) {
       // One binding's failure must not keep the others from acting; the delivery still fails.
       await this.act(binding, change).catch((error: unknown) => {
         this.deps.logger.error('rollback binding failed', { binding: binding.name, error: String(error) });
@@ -119,6 +120,36 @@ export class RollbackWorkflow {
       });
     }
     if (failures.length > 0) throw failures[0];
+  }
+
+  /**
+   * The bindings a late or outdated ALARM may still act for. The delivery is checked against the
+   * alarm's current state (one DescribeAlarms) and each binding's age limit; the rest are STALE.
+   */
+  private async freshBindings(change: AlarmChange, bindings: RollbackBinding[]): Promise<RollbackBinding[]> {
+    const current = (await this.deps.alarms.states([change.name])).get(change.name);
+    const ageSeconds = Math.floor((this.now().getTime() - Date.parse(change.since)) / 1000);
+    const fresh: RollbackBinding[] = [];
+    for (const binding of bindings) {
+      const why =
+        current !== 'ALARM'
+          ? `alarm ${change.name} is ${current ?? 'unknown to CloudWatch'} now, not ALARM`
+          : ageSeconds > binding.staleAfterSeconds
+            ? `delivered ${ageSeconds} s after the alarm entered ALARM, over staleAfterSeconds ${binding.staleAfterSeconds}`
+            : undefined;
+      if (!why) {
+        fresh.push(binding);
+        continue;
+      }
+      await this.decide({
+        kind: 'rollback.alarm',
+        subject: `${binding.name}/alarm/${change.name}`,
+        outcome: 'STALE',
+        reasons: [`${this.reasonText(change)}: ${why}; recorded, no action`],
+        inputs: { via: change.via, id: change.id, since: change.since, current: current ?? null, ageSeconds },
+      });
+    }
+    return fresh;
   }
 
   /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */

@@ -39,6 +39,7 @@ import { modelRegistered } from '../../functions/handlers/model-registered';
 import { systemClock } from '../../functions/ports/clock';
 import { Hardening } from '../../functions/workflows/hardening';
 import { createStateTable, uniqueName } from '../support/aws';
+import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
@@ -217,9 +218,9 @@ async function inFlightDeployment(codedeploy: CodeDeployClient, description: str
   return { application, deploymentId: deploymentId! };
 }
 
-/** The real single-metric alarm event, for `name`. */
+/** The real single-metric alarm event, for `name`, sent now (an older one is STALE). */
 function alarm(name: string) {
-  const event = loadFixture('cloudwatch-alarm-state-change.single-metric');
+  const event = sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString());
   event.id = `bench-${name}`;
   event.detail.alarmName = name;
   event.resources = [`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${name}`];
@@ -305,6 +306,9 @@ export const decisionCases: CallCase[] = [
       const table = uniqueName('bench-rollback');
       await createStateTable(clients.dynamo, table);
       const { application } = await inFlightDeployment(clients.codedeploy, 'model v2');
+      // Its own alarm, in ALARM on moto: the rollback reads it back before it acts.
+      const firing = uniqueName('bench-alarm');
+      await firingOnMoto(clients.cloudwatch, [firing]);
       // moto has no StopDeployment.
       aws.answer(clients.codedeploy, 'StopDeployment', () => ({ status: 'Pending' }));
       const policy = validatePolicy({
@@ -313,7 +317,7 @@ export const decisionCases: CallCase[] = [
         rollback: [
           {
             name: 'live',
-            alarms: { names: ['ServerCpuTooHigh'] },
+            alarms: { names: [firing] },
             codedeploy: { application, deploymentGroup: 'live' },
           },
         ],
@@ -325,7 +329,7 @@ export const decisionCases: CallCase[] = [
         recordingLogger().logger,
       );
       await handle(alarm('SomeOtherAlarm')); // ignored: no binding selects it
-      return () => handle(alarm('ServerCpuTooHigh'));
+      return () => handle(alarm(firing));
     },
   },
   {
@@ -335,6 +339,9 @@ export const decisionCases: CallCase[] = [
       const table = uniqueName('bench-endpoint');
       await createStateTable(clients.dynamo, table);
       const [good, bad] = (await endpointConfigs(clients.sagemaker, 2)) as [string, string];
+      // Its own alarm, in ALARM on moto: the rollback reads it back before it acts.
+      const firing = uniqueName('bench-alarm');
+      await firingOnMoto(clients.cloudwatch, [firing]);
       const endpoint = uniqueName('bench-ep');
       await clients.sagemaker.send(new CreateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: bad }));
       // moto has no UpdateEndpoint.
@@ -344,7 +351,7 @@ export const decisionCases: CallCase[] = [
       const policy = validatePolicy({
         version: 1,
         controller,
-        rollback: [{ name: 'live', alarms: { names: ['ServerCpuTooHigh'] }, endpoint: { name: endpoint } }],
+        rollback: [{ name: 'live', alarms: { names: [firing] }, endpoint: { name: endpoint } }],
       });
       const workflow = rollbackWorkflow(policy, table, clients, recordingLogger().logger, {
         harden: (deps) => hardening(policy, clients.dynamo, table).wrap(deps),
@@ -355,7 +362,7 @@ export const decisionCases: CallCase[] = [
       await sighting(endpointInService(endpoint, bad, Date.now() - 3_600_000));
       const handle = alarmFired(workflow, recordingLogger().logger);
       await handle(alarm('SomeOtherAlarm'));
-      return () => handle(alarm('ServerCpuTooHigh'));
+      return () => handle(alarm(firing));
     },
   },
   {

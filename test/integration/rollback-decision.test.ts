@@ -31,6 +31,7 @@ import { Hardening } from '../../functions/workflows/hardening';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
+import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
@@ -42,6 +43,11 @@ const dynamo = new DynamoDBClient(awsClientConfig());
 serializeRequests(dynamo);
 const table = uniqueName('rollback-decision');
 beforeAll(() => createStateTable(dynamo, table));
+beforeAll(async () => {
+  const cloudwatch = new CloudWatchClient(awsClientConfig());
+  await firingOnMoto(cloudwatch);
+  cloudwatch.destroy();
+});
 afterAll(() => dynamo.destroy());
 
 const policyFor = (application: string, extra: Record<string, unknown> = {}) =>
@@ -101,13 +107,14 @@ async function world() {
 }
 
 describe('a rollback decision on the AWS adapters', () => {
-  it('stopping an in-flight deployment costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, the stop', async () => {
+  it('stopping an in-flight deployment costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, the stop', async () => {
     const w = await world();
     const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
     w.counter.reset();
-    await handle(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
     expect(w.stops).toEqual([{ deploymentId: w.inFlight, autoRollbackEnabled: true }]);
     expect(w.counter.calls).toEqual([
+      'CloudWatch.DescribeAlarms', // a late or outdated ALARM does not act
       'CodeDeploy.ListDeployments',
       'CodeDeploy.BatchGetDeployments',
       'DynamoDB.TransactWriteItems', // the decision's record and its one-rollback claim, before the stop
@@ -123,7 +130,9 @@ describe('a rollback decision on the AWS adapters', () => {
       'cloudwatch-alarm-state-change.metric-math',
       'cloudwatch-alarm-state-change.composite-with-suppressor',
     ];
-    await Promise.all(Array.from({ length: 50 }, (_, i) => handle(loadFixture(fixtures[i % 3]!))));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => handle(sentAt(loadFixture(fixtures[i % 3]!), new Date().toISOString()))),
+    );
     expect(w.stops).toEqual([{ deploymentId: w.inFlight, autoRollbackEnabled: true }]);
   }, 60_000);
 });
@@ -153,7 +162,10 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
       }),
     );
     await new DynamoKillSwitch(dynamo, own).set({ paused: true, by: 'alice', reason: 'incident 42' });
-    await alarmFired(workflow, w.logger)(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    await alarmFired(
+      workflow,
+      w.logger,
+    )(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
     expect(w.stops).toEqual([]);
     const [stopped] = (await decisions.list()).filter((d) => d.kind === 'rollback.codedeploy');
     expect(stopped).toEqual(
@@ -174,7 +186,7 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
 });
 
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 4 AWS calls: 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
+  it('costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
@@ -193,7 +205,8 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       ],
     });
     mock.on(CreateDeploymentCommand).resolves({ deploymentId: 'd-3' });
-    const counter = countCalls(dynamo);
+    const cloudwatch = new CloudWatchClient(awsClientConfig());
+    const counter = countCalls(dynamo, cloudwatch);
     const { logger } = recordingLogger();
     const application = uniqueName('app');
     const wf = new RollbackWorkflow({
@@ -201,7 +214,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       store: new DynamoRollbackStore(dynamo, table),
       deployments: new CodeDeployDeployments(codedeploy),
       endpoints: new SageMakerEndpoints(new SageMakerClient(awsClientConfig())),
-      alarms: new CloudWatchAlarms(new CloudWatchClient(awsClientConfig())),
+      alarms: new CloudWatchAlarms(cloudwatch),
       stages: new CodePipelineStages(new CodePipelineClient(awsClientConfig())),
       packages: new SageMakerPackageStatus(new SageMakerClient(awsClientConfig())),
       decisions: new DynamoDecisionLog(dynamo, table),
@@ -209,7 +222,10 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       logger,
     });
     counter.reset();
-    await alarmFired(wf, logger)(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    await alarmFired(
+      wf,
+      logger,
+    )(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
     const create = mock.commandCalls(CreateDeploymentCommand);
     expect(create.map((c) => c.args[0].input)).toEqual([
       {
@@ -226,7 +242,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['DynamoDB.TransactWriteItems']);
+    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems']);
   });
 
   it('freezing adds one CodePipeline call', async () => {
@@ -238,7 +254,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
         w.build(policyFor(w.application, { freeze: { pipeline: 'deploy', stage: 'Prod' } })),
         w.logger,
       );
-      await handle(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+      await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
       expect(pipeline.commandCalls(DisableStageTransitionCommand)).toHaveLength(1);
     } finally {
       pipeline.restore();

@@ -26,6 +26,7 @@ import { Hardening } from '../../functions/workflows/hardening';
 import { RetrainingWorkflow } from '../../functions/workflows/retraining';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { direct, viaSns } from './alarm-deliveries';
+import { asCloudWatchHolds, sentAt } from './cloudwatch-alarms';
 import { loadFixture } from './fixtures';
 import { recordingLogger, TestClock } from './memory-harness';
 import { policyInput } from './policies';
@@ -57,7 +58,7 @@ export const alarmRetrainingPolicy = (binding: Record<string, unknown> = {}) =>
 
 /** One ALARM transition of ServerCpuTooHigh in the three shapes it arrives in. */
 export function alarmDeliveries(): unknown[] {
-  const e = loadFixture('cloudwatch-alarm-state-change.single-metric');
+  const e = sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'));
   return [e, direct(e), viaSns(e)];
 }
 
@@ -112,7 +113,7 @@ export function alarmRetraining(
   return {
     policy,
     clock,
-    alarm: alarmFired(rollback, logger, clock.now),
+    alarm: asCloudWatchHolds(world, alarmFired(rollback, logger, clock.now)),
     sweep: sweeper(retraining),
     starts: () => world.actions.filter((a) => a.operation === 'StartPipelineExecution'),
     executions: () => world.executions,

@@ -58,6 +58,7 @@ import { RetrainingWorkflow } from '../../../functions/workflows/retraining';
 import { RollbackWorkflow } from '../../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../../support/aws';
 import { FAULT_KINDS, faultInjector, type FaultKind } from '../../support/fault-injector';
+import { firingOnMoto, sentAt } from '../../support/cloudwatch-alarms';
 import { loadFixture } from '../../support/fixtures';
 import { recordingLogger, TestClock } from '../../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../../support/moto-codedeploy-times';
@@ -80,6 +81,11 @@ const tally = {
   redeliveries: 0,
   actions: 0,
 };
+beforeAll(async () => {
+  const cloudwatch = new CloudWatchClient(awsClientConfig());
+  await firingOnMoto(cloudwatch);
+  cloudwatch.destroy();
+});
 afterAll(() =>
   console.info(`faults: ${JSON.stringify({ ...tally, sites: tally.sites.size, siteList: [...tally.sites].sort() })}`),
 );
@@ -365,7 +371,7 @@ async function rollbackWorld() {
   });
   const handle = alarmFired(workflow, logger);
   const deliver = async () => {
-    await handle(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+    await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
     return true;
   };
   return { faults, deliver, stops, inFlight };

@@ -75,6 +75,10 @@ describe('rollback policy', () => {
       'rollback[0].freeze.autoUnfreezeAfterOkSeconds: must be > 0',
     ],
     [
+      { rollback: [{ name: 'x', alarms: { names: ['a'] }, endpoint: { name: 'e' }, staleAfterSeconds: 90_000 }] },
+      'rollback[0].staleAfterSeconds: must be ≤ 86400 (a day)',
+    ],
+    [
       { hooks: [{ application: 'a', smoke: { endpoint: 'e', payload: 'http://x' } }] },
       'hooks[0].smoke.payload: must be an s3://bucket/key URI',
     ],

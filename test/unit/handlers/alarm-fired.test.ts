@@ -3,17 +3,18 @@ import { AwsCallError, EndpointConfigMissingError } from '../../../functions/dom
 import { MemoryEndpoints } from '../../../functions/adapters/memory/endpoints';
 import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
 import { direct, viaSns } from '../../support/alarm-deliveries';
+import { asCloudWatchHolds, sentAt } from '../../support/cloudwatch-alarms';
 import { loadFixture } from '../../support/fixtures';
 import { P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
 
-const single = () => loadFixture('cloudwatch-alarm-state-change.single-metric');
-const metricMath = () => loadFixture('cloudwatch-alarm-state-change.metric-math');
-const composite = () => loadFixture('cloudwatch-alarm-state-change.composite-with-suppressor');
+const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'));
+const metricMath = () => sentAt(loadFixture('cloudwatch-alarm-state-change.metric-math'));
+const composite = () => sentAt(loadFixture('cloudwatch-alarm-state-change.composite-with-suppressor'));
 describe('alarmFired', () => {
   it('50 concurrent deliveries of three alarms bound to one group roll it back once', async () => {
     const h = rollbackHarness();
     h.seedGroup('InProgress');
-    const handle = alarmFired(h.rollback, h.logger, h.clock.now);
+    const handle = asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now));
     const events = Array.from({ length: 50 }, (_, i) => {
       const e = [single, metricMath, composite][i % 3]!();
       return [e, direct(e), viaSns(e)][Math.floor(i / 3) % 3];
@@ -35,7 +36,7 @@ describe('alarmFired', () => {
   it('after the bake it redeploys the earlier revision with the group settings and names the alarm', async () => {
     const h = rollbackHarness();
     h.seedGroup('Succeeded');
-    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
     const [create] = h.ops('CreateDeployment');
     expect(create?.input).toEqual({
       applicationName: 'churn-app',
@@ -46,7 +47,7 @@ describe('alarmFired', () => {
       ),
     });
     // The redeployment is a rollback: the same alarm again does not roll back further.
-    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
     expect(h.ops('CreateDeployment')).toHaveLength(1);
     expect(h.kinds('rollback.codedeploy').at(-1)?.outcome).toBe('NOTHING_TO_ROLL_BACK');
   });
@@ -56,9 +57,45 @@ describe('alarmFired', () => {
     h.seedGroup('InProgress');
     const e = single();
     e.detail.state.value = state;
-    await alarmFired(h.rollback, h.logger, h.clock.now)(e);
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(e);
     expect(h.ops()).toEqual([]);
     expect(h.kinds('rollback.alarm')).toEqual([expect.objectContaining({ outcome: state })]);
+  });
+
+  it('an ALARM delivered later than staleAfterSeconds is recorded STALE and acts on nothing', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const handle = asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now));
+    h.clock.advance(3_601); // the default limit is an hour; the alarm is still in ALARM
+    await handle(single());
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.alarm')).toEqual([
+      expect.objectContaining({
+        subject: 'churn-live/alarm/ServerCpuTooHigh',
+        outcome: 'STALE',
+        reasons: [expect.stringMatching(/delivered 3601 s after the alarm entered ALARM, over staleAfterSeconds 3600/)],
+      }),
+    ]);
+    h.clock.advance(-1);
+    await handle(single());
+    expect(h.ops('StopDeployment')).toHaveLength(1);
+  });
+
+  it.each([
+    ['is OK again', 'OK'],
+    ['was deleted', undefined],
+  ])('an ALARM whose alarm %s now is recorded STALE and acts on nothing', async (_, now) => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    if (now) h.state.alarms.set('ServerCpuTooHigh', { state: now, arn: 'arn', tags: {} });
+    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    expect(h.ops()).toEqual([]);
+    expect(h.kinds('rollback.alarm')).toEqual([
+      expect.objectContaining({
+        outcome: 'STALE',
+        reasons: [expect.stringMatching(now ? /is OK now, not ALARM/ : /is unknown to CloudWatch now, not ALARM/)],
+      }),
+    ]);
   });
 
   it.each([
@@ -76,7 +113,7 @@ describe('alarmFired', () => {
   ])('ignores %s with a recorded reason and no action', async (_what, event, reason) => {
     const h = rollbackHarness();
     h.seedGroup('InProgress');
-    await alarmFired(h.rollback, h.logger, h.clock.now)(event());
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(event());
     expect(h.ops()).toEqual([]);
     expect(h.kinds('rollback.ignore')).toEqual([
       expect.objectContaining({ outcome: 'IGNORED', reasons: [expect.stringMatching(reason)] }),
@@ -93,7 +130,7 @@ describe('alarmFired', () => {
     h.state.configPackages.set('c1', undefined).set('c2', undefined);
     await h.store.recordInService('MyEndpoint', { config: 'c1', at: h.ago(600) });
     await h.store.recordInService('MyEndpoint', { config: 'c2', at: h.ago(60) });
-    await alarmFired(h.rollback, h.logger, h.clock.now)(e);
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(e);
     expect(h.ops('UpdateEndpoint')).toEqual([
       expect.objectContaining({
         input: { EndpointName: 'MyEndpoint', EndpointConfigName: 'c1', RetainAllVariantProperties: true },
@@ -110,7 +147,7 @@ describe('alarmFired', () => {
     h.state.alarms.set('ranking-p99', { state: 'ALARM', arn: e.resources[0], tags: { model: 'ranking' } });
     h.state.endpoints.set('MyEndpoint', { name: 'MyEndpoint', status, config: 'c2' });
     h.state.configPackages.set('c1', undefined).set('c2', undefined);
-    return { h, e, handle: alarmFired(h.rollback, h.logger, h.clock.now) };
+    return { h, e, handle: asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now)) };
   };
   const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
 
@@ -197,7 +234,7 @@ describe('alarmFired', () => {
     policy.rollback[0]!.observeOnly = true;
     const h = rollbackHarness(policy);
     h.seedGroup('InProgress');
-    await alarmFired(h.rollback, h.logger, h.clock.now)(single());
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
     expect(h.ops()).toEqual([]);
     expect(h.kinds('rollback.codedeploy')).toEqual([expect.objectContaining({ outcome: 'OBSERVE_ONLY' })]);
   });
@@ -215,7 +252,7 @@ describe('alarmFired', () => {
     });
     const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
     const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, deployments: flaky });
-    const handle = alarmFired(wf, h.logger, h.clock.now);
+    const handle = asCloudWatchHolds(h.world, alarmFired(wf, h.logger, h.clock.now));
     await expect(handle(single())).rejects.toThrow(/StopDeployment failed/);
     expect(h.ops()).toEqual([]);
     await handle(single());
@@ -226,7 +263,7 @@ describe('alarmFired', () => {
     const h = rollbackHarness();
     h.seedGroup('InProgress');
     h.state.alarms.set('ServerCpuTooHigh', { state: 'ALARM', arn: 'arn', tags: {} });
-    const handle = alarmFired(h.rollback, h.logger, h.clock.now);
+    const handle = asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now));
     const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
     await handle(single());
     expect(h.ops('DisableStageTransition')).toHaveLength(1);

@@ -115,8 +115,14 @@ export type EndpointPlan =
  */
 export type EndpointPhase = 'in-service' | 'transitional' | 'update-rollback-failed' | 'other';
 
+/** SageMaker's `SystemUpdating` and EventBridge's `SYSTEM_UPDATING`, and so on, compare equal. */
+const spelled = (status: string) => status.replace(/_/g, '').toLowerCase();
+
+/** Platform maintenance, not a deployment: an endpoint that ends it on the same config rolled nothing back. */
+export const isMaintenance = (status: string): boolean => spelled(status) === 'systemupdating';
+
 export function endpointPhase(status: string): EndpointPhase {
-  const s = status.replace(/_/g, '').toLowerCase();
+  const s = spelled(status);
   if (s === 'inservice') return 'in-service';
   if (s === 'creating' || s === 'updating' || s === 'systemupdating' || s === 'rollingback') return 'transitional';
   if (s === 'updaterollbackfailed') return 'update-rollback-failed';

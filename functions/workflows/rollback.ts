@@ -2,7 +2,15 @@ import type { Policy } from '../config/policy';
 import { EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
-import { codeDeployPlan, endpointPhase, endpointPlan, needsTags, ROLLBACK_MARK, selects } from '../domain/rollback';
+import {
+  codeDeployPlan,
+  endpointPhase,
+  endpointPlan,
+  isMaintenance,
+  needsTags,
+  ROLLBACK_MARK,
+  selects,
+} from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../ports/decision-log';
@@ -127,15 +135,18 @@ export class RollbackWorkflow {
    * alarm's current state (one DescribeAlarms) and each binding's age limit; the rest are STALE.
    */
   private async freshBindings(change: AlarmChange, bindings: RollbackBinding[]): Promise<RollbackBinding[]> {
-    const current = (await this.deps.alarms.states([change.name])).get(change.name);
     const ageSeconds = Math.floor((this.now().getTime() - Date.parse(change.since)) / 1000);
+    // The alarm is read back only when some binding would still act on a delivery this old.
+    const current = bindings.some((b) => ageSeconds <= b.staleAfterSeconds)
+      ? ((await this.deps.alarms.states([change.name])).get(change.name) ?? 'unknown to CloudWatch')
+      : undefined;
     const fresh: RollbackBinding[] = [];
     for (const binding of bindings) {
       const why =
-        current !== 'ALARM'
-          ? `alarm ${change.name} is ${current ?? 'unknown to CloudWatch'} now, not ALARM`
-          : ageSeconds > binding.staleAfterSeconds
-            ? `delivered ${ageSeconds} s after the alarm entered ALARM, over staleAfterSeconds ${binding.staleAfterSeconds}`
+        ageSeconds > binding.staleAfterSeconds
+          ? `delivered ${ageSeconds} s after the alarm entered ALARM, over staleAfterSeconds ${binding.staleAfterSeconds}`
+          : current !== 'ALARM'
+            ? `alarm ${change.name} is ${current} now, not ALARM`
             : undefined;
       if (!why) {
         fresh.push(binding);
@@ -146,7 +157,7 @@ export class RollbackWorkflow {
         subject: `${binding.name}/alarm/${change.name}`,
         outcome: 'STALE',
         reasons: [`${this.reasonText(change)}: ${why}; recorded, no action`],
-        inputs: { via: change.via, id: change.id, since: change.since, current: current ?? null, ageSeconds },
+        inputs: { via: change.via, id: change.id, since: change.since, ageSeconds, ...(current ? { current } : {}) },
       });
     }
     return fresh;
@@ -542,8 +553,7 @@ export class RollbackWorkflow {
     }
     const states = await this.deps.alarms.states([r.alarm]);
     const alarmState = states.get(r.alarm) ?? 'UNKNOWN';
-    // SystemUpdating is maintenance, not a deployment: ending on the same config rolled nothing back.
-    const maintenance = r.status !== undefined && /^system_?updating$/i.test(r.status);
+    const maintenance = r.status !== undefined && isMaintenance(r.status);
     if (state.config === r.config && !maintenance) {
       // Back on the config it served while Updating: its own guardrail rolled the update back.
       await this.decide({

@@ -72,6 +72,9 @@ export async function deployStack(): Promise<DeployedStack> {
       AWS_DEFAULT_REGION: REGION,
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
+      // osls waits this long between stack/change-set polls (5 s by default, sized for real
+      // CloudFormation); moto answers at once, so the default is most of the deploy's time.
+      SLS_AWS_MONITORING_FREQUENCY: '250',
     };
     for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'MOTO_ENDPOINT']) delete env[name];
     const started = Date.now();

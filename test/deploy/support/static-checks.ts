@@ -104,6 +104,10 @@ function resourcePolicy(
       // A service principal without a source condition would let any account's resources send.
       const condition = JSON.stringify(s.Condition ?? {});
       if (!/"aws:SourceArn"/.test(condition)) out.push(`${label}: no aws:SourceArn condition`);
+      // A bucket ARN names no account, and a deleted bucket's name can be taken by anyone: the S3
+      // user guide's destination policies pair aws:SourceArn with aws:SourceAccount (the owner).
+      if (s.Principal?.Service === 's3.amazonaws.com' && !/"aws:SourceAccount"/.test(condition))
+        out.push(`${label}: S3 may send from any account's bucket of that name (no aws:SourceAccount condition)`);
     }
     return out.map((m) => `${id}: ${m}`);
   };

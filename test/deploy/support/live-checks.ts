@@ -156,7 +156,6 @@ const lambdaFunction: Check = async (p, c, d) => {
   eq('Role', t.Role, live.Role);
   eq('Environment', t.Environment?.Variables ?? {}, live.Environment?.Variables ?? {});
   eq('DeadLetterConfig', t.DeadLetterConfig?.TargetArn, live.DeadLetterConfig?.TargetArn);
-  eq('ReservedConcurrentExecutions', undefined, t.ReservedConcurrentExecutions);
   return out;
 };
 

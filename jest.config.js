@@ -25,5 +25,7 @@ export default {
       globalSetup: '<rootDir>/test/support/moto-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/moto-global-teardown.ts',
     },
+    // The real stack (osls deploy into a moto server of its own, started by the test itself).
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
   ],
 };

@@ -9,6 +9,7 @@
  *   ${file(./infra/iam.cjs):patterns.dataArrivedEnabled}  false when there is nothing to match
  *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sageMakerFinished / ...Enabled
  *   ${file(./infra/iam.cjs):sourceBucketArns}            list of Fn::Sub bucket ARNs
+ *   ${file(./infra/iam.cjs):sourceAccounts}              the accounts that may own them
  *   ${file(./infra/iam.cjs):gateResources}               the gates' roles, SNS subscriptions (gates-iam.cjs)
  *   ${file(./infra/iam.cjs):patterns.registryGate} / approvalGate / ...Enabled
  *
@@ -284,12 +285,22 @@ function sourceBucketArns() {
   return buckets.map((bucket) => sub(`arn:\${AWS::Partition}:s3:::${bucket}`));
 }
 
+/**
+ * Accounts that may own those buckets (aws:SourceAccount values): a bucket ARN carries no account,
+ * and once a bucket is deleted anyone can create one of that name. The policy's accounts, whose
+ * events are the only ones acted on anyway.
+ */
+function sourceAccounts() {
+  return loadPolicy().controller.accounts;
+}
+
 const gates = require('./gates-iam.cjs');
 
 module.exports = {
   roles,
   patterns: () => ({ ...patterns(), ...gates.patterns(loadPolicy(), readPattern) }),
   sourceBucketArns,
+  sourceAccounts,
   controllerStatements,
   dataArrivedPattern,
   loadPolicy,

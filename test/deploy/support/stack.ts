@@ -1,0 +1,140 @@
+/**
+ * The packaged stack deployed with the real `osls deploy --package` into a moto server of its own
+ * (other test layers' state cannot leak in, and its teardown cannot disturb them).
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { startMoto, stopMoto, type MotoHandle } from '../../support/moto-server';
+import { PACKAGE_DIR, packagedTemplate } from '../../support/packaged-template';
+import type { Deployed } from './intrinsics';
+
+const ROOT = process.cwd();
+/** The template and zips are packaged for osls's defaults; the deploy names the same stage. */
+const STAGE = 'dev';
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012'; // moto's default account
+/** osls deploys in ≈20-35 s here; a hang is caught long before jest's own timeout. */
+const DEPLOY_TIMEOUT_MS = 240_000;
+/** What `osls deploy` reads besides the package: the service file and what it references. */
+const SERVICE_FILES = ['serverless.yml', 'controller.yml', 'package.json'];
+const SERVICE_DIRS = ['node_modules', 'infra', 'events', 'functions'];
+
+export interface DeployedStack extends Deployed {
+  endpoint: string;
+  template: ReturnType<typeof packagedTemplate>;
+  /** A private copy of the packaged output (the zips the functions run from). */
+  packageDir: string;
+  deployMs: number;
+  /** Resources moto's CloudFormation listed with no type or id: the ones it skipped. */
+  skipped: number;
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+    forcePathStyle: true;
+    maxAttempts: number;
+  };
+  stop(): Promise<void>;
+}
+
+export async function deployStack(): Promise<DeployedStack> {
+  // The same packaging the unit layer's template tests read (reused when fresh).
+  const template = packagedTemplate();
+  // osls deletes <service>/.serverless after a deploy, whatever --package names: deploy from a
+  // scratch service directory (links to the real files) holding a copy of the package, so the
+  // repository's .serverless stays for the other test files.
+  const serviceDir = mkdtempSync(join(tmpdir(), 'deploy-'));
+  // osls finds its service file by a directory listing that does not follow symlinks: copy files.
+  for (const file of SERVICE_FILES) cpSync(join(ROOT, file), join(serviceDir, file));
+  for (const dir of SERVICE_DIRS) symlinkSync(join(ROOT, dir), join(serviceDir, dir));
+  const packageDir = join(serviceDir, 'package');
+  cpSync(PACKAGE_DIR, packageDir, { recursive: true });
+  cpSync(PACKAGE_DIR, join(serviceDir, '.serverless'), { recursive: true });
+
+  let moto: { handle: MotoHandle } | undefined;
+  const stop = async () => {
+    if (moto) await stopMoto(moto.handle.pid, moto.handle.logFile);
+    rmSync(serviceDir, { recursive: true, force: true });
+  };
+  try {
+    moto = await startMoto();
+    const endpoint = moto.handle.endpoint;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      // osls waits this long between stack/change-set polls (5 s by default, sized for real
+      // CloudFormation); moto answers at once, so the default is most of the deploy's time.
+      SLS_AWS_MONITORING_FREQUENCY: '250',
+    };
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'MOTO_ENDPOINT']) delete env[name];
+    const started = Date.now();
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
+          'deploy',
+          '--package',
+          packageDir,
+          '--stage',
+          STAGE,
+          '--region',
+          REGION,
+        ],
+        { cwd: serviceDir, env, timeout: DEPLOY_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      );
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      throw new Error(`osls deploy failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
+    }
+    const deployMs = Date.now() - started;
+
+    const clientConfig = {
+      endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      forcePathStyle: true as const,
+      maxAttempts: 1,
+    };
+    const stackName = `mlops-controller-${STAGE}`;
+    const resources = new Map<string, { type: string; physicalId: string }>();
+    let skipped = 0;
+    const cfn = new CloudFormationClient(clientConfig);
+    let NextToken: string | undefined;
+    do {
+      const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken }));
+      for (const r of page.StackResourceSummaries ?? [])
+        if (r.LogicalResourceId)
+          resources.set(r.LogicalResourceId, { type: r.ResourceType ?? '', physicalId: r.PhysicalResourceId ?? '' });
+        else skipped += 1;
+      NextToken = page.NextToken;
+    } while (NextToken);
+
+    return {
+      endpoint,
+      template,
+      packageDir,
+      deployMs,
+      skipped,
+      clientConfig,
+      region: REGION,
+      accountId: ACCOUNT,
+      stackName,
+      resources,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

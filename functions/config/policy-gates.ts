@@ -60,7 +60,10 @@ const approval = z.strictObject({
   package: z.union([packageFromVariable, packageFromStatus], {
     error: 'must be { variable: NAME } or { status: PendingManualApproval | Approved }',
   }),
-  /** The SNS topic the approval action notifies, when the gate should also answer from it. */
+  /**
+   * The SNS topic the approval action notifies (or a CodeStar Notifications rule on the pipeline
+   * targets), when the gate should also answer from it.
+   */
   notificationTopicArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')

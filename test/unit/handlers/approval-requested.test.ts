@@ -1,5 +1,6 @@
 import { ApprovalTokenNotVisibleError } from '../../../functions/workflows/gates';
 import { loadFixture } from '../../support/fixtures';
+import { loadTestFixture } from '../../support/test-fixtures';
 import { ACCOUNT, REGION, TOPIC, arnOf, gateInput, gatesHarness, gatesPolicy } from '../../support/gates-harness';
 
 const target = { pipeline: 'churn-deploy', stage: 'Approval', action: 'QualityGate' };
@@ -22,7 +23,7 @@ function approvalStarted(executionId = 'exec-1', fields: Record<string, unknown>
 
 /** The real manual-approval SNS message as Lambda receives it through SNS. */
 function approvalNotification(
-  message = loadFixture('codepipeline-manual-approval.sns-message.json'),
+  message: unknown = loadFixture('codepipeline-manual-approval.sns-message.json'),
   topicArn: string | null = `arn:aws:sns:${REGION}:${ACCOUNT}:pipeline-approvals`,
 ) {
   const envelope = JSON.parse(JSON.stringify({ Records: [{ EventSource: 'aws:sns', Sns: {} }] }));
@@ -288,6 +289,141 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
           kind: 'gate.ignore',
           reasons: ['SNS message is not a CodePipeline approval notification'],
         }),
+      ]);
+    });
+  });
+
+  describe('the CodeStar Notifications "manual approval needed" message (no token: read from the pipeline state)', () => {
+    // test/fixtures/codestar-notifications/README.md names the documents this message is built from.
+    const fixture = 'codestar-notifications/codepipeline-manual-approval-needed.sns-message.json';
+    const codestarTarget = { pipeline: 'myPipeline', stage: 'Prod', action: 'myAction' };
+    const EXECUTION = '12345678-1234-5678-abcd-12345678abcd';
+    const notification = (change: (m: any) => void = () => {}, topicArn?: string | null) => {
+      const message = loadTestFixture(fixture);
+      change(message);
+      return approvalNotification(message, topicArn);
+    };
+    const codestarHarness = () => {
+      const h = gatesHarness(
+        gatesPolicy(gateInput({ approvals: [{ ...codestarTarget, package: { variable: 'MODEL_PACKAGE_ARN' } }] })),
+      );
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.87 }); // better
+      h.addPackage(3, { auc: 0.8 }); // worse
+      const waiting = (version: number | undefined) =>
+        h.state.approvals.push({
+          ...codestarTarget,
+          executionId: EXECUTION,
+          token: TOKEN,
+          status: 'InProgress',
+          variables: version ? { MODEL_PACKAGE_ARN: arnOf('churn-models', version) } : {},
+          hiddenReads: 0,
+        });
+      return { ...h, waiting };
+    };
+
+    it.each([
+      ['a better package', 2, 'Approved'],
+      ['a worse package', 3, 'Rejected'],
+    ])(
+      'answers the execution it names carrying %s with the token from the pipeline state',
+      async (_name, version, status) => {
+        const h = codestarHarness();
+        h.waiting(version);
+        await h.approvalHandler(notification());
+        expect(h.actions()).toEqual([
+          expect.objectContaining({
+            service: 'codepipeline',
+            operation: 'PutApprovalResult',
+            input: {
+              ...{ pipelineName: 'myPipeline', stageName: 'Prod', actionName: 'myAction' },
+              token: TOKEN,
+              result: { status, summary: expect.stringMatching(/^(APPROVE|REJECT) by gate churn-quality/) },
+            },
+          }),
+        ]);
+        expect(h.gateDecisions()).toEqual([
+          expect.objectContaining({ kind: 'gate.approval', subject: `myPipeline/Prod/myAction@${EXECUTION}` }),
+        ]);
+      },
+    );
+
+    it('holds and notifies when the execution carries no package variable, answering nothing', async () => {
+      const h = codestarHarness();
+      h.waiting(undefined);
+      await h.approvalHandler(notification());
+      expect(h.actions('PutApprovalResult')).toEqual([]);
+      expect(h.actions('Publish')).toHaveLength(1);
+      expect(h.gateDecisions()).toEqual([expect.objectContaining({ kind: 'gate.approval', outcome: 'HOLD' })]);
+    });
+
+    it('answers once when SNS delivers the same notification twice', async () => {
+      const h = codestarHarness();
+      h.waiting(2);
+      await h.approvalHandler(notification());
+      await h.approvalHandler(notification());
+      expect(h.actions('PutApprovalResult')).toHaveLength(1);
+    });
+
+    it('logs and skips the notification of an approval that already succeeded', async () => {
+      const h = codestarHarness();
+      h.waiting(2);
+      await h.approvalHandler(notification((m) => (m.detail.state = 'SUCCEEDED')));
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([]);
+      expect(h.lines).toContainEqual(
+        expect.objectContaining({ level: 'info', message: expect.stringMatching(/nothing to do/) }),
+      );
+    });
+
+    it.each<[string, (m: any) => void, string | undefined, RegExp]>([
+      [
+        'a message from another region',
+        (m) => (m.region = 'us-east-2'),
+        undefined,
+        /^region us-east-2 is not one of us-east-1/,
+      ],
+      [
+        'a topic in another account',
+        () => {},
+        'arn:aws:sns:us-east-1:210987654321:pipeline-approvals',
+        /^account 210987654321 is not one of 123456789012/,
+      ],
+      ['a pipeline in another account', (m) => (m.account = '210987654321'), undefined, /^account 210987654321/],
+      [
+        'a detail without its action',
+        (m) => delete m.detail.action,
+        undefined,
+        /^CodeStar notification: detail\.action: /,
+      ],
+      [
+        'no execution id',
+        (m) => delete m.detail['execution-id'],
+        undefined,
+        /^CodeStar notification: detail\.execution-id: /,
+      ],
+    ])('ignores %s with a logged error, answering nothing', async (_name, change, topicArn, reason) => {
+      const h = codestarHarness();
+      h.waiting(2);
+      await h.approvalHandler(notification(change, topicArn));
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ kind: 'gate.ignore', subject: 'sns/m-1', reasons: [expect.stringMatching(reason)] }),
+      ]);
+      expect(h.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          attributes: { subject: 'sns/m-1', reason: expect.stringMatching(reason) },
+        }),
+      );
+    });
+
+    it('records a notification for an approval no gate is bound to as ignored', async () => {
+      const h = codestarHarness();
+      await h.approvalHandler(notification((m) => (m.detail.action = 'SomeoneElses')));
+      expect(h.actions()).toEqual([]);
+      expect(h.gateDecisions()).toEqual([
+        expect.objectContaining({ kind: 'gate.ignore', reasons: ['no gate is bound to this approval action'] }),
       ]);
     });
   });

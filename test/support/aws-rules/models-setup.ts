@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@smithy/core/client';
 import { MemoryWorld } from '../../../functions/adapters/memory/world';
-import { describeViolation, skippedPatterns, validateRequest, type Violation } from './models';
+import { describeViolation, serviceModel, skippedPatterns, validateRequest, type Violation } from './models';
 
 type Layer = 'sdk' | 'client-mock' | 'memory';
 
@@ -40,7 +40,7 @@ function check(layer: Layer, service: string, operation: string, input: unknown)
   const violations = validateRequest(service, operation, input);
   stats.ms += performance.now() - started;
   stats.requests[layer] += 1;
-  stats.operations.add(`${violations[0]?.service ?? service}.${operation}`);
+  stats.operations.add(`${serviceModel(service)?.directory ?? service}.${operation}`);
   if (violations.length === 0) return;
   stats.violations += violations.length;
   pending.push(...violations);

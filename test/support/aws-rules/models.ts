@@ -136,8 +136,19 @@ function strip(model: {
     ...(m.jsonvalue ? { jsonvalue: true } : {}),
     ...(m.streaming ? { streaming: true } : {}),
   });
+  // Only shapes a request can reach: responses and errors are half of a model and never checked.
+  const reachable = new Set<string>();
+  const visit = (name: string): void => {
+    const shape = model.shapes[name];
+    if (reachable.has(name) || !shape) return;
+    reachable.add(name);
+    for (const m of Object.values(shape.members ?? {})) visit(m.shape);
+    for (const k of ['member', 'key', 'value'] as const) if (shape[k]) visit(shape[k].shape);
+  };
+  for (const op of Object.values(model.operations)) if (op.input) visit(op.input.shape);
   const shapes: Record<string, Shape> = {};
   for (const [name, shape] of Object.entries(model.shapes)) {
+    if (!reachable.has(name)) continue;
     const s: Record<string, unknown> = {};
     for (const k of keep) if (shape[k] !== undefined) s[k] = shape[k];
     if (shape.members) s.members = Object.fromEntries(Object.entries(shape.members).map(([n, m]) => [n, member(m)]));
@@ -166,7 +177,7 @@ export function serviceModel(service: string): ServiceModel | undefined {
   if (!version) throw new Error(`botocore has no service-2.json for ${directory}`);
   const gz = join(root, version, 'service-2.json.gz');
   const file = existsSync(gz) ? gz : join(root, version, 'service-2.json');
-  const stamp = `${directory}-${version}-${statSync(file).mtimeMs}-${statSync(file).size}`;
+  const stamp = `${directory}-${version}-inputs-${statSync(file).mtimeMs}-${statSync(file).size}`;
   const cached = join(cacheDir, `${stamp}.json`);
   let body: Pick<ServiceModel, 'serviceId' | 'protocol' | 'operations' | 'shapes'>;
   try {

@@ -12,6 +12,8 @@ const common = {
   transform,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // Every AWS request in every layer is checked against botocore's model of the service.
+  setupFilesAfterEnv: ['<rootDir>/test/support/aws-rules/models-setup.ts'],
 };
 
 export default {

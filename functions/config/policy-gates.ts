@@ -49,10 +49,15 @@ const packageFromStatus = z.strictObject({
   status: z.enum(['PendingManualApproval', 'Approved'], { error: 'must be PendingManualApproval or Approved' }),
 });
 
+/** CodePipeline `PipelineName`/`StageName`/`ActionName` (PutApprovalResult's model): ≤ 100 of these. */
+const codePipelineName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+
 const approval = z.strictObject({
-  pipeline: z.string({ error: 'required' }).min(1, 'required'),
-  stage: z.string({ error: 'required' }).min(1, 'required'),
-  action: z.string({ error: 'required' }).min(1, 'required'),
+  pipeline: codePipelineName,
+  stage: codePipelineName,
+  action: codePipelineName,
   /**
    * How the execution's model package is found: a V2 pipeline variable holding its ARN, or the
    * group's newest package in a status.

@@ -10,6 +10,26 @@ const name = z
   .string({ error: 'required' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
 const awsName = z.string({ error: 'required' }).min(1, 'required');
+// Names sent in rollback requests, constrained as the services' API models constrain them: a
+// name AWS refuses would fail the rollback mid-incident, so the policy refuses it at load.
+/** CodeDeploy `ApplicationName` / `DeploymentGroupName`: 1–100 characters. */
+const codeDeployName = awsName.max(100, 'at most 100 characters');
+/** CodePipeline `PipelineName` / `StageName`: 1–100 of letters, digits, ".", "@", "-", "_". */
+const codePipelineName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+/** SageMaker `EndpointName` (UpdateEndpoint, InvokeEndpoint): alphanumerics joined by "-", ≤ 63. */
+const endpointName = z
+  .string({ error: 'required' })
+  .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'letters, digits and "-" only (no "_" or "."), at most 63');
+/** SageMaker `ModelPackageGroupName` (ArnOrName): a name as above, or its ARN; ≤ 170. */
+const packageGroup = z
+  .string({ error: 'required' })
+  .max(170, 'at most 170 characters')
+  .regex(
+    /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:[a-z-]*\/)?[a-zA-Z0-9][a-zA-Z0-9-]{0,62}(?<!-)$/,
+    'a name of letters, digits and "-" (at most 63), or its ARN',
+  );
 const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 
 const alarmSelector = z
@@ -24,15 +44,15 @@ const alarmSelector = z
   });
 
 const codeDeployTarget = z.strictObject({
-  application: awsName,
-  deploymentGroup: awsName,
+  application: codeDeployName,
+  deploymentGroup: codeDeployName,
   /** How far back ListDeployments looks for the last good revision. */
   lookbackDays: positiveInt.max(90).default(30),
 });
 
 const freezeTarget = z.strictObject({
-  pipeline: awsName,
-  stage: awsName,
+  pipeline: codePipelineName,
+  stage: codePipelineName,
   /** Re-enable the transition by itself once every bound alarm is OK for this long; else a person does. */
   autoUnfreezeAfterOkSeconds: positiveInt.optional(),
 });
@@ -43,9 +63,9 @@ export const rollbackBinding = z
     alarms: alarmSelector,
     /** Targets rolled back on ALARM (any combination). */
     codedeploy: codeDeployTarget.optional(),
-    endpoint: z.strictObject({ name: awsName }).optional(),
+    endpoint: z.strictObject({ name: endpointName }).optional(),
     /** The live package of this group is rejected (the endpoint history or the deployment names it). */
-    modelPackageGroup: awsName.optional(),
+    modelPackageGroup: packageGroup.optional(),
     freeze: freezeTarget.optional(),
     /** Instead of rolling back, start this retraining rule (data-drift / model-quality alarms). */
     retrain: name.optional(),
@@ -71,7 +91,7 @@ export const rollbackBinding = z
   });
 
 const smokeCheck = z.strictObject({
-  endpoint: awsName,
+  endpoint: endpointName,
   payload: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'must be an s3://bucket/key URI'),
   contentType: z.string().default('application/json'),
   /** The response must be JSON with these top-level keys, and/or match this regular expression. */
@@ -90,9 +110,9 @@ const smokeCheck = z.strictObject({
 });
 
 export const hookRule = z.strictObject({
-  application: awsName,
+  application: codeDeployName,
   /** Omitted: every deployment group of the application. */
-  deploymentGroup: awsName.optional(),
+  deploymentGroup: codeDeployName.optional(),
   /** None of these may be in ALARM (an alarm that does not exist fails the check). */
   alarms: z.array(awsName).default([]),
   /** The model package the deployment names (description or AppSpec) must be Approved. */
@@ -102,8 +122,8 @@ export const hookRule = z.strictObject({
 });
 
 export const stageRetryRule = z.strictObject({
-  pipeline: awsName,
-  stages: z.array(awsName).min(1, 'list at least one stage'),
+  pipeline: codePipelineName,
+  stages: z.array(codePipelineName).min(1, 'list at least one stage'),
   maxAttempts: positiveInt.max(10).default(2),
   /** Wait before retrying (the function's timeout leaves room for the longest delay). */
   delaySeconds: z.number().int().nonnegative().max(600, 'must be ≤ 600').default(30),

@@ -9,6 +9,30 @@ const name = z
   .string({ error: 'required' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
 const awsName = z.string({ error: 'required' }).min(1, 'required');
+/** CodePipeline's `PipelineName` (API model): 1–100 of letters, digits, ".", "@", "-", "_". */
+const codePipelineName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+/** SageMaker's `PipelineName` (API model): alphanumerics joined by single or repeated "-", ≤ 256. */
+const sageMakerPipelineName = z
+  .string({ error: 'required' })
+  .regex(
+    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
+    'letters, digits and "-" only (no "_"), starting with a letter or digit, at most 256',
+  );
+/**
+ * AWS matches a `.*` pattern as Java does: `.` stops at a line terminator, so a value with a line
+ * break is refused at every start.
+ */
+const oneLine = /^[^\n\r\u0085\u2028\u2029]*$/;
+/** CodePipeline's `PipelineVariableValue`: 1–1000 characters on one line. */
+const variableValue = z
+  .string({ error: 'required' })
+  .min(1, 'must not be empty')
+  .max(1000, 'at most 1000 characters')
+  .regex(oneLine, 'must be one line');
+/** SageMaker's `Parameter.Value` (`String1024`): at most 1024 characters. */
+const parameterValue = z.string({ error: 'required' }).max(1024, 'at most 1024 characters');
 const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be > 0');
 
 /** StartPipelineExecution's `PipelineVariableName` (CodePipeline API model). */
@@ -41,7 +65,7 @@ function distinctBatchId(
 const codePipelineTarget = z
   .strictObject({
     type: z.literal('codepipeline'),
-    name: awsName,
+    name: codePipelineName,
     /** V2 pipeline variable that receives the manifest's S3 URI. */
     manifestVariable: variableName.default('MANIFEST_URI'),
     /**
@@ -50,14 +74,14 @@ const codePipelineTarget = z
      * declared variables, so only a name the pipeline declares may be sent.
      */
     batchIdVariable: variableName.optional(),
-    variables: z.record(z.string(), z.string()).default({}),
+    variables: z.record(variableName, variableValue).default({}),
   })
   .superRefine((t, ctx) => distinctBatchId(t.batchIdVariable, t.manifestVariable, t.variables, 'batchIdVariable', ctx));
 
 const sageMakerTarget = z
   .strictObject({
     type: z.literal('sagemaker'),
-    name: awsName,
+    name: sageMakerPipelineName,
     /** Pipeline parameter that receives the manifest's S3 URI. */
     manifestParameter: parameterName.default('ManifestUri'),
     /**
@@ -65,7 +89,7 @@ const sageMakerTarget = z
      * name to match one in the pipeline definition.
      */
     batchIdParameter: parameterName.optional(),
-    parameters: z.record(z.string(), z.string()).default({}),
+    parameters: z.record(parameterName, parameterValue).default({}),
   })
   .superRefine((t, ctx) =>
     distinctBatchId(t.batchIdParameter, t.manifestParameter, t.parameters, 'batchIdParameter', ctx),

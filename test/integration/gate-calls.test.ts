@@ -238,8 +238,13 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
       stageStates: [
         {
           stageName: 'Approval',
-          latestExecution: { pipelineExecutionId: 'exec-1', status: 'InProgress' },
-          actionStates: [{ actionName: 'QualityGate', latestExecution: { status: 'InProgress', token: 'tok-1' } }],
+          latestExecution: { pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a', status: 'InProgress' },
+          actionStates: [
+            {
+              actionName: 'QualityGate',
+              latestExecution: { status: 'InProgress', token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a' },
+            },
+          ],
         },
       ],
     });
@@ -249,7 +254,12 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
     cp.on(PutApprovalResultCommand).resolves({});
     w.calls.length = 0;
     await w.gates.onApprovalStarted(
-      { pipeline: 'churn-deploy', stage: 'Approval', action: 'QualityGate', executionId: 'exec-1' },
+      {
+        pipeline: 'churn-deploy',
+        stage: 'Approval',
+        action: 'QualityGate',
+        executionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
+      },
       'e1',
     );
     cp.restore();
@@ -260,7 +270,7 @@ describe('AWS calls per gate decision (SDK middleware counter)', () => {
       'PutApprovalResultCommand',
     ]);
     expect(cp.commandCalls(PutApprovalResultCommand)[0]!.args[0].input).toMatchObject({
-      token: 'tok-1',
+      token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
       result: { status: 'Approved' },
     });
     expect(aws(w.calls)).toEqual([

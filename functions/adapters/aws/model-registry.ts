@@ -27,16 +27,23 @@ export function approvalToken(arn: string, status: ApprovalStatus, description: 
   return createHash('sha256').update(`${arn}\u0000${status}\u0000${description}`).digest('hex').slice(0, 36);
 }
 
+/**
+ * ApprovalDescription's pattern in the SageMaker model is `.*`, which AWS matches as Java does:
+ * `.` stops at a line terminator, so a multi-line description is refused with a
+ * ValidationException. A gate's summary is one line per metric: the lines are joined instead.
+ */
+export function singleLine(text: string): string {
+  return text.split(/\r\n|[\n\r\u0085\u2028\u2029]/).join(' | ');
+}
+
 /** The exact UpdateModelPackage input (shared with the memory adapter). */
 export function approvalInput(
   arn: string,
   status: ApprovalStatus,
   description: string,
 ): UpdateModelPackageCommandInput {
-  const text =
-    description.length > APPROVAL_DESCRIPTION_MAX
-      ? `${description.slice(0, APPROVAL_DESCRIPTION_MAX - 1)}…`
-      : description;
+  const flat = singleLine(description);
+  const text = flat.length > APPROVAL_DESCRIPTION_MAX ? `${flat.slice(0, APPROVAL_DESCRIPTION_MAX - 1)}…` : flat;
   return {
     ModelPackageArn: arn,
     ModelApprovalStatus: status,

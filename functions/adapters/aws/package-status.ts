@@ -6,13 +6,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { AwsCallError } from '../../domain/errors';
 import type { PackageStatus } from '../../ports/package-status';
+import { singleLine } from './model-registry';
 
-/** ApprovalDescription is at most 1024 characters. */
+/** ApprovalDescription is one line (see singleLine) of at most 1024 characters. */
 export function rejectInput(modelPackageArn: string, reason: string): UpdateModelPackageCommandInput {
   return {
     ModelPackageArn: modelPackageArn,
     ModelApprovalStatus: 'Rejected',
-    ApprovalDescription: reason.slice(0, 1024),
+    ApprovalDescription: singleLine(reason).slice(0, 1024),
   };
 }
 

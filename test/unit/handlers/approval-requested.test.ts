@@ -4,10 +4,23 @@ import { loadTestFixture } from '../../support/test-fixtures';
 import { ACCOUNT, REGION, TOPIC, arnOf, gateInput, gatesHarness, gatesPolicy } from '../../support/gates-harness';
 
 const target = { pipeline: 'churn-deploy', stage: 'Approval', action: 'QualityGate' };
-const TOKEN = '1a2b3c4d-573f-4ea7-a67E-XAMPLETOKEN';
+// The docs message's token ("...-XAMPLETOKEN") is a placeholder no pipeline issues (ApprovalToken
+// is a lowercase UUID in the CodePipeline model): the tests put a real-form token in its place.
+const TOKEN = '1a2b3c4d-573f-4ea7-a67e-4f1b2c3d4e5f';
+// Execution ids and tokens as CodePipeline issues them (lowercase UUIDs).
+const EXEC_1 = '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a';
+const EXEC_2 = '9c4b7a2e-1d6f-4a8b-9e3c-5f0a1b2c3d4e';
+const tokenOf = (executionId: string) => `7e${executionId.slice(2)}`;
+
+/** The real manual-approval SNS message, its placeholder token replaced by a real-form one. */
+function docsMessage() {
+  const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+  message.approval.token = TOKEN;
+  return message;
+}
 
 /** The real action execution event, turned into the manual approval it documents (type Manual/Approval). */
-function approvalStarted(executionId = 'exec-1', fields: Record<string, unknown> = {}) {
+function approvalStarted(executionId = EXEC_1, fields: Record<string, unknown> = {}) {
   const event = loadFixture('codepipeline-action-execution-state-change.started-codedeploy.docs-repaired.json');
   Object.assign(event, { account: ACCOUNT, region: REGION });
   Object.assign(event.detail, {
@@ -23,7 +36,7 @@ function approvalStarted(executionId = 'exec-1', fields: Record<string, unknown>
 
 /** The real manual-approval SNS message as Lambda receives it through SNS. */
 function approvalNotification(
-  message: unknown = loadFixture('codepipeline-manual-approval.sns-message.json'),
+  message: unknown = docsMessage(),
   topicArn: string | null = `arn:aws:sns:${REGION}:${ACCOUNT}:pipeline-approvals`,
 ) {
   const envelope = JSON.parse(JSON.stringify({ Records: [{ EventSource: 'aws:sns', Sns: {} }] }));
@@ -41,7 +54,7 @@ function harness(policy = gatesPolicy()) {
   h.addPackage(1, { status: 'Approved', auc: 0.84 });
   h.addPackage(2, { auc: 0.87 }); // better
   h.addPackage(3, { auc: 0.8 }); // worse
-  const waiting = (executionId: string, version: number | undefined, hiddenReads = 0, token = `token-${executionId}`) =>
+  const waiting = (executionId: string, version: number | undefined, hiddenReads = 0, token = tokenOf(executionId)) =>
     h.state.approvals.push({
       ...target,
       executionId,
@@ -56,8 +69,8 @@ function harness(policy = gatesPolicy()) {
 describe('approvalRequested (CodePipeline approval gate)', () => {
   it('approves the execution whose package variable names a better package, with the exact PutApprovalResult input', async () => {
     const h = harness();
-    h.waiting('exec-1', 2);
-    await h.approvalHandler(approvalStarted('exec-1'));
+    h.waiting(EXEC_1, 2);
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.actions()).toEqual([
       expect.objectContaining({
         service: 'codepipeline',
@@ -66,7 +79,7 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
           pipelineName: 'churn-deploy',
           stageName: 'Approval',
           actionName: 'QualityGate',
-          token: 'token-exec-1',
+          token: tokenOf(EXEC_1),
           result: {
             status: 'Approved',
             summary: expect.stringMatching(/^APPROVE by gate churn-quality: every check passed/),
@@ -78,7 +91,7 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
     expect(h.gateDecisions()).toEqual([
       expect.objectContaining({
         kind: 'gate.approval',
-        subject: 'churn-deploy/Approval/QualityGate@exec-1',
+        subject: `churn-deploy/Approval/QualityGate@${EXEC_1}`,
         outcome: 'APPROVE',
       }),
     ]);
@@ -86,24 +99,24 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
   it('rejects the execution whose package is worse than the champion', async () => {
     const h = harness();
-    h.waiting('exec-2', 3);
-    await h.approvalHandler(approvalStarted('exec-2'));
+    h.waiting(EXEC_2, 3);
+    await h.approvalHandler(approvalStarted(EXEC_2));
     expect(h.actions().map((a) => (a.input.result as { status: string }).status)).toEqual(['Rejected']);
   });
 
   it('waits with backoff for a token that lags the event, then answers', async () => {
     const h = harness();
-    h.waiting('exec-1', 2, 3);
+    h.waiting(EXEC_1, 2, 3);
     const before = h.clock.now().getTime();
-    await h.approvalHandler(approvalStarted('exec-1'));
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.clock.now().getTime() - before).toBe(1_000 + 2_000 + 4_000);
     expect(h.actions('PutApprovalResult')).toHaveLength(1);
   });
 
   it('gives up after a bounded number of reads and surfaces the failure so the event is retried', async () => {
     const h = harness();
-    h.waiting('exec-1', 2, 99);
-    await expect(h.approvalHandler(approvalStarted('exec-1'))).rejects.toBeInstanceOf(ApprovalTokenNotVisibleError);
+    h.waiting(EXEC_1, 2, 99);
+    await expect(h.approvalHandler(approvalStarted(EXEC_1))).rejects.toBeInstanceOf(ApprovalTokenNotVisibleError);
     expect(h.actions()).toEqual([]);
     expect(h.gateDecisions()).toEqual([
       expect.objectContaining({ outcome: 'RETRY', reasons: [expect.stringContaining('after 5 reads')] }),
@@ -112,16 +125,18 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
   it('does not answer for another execution that now occupies the stage', async () => {
     const h = harness();
-    h.waiting('exec-newer', 3);
-    await expect(h.approvalHandler(approvalStarted('exec-older'))).rejects.toBeInstanceOf(ApprovalTokenNotVisibleError);
+    h.waiting('b3a1f2e4-6c5d-4b7a-8e9f-1a2b3c4d5e60', 3);
+    await expect(h.approvalHandler(approvalStarted('a2f0e1d3-5b4c-4a69-8d8e-0f1a2b3c4d5f'))).rejects.toBeInstanceOf(
+      ApprovalTokenNotVisibleError,
+    );
     expect(h.actions()).toEqual([]);
   });
 
   it('answers once when the event is delivered twice, in sequence or at once', async () => {
     const h = harness();
-    h.waiting('exec-1', 2);
-    await Promise.all([h.approvalHandler(approvalStarted('exec-1')), h.approvalHandler(approvalStarted('exec-1'))]);
-    await h.approvalHandler(approvalStarted('exec-1'));
+    h.waiting(EXEC_1, 2);
+    await Promise.all([h.approvalHandler(approvalStarted(EXEC_1)), h.approvalHandler(approvalStarted(EXEC_1))]);
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.actions('PutApprovalResult')).toHaveLength(1);
     expect(
       h
@@ -133,9 +148,9 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
   it('leaves an approval a person already answered alone', async () => {
     const h = harness();
-    h.waiting('exec-1', 3);
+    h.waiting(EXEC_1, 3);
     h.state.approvals[0]!.status = 'Succeeded';
-    await h.approvalHandler(approvalStarted('exec-1'));
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.actions()).toEqual([]);
     expect(h.gateDecisions()[0]).toMatchObject({
       outcome: 'SKIPPED',
@@ -145,8 +160,8 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
   it('holds and notifies when the execution carries no package variable; never approves on nothing', async () => {
     const h = harness();
-    h.waiting('exec-1', undefined);
-    await h.approvalHandler(approvalStarted('exec-1'));
+    h.waiting(EXEC_1, undefined);
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.actions('PutApprovalResult')).toEqual([]);
     expect(h.actions('Publish')).toEqual([
       expect.objectContaining({
@@ -161,14 +176,14 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
   it('holds when the variable names a package of another group', async () => {
     const h = harness();
-    h.waiting('exec-1', undefined);
+    h.waiting(EXEC_1, undefined);
     h.state.approvals[0]!.variables = { MODEL_PACKAGE_ARN: arnOf('other-models', 1) };
     h.state.packages.set(arnOf('other-models', 1), {
       ...h.state.packages.get(arnOf('churn-models', 2))!,
       arn: arnOf('other-models', 1),
       group: 'other-models',
     });
-    await h.approvalHandler(approvalStarted('exec-1'));
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.gateDecisions()[0]).toMatchObject({
       outcome: 'HOLD',
       reasons: [expect.stringContaining('is in group other-models, not churn-models')],
@@ -178,8 +193,8 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
   it('rejects an execution deploying a package the registry already rejected, without re-judging it', async () => {
     const h = harness();
     h.state.packages.get(arnOf('churn-models', 2))!.status = 'Rejected';
-    h.waiting('exec-1', 2);
-    await h.approvalHandler(approvalStarted('exec-1'));
+    h.waiting(EXEC_1, 2);
+    await h.approvalHandler(approvalStarted(EXEC_1));
     expect(h.actions()).toEqual([
       expect.objectContaining({
         input: expect.objectContaining({
@@ -203,13 +218,13 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
       h.addPackage(3, { auc: 0.9 }); // newest pending: the one judged
       h.state.approvals.push({
         ...docsTarget,
-        executionId: 'e',
+        executionId: EXEC_2,
         token: TOKEN,
         status: 'InProgress',
         variables: {},
         hiddenReads: 99,
       });
-      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      const message = docsMessage();
       message.region = REGION;
       await h.approvalHandler(approvalNotification(message));
       expect(h.actions()).toEqual([
@@ -232,13 +247,13 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
       h.addPackage(2, { auc: 0.8 });
       h.state.approvals.push({
         ...docsTarget,
-        executionId: 'e-7',
+        executionId: EXEC_2,
         token: TOKEN,
         status: 'InProgress',
         variables: { MODEL_PACKAGE_ARN: arnOf('churn-models', 2) },
         hiddenReads: 0,
       });
-      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      const message = docsMessage();
       message.region = REGION;
       await h.approvalHandler(approvalNotification(message));
       expect(h.actions().map((a) => (a.input.result as { status: string }).status)).toEqual(['Rejected']);
@@ -266,13 +281,13 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
       h.addPackage(2, { auc: 0.9 });
       h.state.approvals.push({
         ...docsTarget,
-        executionId: 'e',
+        executionId: EXEC_2,
         token: TOKEN,
         status: 'InProgress',
         variables: {},
         hiddenReads: 0,
       });
-      const message = loadFixture('codepipeline-manual-approval.sns-message.json');
+      const message = docsMessage();
       message.region = REGION;
       await h.approvalHandler(approvalNotification(message, topicArn));
       expect(h.actions()).toEqual([]);
@@ -439,14 +454,14 @@ describe('approvalRequested (CodePipeline approval gate)', () => {
 
     it('skips an approval that did not start (the abandoned fixture\u2019s state)', async () => {
       const h = harness();
-      await h.approvalHandler(approvalStarted('exec-1', { state: 'ABANDONED' }));
+      await h.approvalHandler(approvalStarted(EXEC_1, { state: 'ABANDONED' }));
       expect(h.actions()).toEqual([]);
       expect(h.gateDecisions()).toEqual([]);
     });
 
     it('records an approval no gate is bound to as ignored', async () => {
       const h = harness();
-      await h.approvalHandler(approvalStarted('exec-1', { action: 'SomeoneElses' }));
+      await h.approvalHandler(approvalStarted(EXEC_1, { action: 'SomeoneElses' }));
       expect(h.gateDecisions()).toEqual([
         expect.objectContaining({ kind: 'gate.ignore', reasons: ['no gate is bound to this approval action'] }),
       ]);

@@ -44,7 +44,7 @@ describe('modelRegistered (registry gate)', () => {
             'APPROVE by gate churn-quality: every check passed. Champion: churn-models/1.',
             'auc=0.86 (champion 0.84) PASS critical: ≥ min 0.75, better by 0.02 (0.01 worse allowed)',
             'recall=0.72 (champion 0.7) PASS warning: better by 2.857% (5% worse allowed)',
-          ].join('\n'),
+          ].join(' | '),
           ClientToken: expect.stringMatching(/^[0-9a-f]{36}$/),
         },
       }),

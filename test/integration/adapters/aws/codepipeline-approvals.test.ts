@@ -15,15 +15,23 @@ import { AwsCallError } from '../../../../functions/domain/errors';
 const client = new CodePipelineClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 const cp = mockClient(client);
 const approvals = new CodePipelineApprovals(client);
-const target = { pipeline: 'churn-deploy', stage: 'Approval', action: 'QualityGate', token: 'tok-1' };
+const target = {
+  pipeline: 'churn-deploy',
+  stage: 'Approval',
+  action: 'QualityGate',
+  token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
+};
 
 beforeEach(() => cp.reset());
 afterAll(() => cp.restore());
 
-const state = (action: Record<string, unknown> | undefined, executionId = 'exec-1') => ({
+const state = (action: Record<string, unknown> | undefined, executionId = '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a') => ({
   pipelineName: 'churn-deploy',
   stageStates: [
-    { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-2', status: 'Succeeded' as const } },
+    {
+      stageName: 'Source',
+      latestExecution: { pipelineExecutionId: '9c4b7a2e-1d6f-4a8b-9e3c-5f0a1b2c3d4e', status: 'Succeeded' as const },
+    },
     {
       stageName: 'Approval',
       latestExecution: { pipelineExecutionId: executionId, status: 'InProgress' as const },
@@ -34,11 +42,13 @@ const state = (action: Record<string, unknown> | undefined, executionId = 'exec-
 
 describe('CodePipelineApprovals (aws-sdk-client-mock: moto lacks these operations)', () => {
   it('reads the action\u2019s token and its stage\u2019s execution from GetPipelineState', async () => {
-    cp.on(GetPipelineStateCommand).resolves(state({ status: 'InProgress', token: 'tok-1' }));
+    cp.on(GetPipelineStateCommand).resolves(
+      state({ status: 'InProgress', token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a' }),
+    );
     await expect(approvals.actionState('churn-deploy', 'Approval', 'QualityGate')).resolves.toEqual({
-      executionId: 'exec-1',
+      executionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
       status: 'InProgress',
-      token: 'tok-1',
+      token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
     });
     expect(cp.commandCalls(GetPipelineStateCommand).map((c) => c.args[0].input)).toEqual([{ name: 'churn-deploy' }]);
   });
@@ -46,7 +56,7 @@ describe('CodePipelineApprovals (aws-sdk-client-mock: moto lacks these operation
   it('shows no token before CodePipeline publishes it', async () => {
     cp.on(GetPipelineStateCommand).resolves(state(undefined));
     await expect(approvals.actionState('churn-deploy', 'Approval', 'QualityGate')).resolves.toEqual({
-      executionId: 'exec-1',
+      executionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
     });
   });
 
@@ -60,16 +70,16 @@ describe('CodePipelineApprovals (aws-sdk-client-mock: moto lacks these operation
   it('reads the execution\u2019s resolved V2 variables', async () => {
     cp.on(GetPipelineExecutionCommand).resolves({
       pipelineExecution: {
-        pipelineExecutionId: 'exec-1',
+        pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
         variables: [{ name: 'MODEL_PACKAGE_ARN', resolvedValue: 'arn:aws:sagemaker:us-east-1:1:model-package/g/2' }],
       },
     });
-    await expect(approvals.variables('churn-deploy', 'exec-1')).resolves.toEqual({
+    await expect(approvals.variables('churn-deploy', '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a')).resolves.toEqual({
       MODEL_PACKAGE_ARN: 'arn:aws:sagemaker:us-east-1:1:model-package/g/2',
     });
     expect(cp.commandCalls(GetPipelineExecutionCommand)[0]!.args[0].input).toEqual({
       pipelineName: 'churn-deploy',
-      pipelineExecutionId: 'exec-1',
+      pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
     });
   });
 
@@ -81,7 +91,7 @@ describe('CodePipelineApprovals (aws-sdk-client-mock: moto lacks these operation
         pipelineName: 'churn-deploy',
         stageName: 'Approval',
         actionName: 'QualityGate',
-        token: 'tok-1',
+        token: '7e2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
         result: { status: 'Rejected', summary: `${'y'.repeat(511)}…` },
       },
     ]);

@@ -40,10 +40,10 @@ describe('CodePipelineStages', () => {
       .on(EnableStageTransitionCommand)
       .resolves({})
       .on(RetryStageExecutionCommand)
-      .resolves({ pipelineExecutionId: 'e' });
+      .resolves({ pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a' });
     const s = new CodePipelineStages(client);
     await s.unfreeze('p', 'Prod');
-    await s.retry('p', 'Deploy', 'e');
+    await s.retry('p', 'Deploy', '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a');
     expect(mock.commandCalls(EnableStageTransitionCommand)[0]!.args[0].input).toEqual({
       pipelineName: 'p',
       stageName: 'Prod',
@@ -52,7 +52,7 @@ describe('CodePipelineStages', () => {
     expect(mock.commandCalls(RetryStageExecutionCommand)[0]!.args[0].input).toEqual({
       pipelineName: 'p',
       stageName: 'Deploy',
-      pipelineExecutionId: 'e',
+      pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a',
       retryMode: 'FAILED_ACTIONS',
     });
   });
@@ -81,13 +81,13 @@ describe('CodePipelineStages', () => {
           },
         ],
       });
-    expect(await new CodePipelineStages(client).actions('p', 'e')).toEqual([
+    expect(await new CodePipelineStages(client).actions('p', '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a')).toEqual([
       { stage: 'Deploy', action: 'Approve', category: 'Approval', status: 'Failed' },
       { stage: 'Build', action: 'Build', category: 'Build', status: 'Succeeded' },
     ]);
     expect(mock.commandCalls(ListActionExecutionsCommand).map((c) => c.args[0].input)).toEqual([
-      { pipelineName: 'p', filter: { pipelineExecutionId: 'e' } },
-      { pipelineName: 'p', filter: { pipelineExecutionId: 'e' }, nextToken: 't' },
+      { pipelineName: 'p', filter: { pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a' } },
+      { pipelineName: 'p', filter: { pipelineExecutionId: '5d2e8c1a-7b3f-4e9d-8a6c-0f1e2d3c4b5a' }, nextToken: 't' },
     ]);
   });
 });

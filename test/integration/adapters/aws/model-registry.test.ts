@@ -66,7 +66,9 @@ describe('SageMakerModelRegistry', () => {
     mock
       .on(DescribeModelPackageCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    const failure = await new SageMakerModelRegistry(client).describe('arn:x').catch((e: unknown) => e);
+    const failure = await new SageMakerModelRegistry(client)
+      .describe('arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/1')
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AwsCallError);
     expect(failure).toMatchObject({ retryable: true });
     mock.restore();

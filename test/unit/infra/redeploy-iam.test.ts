@@ -33,13 +33,4 @@ describe('the alarm function may make the redeploy and follow it (iam-simulate o
   ])('denies %s on %s, outside the bound group or the stack account and region', async (action, resource) => {
     expect(await evaluate(template, 'AlarmRollbackRole', { action, resource })).toBe('ImplicitlyDenied');
   });
-
-  it('leaves the endpoint tracker without the follow-up read: it never runs the tick', async () => {
-    expect(
-      await evaluate(template, 'EndpointTrackerRole', {
-        action: 'codedeploy:GetDeployment',
-        resource: group(cd.application, cd.deploymentGroup),
-      }),
-    ).toBe('ImplicitlyDenied');
-  });
 });

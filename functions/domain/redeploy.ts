@@ -3,7 +3,7 @@
  * redeployment the controller made ended. Pure: the workflow reads the facts (the alias's live
  * version, the task definition's status) through ports and hands them in.
  */
-import { isDocument, parseDocument, Scalar, type Document } from 'yaml';
+import { readAppSpec, withLambdaVersions, type AppSpec } from './appspec';
 import { IN_FLIGHT, ROLLBACK_MARK, type DeploymentInfo } from './rollback';
 
 export type ComputePlatform = 'Server' | 'Lambda' | 'ECS';
@@ -26,9 +26,7 @@ export type RedeployNeed =
       functionName: string;
       alias: string;
       targetVersion: string;
-      /** Where CurrentVersion sits in the AppSpec (Resources[i].<logical name>.Properties). */
-      path: (string | number)[];
-      content: string;
+      spec: AppSpec;
     }
   | { kind: 'ecs'; platform: 'ECS'; taskDefinition: string; revision: unknown }
   | { kind: 'refuse'; platform: string; reason: string };
@@ -51,37 +49,6 @@ function appSpecText(r: Revision): string | undefined {
   return r.appSpecContent?.content ?? r.string?.content;
 }
 
-function parseAppSpec(text: string): Document | undefined {
-  try {
-    const doc = parseDocument(text);
-    return isDocument(doc) && doc.errors.length === 0 && typeof doc.toJS() === 'object' ? doc : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-interface AppSpecResource {
-  index: number;
-  name: string;
-  type: unknown;
-  properties: Record<string, unknown>;
-}
-
-/** Resources is a list of one-key maps: `- <logical name>: { Type, Properties }`. */
-function resources(doc: Document): AppSpecResource[] {
-  const js = doc.toJS() as { Resources?: unknown };
-  if (!Array.isArray(js.Resources)) return [];
-  return js.Resources.flatMap((entry: unknown, index) => {
-    if (typeof entry !== 'object' || entry === null) return [];
-    return Object.entries(entry as Record<string, { Type?: unknown; Properties?: Record<string, unknown> }>).map(
-      ([name, r]) => ({ index, name, type: r?.Type, properties: r?.Properties ?? {} }),
-    );
-  });
-}
-
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined;
-
 /** The platform the deployment ran on: CodeDeploy's own field, else what its revision can only be. */
 export function platformOf(d: DeploymentInfo): ComputePlatform | undefined {
   if (d.computePlatform === 'Server' || d.computePlatform === 'Lambda' || d.computePlatform === 'ECS')
@@ -90,8 +57,7 @@ export function platformOf(d: DeploymentInfo): ComputePlatform | undefined {
   if (r.revisionType === 'GitHub') return 'Server';
   if (r.revisionType === 'S3') return S3_ARCHIVES.has(r.s3Location?.bundleType ?? '') ? 'Server' : undefined;
   const content = appSpecText(r);
-  const doc = content === undefined ? undefined : parseAppSpec(content);
-  const types = doc ? resources(doc).map((x) => x.type) : [];
+  const types = (content === undefined ? undefined : readAppSpec(content))?.resources.map((x) => x.type) ?? [];
   if (types.includes('AWS::Lambda::Function')) return 'Lambda';
   if (types.includes('AWS::ECS::Service')) return 'ECS';
   return undefined;
@@ -135,34 +101,26 @@ function appSpecNeed(good: DeploymentInfo, r: Revision, platform: 'Lambda' | 'EC
         ? `revision of ${good.id} is an AppSpec stored in S3 (s3://${r.s3Location?.bucket}/${r.s3Location?.key}): the controller checks and rewrites AppSpecs only when they are inline (AppSpecContent); roll back by hand or deploy inline AppSpecs`
         : `revision of ${good.id} carries no AppSpec content`,
     );
-  const doc = parseAppSpec(content);
-  if (!doc) return refuse(`AppSpec of ${good.id} is neither JSON nor YAML`);
-  const type = platform === 'Lambda' ? 'AWS::Lambda::Function' : 'AWS::ECS::Service';
-  const found = resources(doc).filter((x) => x.type === type);
-  if (found.length !== 1)
+  const spec = readAppSpec(content);
+  if (!spec)
     return refuse(
-      `AppSpec of ${good.id} has ${found.length} resources of type ${type}; CodeDeploy deploys exactly one`,
+      `AppSpec of ${good.id} is neither JSON nor block-style YAML with each field on its own line: not rewriting it`,
     );
-  const [res] = found as [AppSpecResource];
+  const type = platform === 'Lambda' ? 'AWS::Lambda::Function' : 'AWS::ECS::Service';
+  const found = spec.resources.filter((x) => x.type === type);
+  if (found.length !== 1 || spec.resources.length !== 1)
+    return refuse(
+      `AppSpec of ${good.id} has ${spec.resources.length} resources (${found.length} of type ${type}); CodeDeploy deploys exactly one`,
+    );
+  const { properties } = found[0]!;
   if (platform === 'ECS') {
-    const taskDefinition = text(res.properties.TaskDefinition);
-    if (!taskDefinition) return refuse(`AppSpec of ${good.id} names no TaskDefinition`);
-    return { kind: 'ecs', platform, taskDefinition, revision: good.revision };
+    if (!properties.TaskDefinition) return refuse(`AppSpec of ${good.id} names no TaskDefinition`);
+    return { kind: 'ecs', platform, taskDefinition: properties.TaskDefinition, revision: good.revision };
   }
-  const functionName = text(res.properties.Name);
-  const alias = text(res.properties.Alias);
-  const targetVersion = text(res.properties.TargetVersion);
+  const { Name: functionName, Alias: alias, TargetVersion: targetVersion } = properties;
   if (!functionName || !alias || !targetVersion)
     return refuse(`AppSpec of ${good.id} lacks Name, Alias or TargetVersion of its function`);
-  return {
-    kind: 'lambda',
-    platform,
-    functionName,
-    alias,
-    targetVersion,
-    path: ['Resources', res.index, res.name, 'Properties'],
-    content,
-  };
+  return { kind: 'lambda', platform, functionName, alias, targetVersion, spec };
 }
 
 /** What a redeploy of `good` needs read first (or why it cannot be redeployed at all). */
@@ -176,18 +134,6 @@ export function redeployNeed(good: DeploymentInfo): RedeployNeed {
     platform: good.computePlatform ?? 'unknown',
     reason: `cannot tell the compute platform of ${good.id} (${good.computePlatform ?? 'not reported'}): not redeploying`,
   };
-}
-
-/** Sets one AppSpec property, keeping the document's own format (YAML or JSON) and everything else. */
-function withProperties(content: string, path: (string | number)[], values: Record<string, string>): string {
-  const doc = parseDocument(content);
-  for (const [key, value] of Object.entries(values)) {
-    // Quoted: CodeDeploy's AppSpec examples give versions as strings.
-    const scalar = new Scalar(value);
-    scalar.type = 'QUOTE_DOUBLE';
-    doc.setIn([...path, key], scalar);
-  }
-  return doc.toString();
 }
 
 /** The verdict once the facts the need named are read. */
@@ -229,7 +175,7 @@ export function redeployVerdict(need: RedeployNeed, facts: RedeployFacts): Redep
     revision: {
       revisionType: 'AppSpecContent',
       appSpecContent: {
-        content: withProperties(need.content, need.path, { CurrentVersion: live, TargetVersion: need.targetVersion }),
+        content: withLambdaVersions(need.spec, live, need.targetVersion),
       },
     },
     reason: `shift ${where} from live version ${live} back to ${need.targetVersion}`,

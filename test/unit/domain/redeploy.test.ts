@@ -105,7 +105,14 @@ describe('redeploy per compute platform', () => {
     ],
     ['Lambda, alias gone', 'Lambda', inline(LAMBDA_YAML), { liveVersion: null }, 'refuse', /does not exist/],
     ['Lambda AppSpec in S3', 'Lambda', s3({ bundleType: 'YAML', key: 'appspec.yml' }), {}, 'refuse', /stored in S3/],
-    ['Lambda AppSpec that is no AppSpec', 'Lambda', inline('{ not: [valid'), {}, 'refuse', /neither JSON nor YAML/],
+    [
+      'Lambda AppSpec that is no AppSpec',
+      'Lambda',
+      inline('{ not: [valid'),
+      {},
+      'refuse',
+      /neither JSON nor block-style YAML/,
+    ],
     ['ECS, task definition ACTIVE', 'ECS', inline(ECS_YAML), { taskDefinitionStatus: 'ACTIVE' }, 'create', /is ACTIVE/],
     [
       'ECS, task definition INACTIVE',
@@ -192,6 +199,44 @@ describe('redeploy per compute platform', () => {
     ['an S3 AppSpec file', good(undefined, s3({ bundleType: 'JSON' })), undefined],
   ])('tells the platform from %s', (_, d, platform) => {
     expect(platformOf(d)).toBe(platform);
+  });
+});
+
+describe('AppSpec forms the redeploy reads, and the ones it refuses to guess at', () => {
+  const lambda = (text: string, live = '4') =>
+    redeployVerdict(redeployNeed(good('Lambda', inline(text))), { liveVersion: live });
+  const props = (text: string) => {
+    const v = lambda(text);
+    if (v.kind !== 'create') throw new Error(v.reason);
+    return parseYaml((v.revision as { appSpecContent: { content: string } }).appSpecContent.content).Resources[0]
+      .churnModel.Properties;
+  };
+
+  it('reads single quotes, bare numbers and trailing comments', () => {
+    const text = LAMBDA_YAML.replace('"churn-predict"', "'churn-predict'  # the model")
+      .replace('TargetVersion: "3"', 'TargetVersion: 3')
+      .replace('Alias: "live"', 'Alias: live');
+    expect(props(text)).toEqual({ Name: 'churn-predict', Alias: 'live', CurrentVersion: '4', TargetVersion: '3' });
+  });
+
+  it('adds CurrentVersion when the good AppSpec had none', () => {
+    expect(props(LAMBDA_YAML.replace(/ +CurrentVersion: "2"\n/, ''))).toEqual({
+      Name: 'churn-predict',
+      Alias: 'live',
+      CurrentVersion: '4',
+      TargetVersion: '3',
+    });
+  });
+
+  it.each([
+    [
+      'flow-style YAML',
+      'version: 0.0\nResources:\n  - churnModel: {Type: AWS::Lambda::Function, Properties: {Name: f, Alias: a, TargetVersion: "3"}}\n',
+    ],
+    ['a field given twice', LAMBDA_YAML.replace('Alias: "live"', 'Alias: "live"\n        Alias: "canary"')],
+    ['no Resources', 'version: 0.0\nHooks: []\n'],
+  ])('refuses %s', (_, text) => {
+    expect(lambda(text)).toMatchObject({ kind: 'refuse' });
   });
 });
 

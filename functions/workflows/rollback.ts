@@ -268,7 +268,7 @@ export class RollbackWorkflow {
     if (binding.observeOnly)
       return this.decide({
         ...base,
-        outcome: verdict?.kind === 'refuse' ? 'FAILED' : 'OBSERVE_ONLY',
+        outcome: 'OBSERVE_ONLY',
         reasons,
         inputs: { version },
       });

@@ -11,8 +11,12 @@
  *   - CodeDeploy deployment configs (codedeploy:GetDeploymentConfig, which CreateDeployment needs);
  *   - alarms of tag-bound bindings (cloudwatch:ListTagsForResource/DescribeAlarms);
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
- * Resource "*" appears once, for codedeploy:PutLifecycleEventHookExecutionStatus, which has no
- * resource type (see hookStatements).
+ *   - Lambda functions a redeploy reads the live alias of (lambda:GetAlias): a CodeDeploy binding
+ *     names the application and group, not the function; the function is the one the good
+ *     deployment's AppSpec names, known only when the alarm fires.
+ * Resource "*" appears twice, for actions the Service Authorization Reference gives no resource
+ * type, which IAM therefore authorizes only on "*": codedeploy:PutLifecycleEventHookExecutionStatus
+ * (see hookStatements) and ecs:DescribeTaskDefinition (see RedeployReads).
  */
 
 const { killSwitchCheck, killSwitchRead } = require('./kill-switch-iam.cjs');
@@ -78,6 +82,11 @@ function rollbackStatements(policy, kind = 'rollback') {
         'codedeploy:BatchGetDeployments',
         'codedeploy:StopDeployment',
         'codedeploy:CreateDeployment',
+        // CreateDeployment with overrideAlarmConfiguration (alarm polling off for the redeploy)
+        // requires it, per the CreateDeployment API reference; the controller never updates a group.
+        'codedeploy:UpdateDeploymentGroup',
+        // The rollback tick follows each redeployment to its end (GetDeployment).
+        ...(kind === 'rollback' ? ['codedeploy:GetDeployment'] : []),
       ],
       Resource: uniqueSubs(
         groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
@@ -92,6 +101,21 @@ function rollbackStatements(policy, kind = 'rollback') {
         ...uniqueSubs(groups.map((g) => arn('codedeploy', `application:${literal(g.application)}`))),
         sub(arn('codedeploy', 'deploymentconfig:*')),
       ],
+    });
+    // Reads the per-platform redeploy needs (functions/domain/redeploy.ts): a Lambda group's alias
+    // (the function comes from the AppSpec, so the stack's account and region), an ECS group's task
+    // definition (no resource type in the Service Authorization Reference: only "*" matches).
+    statements.push({
+      Sid: 'RedeployReads',
+      Effect: 'Allow',
+      Action: ['lambda:GetAlias'],
+      Resource: [sub(arn('lambda', 'function:*'))],
+    });
+    statements.push({
+      Sid: 'RedeployTaskDefinitions',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTaskDefinition'],
+      Resource: '*',
     });
   }
   const endpoints = bindings.filter((b) => b.endpoint).map((b) => b.endpoint.name);

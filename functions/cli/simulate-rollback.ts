@@ -11,6 +11,8 @@ import * as z from 'zod';
 import type { Policy } from '../config/policy';
 import { MemoryAlarms } from '../adapters/memory/alarms';
 import { MemoryDeployments } from '../adapters/memory/deployments';
+import { MemoryLambdaAliases, MemoryTaskDefinitions } from '../adapters/memory/redeploy-facts';
+import { MemoryRedeployWatch } from '../adapters/memory/redeploy-watch';
 import { MemoryEndpoints } from '../adapters/memory/endpoints';
 import { MemoryObjectStore } from '../adapters/memory/object-store';
 import { MemoryPackageStatus } from '../adapters/memory/package-status';
@@ -47,6 +49,8 @@ export const rollbackWorldShape = {
       z.strictObject({
         application: z.string(),
         group: z.string(),
+        /** The application's compute platform (CodeDeploy reports it on every deployment). */
+        computePlatform: z.enum(['Server', 'Lambda', 'ECS']).optional(),
         deployments: z
           .array(
             z.strictObject({
@@ -83,6 +87,12 @@ export const rollbackWorldShape = {
       }),
     )
     .default([]),
+  /** What a Lambda alias serves now (lambda GetAlias), for Lambda redeploys. */
+  lambdaAliases: z.array(z.strictObject({ function: z.string(), alias: z.string(), version: z.string() })).default([]),
+  /** ECS task definitions (as the AppSpec names them) and their status, for ECS redeploys. */
+  taskDefinitions: z
+    .array(z.strictObject({ taskDefinition: z.string(), status: z.string().default('ACTIVE') }))
+    .default([]),
   /** Model package statuses the rollback side reads and writes (the gates' richer `modelPackages` seed the registry). */
   packageStatuses: z.array(z.strictObject({ arn: z.string(), status: z.string() })).default([]),
   actionRuns: z
@@ -101,6 +111,8 @@ export const rollbackWorldShape = {
 
 export const rollbackWorldDefaults = {
   codedeploy: [],
+  lambdaAliases: [],
+  taskDefinitions: [],
   endpoints: [],
   alarms: [],
   packageStatuses: [],
@@ -224,8 +236,11 @@ export function setupRollback(opts: {
         createTime: new Date(opts.start - d.minutesAgo * 60_000).toISOString(),
         ...(d.revision ? { revision: d.revision } : {}),
         ...(d.description ? { description: d.description } : {}),
+        ...(g.computePlatform ? { computePlatform: g.computePlatform } : {}),
       });
   }
+  for (const a of opts.seed.lambdaAliases) state.aliases.set(`${a.function}:${a.alias}`, a.version);
+  for (const t of opts.seed.taskDefinitions) state.taskDefinitions.set(t.taskDefinition, t.status);
   for (const e of opts.seed.endpoints) {
     state.endpoints.set(e.name, { name: e.name, status: e.status, config: e.config });
     for (const c of e.configs) state.configPackages.set(c.name, c.modelPackageArn);
@@ -261,6 +276,9 @@ export function setupRollback(opts: {
       clock,
       logger,
       retrainRequests: opts.retrainRequests,
+      lambdaAliases: new MemoryLambdaAliases(world),
+      taskDefinitions: new MemoryTaskDefinitions(world),
+      redeploys: new MemoryRedeployWatch(),
     }),
   );
   const hooks = new DeploymentHookWorkflow(

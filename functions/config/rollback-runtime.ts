@@ -2,6 +2,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
@@ -11,7 +13,10 @@ import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
+import { DynamoRedeployWatch } from '../adapters/aws/dynamodb/redeploy-watch';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
+import { EcsTaskDefinitions } from '../adapters/aws/ecs';
+import { LambdaAliasReader } from '../adapters/aws/lambda';
 import { SageMakerPackageStatus } from '../adapters/aws/package-status';
 import { S3ObjectStore } from '../adapters/aws/s3';
 import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
@@ -32,6 +37,9 @@ export interface RollbackClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
   codepipeline: CodePipelineClient;
+  /** A redeploy after the bake reads the Lambda alias (Lambda groups) or the task definition (ECS groups). */
+  lambda?: LambdaClient;
+  ecs?: ECSClient;
 }
 
 /** The rollback workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
@@ -60,6 +68,9 @@ export function rollbackWorkflow(
       decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
       clock: systemClock,
       logger,
+      redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+      ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
+      ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
       ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
     }),
   );
@@ -115,6 +126,8 @@ async function rollbackRuntime(
     sagemaker: new SageMakerClient(clientConfig),
     cloudwatch: new CloudWatchClient(clientConfig),
     codepipeline: new CodePipelineClient(clientConfig),
+    lambda: new LambdaClient(clientConfig),
+    ecs: new ECSClient(clientConfig),
   };
   return {
     logger,

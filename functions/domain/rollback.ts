@@ -31,6 +31,8 @@ export interface DeploymentInfo {
   modelPackageArn?: string;
   /** CodeDeploy's `creator` (DeploymentCreator): `codeDeployRollback`, `CloudFormationRollback`, `user`, ... */
   creator?: string;
+  /** CodeDeploy's computePlatform (Server, Lambda, ECS), as BatchGetDeployments returns it. */
+  computePlatform?: string;
 }
 
 /** Descriptions of the controller's own redeployments start with this. */

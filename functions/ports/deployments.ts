@@ -3,6 +3,8 @@ import type { DeploymentInfo } from '../domain/rollback';
 export interface DeploymentDetail extends DeploymentInfo {
   application: string;
   deploymentGroup: string;
+  /** CodeDeploy's errorInformation (code: message) of a deployment that failed. */
+  error?: string;
 }
 
 /** CodeDeploy, as rollback and lifecycle hooks need it. */
@@ -14,7 +16,10 @@ export interface Deployments {
   recent(application: string, group: string, since: Date): Promise<DeploymentInfo[]>;
   /** StopDeployment with autoRollbackEnabled: CodeDeploy rolls back to the previous revision. */
   stop(deploymentId: string): Promise<void>;
-  /** CreateDeployment of `revision` with the group's own configuration; returns the new id. */
+  /**
+   * CreateDeployment of `revision` with the group's own configuration and its alarm polling turned
+   * off for this deployment; returns the new id.
+   */
   redeploy(application: string, group: string, revision: unknown, description: string): Promise<string>;
   get(deploymentId: string): Promise<DeploymentDetail>;
   /** PutLifecycleEventHookExecutionStatus. */

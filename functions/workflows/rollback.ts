@@ -2,20 +2,16 @@ import type { Policy } from '../config/policy';
 import { EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
-import {
-  codeDeployPlan,
-  endpointPhase,
-  endpointPlan,
-  isMaintenance,
-  needsTags,
-  ROLLBACK_MARK,
-  selects,
-} from '../domain/rollback';
+import { codeDeployPlan, endpointPhase, endpointPlan, isMaintenance, needsTags, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../ports/decision-log';
 import { writes } from '../domain/writes';
 import type { Deployments } from '../ports/deployments';
+import { redeployDescription } from '../domain/redeploy';
+import type { LambdaAliases, TaskDefinitions } from '../ports/redeploy-facts';
+import type { RedeployWatch } from '../ports/redeploy-watch';
+import { Redeploys } from './redeploy-follow';
 import type { Endpoints } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { PackageStatus } from '../ports/package-status';
@@ -36,6 +32,10 @@ export interface RollbackDeps {
   logger: Logger;
   /** For bindings that retrain instead of rolling back: the sweeper starts what is requested here. */
   retrainRequests?: RetrainRequests;
+  /** A redeploy after the bake reads these per compute platform, and follows what it created. */
+  lambdaAliases?: LambdaAliases;
+  taskDefinitions?: TaskDefinitions;
+  redeploys?: RedeployWatch;
 }
 
 export interface EndpointSighting {
@@ -70,6 +70,11 @@ export class RollbackWorkflow {
 
   private now(): Date {
     return this.deps.clock.now();
+  }
+
+  /** The per-platform redeploy and its follow-up (functions/workflows/redeploy-follow.ts). */
+  private get redeploys(): Redeploys {
+    return new Redeploys(this.deps);
   }
 
   private async decide(d: Omit<Decision, 'at'>): Promise<void> {
@@ -217,50 +222,95 @@ export class RollbackWorkflow {
     const cd = binding.codedeploy!;
     const target = `codedeploy:${cd.application}/${cd.deploymentGroup}`;
     const since = new Date(this.now().getTime() - cd.lookbackDays * DAY_MS);
-    const plan = codeDeployPlan(await this.deps.deployments.recent(cd.application, cd.deploymentGroup, since));
+    const recent = await this.deps.deployments.recent(cd.application, cd.deploymentGroup, since);
+    const plan = codeDeployPlan(recent);
     const base = { kind: 'rollback.codedeploy', subject: `${binding.name}/${target}` };
-    if (plan.kind === 'none')
+    if (plan.kind === 'none') {
+      // The latest is the controller's own redeployment that an earlier attempt made: follow it.
+      const adopted = await this.redeploys.adopt(
+        {
+          subject: base.subject,
+          binding: binding.name,
+          application: cd.application,
+          group: cd.deploymentGroup,
+          alarm: change.name,
+        },
+        this.reasonText(change),
+        recent,
+      );
+      if (adopted) {
+        out.won = true;
+        out.badVersions.push(adopted.bad);
+        if (adopted.badPackage) out.livePackages.push(adopted.badPackage);
+        return;
+      }
       return this.decide({
         ...base,
         outcome: 'NOTHING_TO_ROLL_BACK',
         reasons: [this.reasonText(change), plan.reason],
         inputs: {},
       });
+    }
+    // What a redeploy means on the group's compute platform (reads only; decided in domain/redeploy.ts).
+    const verdict = plan.kind === 'redeploy' ? await this.redeploys.verdict(plan.good) : undefined;
+    if (verdict?.kind === 'nothing')
+      return this.decide({
+        ...base,
+        outcome: 'NOTHING_TO_ROLL_BACK',
+        reasons: [this.reasonText(change), plan.reason, verdict.reason],
+        inputs: { platform: verdict.platform },
+      });
     const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
     const version = bad.map((d) => d.id).join('+');
     out.badVersions.push(version);
     for (const d of bad) if (d.modelPackageArn) out.livePackages.push(d.modelPackageArn);
+    const reasons = [this.reasonText(change), plan.reason, ...(verdict ? [verdict.reason] : [])];
     if (binding.observeOnly)
       return this.decide({
         ...base,
         outcome: 'OBSERVE_ONLY',
-        reasons: [this.reasonText(change), plan.reason],
+        reasons,
         inputs: { version },
       });
-    const inputs = { version, ...(plan.kind === 'redeploy' ? { good: plan.good.id } : {}) };
+    const inputs = {
+      version,
+      ...(plan.kind === 'redeploy' ? { good: plan.good.id, platform: verdict!.platform } : {}),
+    };
+    const outcome = plan.kind === 'stop' ? 'STOPPED' : verdict?.kind === 'refuse' ? 'FAILED' : 'REDEPLOYED';
     const won = await this.once(
       target,
       version,
-      {
-        ...base,
-        outcome: plan.kind === 'stop' ? 'STOPPED' : 'REDEPLOYED',
-        reasons: [this.reasonText(change), plan.reason],
-        inputs,
-      },
+      { ...base, outcome, reasons, inputs },
       plan.kind === 'stop'
         ? plan.bad.map((d) => writes.stopDeployment(d.id, cd.application, cd.deploymentGroup))
-        : [writes.createDeployment(cd.application, cd.deploymentGroup)],
+        : verdict?.kind === 'create'
+          ? [writes.createDeployment(cd.application, cd.deploymentGroup)]
+          : [],
       async () => {
         if (plan.kind === 'stop') {
           for (const d of plan.bad) await this.deps.deployments.stop(d.id);
           return;
         }
-        await this.deps.deployments.redeploy(
+        // Refused (FAILED): nothing to create; the claim keeps the refusal to one decision and notice.
+        if (verdict?.kind !== 'create') return;
+        const id = await this.deps.deployments.redeploy(
           cd.application,
           cd.deploymentGroup,
-          plan.good.revision,
-          `${ROLLBACK_MARK}: ${this.reasonText(change)}; replaces ${plan.bad.id} with the revision of ${plan.good.id}`,
+          verdict.revision,
+          redeployDescription(this.reasonText(change), plan.bad.id, plan.good.id),
         );
+        await this.redeploys.follow({
+          deploymentId: id,
+          binding: binding.name,
+          subject: base.subject,
+          application: cd.application,
+          group: cd.deploymentGroup,
+          platform: verdict.platform,
+          bad: plan.bad.id,
+          good: plan.good.id,
+          alarm: change.name,
+          createdAt: this.now().toISOString(),
+        });
       },
     );
     out.won ||= won;
@@ -526,6 +576,8 @@ export class RollbackWorkflow {
       }
       await this.unfreeze(f.pipeline, f.stage, `every bound alarm OK since ${f.okSince} (${after}s cooldown)`);
     }
+    // Redeployments the controller created, followed to SUCCEEDED or FAILED (redeploy-follow.ts).
+    await this.redeploys.tick();
   }
 
   private async recheck(r: Recheck): Promise<void> {

@@ -20,6 +20,7 @@ import { CloudWatchAlarms } from '../../functions/adapters/aws/cloudwatch';
 import { CodeDeployDeployments } from '../../functions/adapters/aws/codedeploy';
 import { CodePipelineStages } from '../../functions/adapters/aws/codepipeline-stages';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
+import { DynamoRedeployWatch } from '../../functions/adapters/aws/dynamodb/redeploy-watch';
 import { DynamoRollbackStore } from '../../functions/adapters/aws/dynamodb/rollback-store';
 import { SageMakerPackageStatus } from '../../functions/adapters/aws/package-status';
 import { SageMakerEndpoints } from '../../functions/adapters/aws/sagemaker-endpoints';
@@ -186,19 +187,30 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
 });
 
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
+  it('costs 6 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, CreateDeployment, its follow-up record', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
     const mock = mockClient(codedeploy);
-    const rev = (v: string) => ({ revisionType: 'String' as const, string: { content: v } });
+    // A Server group: pinned S3 bundles are resubmitted as they are, with no platform read.
+    const rev = (v: string) => ({
+      revisionType: 'S3' as const,
+      s3Location: { bucket: 'acme-deploy', key: 'churn/app.zip', bundleType: 'zip' as const, version: v },
+    });
     mock.on(ListDeploymentsCommand).resolves({ deployments: ['d-2', 'd-1'] });
     mock.on(BatchGetDeploymentsCommand).resolves({
       deploymentsInfo: [
-        { deploymentId: 'd-2', status: 'Succeeded', createTime: new Date(Date.now() - 3_600_000), revision: rev('v4') },
+        {
+          deploymentId: 'd-2',
+          status: 'Succeeded',
+          computePlatform: 'Server',
+          createTime: new Date(Date.now() - 3_600_000),
+          revision: rev('v4'),
+        },
         {
           deploymentId: 'd-1',
           status: 'Succeeded',
+          computePlatform: 'Server',
           createTime: new Date(Date.now() - 86_400_000),
           revision: rev('v3'),
         },
@@ -218,6 +230,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       stages: new CodePipelineStages(new CodePipelineClient(awsClientConfig())),
       packages: new SageMakerPackageStatus(new SageMakerClient(awsClientConfig())),
       decisions: new DynamoDecisionLog(dynamo, table),
+      redeploys: new DynamoRedeployWatch(dynamo, table),
       clock: systemClock,
       logger,
     });
@@ -235,6 +248,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
         description: expect.stringMatching(
           /^mlops-controller rollback: alarm ServerCpuTooHigh in ALARM since .* replaces d-2 with the revision of d-1$/,
         ),
+        overrideAlarmConfiguration: { enabled: false },
       },
     ]);
     expect(mock.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name)).toEqual([
@@ -242,7 +256,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems']);
+    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems', 'DynamoDB.PutItem']);
   });
 
   it('freezing adds one CodePipeline call', async () => {

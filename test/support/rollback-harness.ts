@@ -6,6 +6,8 @@ import { MemoryDeployments } from '../../functions/adapters/memory/deployments';
 import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
 import { MemoryPackageStatus } from '../../functions/adapters/memory/package-status';
+import { MemoryLambdaAliases, MemoryTaskDefinitions } from '../../functions/adapters/memory/redeploy-facts';
+import { MemoryRedeployWatch } from '../../functions/adapters/memory/redeploy-watch';
 import { MemoryRollbackStore } from '../../functions/adapters/memory/rollback-store';
 import { rollbackWorld } from '../../functions/adapters/memory/rollback-world';
 import { MemoryStageControl } from '../../functions/adapters/memory/stage-control';
@@ -18,6 +20,24 @@ import { policyInput } from './policies';
 
 export const P3 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3';
 export const P4 = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4';
+
+/** A Lambda AppSpec as CodeDeploy stores it for churn-predict's `live` alias (YAML, hooks included). */
+export const lambdaAppSpec = (current: string, target: string) => `version: 0.0
+Resources:
+  - churnPredict:
+      Type: AWS::Lambda::Function
+      Properties:
+        Name: "churn-predict"
+        Alias: "live"
+        CurrentVersion: "${current}"
+        TargetVersion: "${target}"
+Hooks:
+  - BeforeAllowTraffic: "CodeDeployHook_churn-live"
+`;
+export const lambdaRevision = (current: string, target: string) => ({
+  revisionType: 'AppSpecContent',
+  appSpecContent: { content: lambdaAppSpec(current, target) },
+});
 
 /** Bindings for the alarms in the real CloudWatch fixtures (ServerCpuTooHigh, ...). */
 export const rollbackPolicy = (extra: Record<string, unknown> = {}): Policy =>
@@ -65,11 +85,15 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     alarms: new MemoryAlarms(world),
     packages: new MemoryPackageStatus(world),
   };
+  const redeploys = new MemoryRedeployWatch();
   const rollback = new RollbackWorkflow({
     ...common,
     store,
     endpoints,
     stages: new MemoryStageControl(world),
+    lambdaAliases: new MemoryLambdaAliases(world),
+    taskDefinitions: new MemoryTaskDefinitions(world),
+    redeploys,
     ...overrides,
   });
   const hooks = new DeploymentHookWorkflow({
@@ -89,7 +113,10 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     ...overrides,
   });
   const ago = (minutes: number) => new Date(clock.t - minutes * 60_000).toISOString();
-  /** churn-app/churn-live: package 3 succeeded two days ago; package 4 `latest` (InProgress or Succeeded). */
+  /**
+   * churn-app/churn-live, a Lambda group: package 3 (version 3 of churn-predict) succeeded two days
+   * ago; package 4 (version 4) `latest`, InProgress or Succeeded (then the alias serves 4).
+   */
   const seedGroup = (latest: 'InProgress' | 'Succeeded') => {
     state.applications.set('churn-app', new Set(['churn-live']));
     state.deployments.push(
@@ -100,7 +127,8 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
         status: 'Succeeded',
         createTime: ago(2880),
         description: `model ${P3}`,
-        revision: { revisionType: 'String', string: { content: 'v3' } },
+        computePlatform: 'Lambda',
+        revision: lambdaRevision('2', '3'),
       },
       {
         id: 'd-2',
@@ -109,9 +137,11 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
         status: latest,
         createTime: ago(5),
         description: `model ${P4}`,
-        revision: { revisionType: 'String', string: { content: 'v4' } },
+        computePlatform: 'Lambda',
+        revision: lambdaRevision('3', '4'),
       },
     );
+    state.aliases.set('churn-predict:live', latest === 'Succeeded' ? '4' : '3');
     state.packages.set(P3, 'Approved');
     state.packages.set(P4, 'Approved');
   };
@@ -126,6 +156,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     logger,
     logs: lines,
     rollback,
+    redeploys,
     hooks,
     stageRetry,
     seedGroup,

@@ -34,9 +34,14 @@ export function listDeploymentsInput(application: string, group: string, since: 
 }
 
 /**
- * No deploymentConfigName, autoRollbackConfiguration or alarm override: the group's own settings
- * (traffic shifting, alarms, automatic rollback) govern the redeployment.
+ * Alarm polling off for this deployment only: the group's alarms are the ones in ALARM that asked
+ * for the rollback, and CodeDeploy would stop the redeployment on them (the CreateDeployment API
+ * reference describes exactly this case; the override needs codedeploy:UpdateDeploymentGroup). No
+ * deploymentConfigName or autoRollbackConfiguration: the group's own traffic shifting and
+ * automatic rollback govern the redeployment.
  */
+export const ALARMS_OFF = { enabled: false } as const;
+
 export function redeployInput(
   application: string,
   group: string,
@@ -48,6 +53,7 @@ export function redeployInput(
     deploymentGroupName: group,
     revision: revision as RevisionLocation,
     description: description.slice(0, 1000),
+    overrideAlarmConfiguration: { ...ALARMS_OFF },
   };
 }
 
@@ -65,8 +71,12 @@ export function toDeploymentInfo(d: SdkDeploymentInfo): DeploymentInfo {
     ...(d.description ? { description: d.description } : {}),
     ...(arn ? { modelPackageArn: arn } : {}),
     ...(d.creator ? { creator: d.creator } : {}),
+    ...(d.computePlatform ? { computePlatform: d.computePlatform } : {}),
   };
 }
+
+const errorText = (e: { code?: string; message?: string }): string =>
+  [e.code, e.message].filter(Boolean).join(': ') || 'no error information';
 
 async function send<T>(operation: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -128,6 +138,7 @@ export class CodeDeployDeployments implements Deployments {
       ...toDeploymentInfo({ ...d, deploymentId: d.deploymentId ?? deploymentId }),
       application: d.applicationName ?? '',
       deploymentGroup: d.deploymentGroupName ?? '',
+      ...(d.errorInformation ? { error: errorText(d.errorInformation) } : {}),
     };
   }
 

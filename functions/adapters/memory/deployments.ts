@@ -16,6 +16,7 @@ function info(d: SimDeployment): DeploymentInfo {
     ...(d.description ? { description: d.description } : {}),
     ...(arn ? { modelPackageArn: arn } : {}),
     ...(d.creator ? { creator: d.creator } : {}),
+    ...(d.computePlatform ? { computePlatform: d.computePlatform } : {}),
   };
 }
 
@@ -85,6 +86,10 @@ export class MemoryDeployments implements Deployments {
       );
     this.world.record('codedeploy', 'CreateDeployment', { ...input });
     const id = `d-${this.world.nextId('SIM').replace(/\D/g, '').padStart(9, '0')}`;
+    // CodeDeploy deploys to the group's platform: the same as the group's earlier deployments.
+    const platform = this.state.deployments.find(
+      (d) => d.application === application && d.group === group && d.computePlatform,
+    )?.computePlatform;
     this.state.deployments.push({
       id,
       application,
@@ -93,13 +98,14 @@ export class MemoryDeployments implements Deployments {
       createTime: this.world.clock.now().toISOString(),
       revision,
       description: input.description ?? '',
+      ...(platform ? { computePlatform: platform } : {}),
     });
     return id;
   }
 
   async get(deploymentId: string): Promise<DeploymentDetail> {
     const d = this.find(deploymentId);
-    return { ...info(d), application: d.application, deploymentGroup: d.group };
+    return { ...info(d), application: d.application, deploymentGroup: d.group, ...(d.error ? { error: d.error } : {}) };
   }
 
   async answerHook(deploymentId: string, hookExecutionId: string, status: 'Succeeded' | 'Failed'): Promise<void> {

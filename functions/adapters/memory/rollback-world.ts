@@ -10,6 +10,9 @@ export interface SimDeployment {
   revision?: unknown;
   description?: string;
   creator?: string;
+  computePlatform?: string;
+  /** CodeDeploy's errorInformation of a failed deployment, as `code: message`. */
+  error?: string;
 }
 
 export interface SimEndpoint {
@@ -39,6 +42,10 @@ export class RollbackWorld {
   readonly actionRuns: SimActionRun[] = [];
   /** Smoke responses by endpoint; an endpoint without one answers an empty body. */
   readonly responses = new Map<string, string>();
+  /** Lambda alias → the version it serves, keyed `<function>:<alias>`. */
+  readonly aliases = new Map<string, string>();
+  /** ECS task definition (ARN or family:revision) → its status. */
+  readonly taskDefinitions = new Map<string, string>();
 }
 
 const worlds = new WeakMap<MemoryWorld, RollbackWorld>();

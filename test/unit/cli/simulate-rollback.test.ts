@@ -39,8 +39,12 @@ describe('simulate: rollback scenarios', () => {
     ]);
     expect(ops(r, 'CreateDeployment')[0]?.input).toEqual(
       expect.objectContaining({
-        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: 'model v3' } },
+        revision: {
+          revisionType: 'AppSpecContent',
+          appSpecContent: { content: expect.stringContaining('CurrentVersion: "4"\n        TargetVersion: "3"') },
+        },
         description: expect.stringContaining('alarm churn-latency-p99'),
+        overrideAlarmConfiguration: { enabled: false },
       }),
     );
     expect(ops(r, 'CreateDeployment')[0]?.input).not.toHaveProperty('deploymentConfigName');

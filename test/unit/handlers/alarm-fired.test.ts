@@ -5,7 +5,7 @@ import { MemoryDeployments } from '../../../functions/adapters/memory/deployment
 import { direct, viaSns } from '../../support/alarm-deliveries';
 import { asCloudWatchHolds, sentAt } from '../../support/cloudwatch-alarms';
 import { loadFixture } from '../../support/fixtures';
-import { P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
+import { lambdaRevision, P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
 
 const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'));
 const metricMath = () => sentAt(loadFixture('cloudwatch-alarm-state-change.metric-math'));
@@ -41,10 +41,12 @@ describe('alarmFired', () => {
     expect(create?.input).toEqual({
       applicationName: 'churn-app',
       deploymentGroupName: 'churn-live',
-      revision: { revisionType: 'String', string: { content: 'v3' } },
+      // Lambda: the alias serves 4 now, so the AppSpec shifts it from 4 back to 3.
+      revision: lambdaRevision('4', '3'),
       description: expect.stringMatching(
         /^mlops-controller rollback: alarm ServerCpuTooHigh in ALARM since .*replaces d-2 with the revision of d-1$/,
       ),
+      overrideAlarmConfiguration: { enabled: false },
     });
     // The redeployment is a rollback: the same alarm again does not roll back further.
     await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());

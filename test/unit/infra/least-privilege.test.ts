@@ -10,6 +10,8 @@ const RESOURCE_STAR_ALLOWED = new Set([
   'sagemaker:ListModelPackages',
   // A hook's answer: the action has no resource type (the hook execution id is the only scope).
   'codedeploy:PutLifecycleEventHookExecutionStatus',
+  // A redeploy's check that an ECS group's task definition is still ACTIVE: no resource type.
+  'ecs:DescribeTaskDefinition',
 ]);
 
 /**
@@ -29,8 +31,15 @@ function iamActions(command: string): string[] {
       // Not an IAM action: each item of the transaction is authorized by its own kind.
       return ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
     case 'codedeploy:CreateDeployment':
-      // Dependent actions of CreateDeployment: the revision and the group's deployment config.
-      return [action, 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeploymentConfig'];
+      // Dependent actions of CreateDeployment: the revision and the group's deployment config; with
+      // overrideAlarmConfiguration (every redeploy sends it) also UpdateDeploymentGroup, per the
+      // CreateDeployment API reference.
+      return [
+        action,
+        'codedeploy:GetApplicationRevision',
+        'codedeploy:GetDeploymentConfig',
+        'codedeploy:UpdateDeploymentGroup',
+      ];
     default:
       return [action];
   }

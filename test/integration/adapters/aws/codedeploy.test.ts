@@ -9,6 +9,7 @@ import {
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
   DeploymentAlreadyCompletedException,
+  GetDeploymentCommand,
   LifecycleEventAlreadyCompletedException,
   BatchGetDeploymentsCommand,
   ListDeploymentsCommand,
@@ -76,7 +77,7 @@ describe('CodeDeployDeployments (moto)', () => {
     );
   });
 
-  it('redeploys a revision into the group with the given description and nothing else', async () => {
+  it('redeploys a revision into the group with the given description and its alarm polling off', async () => {
     const id = await new CodeDeployDeployments(client).redeploy(
       app,
       group,
@@ -88,6 +89,14 @@ describe('CodeDeployDeployments (moto)', () => {
     expect(await new CodeDeployDeployments(client).get(id)).toEqual(
       expect.objectContaining({ revision: revision('v3'), description: 'mlops-controller rollback: alarm x' }),
     );
+    // What CodeDeploy stored for the deployment: the group's alarms are not polled for this one.
+    const stored = await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(stored.deploymentInfo?.overrideAlarmConfiguration).toEqual({ enabled: false });
+  });
+
+  it('reports the compute platform of each deployment, as BatchGetDeployments answers it', async () => {
+    const recent = await new CodeDeployDeployments(client).recent(app, group, new Date(Date.now() - 86_400_000));
+    expect(new Set(recent.map((d) => d.computePlatform))).toEqual(new Set(['Lambda']));
   });
 
   it('surfaces a missing deployment group as AwsCallError', async () => {

@@ -98,5 +98,34 @@ export function describeRollbackStoreContract(
       },
       timeout,
     );
+    it(
+      "keeps what an incident's rollback steps found, the first record per target, under concurrent writers",
+      async () => {
+        const store = await makeStore();
+        const incident = fresh('live#ServerCpuTooHigh#2026-11-22T10:00:00.000+0000');
+        expect(await store.findings(incident)).toEqual([]);
+        const stop = {
+          target: 'codedeploy:churn-app/churn-live',
+          version: 'd-2',
+          packages: ['arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4'],
+        };
+        await Promise.all([
+          store.recordFindings(incident, stop),
+          store.recordFindings(incident, { ...stop, version: 'd-9', packages: [] }),
+        ]);
+        await store.recordFindings(incident, { target: 'endpoint:churn', version: 'cfg-4', packages: [] });
+        await store.recordFindings(incident, { ...stop, version: 'd-3' });
+        const found = await store.findings(incident);
+        expect(found.map((f) => f.target).sort()).toEqual(['codedeploy:churn-app/churn-live', 'endpoint:churn']);
+        expect(found.find((f) => f.target === 'endpoint:churn')).toEqual({
+          target: 'endpoint:churn',
+          version: 'cfg-4',
+          packages: [],
+        });
+        expect([stop.version, 'd-9']).toContain(found.find((f) => f.target === stop.target)?.version);
+        expect(await store.findings(fresh('other'))).toEqual([]);
+      },
+      timeout,
+    );
   });
 }

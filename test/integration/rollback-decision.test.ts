@@ -107,7 +107,7 @@ async function world() {
 }
 
 describe('a rollback decision on the AWS adapters', () => {
-  it('stopping an in-flight deployment costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, the stop', async () => {
+  it('stopping an in-flight deployment costs 6 AWS calls: the alarm read back, 2 CodeDeploy reads, the findings kept, the committed decision, the stop', async () => {
     const w = await world();
     const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
     w.counter.reset();
@@ -117,6 +117,7 @@ describe('a rollback decision on the AWS adapters', () => {
       'CloudWatch.DescribeAlarms', // a late or outdated ALARM does not act
       'CodeDeploy.ListDeployments',
       'CodeDeploy.BatchGetDeployments',
+      'DynamoDB.PutItem', // what the stop is about to act on, kept with the alarm episode for a retry
       'DynamoDB.TransactWriteItems', // the decision's record and its one-rollback claim, before the stop
       'CodeDeploy.StopDeployment',
     ]);
@@ -186,7 +187,7 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
 });
 
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
+  it('costs 6 AWS calls: the alarm read back, 2 CodeDeploy reads, the findings kept, the committed decision, CreateDeployment', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
@@ -242,10 +243,10 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems']);
+    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.PutItem', 'DynamoDB.TransactWriteItems']);
   });
 
-  it('freezing adds one CodePipeline call', async () => {
+  it('freezing, first, adds 4 calls: its committed decision, DisableStageTransition, the freeze record, the claim kept for the episode', async () => {
     const w = await world();
     const pipeline = mockClient(CodePipelineClient);
     pipeline.on(DisableStageTransitionCommand).resolves({});
@@ -254,8 +255,21 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
         w.build(policyFor(w.application, { freeze: { pipeline: 'deploy', stage: 'Prod' } })),
         w.logger,
       );
+      w.counter.reset();
       await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
       expect(pipeline.commandCalls(DisableStageTransitionCommand)).toHaveLength(1);
+      // The mocked CodePipeline client is not counted: its one call is asserted above.
+      expect(w.counter.calls).toEqual([
+        'CloudWatch.DescribeAlarms',
+        'DynamoDB.TransactWriteItems', // the freeze's record and claim, before any rollback
+        'DynamoDB.PutItem', // the freeze record (what unfreeze and the tick read)
+        'DynamoDB.UpdateItem', // the claim held for staleAfterSeconds: a late copy does not freeze again
+        'CodeDeploy.ListDeployments',
+        'CodeDeploy.BatchGetDeployments',
+        'DynamoDB.PutItem',
+        'DynamoDB.TransactWriteItems',
+        'CodeDeploy.StopDeployment',
+      ]);
     } finally {
       pipeline.restore();
     }

@@ -235,10 +235,13 @@ export class RollbackWorkflow {
     return retryable;
   }
 
-  /** Keeps what a rollback step found before it acts, and counts it for the rejection. */
-  private async found(incident: Incident, found: IncidentFindings): Promise<void> {
+  /**
+   * Counts what a rollback step found for the rejection and, before the step acts, keeps it with
+   * the incident for a retry; a binding that rejects nothing needs no such write.
+   */
+  private async found(binding: RollbackBinding, incident: Incident, found: IncidentFindings): Promise<void> {
     incident.found.push(found);
-    await this.deps.store.recordFindings(incident.id, found);
+    if (binding.modelPackageGroup && !binding.observeOnly) await this.deps.store.recordFindings(incident.id, found);
   }
 
   /** What an earlier delivery of this incident found for `target`, when this delivery's plan finds nothing. */
@@ -296,16 +299,14 @@ export class RollbackWorkflow {
     const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
     const version = bad.map((d) => d.id).join('+');
     const packages = bad.flatMap((d) => (d.modelPackageArn ? [d.modelPackageArn] : []));
-    if (binding.observeOnly) {
-      incident.found.push({ target, version, packages });
+    await this.found(binding, incident, { target, version, packages });
+    if (binding.observeOnly)
       return this.decide({
         ...base,
         outcome: 'OBSERVE_ONLY',
         reasons: [this.reasonText(change), plan.reason],
         inputs: { version },
       });
-    }
-    await this.found(incident, { target, version, packages });
     const inputs = { version, ...(plan.kind === 'redeploy' ? { good: plan.good.id } : {}) };
     const won = await this.once(
       target,
@@ -410,8 +411,7 @@ export class RollbackWorkflow {
         history.find((h) => h.config === state.config)?.modelPackageArn ??
         (await this.deps.endpoints.packageOf(state.config));
       const packages = live ? [live] : [];
-      if (binding.observeOnly) incident.found.push({ target, version: state.config, packages });
-      else await this.found(incident, { target, version: state.config, packages });
+      await this.found(binding, incident, { target, version: state.config, packages });
       return this.decide({
         ...base,
         outcome: 'FAILED',
@@ -422,9 +422,7 @@ export class RollbackWorkflow {
     if (plan.kind === 'none')
       return this.nothingNow(base, change, incident, target, plan.reason, { live: state.config });
     const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
-    const found = { target, version: plan.from, packages: live ? [live] : [] };
-    if (binding.observeOnly) incident.found.push(found);
-    else await this.found(incident, found);
+    await this.found(binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
     if (binding.observeOnly)
       return this.decide({
         ...base,

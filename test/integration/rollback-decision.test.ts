@@ -107,7 +107,7 @@ async function world() {
 }
 
 describe('a rollback decision on the AWS adapters', () => {
-  it('stopping an in-flight deployment costs 6 AWS calls: the alarm read back, 2 CodeDeploy reads, the findings kept, the committed decision, the stop', async () => {
+  it('stopping an in-flight deployment costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, the stop', async () => {
     const w = await world();
     const handle = alarmFired(w.build(policyFor(w.application)), w.logger);
     w.counter.reset();
@@ -117,7 +117,6 @@ describe('a rollback decision on the AWS adapters', () => {
       'CloudWatch.DescribeAlarms', // a late or outdated ALARM does not act
       'CodeDeploy.ListDeployments',
       'CodeDeploy.BatchGetDeployments',
-      'DynamoDB.PutItem', // what the stop is about to act on, kept with the alarm episode for a retry
       'DynamoDB.TransactWriteItems', // the decision's record and its one-rollback claim, before the stop
       'CodeDeploy.StopDeployment',
     ]);
@@ -187,7 +186,7 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
 });
 
 describe('a redeploy decision (after the bake) on the AWS adapters', () => {
-  it('costs 6 AWS calls: the alarm read back, 2 CodeDeploy reads, the findings kept, the committed decision, CreateDeployment', async () => {
+  it('costs 5 AWS calls: the alarm read back, 2 CodeDeploy reads, the committed decision, CreateDeployment', async () => {
     // moto cannot make a deployment Succeeded: the CodeDeploy answers are pinned with
     // aws-sdk-client-mock, whose calls are counted from the mock; DynamoDB stays on moto.
     const codedeploy = new CodeDeployClient({ region: 'us-east-1' });
@@ -243,7 +242,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       'BatchGetDeploymentsCommand',
       'CreateDeploymentCommand',
     ]);
-    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.PutItem', 'DynamoDB.TransactWriteItems']);
+    expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems']);
   });
 
   it('freezing, first, adds 4 calls: its committed decision, DisableStageTransition, the freeze record, the claim kept for the episode', async () => {
@@ -266,7 +265,6 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
         'DynamoDB.UpdateItem', // the claim held for staleAfterSeconds: a late copy does not freeze again
         'CodeDeploy.ListDeployments',
         'CodeDeploy.BatchGetDeployments',
-        'DynamoDB.PutItem',
         'DynamoDB.TransactWriteItems',
         'CodeDeploy.StopDeployment',
       ]);

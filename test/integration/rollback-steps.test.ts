@@ -36,6 +36,7 @@ import { systemClock } from '../../functions/ports/clock';
 import { Hardening } from '../../functions/workflows/hardening';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
+import { countCalls } from '../support/call-counter';
 import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
@@ -70,12 +71,13 @@ function inputsOf(client: { middlewareStack: { add: (...args: any[]) => void } }
   return inputs;
 }
 
-async function world() {
+async function world(rejectFailures = 1) {
   const codedeploy = new CodeDeployClient(awsClientConfig());
   fixMotoCodeDeployTimes(codedeploy);
   const sagemaker = new SageMakerClient(awsClientConfig());
   const sns = new SNSClient(awsClientConfig());
   const codepipeline = new CodePipelineClient(awsClientConfig());
+  const cloudwatch = new CloudWatchClient(awsClientConfig());
   const group = uniqueName('churn-models');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
   const pkg = (
@@ -113,7 +115,7 @@ async function world() {
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('decisions') }))).TopicArn!;
   const stops = stubOperation(codedeploy, 'StopDeploymentCommand', () => ({ status: 'Pending' }));
   const freezes = stubOperation(codepipeline, 'DisableStageTransitionCommand', () => ({}));
-  const rejects = inputsOf(sagemaker, 'UpdateModelPackageCommand', 1);
+  const rejects = inputsOf(sagemaker, 'UpdateModelPackageCommand', rejectFailures);
   const published = inputsOf(sns, 'PublishCommand');
   const policy = validatePolicy({
     ...policyInput([]),
@@ -143,7 +145,7 @@ async function world() {
       store: new DynamoRollbackStore(dynamo, table),
       deployments: new CodeDeployDeployments(codedeploy),
       endpoints: new SageMakerEndpoints(sagemaker),
-      alarms: new CloudWatchAlarms(new CloudWatchClient(awsClientConfig())),
+      alarms: new CloudWatchAlarms(cloudwatch),
       stages: new CodePipelineStages(codepipeline),
       packages: new SageMakerPackageStatus(sagemaker),
       decisions,
@@ -151,6 +153,7 @@ async function world() {
       logger,
     }),
   );
+  const counter = countCalls(codedeploy, dynamo, sagemaker, codepipeline, sns, cloudwatch);
   const handle = alarmFired(workflow, logger);
   const since = new Date().toISOString();
   const deliver = () => handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), since));
@@ -166,7 +169,7 @@ async function world() {
     );
   const status = async () =>
     (await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: pkg }))).ModelApprovalStatus;
-  return { pkg, inFlight, stops, freezes, rejects, published, decisions, deliver, rolledBack, status };
+  return { counter, pkg, inFlight, stops, freezes, rejects, published, decisions, deliver, rolledBack, status };
 }
 
 describe('an alarm response that fails partway, on the AWS adapters', () => {
@@ -202,5 +205,29 @@ describe('an alarm response that fails partway, on the AWS adapters', () => {
     expect(mine('rollback.codedeploy', 'ALREADY_ROLLED_BACK')[0]?.reasons).toContain(
       `an earlier delivery of this alarm episode acted on ${w.inFlight}`,
     );
+  }, 30_000);
+
+  it('a full response (freeze, stop, reject) costs 15 AWS calls (2 of them SNS), 3 more than before the steps', async () => {
+    const w = await world(0);
+    w.counter.reset();
+    await w.deliver();
+    expect(w.counter.calls).toEqual([
+      'CloudWatch.DescribeAlarms',
+      'DynamoDB.TransactWriteItems', // freeze: its committed decision
+      'CodePipeline.DisableStageTransition',
+      'DynamoDB.PutItem', // the freeze record
+      'DynamoDB.UpdateItem', // + the freeze's claim held for the episode
+      'SNS.Publish', // FROZEN
+      'CodeDeploy.ListDeployments',
+      'CodeDeploy.BatchGetDeployments',
+      'DynamoDB.PutItem', // + the incident's findings, before the stop
+      'DynamoDB.TransactWriteItems',
+      'CodeDeploy.StopDeployment',
+      'DynamoDB.TransactWriteItems', // reject: its committed decision (was a PutItem after the call)
+      'SageMaker.UpdateModelPackage',
+      'DynamoDB.UpdateItem', // + the rejection's claim held for the episode
+      'SNS.Publish', // REJECTED
+    ]);
+    expect(await w.status()).toBe('Rejected');
   }, 30_000);
 });

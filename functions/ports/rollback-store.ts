@@ -50,6 +50,10 @@ export interface RollbackStore {
   /** First sighting wins. */
   putRecheck(recheck: Recheck): Promise<void>;
   clearRecheck(endpoint: string): Promise<void>;
+  /**
+   * Records a freeze. A stage already frozen keeps its first `since` and binding and adds the
+   * alarms (every alarm that froze it must be OK before it thaws by itself); okSince is cleared.
+   */
   putFreeze(freeze: Freeze): Promise<void>;
   freezes(): Promise<Freeze[]>;
   markOk(pipeline: string, stage: string, okSince: string | undefined): Promise<void>;

@@ -245,7 +245,13 @@ export class RollbackWorkflow {
   }
 
   /** What an earlier delivery of this incident found for `target`, when this delivery's plan finds nothing. */
-  private async foundEarlier(incident: Incident, target: string): Promise<IncidentFindings | undefined> {
+  private async foundEarlier(
+    binding: RollbackBinding,
+    incident: Incident,
+    target: string,
+  ): Promise<IncidentFindings | undefined> {
+    // Only bindings that reject keep findings (see `found`).
+    if (!binding.modelPackageGroup || binding.observeOnly) return undefined;
     incident.kept ??= this.deps.store.findings(incident.id);
     const earlier = (await incident.kept).find((f) => f.target === target);
     if (earlier) incident.found.push(earlier);
@@ -295,7 +301,7 @@ export class RollbackWorkflow {
     const since = new Date(this.now().getTime() - cd.lookbackDays * DAY_MS);
     const plan = codeDeployPlan(await this.deps.deployments.recent(cd.application, cd.deploymentGroup, since));
     const base = { kind: 'rollback.codedeploy', subject: `${binding.name}/${target}` };
-    if (plan.kind === 'none') return this.nothingNow(base, change, incident, target, plan.reason, {});
+    if (plan.kind === 'none') return this.nothingNow(binding, base, change, incident, target, plan.reason, {});
     const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
     const version = bad.map((d) => d.id).join('+');
     const packages = bad.flatMap((d) => (d.modelPackageArn ? [d.modelPackageArn] : []));
@@ -347,6 +353,7 @@ export class RollbackWorkflow {
    * back, that is why (its findings still count for the rejection); otherwise there was nothing.
    */
   private async nothingNow(
+    binding: RollbackBinding,
     base: { kind: string; subject: string },
     change: AlarmChange,
     incident: Incident,
@@ -354,7 +361,7 @@ export class RollbackWorkflow {
     reason: string,
     inputs: Record<string, unknown>,
   ): Promise<void> {
-    const earlier = await this.foundEarlier(incident, target);
+    const earlier = await this.foundEarlier(binding, incident, target);
     await this.decide({
       ...base,
       outcome: earlier ? 'ALREADY_ROLLED_BACK' : 'NOTHING_TO_ROLL_BACK',
@@ -420,7 +427,7 @@ export class RollbackWorkflow {
       });
     }
     if (plan.kind === 'none')
-      return this.nothingNow(base, change, incident, target, plan.reason, { live: state.config });
+      return this.nothingNow(binding, base, change, incident, target, plan.reason, { live: state.config });
     const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
     await this.found(binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
     if (binding.observeOnly)

@@ -75,6 +75,11 @@ export function describeRollbackStoreContract(
         expect(await mine()).toEqual([{ ...f, okSince: '2026-11-22T10:30:00.000Z' }]);
         await store.markOk(pipeline, 'Prod', undefined);
         expect(await mine()).toEqual([f]);
+        // Another alarm freezes it too: both must be OK before it thaws, and the first since stays.
+        await store.markOk(pipeline, 'Prod', '2026-11-22T10:30:00.000Z');
+        await store.putFreeze({ ...f, binding: 'other', alarms: ['a2'], since: '2026-11-22T10:40:00.000Z' });
+        await store.putFreeze({ ...f, alarms: ['a1'], since: '2026-11-22T10:50:00.000Z' });
+        expect(await mine()).toEqual([{ ...f, alarms: ['a1', 'a2'] }]);
         await store.clearFreeze(pipeline, 'Prod');
         expect(await mine()).toEqual([]);
         // Marking a freeze that does not exist creates nothing.

@@ -261,7 +261,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
       expect(w.counter.calls).toEqual([
         'CloudWatch.DescribeAlarms',
         'DynamoDB.TransactWriteItems', // the freeze's record and claim, before any rollback
-        'DynamoDB.PutItem', // the freeze record (what unfreeze and the tick read)
+        'DynamoDB.UpdateItem', // the freeze record (what unfreeze and the tick read), alarms added
         'DynamoDB.UpdateItem', // the claim held for staleAfterSeconds: a late copy does not freeze again
         'CodeDeploy.ListDeployments',
         'CodeDeploy.BatchGetDeployments',

@@ -215,7 +215,7 @@ describe('an alarm response that fails partway, on the AWS adapters', () => {
       'CloudWatch.DescribeAlarms',
       'DynamoDB.TransactWriteItems', // freeze: its committed decision
       'CodePipeline.DisableStageTransition',
-      'DynamoDB.PutItem', // the freeze record
+      'DynamoDB.UpdateItem', // the freeze record, this alarm added to the alarms that froze it
       'DynamoDB.UpdateItem', // + the freeze's claim held for the episode
       'SNS.Publish', // FROZEN
       'CodeDeploy.ListDeployments',

@@ -47,7 +47,15 @@ export class MemoryRollbackStore implements RollbackStore {
   }
 
   async putFreeze(freeze: Freeze): Promise<void> {
-    this.frozen.set(`${freeze.pipeline}#${freeze.stage}`, structuredClone(freeze));
+    const key = `${freeze.pipeline}#${freeze.stage}`;
+    const was = this.frozen.get(key);
+    const { okSince: _ok, ...fresh } = structuredClone(freeze);
+    this.frozen.set(
+      key,
+      was
+        ? { ...fresh, binding: was.binding, since: was.since, alarms: [...new Set([...was.alarms, ...freeze.alarms])] }
+        : fresh,
+    );
   }
 
   async freezes(): Promise<Freeze[]> {

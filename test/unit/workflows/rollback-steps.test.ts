@@ -200,3 +200,24 @@ describe('every step of an alarm episode happens once, however it is delivered',
     expect(h.ops('UpdateModelPackage')).toHaveLength(1);
   });
 });
+
+describe('a stage frozen by two alarm episodes', () => {
+  it('thaws by itself only once both alarms have been OK for the cooldown', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const handle = asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now));
+    const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
+    await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.metric-math'))); // TotalNetworkTrafficTooHigh
+    await handle(single()); // ServerCpuTooHigh
+    expect(h.ops('DisableStageTransition')).toHaveLength(2);
+    expect((await h.store.freezes())[0]?.alarms).toEqual(['TotalNetworkTrafficTooHigh', 'ServerCpuTooHigh']);
+    h.clock.advance(60);
+    const ok = single();
+    ok.detail.state.value = 'OK';
+    ok.detail.state.timestamp = h.clock.now().toISOString();
+    await handle(ok);
+    h.clock.advance(601);
+    await handle(tick);
+    expect(h.ops('EnableStageTransition')).toEqual([]);
+  });
+});

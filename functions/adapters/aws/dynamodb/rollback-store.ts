@@ -161,20 +161,25 @@ export class DynamoRollbackStore implements RollbackStore {
   }
 
   async putFreeze(freeze: Freeze): Promise<void> {
+    // One write whether or not the stage is frozen already. A list, not a string set: items
+    // written before kept `alarms` as a list, and ADD on a list fails; freezes() drops repeats.
     await call(
-      'PutItem',
+      'UpdateItem',
       () =>
         this.client.send(
-          new PutItemCommand({
+          new UpdateItemCommand({
             TableName: this.table,
-            Item: {
-              pk: S('ROLLBACK'),
-              sk: S(`FREEZE#${freeze.pipeline}#${freeze.stage}`),
-              pipeline: S(freeze.pipeline),
-              stage: S(freeze.stage),
-              binding: S(freeze.binding),
-              alarms: { L: freeze.alarms.map(S) },
-              since: S(freeze.since),
+            Key: { pk: S('ROLLBACK'), sk: S(`FREEZE#${freeze.pipeline}#${freeze.stage}`) },
+            UpdateExpression:
+              'SET pipeline = :pipeline, stage = :stage, #binding = if_not_exists(#binding, :binding), since = if_not_exists(since, :since), alarms = list_append(if_not_exists(alarms, :none), :alarms) REMOVE okSince',
+            ExpressionAttributeNames: { '#binding': 'binding' },
+            ExpressionAttributeValues: {
+              ':pipeline': S(freeze.pipeline),
+              ':stage': S(freeze.stage),
+              ':binding': S(freeze.binding),
+              ':since': S(freeze.since),
+              ':alarms': { L: freeze.alarms.map(S) },
+              ':none': { L: [] },
             },
           }),
         ),
@@ -187,7 +192,9 @@ export class DynamoRollbackStore implements RollbackStore {
       pipeline: str(i, 'pipeline') ?? '',
       stage: str(i, 'stage') ?? '',
       binding: str(i, 'binding') ?? '',
-      alarms: i.alarms && 'L' in i.alarms ? (i.alarms.L ?? []).map((a) => ('S' in a ? (a.S ?? '') : '')) : [],
+      alarms: [
+        ...new Set(i.alarms && 'L' in i.alarms ? (i.alarms.L ?? []).map((a) => ('S' in a ? (a.S ?? '') : '')) : []),
+      ],
       since: str(i, 'since') ?? '',
       ...(str(i, 'okSince') ? { okSince: str(i, 'okSince') } : {}),
     }));

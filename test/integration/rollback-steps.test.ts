@@ -191,6 +191,19 @@ describe('an alarm response that fails partway, on the AWS adapters', () => {
     await w.rolledBack();
     await w.deliver();
     expect(await w.status()).toBe('Rejected');
+    // A later copy finds every step done: 8 calls, no effect.
+    w.counter.reset();
+    await w.deliver();
+    expect(w.counter.calls).toEqual([
+      'CloudWatch.DescribeAlarms',
+      'DynamoDB.TransactWriteItems', // the freeze's claim, held: refused
+      'CodeDeploy.ListDeployments',
+      'CodeDeploy.BatchGetDeployments',
+      'DynamoDB.Query', // nothing to roll back now: what this episode found earlier
+      'DynamoDB.PutItem', // ALREADY_ROLLED_BACK
+      'SNS.Publish', // /ROLL/ is noteworthy, as NOTHING_TO_ROLL_BACK was before
+      'DynamoDB.TransactWriteItems', // the rejection's claim, held: refused
+    ]);
     // Two concurrent copies more: nothing left to do.
     await Promise.all([w.deliver(), w.deliver()]);
     expect(w.stops).toHaveLength(1);

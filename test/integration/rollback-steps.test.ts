@@ -218,7 +218,7 @@ describe('an alarm response that fails partway, on the AWS adapters', () => {
     expect(mine('rollback.codedeploy', 'ALREADY_ROLLED_BACK')[0]?.reasons).toContain(
       `an earlier delivery of this alarm episode acted on ${w.inFlight}`,
     );
-  }, 30_000);
+  });
 
   it('a full response (freeze, stop, reject) costs 15 AWS calls (2 of them SNS), 3 more than before the steps', async () => {
     const w = await world(0);
@@ -242,5 +242,5 @@ describe('an alarm response that fails partway, on the AWS adapters', () => {
       'SNS.Publish', // REJECTED
     ]);
     expect(await w.status()).toBe('Rejected');
-  }, 30_000);
+  });
 });

@@ -53,11 +53,19 @@ export interface PlannedWrite {
 export interface DecisionClaim {
   key: string;
   ttlSeconds: number;
+  /**
+   * Once the writes are made (`done`), the claim is held this long from then, so the effect stays
+   * done for every later delivery that may still act. Without it the claim runs out after ttlSeconds.
+   */
+  keepSeconds?: number;
 }
 
 /** A committed decision whose writes are being made. */
 export interface CommittedDecision {
-  /** The writes were made: the decision goes out to its subscribers (no further state write). */
+  /**
+   * The writes were made: the decision goes out to its subscribers (no further state write, except
+   * one that extends the claim when it asked for `keepSeconds`).
+   */
   done(): Promise<void>;
   /** The writes failed: the record says so, the claim is given back for the retried delivery. */
   fail(error: unknown): Promise<void>;

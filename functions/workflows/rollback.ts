@@ -1,5 +1,5 @@
 import type { Policy } from '../config/policy';
-import { EndpointConfigMissingError } from '../domain/errors';
+import { ContentionError, ControllerError, EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
 import { codeDeployPlan, endpointPhase, endpointPlan, isMaintenance, needsTags, selects } from '../domain/rollback';
@@ -16,7 +16,7 @@ import type { Endpoints } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { PackageStatus } from '../ports/package-status';
 import type { RetrainRequests } from '../ports/retrain-requests';
-import type { Recheck, RollbackStore } from '../ports/rollback-store';
+import type { IncidentFindings, Recheck, RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
 
 export interface RollbackDeps {
@@ -48,12 +48,19 @@ export interface EndpointSighting {
   region?: string;
 }
 
-/** What one binding did for one alarm: the claim it won (if any) and the live packages it found. */
-interface Outcome {
-  won: boolean;
-  lost: boolean;
-  badVersions: string[];
-  livePackages: string[];
+/** The steps of an alarm's response, in the order they run. */
+type Step = 'freeze' | 'codedeploy' | 'endpoint' | 'reject';
+
+/**
+ * One alarm episode of one binding (binding, alarm, the time it entered ALARM) and what its rollback
+ * steps found: the bad versions and the packages they served, this delivery's own or, for a target
+ * whose plan is now "nothing to roll back", those an earlier delivery kept with the incident.
+ */
+interface Incident {
+  id: string;
+  found: IncidentFindings[];
+  /** The incident's kept findings, read at most once per delivery and only when a plan needs them. */
+  kept?: Promise<IncidentFindings[]>;
 }
 
 const DAY_MS = 86_400_000;
@@ -173,17 +180,87 @@ export class RollbackWorkflow {
     return `alarm ${change.name} in ALARM since ${change.since}`;
   }
 
+  /**
+   * The response to one alarm episode, as independent steps: freeze first (promotions stop even if
+   * a later step fails), then stop/redeploy, the endpoint, and the rejection of the live packages.
+   * Each effect is a committed decision with its own claim, so a retried or concurrent delivery
+   * finds the steps already done held and does the rest; what the rollback found is kept with the
+   * incident before it acts, so the retry still rejects the right package. A step that throws is a
+   * FAILED `rollback.step` decision (notified), the later steps still run, and a retryable failure
+   * then fails the delivery, whose retry resumes it.
+   */
   private async act(binding: RollbackBinding, change: AlarmChange): Promise<void> {
     if (binding.retrain) return this.retrain(binding, change);
-    const outcome: Outcome = { won: false, lost: false, badVersions: [], livePackages: [] };
-    if (binding.codedeploy) await this.rollbackCodeDeploy(binding, change, outcome);
-    if (binding.endpoint) await this.rollbackEndpoint(binding, change, outcome);
-    // Whoever won a target's claim also rejects and freezes; a binding without a rollback target
-    // claims the freeze itself, per alarm episode.
-    const hasTarget = Boolean(binding.codedeploy || binding.endpoint);
-    if (hasTarget && !outcome.won) return;
-    if (binding.modelPackageGroup) await this.rejectLive(binding, change, outcome);
-    if (binding.freeze) await this.freeze(binding, change, hasTarget);
+    const incident: Incident = { id: `${binding.name}#${change.name}#${change.since}`, found: [] };
+    const retry: unknown[] = [];
+    const step = async (name: Step, work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        if (await this.stepFailed(binding, change, incident, name, error)) retry.push(error);
+      }
+    };
+    if (binding.freeze) await step('freeze', () => this.freeze(binding, change));
+    if (binding.codedeploy) await step('codedeploy', () => this.rollbackCodeDeploy(binding, change, incident));
+    if (binding.endpoint) await step('endpoint', () => this.rollbackEndpoint(binding, change, incident));
+    if (binding.modelPackageGroup) await step('reject', () => this.rejectLive(binding, change, incident));
+    if (retry.length > 0) throw retry[0];
+  }
+
+  /** Records a step that threw; true when the delivery must be retried for it. */
+  private async stepFailed(
+    binding: RollbackBinding,
+    change: AlarmChange,
+    incident: Incident,
+    step: Step,
+    error: unknown,
+  ): Promise<boolean> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.logger.error('rollback step failed', { binding: binding.name, step, error: message });
+    // A lost race on a claim: nothing failed, the retried delivery decides again.
+    if (error instanceof ContentionError) return true;
+    const retryable = !(error instanceof ControllerError) || error.retryable;
+    await this.decide({
+      kind: 'rollback.step',
+      subject: `${binding.name}/${step}`,
+      outcome: 'FAILED',
+      reasons: [
+        this.reasonText(change),
+        `step ${step} failed: ${message}; ${
+          retryable
+            ? 'the delivery is retried and resumes this step (after the last retry the event is dead-lettered)'
+            : 'it is permanent and not retried: fix its cause, then replay the event'
+        }`,
+      ],
+      inputs: { step, incident: incident.id, retryable },
+    }).catch((recording: unknown) =>
+      // The step's error still fails the delivery (when retryable) and is logged above.
+      this.deps.logger.error('could not record the failed step', { step, error: String(recording) }),
+    );
+    return retryable;
+  }
+
+  /**
+   * Counts what a rollback step found for the rejection and, before the step acts, keeps it with
+   * the incident for a retry; a binding that rejects nothing needs no such write.
+   */
+  private async found(binding: RollbackBinding, incident: Incident, found: IncidentFindings): Promise<void> {
+    incident.found.push(found);
+    if (binding.modelPackageGroup && !binding.observeOnly) await this.deps.store.recordFindings(incident.id, found);
+  }
+
+  /** What an earlier delivery of this incident found for `target`, when this delivery's plan finds nothing. */
+  private async foundEarlier(
+    binding: RollbackBinding,
+    incident: Incident,
+    target: string,
+  ): Promise<IncidentFindings | undefined> {
+    // Only bindings that reject keep findings (see `found`).
+    if (!binding.modelPackageGroup || binding.observeOnly) return undefined;
+    incident.kept ??= this.deps.store.findings(incident.id);
+    const earlier = (await incident.kept).find((f) => f.target === target);
+    if (earlier) incident.found.push(earlier);
+    return earlier;
   }
 
   /**
@@ -197,6 +274,7 @@ export class RollbackWorkflow {
     decision: Omit<Decision, 'at'>,
     planned: PlannedWrite[],
     work: () => Promise<unknown>,
+    keepSeconds?: number,
   ): Promise<boolean> {
     this.deps.logger.info(`decision ${decision.kind} ${decision.outcome}`, {
       subject: decision.subject,
@@ -204,7 +282,11 @@ export class RollbackWorkflow {
     });
     const committed = await this.deps.decisions.commit(
       { ...decision, at: this.now().toISOString() },
-      { key: `ROLLBACK#${target}#${version}`, ttlSeconds: CLAIM_SECONDS },
+      {
+        key: `ROLLBACK#${target}#${version}`,
+        ttlSeconds: CLAIM_SECONDS,
+        ...(keepSeconds !== undefined ? { keepSeconds } : {}),
+      },
       planned,
     );
     if (!committed) return false;
@@ -218,7 +300,7 @@ export class RollbackWorkflow {
     return true;
   }
 
-  private async rollbackCodeDeploy(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+  private async rollbackCodeDeploy(binding: RollbackBinding, change: AlarmChange, incident: Incident): Promise<void> {
     const cd = binding.codedeploy!;
     const target = `codedeploy:${cd.application}/${cd.deploymentGroup}`;
     const since = new Date(this.now().getTime() - cd.lookbackDays * DAY_MS);
@@ -238,18 +320,13 @@ export class RollbackWorkflow {
         this.reasonText(change),
         recent,
       );
-      if (adopted) {
-        out.won = true;
-        out.badVersions.push(adopted.bad);
-        if (adopted.badPackage) out.livePackages.push(adopted.badPackage);
-        return;
-      }
-      return this.decide({
-        ...base,
-        outcome: 'NOTHING_TO_ROLL_BACK',
-        reasons: [this.reasonText(change), plan.reason],
-        inputs: {},
-      });
+      if (adopted)
+        return this.found(binding, incident, {
+          target,
+          version: adopted.bad,
+          packages: adopted.badPackage ? [adopted.badPackage] : [],
+        });
+      return this.nothingNow(binding, base, change, incident, target, plan.reason, {});
     }
     // What a redeploy means on the group's compute platform (reads only; decided in domain/redeploy.ts).
     const verdict = plan.kind === 'redeploy' ? await this.redeploys.verdict(plan.good) : undefined;
@@ -262,8 +339,8 @@ export class RollbackWorkflow {
       });
     const bad = plan.kind === 'stop' ? plan.bad : [plan.bad];
     const version = bad.map((d) => d.id).join('+');
-    out.badVersions.push(version);
-    for (const d of bad) if (d.modelPackageArn) out.livePackages.push(d.modelPackageArn);
+    const packages = bad.flatMap((d) => (d.modelPackageArn ? [d.modelPackageArn] : []));
+    await this.found(binding, incident, { target, version, packages });
     const reasons = [this.reasonText(change), plan.reason, ...(verdict ? [verdict.reason] : [])];
     if (binding.observeOnly)
       return this.decide({
@@ -313,8 +390,6 @@ export class RollbackWorkflow {
         });
       },
     );
-    out.won ||= won;
-    out.lost ||= !won;
     if (!won)
       await this.decide({
         ...base,
@@ -324,8 +399,35 @@ export class RollbackWorkflow {
       });
   }
 
-  private async rollbackEndpoint(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+  /**
+   * The plan finds nothing to roll back. If an earlier delivery of this incident rolled the target
+   * back, that is why (its findings still count for the rejection); otherwise there was nothing.
+   */
+  private async nothingNow(
+    binding: RollbackBinding,
+    base: { kind: string; subject: string },
+    change: AlarmChange,
+    incident: Incident,
+    target: string,
+    reason: string,
+    inputs: Record<string, unknown>,
+  ): Promise<void> {
+    const earlier = await this.foundEarlier(binding, incident, target);
+    await this.decide({
+      ...base,
+      outcome: earlier ? 'ALREADY_ROLLED_BACK' : 'NOTHING_TO_ROLL_BACK',
+      reasons: [
+        this.reasonText(change),
+        ...(earlier ? [`an earlier delivery of this alarm episode acted on ${earlier.version}`] : []),
+        reason,
+      ],
+      inputs: { ...inputs, ...(earlier ? { version: earlier.version } : {}) },
+    });
+  }
+
+  private async rollbackEndpoint(binding: RollbackBinding, change: AlarmChange, incident: Incident): Promise<void> {
     const name = binding.endpoint!.name;
+    const target = `endpoint:${name}`;
     const base = { kind: 'rollback.endpoint', subject: `${binding.name}/endpoint:${name}` };
     const state = await this.deps.endpoints.describe(name);
     if (!state)
@@ -360,24 +462,25 @@ export class RollbackWorkflow {
         inputs: { status: state.status },
       });
     }
-    if (plan.kind === 'failed')
-      // Terminal until a person repairs the endpoint: a wait would re-check forever, a retry change nothing.
+    if (plan.kind === 'failed') {
+      // Terminal until a person repairs the endpoint: a wait would re-check forever, a retry change
+      // nothing. The package of the config it reports is still the one the alarm fired on: rejected.
+      const live =
+        history.find((h) => h.config === state.config)?.modelPackageArn ??
+        (await this.deps.endpoints.packageOf(state.config));
+      const packages = live ? [live] : [];
+      await this.found(binding, incident, { target, version: state.config, packages });
       return this.decide({
         ...base,
         outcome: 'FAILED',
         reasons: [this.reasonText(change), plan.reason],
-        inputs: { status: state.status, live: state.config },
+        inputs: { status: state.status, live: state.config, ...(live ? { livePackage: live } : {}) },
       });
+    }
     if (plan.kind === 'none')
-      return this.decide({
-        ...base,
-        outcome: 'NOTHING_TO_ROLL_BACK',
-        reasons: [this.reasonText(change), plan.reason],
-        inputs: { live: state.config },
-      });
-    out.badVersions.push(plan.from);
+      return this.nothingNow(binding, base, change, incident, target, plan.reason, { live: state.config });
     const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
-    if (live) out.livePackages.push(live);
+    await this.found(binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
     if (binding.observeOnly)
       return this.decide({
         ...base,
@@ -416,8 +519,6 @@ export class RollbackWorkflow {
       if (error instanceof EndpointConfigMissingError) return gone(error.message);
       throw error;
     }
-    out.won ||= won;
-    out.lost ||= !won;
     if (!won)
       await this.decide({
         ...base,
@@ -427,9 +528,17 @@ export class RollbackWorkflow {
       });
   }
 
-  private async rejectLive(binding: RollbackBinding, change: AlarmChange, out: Outcome): Promise<void> {
+  /**
+   * Rejects the packages the rollback steps found live, each once however many alarms and
+   * deliveries find it (a claim per package). Nothing found bad, nothing to reject.
+   */
+  private async rejectLive(binding: RollbackBinding, change: AlarmChange, incident: Incident): Promise<void> {
+    const { found } = incident;
+    if (found.length === 0) return;
     const group = binding.modelPackageGroup!.toLowerCase();
-    const mine = [...new Set(out.livePackages)].filter((arn) => arn.toLowerCase().includes(`:model-package/${group}/`));
+    const seen = [...new Set(found.flatMap((f) => f.packages))];
+    const mine = seen.filter((arn) => arn.toLowerCase().includes(`:model-package/${group}/`));
+    const badVersions = found.map((f) => f.version);
     const base = { kind: 'rollback.package', subject: `${binding.name}/${binding.modelPackageGroup}` };
     if (mine.length === 0)
       return this.decide({
@@ -439,49 +548,57 @@ export class RollbackWorkflow {
           this.reasonText(change),
           `the rolled-back version names no package of group ${binding.modelPackageGroup}`,
         ],
-        inputs: { badVersions: out.badVersions, seen: out.livePackages },
+        inputs: { badVersions, seen },
       });
+    const failures: unknown[] = [];
     for (const arn of mine) {
-      if (!binding.observeOnly)
-        await this.deps.packages.reject(arn, `Rejected by mlops-controller rollback: ${this.reasonText(change)}`);
-      await this.decide({
-        ...base,
-        outcome: binding.observeOnly ? 'OBSERVE_ONLY' : 'REJECTED',
-        reasons: [this.reasonText(change), `${arn} was live when the alarm fired`],
-        inputs: { modelPackageArn: arn, badVersions: out.badVersions },
-      });
+      const reasons = [this.reasonText(change), `${arn} was live when the alarm fired`];
+      const inputs = { modelPackageArn: arn, badVersions };
+      if (binding.observeOnly) {
+        await this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons, inputs });
+        continue;
+      }
+      // Once per (package, bad version) however many alarms found it, held as long as a delivery
+      // may still act; one package's failure does not keep the others from being rejected.
+      const version = [...new Set(found.filter((f) => f.packages.includes(arn)).map((f) => f.version))].sort();
+      await this.once(
+        `package:${arn}`,
+        version.join('+'),
+        { ...base, outcome: 'REJECTED', reasons, inputs },
+        [writes.updateModelPackage(arn)],
+        () => this.deps.packages.reject(arn, `Rejected by mlops-controller rollback: ${this.reasonText(change)}`),
+        binding.staleAfterSeconds,
+      ).catch((error: unknown) => failures.push(error));
     }
+    if (failures.length > 0) throw failures[0];
   }
 
-  private async freeze(binding: RollbackBinding, change: AlarmChange, underClaim: boolean): Promise<void> {
+  /**
+   * Freezes promotions once per alarm episode, held as long as a delivery of the episode may still
+   * act (so a person's unfreeze is not undone by a late copy); a new episode freezes again.
+   */
+  private async freeze(binding: RollbackBinding, change: AlarmChange): Promise<void> {
     const f = binding.freeze!;
     const base = { kind: 'rollback.freeze', subject: `${binding.name}/${f.pipeline}/${f.stage}` };
     const reason = `mlops-controller froze promotions: ${this.reasonText(change)}`;
     if (binding.observeOnly) return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reason], inputs: {} });
-    const work = async () => {
-      await this.deps.stages.freeze(f.pipeline, f.stage, reason);
-      await this.deps.store.putFreeze({
-        pipeline: f.pipeline,
-        stage: f.stage,
-        binding: binding.name,
-        alarms: [change.name],
-        since: this.now().toISOString(),
-      });
-    };
-    const frozen = { ...base, outcome: 'FROZEN', reasons: [reason], inputs: { pipeline: f.pipeline, stage: f.stage } };
-    if (!underClaim) {
-      // Per alarm episode; a delivery that finds it claimed has nothing to add.
-      await this.once(
-        `freeze:${f.pipeline}/${f.stage}`,
-        `${change.name}@${change.since}`,
-        frozen,
-        [writes.stageTransition('DisableStageTransition', f.pipeline, f.stage)],
-        work,
-      );
-      return;
-    }
-    await work();
-    await this.decide(frozen);
+    await this.once(
+      `freeze:${f.pipeline}/${f.stage}`,
+      `${change.name}@${change.since}`,
+      { ...base, outcome: 'FROZEN', reasons: [reason], inputs: { pipeline: f.pipeline, stage: f.stage } },
+      [writes.stageTransition('DisableStageTransition', f.pipeline, f.stage)],
+      async () => {
+        await this.deps.stages.freeze(f.pipeline, f.stage, reason);
+        await this.deps.store.putFreeze({
+          pipeline: f.pipeline,
+          stage: f.stage,
+          binding: binding.name,
+          alarms: [change.name],
+          since: this.now().toISOString(),
+        });
+      },
+      binding.staleAfterSeconds,
+    );
   }
 
   /**

@@ -96,6 +96,19 @@ export function describeDecisionLogContract(name: string, makeSubject: () => Pro
       expect(await s.log.commit(decision(subject), { key: subject, ttlSeconds: 60 }, [])).toBeDefined();
     });
 
+    it('a done claim that asks to be kept is held keepSeconds from then; a failed one is given back', async () => {
+      const subject = fresh('kept');
+      const claim = { key: subject, ttlSeconds: 60, keepSeconds: 3_600 };
+      await (await s.log.commit(decision(subject), claim, []))!.done();
+      s.advance(61);
+      expect(await s.log.commit(decision(subject), claim, [])).toBeUndefined();
+      s.advance(3_540);
+      expect(await s.log.commit(decision(subject), claim, [])).toBeDefined();
+      const failing = fresh('kept-failed');
+      await (await s.log.commit(decision(failing), { ...claim, key: failing }, []))!.fail(new Error('throttled'));
+      expect(await s.log.commit(decision(failing), { ...claim, key: failing }, [])).toBeDefined();
+    });
+
     it('commits unless paused, and a pause set a moment ago counts even where the switch is cached', async () => {
       const subject = fresh('pause');
       expect((await s.killSwitch.state()).paused).toBe(false); // cached as not paused

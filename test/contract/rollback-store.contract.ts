@@ -75,6 +75,11 @@ export function describeRollbackStoreContract(
         expect(await mine()).toEqual([{ ...f, okSince: '2026-11-22T10:30:00.000Z' }]);
         await store.markOk(pipeline, 'Prod', undefined);
         expect(await mine()).toEqual([f]);
+        // Another alarm freezes it too: both must be OK before it thaws, and the first since stays.
+        await store.markOk(pipeline, 'Prod', '2026-11-22T10:30:00.000Z');
+        await store.putFreeze({ ...f, binding: 'other', alarms: ['a2'], since: '2026-11-22T10:40:00.000Z' });
+        await store.putFreeze({ ...f, alarms: ['a1'], since: '2026-11-22T10:50:00.000Z' });
+        expect(await mine()).toEqual([{ ...f, alarms: ['a1', 'a2'] }]);
         await store.clearFreeze(pipeline, 'Prod');
         expect(await mine()).toEqual([]);
         // Marking a freeze that does not exist creates nothing.
@@ -95,6 +100,35 @@ export function describeRollbackStoreContract(
         expect(await store.countAttempt(key, 'event-2', 2)).toBe(2);
         expect(await store.countAttempt(key, 'event-3', 2)).toBe('exhausted');
         expect(await store.countAttempt(key, 'event-2', 2)).toBe('duplicate');
+      },
+      timeout,
+    );
+    it(
+      "keeps what an incident's rollback steps found, the first record per target, under concurrent writers",
+      async () => {
+        const store = await makeStore();
+        const incident = fresh('live#ServerCpuTooHigh#2026-11-22T10:00:00.000+0000');
+        expect(await store.findings(incident)).toEqual([]);
+        const stop = {
+          target: 'codedeploy:churn-app/churn-live',
+          version: 'd-2',
+          packages: ['arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4'],
+        };
+        await Promise.all([
+          store.recordFindings(incident, stop),
+          store.recordFindings(incident, { ...stop, version: 'd-9', packages: [] }),
+        ]);
+        await store.recordFindings(incident, { target: 'endpoint:churn', version: 'cfg-4', packages: [] });
+        await store.recordFindings(incident, { ...stop, version: 'd-3' });
+        const found = await store.findings(incident);
+        expect(found.map((f) => f.target).sort()).toEqual(['codedeploy:churn-app/churn-live', 'endpoint:churn']);
+        expect(found.find((f) => f.target === 'endpoint:churn')).toEqual({
+          target: 'endpoint:churn',
+          version: 'cfg-4',
+          packages: [],
+        });
+        expect([stop.version, 'd-9']).toContain(found.find((f) => f.target === stop.target)?.version);
+        expect(await store.findings(fresh('other'))).toEqual([]);
       },
       timeout,
     );

@@ -259,7 +259,7 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
     expect(counter.calls).toEqual(['CloudWatch.DescribeAlarms', 'DynamoDB.TransactWriteItems', 'DynamoDB.PutItem']);
   });
 
-  it('freezing adds one CodePipeline call', async () => {
+  it('freezing, first, adds 4 calls: its committed decision, DisableStageTransition, the freeze record, the claim kept for the episode', async () => {
     const w = await world();
     const pipeline = mockClient(CodePipelineClient);
     pipeline.on(DisableStageTransitionCommand).resolves({});
@@ -268,8 +268,20 @@ describe('a redeploy decision (after the bake) on the AWS adapters', () => {
         w.build(policyFor(w.application, { freeze: { pipeline: 'deploy', stage: 'Prod' } })),
         w.logger,
       );
+      w.counter.reset();
       await handle(sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()));
       expect(pipeline.commandCalls(DisableStageTransitionCommand)).toHaveLength(1);
+      // The mocked CodePipeline client is not counted: its one call is asserted above.
+      expect(w.counter.calls).toEqual([
+        'CloudWatch.DescribeAlarms',
+        'DynamoDB.TransactWriteItems', // the freeze's record and claim, before any rollback
+        'DynamoDB.UpdateItem', // the freeze record (what unfreeze and the tick read), alarms added
+        'DynamoDB.UpdateItem', // the claim held for staleAfterSeconds: a late copy does not freeze again
+        'CodeDeploy.ListDeployments',
+        'CodeDeploy.BatchGetDeployments',
+        'DynamoDB.TransactWriteItems',
+        'CodeDeploy.StopDeployment',
+      ]);
     } finally {
       pipeline.restore();
     }

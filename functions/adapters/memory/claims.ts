@@ -14,6 +14,11 @@ export class MemoryClaims implements Claims {
     return true;
   }
 
+  /** Holds a claim `seconds` from now (its holder finished and keeps it). */
+  hold(key: string, seconds: number): void {
+    this.expiries.set(key, Math.floor(this.clock.now().getTime() / 1000) + seconds);
+  }
+
   async release(key: string): Promise<void> {
     this.expiries.delete(key);
   }

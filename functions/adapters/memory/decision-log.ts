@@ -37,7 +37,9 @@ export class MemoryDecisionLog implements DecisionLog {
     if (!(await this.claims.claim(claim.key, claim.ttlSeconds))) return undefined;
     const index = this.decisions.push(structuredClone(withPlanned(decision, planned)));
     return {
-      done: async () => undefined,
+      done: async () => {
+        if (claim.keepSeconds !== undefined) this.claims.hold(claim.key, claim.keepSeconds);
+      },
       fail: async (error) => {
         this.decisions[index - 1] = failedDecision(this.decisions[index - 1]!, error);
         await this.claims.release(claim.key);

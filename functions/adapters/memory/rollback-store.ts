@@ -1,5 +1,5 @@
 import type { EndpointConfigSeen } from '../../domain/rollback';
-import type { Freeze, Recheck, RollbackStore } from '../../ports/rollback-store';
+import type { Freeze, IncidentFindings, Recheck, RollbackStore } from '../../ports/rollback-store';
 
 /** The rollback store in memory; single-threaded JS makes each method atomic, as DynamoDB's conditions do. */
 export class MemoryRollbackStore implements RollbackStore {
@@ -9,6 +9,7 @@ export class MemoryRollbackStore implements RollbackStore {
   private readonly attempts = new Map<string, { attempts: number; events: Set<string> }>();
 
   private readonly rollbacks = new Map<string, Map<string, string>>();
+  private readonly incidents = new Map<string, Map<string, IncidentFindings>>();
 
   async endpointHistory(endpoint: string): Promise<EndpointConfigSeen[]> {
     const marks = this.rollbacks.get(endpoint) ?? new Map<string, string>();
@@ -46,7 +47,15 @@ export class MemoryRollbackStore implements RollbackStore {
   }
 
   async putFreeze(freeze: Freeze): Promise<void> {
-    this.frozen.set(`${freeze.pipeline}#${freeze.stage}`, structuredClone(freeze));
+    const key = `${freeze.pipeline}#${freeze.stage}`;
+    const was = this.frozen.get(key);
+    const { okSince: _ok, ...fresh } = structuredClone(freeze);
+    this.frozen.set(
+      key,
+      was
+        ? { ...fresh, binding: was.binding, since: was.since, alarms: [...new Set([...was.alarms, ...freeze.alarms])] }
+        : fresh,
+    );
   }
 
   async freezes(): Promise<Freeze[]> {
@@ -62,6 +71,16 @@ export class MemoryRollbackStore implements RollbackStore {
 
   async clearFreeze(pipeline: string, stage: string): Promise<void> {
     this.frozen.delete(`${pipeline}#${stage}`);
+  }
+
+  async recordFindings(incident: string, found: IncidentFindings): Promise<void> {
+    const targets = this.incidents.get(incident) ?? new Map<string, IncidentFindings>();
+    if (!targets.has(found.target)) targets.set(found.target, structuredClone(found));
+    this.incidents.set(incident, targets);
+  }
+
+  async findings(incident: string): Promise<IncidentFindings[]> {
+    return [...(this.incidents.get(incident)?.values() ?? [])].map((f) => structuredClone(f));
   }
 
   async countAttempt(key: string, eventId: string, max: number): Promise<number | 'duplicate' | 'exhausted'> {

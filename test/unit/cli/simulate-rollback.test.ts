@@ -7,12 +7,12 @@ const outcomes = (r: Result, kind: string) => r.decisions.filter((d) => d.kind =
 const writes = (r: Result) => r.actions.map((a) => `${a.service}:${a.operation}`);
 
 describe('simulate: rollback scenarios', () => {
-  it('an alarm during a deployment stops it once, rejects the live package and freezes, whatever the delivery path', async () => {
+  it('an alarm during a deployment freezes first, stops it once and rejects the live package, whatever the delivery path', async () => {
     const r = await simulate('test/scenarios/rollback-during-deployment.yml');
     expect(writes(r)).toEqual([
+      'codepipeline:DisableStageTransition',
       'codedeploy:StopDeployment',
       'sagemaker:UpdateModelPackage',
-      'codepipeline:DisableStageTransition',
     ]);
     expect(ops(r, 'StopDeployment')[0]?.input).toEqual({ deploymentId: 'd-AAAAAAAA2', autoRollbackEnabled: true });
     expect(ops(r, 'UpdateModelPackage')[0]?.input).toEqual(
@@ -23,18 +23,18 @@ describe('simulate: rollback scenarios', () => {
     );
     expect(outcomes(r, 'rollback.codedeploy')).toEqual([
       'STOPPED',
-      'NOTHING_TO_ROLL_BACK',
-      'NOTHING_TO_ROLL_BACK',
-      'NOTHING_TO_ROLL_BACK',
+      'ALREADY_ROLLED_BACK',
+      'ALREADY_ROLLED_BACK',
+      'ALREADY_ROLLED_BACK',
     ]);
   });
 
   it('an alarm after the bake redeploys the earlier revision, and the freeze thaws after OK + cooldown', async () => {
     const r = await simulate('test/scenarios/rollback-after-bake.yml');
     expect(writes(r)).toEqual([
+      'codepipeline:DisableStageTransition',
       'codedeploy:CreateDeployment',
       'sagemaker:UpdateModelPackage',
-      'codepipeline:DisableStageTransition',
       'codepipeline:EnableStageTransition',
     ]);
     expect(ops(r, 'CreateDeployment')[0]?.input).toEqual(
@@ -54,9 +54,9 @@ describe('simulate: rollback scenarios', () => {
   it('an endpoint returns to the last config seen InService and serves it from then on', async () => {
     const r = await simulate('test/scenarios/rollback-endpoint.yml');
     expect(writes(r)).toEqual([
+      'codepipeline:DisableStageTransition',
       'sagemaker:UpdateEndpoint',
       'sagemaker:UpdateModelPackage',
-      'codepipeline:DisableStageTransition',
     ]);
     expect(ops(r, 'UpdateEndpoint')[0]?.input).toEqual({
       EndpointName: 'ranking-live',
@@ -66,20 +66,22 @@ describe('simulate: rollback scenarios', () => {
     expect(ops(r, 'UpdateModelPackage')[0]?.input).toEqual(
       expect.objectContaining({ ModelPackageArn: expect.stringMatching(/ranking-models\/2$/) }),
     );
-    expect(outcomes(r, 'rollback.endpoint')).toEqual(['UPDATED', 'WAITING', 'WAITING', 'NOTHING_TO_ROLL_BACK']);
+    expect(outcomes(r, 'rollback.endpoint')).toEqual(['UPDATED', 'WAITING', 'WAITING', 'ALREADY_ROLLED_BACK']);
   });
 
-  it('an endpoint already rolling back by itself is left alone', async () => {
+  it('an endpoint already rolling back by itself is left alone; promotions are still frozen', async () => {
     const r = await simulate('test/scenarios/rollback-endpoint-self.yml');
-    expect(r.actions).toEqual([]);
+    expect(writes(r)).toEqual(['codepipeline:DisableStageTransition']);
     expect(outcomes(r, 'rollback.endpoint')).toEqual(['WAITING', 'SETTLED']);
   });
 
-  it('a storm of three alarms × ten concurrent copies rolls back once', async () => {
+  it('a storm of three alarms × ten concurrent copies rolls back and rejects once, and freezes once per alarm', async () => {
     const r = await simulate('test/scenarios/rollback-storm.yml');
     expect(writes(r)).toEqual([
+      'codepipeline:DisableStageTransition',
       'codedeploy:StopDeployment',
       'sagemaker:UpdateModelPackage',
+      'codepipeline:DisableStageTransition',
       'codepipeline:DisableStageTransition',
     ]);
     expect(outcomes(r, 'rollback.codedeploy').filter((o) => o === 'STOPPED')).toHaveLength(1);
@@ -131,13 +133,14 @@ describe('simulate: rollback scenarios', () => {
     const r = await simulate('test/scenarios/demo-rollback.yml');
     expect(writes(r)).toEqual([
       'codedeploy:PutLifecycleEventHookExecutionStatus',
+      'codepipeline:DisableStageTransition', // churn-model-errors
       'codedeploy:StopDeployment',
       'sagemaker:UpdateModelPackage',
-      'codepipeline:DisableStageTransition',
+      'codepipeline:DisableStageTransition', // churn-latency-p99: its own episode
       'codedeploy:PutLifecycleEventHookExecutionStatus',
+      'codepipeline:DisableStageTransition',
       'sagemaker:UpdateEndpoint',
       'sagemaker:UpdateModelPackage',
-      'codepipeline:DisableStageTransition',
       'codepipeline:StartPipelineExecution',
       'codepipeline:RetryStageExecution',
       'codepipeline:RetryStageExecution',

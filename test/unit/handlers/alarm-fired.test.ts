@@ -11,7 +11,7 @@ const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-me
 const metricMath = () => sentAt(loadFixture('cloudwatch-alarm-state-change.metric-math'));
 const composite = () => sentAt(loadFixture('cloudwatch-alarm-state-change.composite-with-suppressor'));
 describe('alarmFired', () => {
-  it('50 concurrent deliveries of three alarms bound to one group roll it back once', async () => {
+  it('50 concurrent deliveries of three alarms bound to one group roll it back and reject once, and freeze once per alarm', async () => {
     const h = rollbackHarness();
     h.seedGroup('InProgress');
     const handle = asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now));
@@ -28,8 +28,12 @@ describe('alarmFired', () => {
         input: expect.objectContaining({ ModelPackageArn: P4, ModelApprovalStatus: 'Rejected' }),
       }),
     ]);
-    expect(h.ops('DisableStageTransition')).toHaveLength(1);
-    expect(h.ops()).toHaveLength(3);
+    expect(h.ops('DisableStageTransition').map((a) => (a.input as { reason: string }).reason)).toEqual([
+      expect.stringContaining('ServerCpuTooHigh'),
+      expect.stringContaining('TotalNetworkTrafficTooHigh'),
+      expect.stringContaining('ServiceAggregatedAlarm'),
+    ]);
+    expect(h.ops()).toHaveLength(5);
     expect(h.kinds('rollback.codedeploy').filter((d) => d.outcome === 'STOPPED')).toHaveLength(1);
   });
 
@@ -50,6 +54,18 @@ describe('alarmFired', () => {
     });
     // The redeployment is a rollback: the same alarm again does not roll back further.
     await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
+    expect(h.ops('CreateDeployment')).toHaveLength(1);
+    expect(h.kinds('rollback.codedeploy').at(-1)).toEqual(
+      expect.objectContaining({
+        outcome: 'ALREADY_ROLLED_BACK',
+        reasons: [expect.any(String), 'an earlier delivery of this alarm episode acted on d-2', expect.any(String)],
+      }),
+    );
+    // A new episode of the alarm finds the rollback and nothing to roll back.
+    h.clock.advance(600);
+    const later = single();
+    later.detail.state.timestamp = h.clock.now().toISOString();
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(later);
     expect(h.ops('CreateDeployment')).toHaveLength(1);
     expect(h.kinds('rollback.codedeploy').at(-1)?.outcome).toBe('NOTHING_TO_ROLL_BACK');
   });
@@ -256,7 +272,7 @@ describe('alarmFired', () => {
     const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, deployments: flaky });
     const handle = asCloudWatchHolds(h.world, alarmFired(wf, h.logger, h.clock.now));
     await expect(handle(single())).rejects.toThrow(/StopDeployment failed/);
-    expect(h.ops()).toEqual([]);
+    expect(h.ops('StopDeployment')).toEqual([]);
     await handle(single());
     expect(h.ops('StopDeployment')).toHaveLength(1);
   });

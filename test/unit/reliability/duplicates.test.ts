@@ -23,7 +23,15 @@ const SEEDS = Array.from({ length: Number(process.env.DUPLICATES_SEEDS ?? 2) }, 
  * execution already answered (DUPLICATE), a run already started for the alarm (DEFERRED), a target
  * already rolling back (WAITING, NOTHING_TO_ROLL_BACK), a delivery not acted upon (IGNORED).
  */
-const DUPLICATE_ANSWERS = new Set(['SKIPPED', 'DUPLICATE', 'DEFERRED', 'WAITING', 'NOTHING_TO_ROLL_BACK', 'IGNORED']);
+const DUPLICATE_ANSWERS = new Set([
+  'SKIPPED',
+  'DUPLICATE',
+  'DEFERRED',
+  'WAITING',
+  'NOTHING_TO_ROLL_BACK',
+  'ALREADY_ROLLED_BACK',
+  'IGNORED',
+]);
 
 /**
  * Publishing a decision (EventBridge `Controller Decision`) reports a decision rather than acting on

@@ -11,6 +11,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
@@ -27,7 +28,7 @@ import type {
 } from '../../../ports/decision-log';
 import { systemClock, type Clock } from '../../../ports/clock';
 import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
-import { N, S, call, isTransactionCancelled, str, type Item } from './items';
+import { N, S, call, conditionally, isTransactionCancelled, str, type Item } from './items';
 import { claimPut } from './claims';
 import { DynamoKillSwitch } from './kill-switch';
 
@@ -139,7 +140,26 @@ export class DynamoDecisionLog implements DecisionLog {
       throw error;
     }
     return {
-      done: async () => undefined,
+      done: async () => {
+        if (claim.keepSeconds === undefined) return;
+        const until = Math.floor(this.clock.now().getTime() / 1000) + claim.keepSeconds;
+        // Only while the claim is still ours: one that ran out and was taken is the new owner's.
+        await conditionally(
+          'UpdateItem',
+          () =>
+            this.client.send(
+              new UpdateItemCommand({
+                TableName: this.table,
+                Key: { pk: claimed.Item.pk!, sk: claimed.Item.sk! },
+                UpdateExpression: 'SET #ttl = :until',
+                ConditionExpression: '#owner = :owner',
+                ExpressionAttributeNames: { '#ttl': 'ttl', '#owner': 'owner' },
+                ExpressionAttributeValues: { ':until': N(until), ':owner': S(owner) },
+              }),
+            ),
+          this.clock,
+        );
+      },
       fail: async (error) => {
         try {
           await this.transact(giveBack(error));

@@ -4,6 +4,7 @@
  *   ROLLBACK            RECHECK#<endpoint>    endpoints found Updating, re-checked by the tick
  *   ROLLBACK            FREEZE#<pipeline>#<stage>
  *   STAGERETRY#<key>    ATTEMPTS              retry counter with the event ids it counted
+ *   INCIDENT#<incident> FOUND#<target>        what a rollback step found before acting (a week)
  */
 import {
   DeleteItemCommand,
@@ -14,11 +15,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { EndpointConfigSeen } from '../../../domain/rollback';
 import { systemClock, type Clock } from '../../../ports/clock';
-import type { Freeze, Recheck, RollbackStore } from '../../../ports/rollback-store';
+import type { Freeze, IncidentFindings, Recheck, RollbackStore } from '../../../ports/rollback-store';
 import { N, S, call, conditionally, isConditionalFailure, num, queryAll, str, type Item } from './items';
 
 const HISTORY = 20;
 const YEAR_S = 365 * 86_400;
+/** Longer than any delivery that may still act (staleAfterSeconds is at most a day). */
+const INCIDENT_S = 7 * 86_400;
 
 export class DynamoRollbackStore implements RollbackStore {
   constructor(
@@ -158,20 +161,25 @@ export class DynamoRollbackStore implements RollbackStore {
   }
 
   async putFreeze(freeze: Freeze): Promise<void> {
+    // One write whether or not the stage is frozen already. A list, not a string set: items
+    // written before kept `alarms` as a list, and ADD on a list fails; freezes() drops repeats.
     await call(
-      'PutItem',
+      'UpdateItem',
       () =>
         this.client.send(
-          new PutItemCommand({
+          new UpdateItemCommand({
             TableName: this.table,
-            Item: {
-              pk: S('ROLLBACK'),
-              sk: S(`FREEZE#${freeze.pipeline}#${freeze.stage}`),
-              pipeline: S(freeze.pipeline),
-              stage: S(freeze.stage),
-              binding: S(freeze.binding),
-              alarms: { L: freeze.alarms.map(S) },
-              since: S(freeze.since),
+            Key: { pk: S('ROLLBACK'), sk: S(`FREEZE#${freeze.pipeline}#${freeze.stage}`) },
+            UpdateExpression:
+              'SET pipeline = :pipeline, stage = :stage, #binding = if_not_exists(#binding, :binding), since = if_not_exists(since, :since), alarms = list_append(if_not_exists(alarms, :none), :alarms) REMOVE okSince',
+            ExpressionAttributeNames: { '#binding': 'binding' },
+            ExpressionAttributeValues: {
+              ':pipeline': S(freeze.pipeline),
+              ':stage': S(freeze.stage),
+              ':binding': S(freeze.binding),
+              ':since': S(freeze.since),
+              ':alarms': { L: freeze.alarms.map(S) },
+              ':none': { L: [] },
             },
           }),
         ),
@@ -184,7 +192,9 @@ export class DynamoRollbackStore implements RollbackStore {
       pipeline: str(i, 'pipeline') ?? '',
       stage: str(i, 'stage') ?? '',
       binding: str(i, 'binding') ?? '',
-      alarms: i.alarms && 'L' in i.alarms ? (i.alarms.L ?? []).map((a) => ('S' in a ? (a.S ?? '') : '')) : [],
+      alarms: [
+        ...new Set(i.alarms && 'L' in i.alarms ? (i.alarms.L ?? []).map((a) => ('S' in a ? (a.S ?? '') : '')) : []),
+      ],
       since: str(i, 'since') ?? '',
       ...(str(i, 'okSince') ? { okSince: str(i, 'okSince') } : {}),
     }));
@@ -216,6 +226,44 @@ export class DynamoRollbackStore implements RollbackStore {
         ),
       { clock: this.clock },
     );
+  }
+
+  async recordFindings(incident: string, found: IncidentFindings): Promise<void> {
+    // The first plan of the incident stays: a later delivery's plan already sees the rollback.
+    await this.conditional('PutItem', () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: S(`INCIDENT#${incident}`),
+            sk: S(`FOUND#${found.target}`),
+            target: S(found.target),
+            version: S(found.version),
+            packages: { L: found.packages.map(S) },
+            ttl: N(Math.floor(this.clock.now().getTime() / 1000) + INCIDENT_S),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async findings(incident: string): Promise<IncidentFindings[]> {
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': S(`INCIDENT#${incident}`) },
+        ConsistentRead: true,
+      },
+      this.clock,
+    );
+    return items.map((i) => ({
+      target: str(i, 'target') ?? '',
+      version: str(i, 'version') ?? '',
+      packages: i.packages && 'L' in i.packages ? (i.packages.L ?? []).map((p) => ('S' in p ? (p.S ?? '') : '')) : [],
+    }));
   }
 
   async countAttempt(key: string, eventId: string, max: number): Promise<number | 'duplicate' | 'exhausted'> {

@@ -60,18 +60,22 @@ export interface ServiceModel {
 }
 
 /**
- * The services the controller calls, by the SDK v3 client's `config.serviceId` and by the name the
+ * The services the controller and its tests call (CloudFormation, CloudWatch Logs and IAM only to
+ * set up and read back moto), by the SDK v3 client's `config.serviceId` and by the name the
  * memory adapters record (the botocore directory, which is also the endpoint prefix and IAM
  * service prefix). A client for any other service fails with a `model` violation until it is
  * listed here: nothing goes unchecked silently.
  */
 const directories: Record<string, string> = {
+  CloudFormation: 'cloudformation',
   CloudWatch: 'cloudwatch',
+  'CloudWatch Logs': 'logs',
   CodeDeploy: 'codedeploy',
   CodePipeline: 'codepipeline',
   DynamoDB: 'dynamodb',
   ECS: 'ecs',
   EventBridge: 'events',
+  IAM: 'iam',
   Lambda: 'lambda',
   S3: 's3',
   SageMaker: 'sagemaker',

@@ -12,6 +12,8 @@ const common = {
   transform,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  // Every AWS call a function's code makes is evaluated against its role (iam-simulate).
+  setupFilesAfterEnv: ['<rootDir>/test/support/aws-rules/iam-recorder.ts'],
 };
 
 export default {

@@ -11,7 +11,7 @@
  *   - CodeDeploy deployment configs (codedeploy:GetDeploymentConfig, which CreateDeployment needs);
  *   - alarms of tag-bound bindings (cloudwatch:ListTagsForResource/DescribeAlarms);
  *   - model packages a hook checks (the deployment names them; sagemaker:DescribeModelPackage).
- * Resource "*" appears once, for codedeploy:PutLifecycleEventHookExecutionStatus, which has no
+ * Resource "*" appears for codedeploy:StopDeployment and codedeploy:PutLifecycleEventHookExecutionStatus, which have no
  * resource type (see hookStatements).
  */
 
@@ -73,15 +73,20 @@ function rollbackStatements(policy, kind = 'rollback') {
     statements.push({
       Sid: 'CodeDeployRollback',
       Effect: 'Allow',
-      Action: [
-        'codedeploy:ListDeployments',
-        'codedeploy:BatchGetDeployments',
-        'codedeploy:StopDeployment',
-        'codedeploy:CreateDeployment',
-      ],
+      Action: ['codedeploy:ListDeployments', 'codedeploy:BatchGetDeployments', 'codedeploy:CreateDeployment'],
       Resource: uniqueSubs(
         groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
       ),
+    });
+    statements.push({
+      Sid: 'CodeDeployStop',
+      Effect: 'Allow',
+      // The Service Authorization Reference lists no resource type for StopDeployment: IAM
+      // authorizes it on "*", so a statement scoped to the group would never match (AccessDenied
+      // on the very call that stops a bad deployment). The workflow stops only deployments it
+      // found in the bound groups (ListDeployments/BatchGetDeployments above are scoped).
+      Action: ['codedeploy:StopDeployment'],
+      Resource: '*',
     });
     statements.push({
       Sid: 'CodeDeployRedeployNeeds',
@@ -215,12 +220,26 @@ function hookStatements(policy) {
 function stageRetryStatements(policy) {
   const statements = [stateTable];
   if (policy.stageRetry.length > 0)
-    statements.push({
-      Sid: 'RetryStages',
-      Effect: 'Allow',
-      Action: ['codepipeline:RetryStageExecution', 'codepipeline:ListActionExecutions'],
-      Resource: uniqueSubs(policy.stageRetry.map((r) => arn('codepipeline', literal(r.pipeline)))),
-    });
+    statements.push(
+      {
+        Sid: 'RetryStages',
+        Effect: 'Allow',
+        // Authorized on the stage (arn:...:<pipeline>/<stage>), not the pipeline: a grant on the
+        // pipeline's ARN never matches and every retry would be AccessDenied.
+        Action: ['codepipeline:RetryStageExecution'],
+        Resource: uniqueSubs(
+          policy.stageRetry.flatMap((r) =>
+            r.stages.map((stage) => arn('codepipeline', `${literal(r.pipeline)}/${literal(stage)}`)),
+          ),
+        ),
+      },
+      {
+        Sid: 'ReadStageActions',
+        Effect: 'Allow',
+        Action: ['codepipeline:ListActionExecutions'],
+        Resource: uniqueSubs(policy.stageRetry.map((r) => arn('codepipeline', literal(r.pipeline)))),
+      },
+    );
   return statements;
 }
 

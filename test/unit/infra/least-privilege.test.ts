@@ -10,6 +10,9 @@ const RESOURCE_STAR_ALLOWED = new Set([
   'sagemaker:ListModelPackages',
   // A hook's answer: the action has no resource type (the hook execution id is the only scope).
   'codedeploy:PutLifecycleEventHookExecutionStatus',
+  // Stopping a deployment: no resource type either (the deployments stopped are the ones the
+  // role's scoped ListDeployments/BatchGetDeployments found in the bound groups).
+  'codedeploy:StopDeployment',
 ]);
 
 /**

@@ -18,11 +18,14 @@ describe('rollback roles (infra/rollback.cjs)', () => {
     ['rollback', 'endpoint', 'hook', 'stageRetry'].map((kind) => [kind, rollback.statementsFor(kind, policy)]),
   );
 
-  it('grant no "*" action, and a bare "*" resource only for the hook answer, which has no resource type', () => {
+  it('grant no "*" action, and a bare "*" resource only for the hook answer and the stop, which have no resource type', () => {
     for (const statements of Object.values(all))
       for (const s of statements) {
         expect(s.Action.every((a) => a.includes(':') && !a.endsWith(':*'))).toBe(true);
-        if (resources(s).includes('"*"')) expect(s.Action).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus']);
+        if (resources(s).includes('"*"'))
+          expect([['codedeploy:PutLifecycleEventHookExecutionStatus'], ['codedeploy:StopDeployment']]).toContainEqual(
+            s.Action,
+          );
       }
   });
 

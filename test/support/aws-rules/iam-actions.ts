@@ -104,7 +104,7 @@ const RULES: Record<string, Rule> = {
     {
       action: 's3:ListBucket',
       resource: `arn:${w.partition}:s3:::${input.Bucket}`,
-      context: input.Prefix === undefined ? {} : { 's3:prefix': String(input.Prefix) },
+      context: (input.Prefix === undefined ? {} : { 's3:prefix': String(input.Prefix) }) as Record<string, string>,
     },
   ],
 
@@ -296,4 +296,28 @@ export function resourceTypes(action: string): Promise<string[]> {
     typesCache.set(action, r);
   }
   return r;
+}
+
+/**
+ * The IAM actions a bundled SDK command (`client:Operation`, packaged-template.ts
+ * `bundledCommands`) can need: its own name under the service's IAM prefix, plus what the rules
+ * above derive from it (GetObject with a VersionId, the items of a transaction, CreateDeployment's
+ * dependent actions).
+ */
+export function iamActionsOfCommand(command: string): string[] {
+  const [client, operation] = command.split(':') as [string, string];
+  const service = client === 'sagemaker-runtime' ? 'sagemaker' : client === 'eventbridge' ? 'events' : client;
+  const action = `${service}:${operation}`;
+  switch (action) {
+    case 's3:GetObject':
+      return [action, 's3:GetObjectVersion'];
+    case 's3:ListObjectsV2':
+      return ['s3:ListBucket'];
+    case 'dynamodb:TransactWriteItems':
+      return ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+    case 'codedeploy:CreateDeployment':
+      return [action, 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeploymentConfig'];
+    default:
+      return [action];
+  }
 }

@@ -5,10 +5,10 @@
  * alarm names are what the role grants; iam-roles.test.ts checks that for controller.yml those
  * roles are exactly the packaged template's.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Policy } from '../../../functions/config/policy';
+export { functionsOfStack } from './iam-entries';
 import { STACK, identityPolicies, simulate, type AuthorizedCall, type IdentityPolicy } from '../role-simulation';
 
 const ROOT = process.cwd();
@@ -20,18 +20,6 @@ const infra = createRequire(join(ROOT, 'infra', 'iam.cjs'))(join(ROOT, 'infra', 
 
 /** The roles every function of `policy` gets, keyed by logical id (infra/iam.cjs + gates-iam.cjs). */
 export const rolesFor = (policy: Policy): Record<string, Resource> => infra.rolesFor(policy);
-
-/** serverless.yml function key → its handler file's base name and its role's logical id. */
-export function functionsOfStack(): Array<{ key: string; handler: string; role: string }> {
-  const text = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
-  const out: Array<{ key: string; handler: string; role: string }> = [];
-  for (const m of text.matchAll(
-    /^ {2}(\w+):\n(?: {4}\S.*\n)*? {4}handler: functions\/handlers\/([\w-]+)\.handler\n(?: {4}.*\n)*? {4}role: !Sub '\$\{(\w+)\.Arn\}'/gm,
-  ))
-    out.push({ key: m[1]!, handler: m[2]!, role: m[3]! });
-  if (out.length < 9) throw new Error(`iam-evaluate: read only ${out.length} functions from serverless.yml`);
-  return out;
-}
 
 /** The stack resources the roles name besides policy values (what Fn::GetAtt resolves). */
 function stackResources(roles: Record<string, Resource>): Record<string, Resource> {

@@ -19,7 +19,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { MemoryWorld } from '../../../functions/adapters/memory/world';
 import { rollbackWorld } from '../../../functions/adapters/memory/rollback-world';
 import type { Policy } from '../../../functions/config/policy';
@@ -28,10 +27,8 @@ import { GateWorkflow } from '../../../functions/workflows/gates';
 import { RetrainingWorkflow } from '../../../functions/workflows/retraining';
 import { RollbackWorkflow } from '../../../functions/workflows/rollback';
 import { StageRetryWorkflow } from '../../../functions/workflows/stage-retry';
-import { authorizationsOf, type DeploymentGroups } from './iam-actions';
-import { ENTRIES } from './iam-entries';
-import { decide, functionsOfStack, rolePolicies } from './iam-evaluate';
-import { STACK } from '../role-simulation';
+import type { DeploymentGroups } from './iam-actions';
+import { ENTRIES, functionsOfStack } from './iam-entries';
 
 type Context = { policy: Policy; entry: string };
 
@@ -120,8 +117,13 @@ function sdkCall(client: any, command: any, layer: Recorded['layer']): (output: 
   };
 }
 
-// The smithy Client every SDK v3 client extends (all clients load one @smithy/core).
-const Client = Object.getPrototypeOf(DynamoDBClient.prototype) as { send: (...args: any[]) => any; [MARK]?: true };
+// The smithy Client every SDK v3 client extends (the clients load @smithy/core's CommonJS build;
+// required as they require it, so this is the module instance they extend).
+const requireFromSdk = createRequire(createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb'));
+const Client = (requireFromSdk('@smithy/core/client') as { Client: { prototype: any } }).Client.prototype as {
+  send: (...args: any[]) => any;
+  [MARK]?: true;
+};
 if (!Client[MARK]) {
   Client[MARK] = true;
   const send = Client.send;
@@ -179,7 +181,6 @@ export function functionsOf(call: Recorded): string[] {
   return running ? [running] : candidates;
 }
 
-const where = { account: STACK.account, region: STACK.region, partition: STACK.partition };
 const policyIds = new WeakMap<Policy, number>();
 const policiesInFile: Policy[] = [];
 const policyId = (p: Policy) => {
@@ -199,6 +200,12 @@ afterEach(async () => {
   const calls = recorded;
   recorded = [];
   counts.recorded += calls.length;
+  if (!calls.some((c) => c.context)) return;
+  // Loaded only by test files whose calls a function made: most unit tests make none.
+  const { authorizationsOf } = await import('./iam-actions');
+  const { decide, rolePolicies } = await import('./iam-evaluate');
+  const { STACK } = await import('../role-simulation');
+  const where = { account: STACK.account, region: STACK.region, partition: STACK.partition };
   const denies: string[] = [];
   for (const call of calls) {
     const fns = functionsOf(call);

@@ -16,6 +16,7 @@ import {
   withoutStatement,
 } from '../../support/aws-rules/iam-evaluate';
 import { ENTRIES } from '../../support/aws-rules/iam-entries';
+import { grantName, upperBound } from '../../support/aws-rules/iam-upper-bound';
 
 const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
 /** The source of the workflow module that exports `className`. */
@@ -140,5 +141,29 @@ describe('the IAM proof the recorder runs on every test (test/support/aws-rules)
       new Map(),
     );
     expect(await decide(role, foreign!, 'test:alarm')).toBe('ImplicitlyDenied');
+  });
+
+  it('the upper bound keeps a grant a recorded call needs and names the ones none needs', async () => {
+    const { bucket, prefix } = policy.controller.manifests;
+    const [put] = await authorizationsOf(
+      'S3',
+      'PutObject',
+      { Bucket: bucket, Key: `${prefix}churn-1.json` },
+      where,
+      new Map(),
+    );
+    const bound = await upperBound([
+      {
+        testFile: 'synthetic',
+        counts: { recorded: 1, attributed: 1, evaluations: 1 },
+        policies: [policy],
+        calls: [{ policy: 0, fn: 'sweeper', auth: put!, call: 'S3.PutObject' }],
+      },
+    ]);
+    const unneeded = bound.unneeded.map(grantName);
+    expect(unneeded).not.toContain('sweeper/WriteManifests: s3:PutObject');
+    expect(unneeded).toContain('sweeper/StartCodePipelines: codepipeline:StartPipelineExecution');
+    expect(unneeded).toContain('alarmRollback/(no recorded call)');
+    expect(bound.exempted.map(grantName)).toContain('sweeper/OwnLogs: logs:PutLogEvents');
   });
 });

@@ -12,8 +12,12 @@ const common = {
   transform,
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  // Every AWS request in every layer is checked against botocore's model of the service.
-  setupFilesAfterEnv: ['<rootDir>/test/support/aws-rules/models-setup.ts'],
+  // Every AWS request in every layer is checked against botocore's model of the service, and every
+  // AWS call a function's code makes is evaluated against its role (iam-simulate).
+  setupFilesAfterEnv: [
+    '<rootDir>/test/support/aws-rules/models-setup.ts',
+    '<rootDir>/test/support/aws-rules/iam-recorder.ts',
+  ],
 };
 
 export default {

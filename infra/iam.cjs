@@ -203,10 +203,22 @@ function roleResource(functionKey, spec, policy) {
 
 /** Role resources keyed by logical id. */
 function roles() {
-  const policy = loadPolicy();
+  return controllerRoles(loadPolicy());
+}
+
+function controllerRoles(policy) {
   return Object.fromEntries(
     Object.entries(FUNCTIONS).map(([functionKey, spec]) => [spec.role, roleResource(functionKey, spec, policy)]),
   );
+}
+
+/**
+ * Every function's role for `policy`, keyed by logical id, built by the same code `osls package`
+ * runs: the tests evaluate each call against the roles a deploy of the test's own policy would get.
+ */
+function rolesFor(policy) {
+  const gateRoles = Object.entries(gates.resources(policy)).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  return { ...controllerRoles(policy), ...Object.fromEntries(gateRoles) };
 }
 
 function readPattern(file) {
@@ -298,6 +310,7 @@ const gates = require('./gates-iam.cjs');
 
 module.exports = {
   roles,
+  rolesFor,
   patterns: () => ({ ...patterns(), ...gates.patterns(loadPolicy(), readPattern) }),
   sourceBucketArns,
   sourceAccounts,

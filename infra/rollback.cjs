@@ -14,9 +14,10 @@
  *   - Lambda functions a redeploy reads the live alias of (lambda:GetAlias): a CodeDeploy binding
  *     names the application and group, not the function; the function is the one the good
  *     deployment's AppSpec names, known only when the alarm fires.
- * Resource "*" appears twice, for actions the Service Authorization Reference gives no resource
- * type, which IAM therefore authorizes only on "*": codedeploy:PutLifecycleEventHookExecutionStatus
- * (see hookStatements) and ecs:DescribeTaskDefinition (see RedeployReads).
+ * Resource "*" appears for actions the Service Authorization Reference gives no resource type,
+ * which IAM therefore authorizes only on "*": codedeploy:StopDeployment (see CodeDeployStop),
+ * codedeploy:PutLifecycleEventHookExecutionStatus (see hookStatements) and
+ * ecs:DescribeTaskDefinition (see RedeployReads).
  */
 
 const { killSwitchCheck, killSwitchRead } = require('./kill-switch-iam.cjs');
@@ -80,7 +81,6 @@ function rollbackStatements(policy, kind = 'rollback') {
       Action: [
         'codedeploy:ListDeployments',
         'codedeploy:BatchGetDeployments',
-        'codedeploy:StopDeployment',
         'codedeploy:CreateDeployment',
         // CreateDeployment with overrideAlarmConfiguration (alarm polling off for the redeploy)
         // requires it, per the CreateDeployment API reference; the controller never updates a group.
@@ -91,6 +91,16 @@ function rollbackStatements(policy, kind = 'rollback') {
       Resource: uniqueSubs(
         groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
       ),
+    });
+    statements.push({
+      Sid: 'CodeDeployStop',
+      Effect: 'Allow',
+      // The Service Authorization Reference lists no resource type for StopDeployment: IAM
+      // authorizes it on "*", so a statement scoped to the group would never match (AccessDenied
+      // on the very call that stops a bad deployment). The workflow stops only deployments it
+      // found in the bound groups (ListDeployments/BatchGetDeployments above are scoped).
+      Action: ['codedeploy:StopDeployment'],
+      Resource: '*',
     });
     statements.push({
       Sid: 'CodeDeployRedeployNeeds',
@@ -239,12 +249,26 @@ function hookStatements(policy) {
 function stageRetryStatements(policy) {
   const statements = [stateTable];
   if (policy.stageRetry.length > 0)
-    statements.push({
-      Sid: 'RetryStages',
-      Effect: 'Allow',
-      Action: ['codepipeline:RetryStageExecution', 'codepipeline:ListActionExecutions'],
-      Resource: uniqueSubs(policy.stageRetry.map((r) => arn('codepipeline', literal(r.pipeline)))),
-    });
+    statements.push(
+      {
+        Sid: 'RetryStages',
+        Effect: 'Allow',
+        // Authorized on the stage (arn:...:<pipeline>/<stage>), not the pipeline: a grant on the
+        // pipeline's ARN never matches and every retry would be AccessDenied.
+        Action: ['codepipeline:RetryStageExecution'],
+        Resource: uniqueSubs(
+          policy.stageRetry.flatMap((r) =>
+            r.stages.map((stage) => arn('codepipeline', `${literal(r.pipeline)}/${literal(stage)}`)),
+          ),
+        ),
+      },
+      {
+        Sid: 'ReadStageActions',
+        Effect: 'Allow',
+        Action: ['codepipeline:ListActionExecutions'],
+        Resource: uniqueSubs(policy.stageRetry.map((r) => arn('codepipeline', literal(r.pipeline)))),
+      },
+    );
   return statements;
 }
 

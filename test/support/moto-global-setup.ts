@@ -5,6 +5,7 @@
  * credentials, region) is what every test file sees. The child's pid travels to the teardown through
  * `globalThis` (same process) and `MOTO_PID`.
  */
+import { iamCallsSetup } from './aws-rules/iam-global';
 import { motoEnvironment, startMoto, type MotoHandle } from './moto-server';
 
 export type { MotoHandle } from './moto-server';
@@ -14,6 +15,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Before the workers fork: every test file records its AWS calls there (the IAM upper bound).
+  iamCallsSetup();
   if (globalThis.__MOTO__) return;
   const { child, handle } = await startMoto();
   globalThis.__MOTO__ = handle;

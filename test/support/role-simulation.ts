@@ -74,20 +74,32 @@ export type AuthorizedCall = { action: string; resource: string; context?: Recor
  * simulator's validation errors (an unknown action, an ARN that is not the action's resource type).
  */
 export async function evaluate(template: Template, roleId: string, call: AuthorizedCall): Promise<string> {
+  return simulate(identityPolicies(template, roleId), call);
+}
+
+export type IdentityPolicy = { name: string; policy: { Statement: Array<Record<string, unknown>> } };
+
+/** The inline policies of the role `roleId`, as packaged and resolved for STACK. */
+export function identityPolicies(template: Template, roleId: string): IdentityPolicy[] {
   const role = template.Resources[roleId];
   if (role?.Type !== 'AWS::IAM::Role') throw new Error(`role-simulation: ${roleId} is not a role of the template`);
-  const identityPolicies = (role.Properties.Policies as Array<{ PolicyName: string; PolicyDocument: unknown }>).map(
-    (p) => ({ name: p.PolicyName, policy: resolve(template, p.PolicyDocument) }),
-  );
+  return (role.Properties.Policies as Array<{ PolicyName: string; PolicyDocument: unknown }>).map((p) => ({
+    name: p.PolicyName,
+    policy: resolve(template, p.PolicyDocument) as IdentityPolicy['policy'],
+  }));
+}
+
+/** How IAM answers `call` for a principal holding exactly `policies` (see `evaluate`). */
+export async function simulate(policies: IdentityPolicy[], call: AuthorizedCall): Promise<string> {
   const result = await runSimulation(
     {
       request: {
-        principal: `arn:${partition}:sts::${account}:assumed-role/${physicalName(roleId)}/${roleId}Session`,
+        principal: `arn:${partition}:sts::${account}:assumed-role/${STACK.name}-role/session`,
         action: call.action,
         resource: { resource: call.resource, accountId: account },
         contextVariables: call.context ?? {},
       },
-      identityPolicies,
+      identityPolicies: policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },

@@ -19,8 +19,12 @@ describe('rollback roles (infra/rollback.cjs)', () => {
   );
 
   it('grant no "*" action, and a bare "*" resource only for the actions that have no resource type', () => {
-    // The Service Authorization Reference lists no resource type for these two: IAM authorizes them on "*".
-    const untyped = [['codedeploy:PutLifecycleEventHookExecutionStatus'], ['ecs:DescribeTaskDefinition']];
+    // The Service Authorization Reference lists no resource type for these three: IAM authorizes them on "*".
+    const untyped = [
+      ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+      ['codedeploy:StopDeployment'],
+      ['ecs:DescribeTaskDefinition'],
+    ];
     for (const statements of Object.values(all))
       for (const s of statements) {
         expect(s.Action.every((a) => a.includes(':') && !a.endsWith(':*'))).toBe(true);

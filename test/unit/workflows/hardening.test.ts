@@ -21,7 +21,8 @@ function policyWith(docsMode: 'enforce' | 'observe', controller: Record<string, 
   const base = basePolicy();
   return validatePolicy({
     ...base,
-    controller: { ...base.controller, ...controller },
+    // The decision sink `hardened` wires exists only when the policy names its bus.
+    controller: { ...base.controller, decisions: { eventBus: 'controller-decisions' }, ...controller },
     retraining: base.retraining.map((r) => (r.name === 'docs' ? { ...r, mode: docsMode } : r)),
   });
 }

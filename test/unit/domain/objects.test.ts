@@ -11,16 +11,16 @@ const upload: ObjectRef = {
 };
 
 describe('objectIdentity', () => {
-  it.each<[string, ObjectRef, boolean]>([
-    ['the same upload delivered twice', { ...upload }, true],
-    ['the same upload announced at another time (eventTime is not identity)', { ...upload, eventTime: 'x' }, true],
-    ['the same upload with another reported size (size is not identity)', { ...upload, size: 11 }, true],
-    ['a re-upload of the key (new sequencer)', { ...upload, sequencer: '0A2' }, false],
-    ['another version of the key', { ...upload, versionId: 'v2' }, false],
-    ['other content at the key', { ...upload, etag: 'e2' }, false],
-    ['the same key in another bucket', { ...upload, bucket: 'data2' }, false],
-    ['another key', { ...upload, key: 'p/part-1.csv' }, false],
-  ])('%s → same identity: %s', (_, other, same) => {
+  it.each<[string, boolean, ObjectRef]>([
+    ['the same upload delivered twice', true, { ...upload }],
+    ['the same upload announced at another time (eventTime is not identity)', true, { ...upload, eventTime: 'x' }],
+    ['the same upload with another reported size (size is not identity)', true, { ...upload, size: 11 }],
+    ['a re-upload of the key (new sequencer)', false, { ...upload, sequencer: '0A2' }],
+    ['another version of the key', false, { ...upload, versionId: 'v2' }],
+    ['other content at the key', false, { ...upload, etag: 'e2' }],
+    ['the same key in another bucket', false, { ...upload, bucket: 'data2' }],
+    ['another key', false, { ...upload, key: 'p/part-1.csv' }],
+  ])('%s → same identity: %s', (_, same, other) => {
     expect(objectIdentity(other) === objectIdentity(upload)).toBe(same);
   });
 

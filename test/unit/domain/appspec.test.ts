@@ -81,6 +81,12 @@ describe('readAppSpec', () => {
       [{ type: LAMBDA, properties: { Name: 'a#b', Alias: 'live', TargetVersion: '3' } }],
     ],
     [
+      'YAML: a Type left empty reads as "" (the redeploy then finds no resource of its platform)',
+      `version: 0.0\nResources:\n  - f:\n      Type:\n      Properties:\n        Name: f\n`,
+      'yaml',
+      [{ type: '', properties: { Name: 'f' } }],
+    ],
+    [
       'YAML with Windows (CRLF) line endings, read like LF',
       YAML.replace(/\n/g, '\r\n'),
       'yaml',

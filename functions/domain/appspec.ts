@@ -22,13 +22,17 @@ export type AppSpec =
 const scalar = (v: unknown): string | undefined =>
   typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : undefined;
 
-/** `key: value` on one line, optionally as a list item; the value unquoted, a trailing comment dropped. */
-const LINE = /^(\s*)(?:-\s+)?([A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
+/**
+ * `key: value` on one line, optionally as a list item; the value unquoted, a trailing comment dropped.
+ * A line may end in CR: YAML reads CRLF as a line break, and an AppSpec written on Windows has them.
+ */
+const LINE = /^(\s*)(?:-\s+)?([A-Za-z]+):[ \t]*(.*?)[ \t\r]*$/;
 
 function unquote(raw: string): string | undefined {
   const m = raw.match(/^"((?:[^"\\]|\\.)*)"|^'((?:[^']|'')*)'/);
   if (m) return m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!.replace(/''/g, "'");
-  const bare = raw.replace(/\s+#.*$/, '');
+  // A comment starts at a # after whitespace, or at the value's start (`Alias: # later` is empty).
+  const bare = raw.replace(/(^|\s+)#.*$/, '');
   return bare.length > 0 && !/^[[{|>]/.test(bare) ? bare : undefined;
 }
 
@@ -69,7 +73,8 @@ function readYaml(text: string): AppSpec | undefined {
     if (value === undefined || properties[key as Field] !== undefined) return undefined;
     properties[key as Field] = value;
   }
-  if (!/^\s*Resources:/m.test(text)) return undefined;
+  // No block-style `Type:` line: the resources are written some other way (flow style), not absent.
+  if (!/^\s*Resources:/m.test(text) || types.length === 0) return undefined;
   // The fields belong to the one resource; with several the caller refuses anyway.
   return { format: 'yaml', resources: types.map((type) => ({ type, properties })), lines };
 }
@@ -93,15 +98,16 @@ export function withLambdaVersions(spec: AppSpec, current: string, target: strin
     return JSON.stringify(spec.doc, null, 2).replace(/^\{\n {2}"version": 0,/, '{\n  "version": 0.0,');
   }
   const out: string[] = [];
-  let targetLine: { indent: string } | undefined;
+  let targetLine: { indent: string; eol: string } | undefined;
   let sawCurrent = false;
   for (const line of spec.lines) {
     const m = line.match(LINE);
     const key = m?.[2];
     if (m && (key === 'CurrentVersion' || key === 'TargetVersion')) {
       const indent = line.slice(0, line.indexOf(key));
-      out.push(`${indent}${key}: "${values[key]}"`);
-      if (key === 'TargetVersion') targetLine = { indent };
+      const eol = line.endsWith('\r') ? '\r' : '';
+      out.push(`${indent}${key}: "${values[key]}"${eol}`);
+      if (key === 'TargetVersion') targetLine = { indent, eol };
       else sawCurrent = true;
       continue;
     }
@@ -109,7 +115,7 @@ export function withLambdaVersions(spec: AppSpec, current: string, target: strin
   }
   if (!sawCurrent && targetLine) {
     const at = out.findIndex((l) => l.startsWith(`${targetLine!.indent}TargetVersion:`));
-    out.splice(at, 0, `${targetLine.indent}CurrentVersion: "${current}"`);
+    out.splice(at, 0, `${targetLine.indent}CurrentVersion: "${current}"${targetLine.eol}`);
   }
   return out.join('\n');
 }

@@ -37,7 +37,13 @@ export function modeFor(policy: Policy, target: WriteTarget): ModeVerdict {
     section: string,
     items: readonly T[],
     binds: (item: T) => boolean,
-  ) => items.forEach((item, i) => binds(item) && observing(item) && because.push(`${section}[${i}].mode`));
+  ) =>
+    items.forEach(
+      (item, i) =>
+        binds(item) &&
+        observing(item) &&
+        because.push(`${section}[${i}].${item.mode === 'observe' ? 'mode' : 'observeOnly'}`),
+    );
   switch (target.kind) {
     case 'pipeline': {
       const rules = policy.retraining.filter((r) => r.target.type === target.type && r.target.name === target.name);
@@ -48,7 +54,9 @@ export function modeFor(policy: Policy, target: WriteTarget): ModeVerdict {
     }
     case 'modelPackage':
       add('gates', policy.gates, (g) => g.modelPackageGroup === target.group);
-      add('rollback', policy.rollback, (b) => b.modelPackageGroup === target.group);
+      // As the rollback workflow attributes a live package to its binding (rejecting it): ignoring
+      // case, so a binding in observe mode governs every package the rollback would reject for it.
+      add('rollback', policy.rollback, (b) => b.modelPackageGroup?.toLowerCase() === target.group.toLowerCase());
       break;
     case 'approval':
       add('gates', policy.gates, (g) =>

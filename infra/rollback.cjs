@@ -145,7 +145,10 @@ function rollbackStatements(policy, kind = 'rollback') {
         sub(arn('sagemaker', 'model/*')),
       ],
     });
-  const groupsOfPackages = bindings.filter((b) => b.modelPackageGroup).map((b) => b.modelPackageGroup);
+  // The policy names a group by name or by its ARN (model-package-group/<name>); package ARNs carry the name.
+  const groupsOfPackages = bindings
+    .filter((b) => b.modelPackageGroup)
+    .map((b) => b.modelPackageGroup.slice(b.modelPackageGroup.lastIndexOf('/') + 1));
   if (groupsOfPackages.length > 0)
     statements.push({
       Sid: 'RejectLivePackage',

@@ -8,3 +8,9 @@ export function snsTopicOrigin(arn: string | undefined): { region: string; accou
     return undefined;
   return { region: p[3], account: p[4]! };
 }
+
+/**
+ * A model package group named by name or by ARN (`...:model-package-group/<name>`, as the policy
+ * accepts) → its name, which is what package ARNs carry (`...:model-package/<name>/<version>`).
+ */
+export const packageGroupName = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);

@@ -4,6 +4,7 @@
  * written, even when another rule binding it enforces.
  */
 import type { Policy } from '../config/policy';
+import { packageGroupName } from './arns';
 import type { Mode } from '../config/policy-hardening';
 
 export type WriteTarget =
@@ -56,7 +57,13 @@ export function modeFor(policy: Policy, target: WriteTarget): ModeVerdict {
       add('gates', policy.gates, (g) => g.modelPackageGroup === target.group);
       // As the rollback workflow attributes a live package to its binding (rejecting it): ignoring
       // case, so a binding in observe mode governs every package the rollback would reject for it.
-      add('rollback', policy.rollback, (b) => b.modelPackageGroup?.toLowerCase() === target.group.toLowerCase());
+      add(
+        'rollback',
+        policy.rollback,
+        (b) =>
+          b.modelPackageGroup !== undefined &&
+          packageGroupName(b.modelPackageGroup).toLowerCase() === target.group.toLowerCase(),
+      );
       break;
     case 'approval':
       add('gates', policy.gates, (g) =>

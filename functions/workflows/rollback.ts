@@ -2,6 +2,7 @@ import type { Policy } from '../config/policy';
 import { ContentionError, ControllerError, EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isoTime, type AlarmChange } from '../domain/alarms';
+import { packageGroupName } from '../domain/arns';
 import { codeDeployPlan, endpointPhase, endpointPlan, isMaintenance, needsTags, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Clock } from '../ports/clock';
@@ -535,7 +536,7 @@ export class RollbackWorkflow {
   private async rejectLive(binding: RollbackBinding, change: AlarmChange, incident: Incident): Promise<void> {
     const { found } = incident;
     if (found.length === 0) return;
-    const group = binding.modelPackageGroup!.toLowerCase();
+    const group = packageGroupName(binding.modelPackageGroup!).toLowerCase();
     const seen = [...new Set(found.flatMap((f) => f.packages))];
     const mine = seen.filter((arn) => arn.toLowerCase().includes(`:model-package/${group}/`));
     const badVersions = found.map((f) => f.version);

@@ -1,4 +1,4 @@
-import { snsTopicOrigin } from '../../../functions/domain/arns';
+import { packageGroupName, snsTopicOrigin } from '../../../functions/domain/arns';
 
 // SNS topic ARNs: arn:<partition>:sns:<region>:<12-digit account>:<topic name>; a subscription ARN
 // adds a sixth colon and the subscription id.
@@ -41,5 +41,15 @@ describe('snsTopicOrigin', () => {
     ['a topic name alone', 'approvals', undefined],
   ])('%s: %s → %j', (_, arn, origin) => {
     expect(snsTopicOrigin(arn)).toEqual(origin);
+  });
+});
+
+describe('packageGroupName', () => {
+  it.each<[string, string, string]>([
+    ['a name', 'churn-models', 'churn-models'],
+    ['a group ARN', 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models', 'churn-models'],
+    ['a GovCloud group ARN', 'arn:aws-us-gov:sagemaker:us-gov-west-1:123456789012:model-package-group/Churn', 'Churn'],
+  ])('%s: %s → %s', (_, input, name) => {
+    expect(packageGroupName(input)).toBe(name);
   });
 });

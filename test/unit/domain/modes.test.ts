@@ -198,6 +198,11 @@ describe('modeFor', () => {
   it.each<[string, string, string]>([
     ['the policy names the group in capitals, the ARN in lower case', 'Churn', 'churn'],
     ['the policy names it in lower case, the ARN in capitals', 'churn', 'Churn'],
+    [
+      'the policy names the group by its ARN',
+      'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn',
+      'churn',
+    ],
   ])(
     'governs a package the rollback attributes to an observing binding case-insensitively (%s), as the rollback matches it',
     (_, inPolicy, inArn) => {

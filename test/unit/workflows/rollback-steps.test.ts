@@ -201,6 +201,20 @@ describe('every step of an alarm episode happens once, however it is delivered',
   });
 });
 
+describe('a binding naming its model package group by ARN', () => {
+  it('rejects the live package of that group, as when it names the group', async () => {
+    const policy = rollbackPolicy();
+    policy.rollback[0]!.modelPackageGroup = 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models';
+    const h = rollbackHarness(policy);
+    h.seedGroup('InProgress');
+    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
+    expect(h.ops('UpdateModelPackage').map((a) => a.input)).toEqual([
+      expect.objectContaining({ ModelPackageArn: P4, ModelApprovalStatus: 'Rejected' }),
+    ]);
+    expect(h.kinds('rollback.package').map((d) => d.outcome)).toEqual(['REJECTED']);
+  });
+});
+
 describe('a stage frozen by two alarm episodes', () => {
   it('thaws by itself only once both alarms have been OK for the cooldown', async () => {
     const h = rollbackHarness();

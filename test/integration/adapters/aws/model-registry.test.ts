@@ -5,7 +5,8 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SageMakerModelRegistry, toModelPackage } from '../../../../functions/adapters/aws/model-registry';
+import { SageMakerModelRegistry } from '../../../../functions/adapters/aws/model-registry';
+import { toModelPackage } from '../../../../functions/domain/model-package';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describeModelRegistryContract } from '../../../contract/model-registry.contract';
 import { loadFixture } from '../../../support/fixtures';

@@ -46,6 +46,52 @@ const namespaceZod = [
   },
 ];
 
+// `@typescript-eslint/no-restricted-imports` options for code bundled into a function, plus a layer's
+// own patterns (see the layer blocks below).
+const bundledImports = (...extra) => [
+  'error',
+  {
+    paths: [
+      {
+        name: 'zod',
+        allowTypeImports: true,
+        message:
+          "Bundled code uses `import * as z from 'zod/mini'`: classic zod adds ~90 KB to every function. Only the policy schemas (config/policy*.ts) and the CLI use classic zod.",
+      },
+    ],
+    patterns: [
+      {
+        regex: '(^|/)config/policy(-[a-z]+)?$|^\\./policy(-[a-z]+)?$',
+        allowTypeImports: true,
+        message:
+          'Import policy types only (`import type`): a value import bundles the classic-zod policy schema into the function. The policy is validated at package time and embedded as JSON (bundled-policy.ts); move a helper the runtime needs out of policy*.ts.',
+      },
+      ...extra.flat(),
+    ],
+  },
+];
+
+const sdk = {
+  regex: '^@(aws-sdk|smithy)/',
+  message: 'Only adapters (and the config/*-runtime.ts wiring) talk to the AWS SDK: depend on a port instead.',
+};
+// Node modules that reach outside the process (files, network, processes, the host); node:crypto's
+// hashes and randomUUID stay allowed.
+const nodeIo = {
+  regex:
+    '^(node:)?(fs|fs/promises|child_process|net|http|https|http2|dgram|dns|dns/promises|tls|cluster|worker_threads|readline|readline/promises|os|process|inspector|repl|v8|vm)$',
+  message: 'The domain does no I/O: read and write through a port in the workflow that calls it.',
+};
+const layers = (names, from) => ({
+  regex: `^\\.\\.?/(.+/)?(${names.join('|')})(/|$)`,
+  message: `${from}/ must not import from ${names.join(', ')}/ (docs/architecture.md, import rules).`,
+});
+const configValues = (from) => ({
+  regex: '^\\.\\.?/(.+/)?config(/|$)',
+  allowTypeImports: true,
+  message: `${from}/ may name config types (\`import type\`), never import config values (environment, runtime wiring).`,
+});
+
 export default defineConfig(
   globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/']),
   js.configs.recommended,
@@ -89,29 +135,42 @@ export default defineConfig(
     // zod and run at package time: a function may name their types, never import their values.
     files: ['functions/**/*.ts'],
     ignores: packageTimeFiles,
+    rules: { '@typescript-eslint/no-restricted-imports': bundledImports() },
+  },
+  // Layer boundaries (docs/architecture.md). A file gets the options of the last block matching it,
+  // so each layer's block repeats the bundled-code restrictions above through bundledImports().
+  {
+    // Pure decisions: no SDK, no I/O, nothing from the layers that call it. Policy types are the
+    // domain's vocabulary, so `import type` from config stays allowed.
+    files: ['functions/domain/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'zod',
-              allowTypeImports: true,
-              message:
-                "Bundled code uses `import * as z from 'zod/mini'`: classic zod adds ~90 KB to every function. Only the policy schemas (config/policy*.ts) and the CLI use classic zod.",
-            },
-          ],
-          patterns: [
-            {
-              regex: '(^|/)config/policy(-[a-z]+)?$|^\\./policy(-[a-z]+)?$',
-              allowTypeImports: true,
-              message:
-                'Import policy types only (`import type`): a value import bundles the classic-zod policy schema into the function. The policy is validated at package time and embedded as JSON (bundled-policy.ts); move a helper the runtime needs out of policy*.ts.',
-            },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        nodeIo,
+        layers(['adapters', 'workflows', 'handlers', 'cli'], 'domain'),
+        configValues('domain'),
+      ),
     },
+  },
+  {
+    // Interfaces the workflows need: they name no implementation and no SDK type.
+    files: ['functions/ports/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        layers(['adapters', 'workflows', 'handlers'], 'ports'),
+      ),
+    },
+  },
+  {
+    // A handler gets its capabilities wired by config/*-runtime.ts, never builds an adapter itself.
+    files: ['functions/handlers/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': bundledImports(layers(['adapters'], 'handlers')) },
+  },
+  {
+    // Workflows act through ports only.
+    files: ['functions/workflows/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': bundledImports(sdk, layers(['adapters'], 'workflows')) },
   },
   {
     // The policy schemas run at package time (infra/esbuild-plugins.cjs) and in the CLI, never in a

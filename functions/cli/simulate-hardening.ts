@@ -15,7 +15,7 @@ import { ControllerError } from '../domain/errors';
 import type { Clock } from '../ports/clock';
 import type { Decision } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
-import { Hardening } from '../workflows/hardening';
+import { Hardening, policyVersion } from '../workflows/hardening';
 
 export const hardeningStepShape = {
   /** The operator pulls the kill switch (`mlops-controller pause`): every write call is withheld. */
@@ -94,7 +94,8 @@ export function setupHardening(opts: {
       if (step.mode) {
         const { path, item } = modeHolder(policy, step.mode.rule);
         item.mode = step.mode.mode;
-        hardening.policyChanged();
+        // The policy object changed in place: later decisions carry its new hash.
+        hardening.policyVersion = policyVersion(policy);
         timeline.push(
           `${clockText()}    ⚙ ${path}: ${step.mode.mode} (policy version ${hardening.policyVersion})${step.mode.mode === 'enforce' ? '; earlier decisions are not replayed' : ''}`,
         );

@@ -61,7 +61,7 @@ export function gateWorkflow(
 
 /**
  * The gate functions' runtime: Model Registry, metric reports in S3, SNS for HOLD notices, the state
- * table for claims and decisions; plus CodePipeline for the approval gate (passed in by its handler).
+ * table for claims and decisions; plus CodePipeline for the approval gate (approval-gates-runtime.ts).
  */
 export async function gatesRuntime(
   approvals?: (clientConfig: Shared['clientConfig']) => PipelineApprovals,

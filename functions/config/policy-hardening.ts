@@ -32,5 +32,3 @@ export const hardeningControllerShape = {
   killSwitchCacheSeconds: z.number().int().min(0).max(300).default(30),
   decisions: publishingSchema,
 };
-
-export type Publishing = z.output<typeof publishingSchema>;

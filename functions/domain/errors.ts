@@ -11,9 +11,6 @@ export class ControllerError extends Error {
   }
 }
 
-/** The event is not something we can act on: logged, recorded as ignored, never retried. */
-export class InvalidEventError extends ControllerError {}
-
 /** The policy file is wrong; `problems` name the path of each mistake. */
 export class PolicyError extends ControllerError {
   constructor(readonly problems: string[]) {

@@ -215,9 +215,3 @@ export function smokeMismatch(
   if (!expect.expectJsonKeys?.length && !expect.expectPattern && body.length === 0) return 'empty response';
   return undefined;
 }
-
-/** Claim key of one rollback: however many alarms and deliveries, one per (target, bad version). */
-export const rollbackKey = (target: string, badVersion: string): { target: string; version: string } => ({
-  target,
-  version: badVersion,
-});

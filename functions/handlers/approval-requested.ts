@@ -1,10 +1,8 @@
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { CodePipelineApprovals } from '../adapters/aws/codepipeline-approvals';
 import { parseApprovalDeliveries } from '../domain/approval-deliveries';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';
-import { gatesRuntime } from '../config/gates-runtime';
+import { approvalGatesRuntime } from '../config/approval-gates-runtime';
 
 /**
  * A CodePipeline approval action bound to a gate: from EventBridge or a CodeStar Notifications rule
@@ -38,6 +36,6 @@ export function approvalRequested(gates: GateWorkflow, logger: Logger) {
 }
 
 export const handler = lambdaHandler(async () => {
-  const rt = await gatesRuntime((config) => new CodePipelineApprovals(new CodePipelineClient(config)));
+  const rt = await approvalGatesRuntime();
   return approvalRequested(rt.gates, rt.logger);
 });

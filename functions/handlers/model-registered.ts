@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { toModelPackage } from '../adapters/aws/model-registry';
+import { toModelPackage } from '../domain/model-package';
 import { describeIssues } from '../domain/validation';
 import type { ModelPackage } from '../ports/model-registry';
 import type { Logger } from '../ports/logger';
@@ -53,7 +53,7 @@ const packageSnapshot = z.object({
 function snapshotOf(detail: unknown): ModelPackage | undefined {
   const parsed = packageSnapshot.safeParse(detail);
   // A status AWS adds later is a plain string here; the port's status passes strings through.
-  return parsed.success ? toModelPackage(parsed.data as Parameters<typeof toModelPackage>[0]) : undefined;
+  return parsed.success ? toModelPackage(parsed.data) : undefined;
 }
 
 /** "SageMaker Model Package State Change": a package pending approval is judged by its group's gate. */

@@ -18,7 +18,7 @@ export interface Decision {
   /** The inputs the decision used, as recorded evidence. */
   inputs: Record<string, unknown>;
   at: string;
-  /** Filled in by the explaining decision log (functions/workflows/explained-decisions.ts). */
+  /** Filled in by the explaining decision log (Hardening.decisions, functions/workflows/hardening.ts). */
   id?: string;
   /** sha256 prefix of the policy the decision was made under. */
   policyVersion?: string;

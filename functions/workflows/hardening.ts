@@ -98,11 +98,6 @@ export class Hardening {
     this.policyVersion = policyVersion(deps.policy, deps.policyText);
   }
 
-  /** The policy object was changed in place (simulate's `mode` step): later decisions carry its new hash. */
-  policyChanged(): void {
-    this.policyVersion = policyVersion(this.deps.policy);
-  }
-
   /** The same dependencies, with every write port guarded and decisions explained. */
   wrap<D extends WritePorts>(workflowDeps: D): D {
     const d: D = { ...workflowDeps };

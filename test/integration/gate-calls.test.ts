@@ -23,7 +23,8 @@ import { CodePipelineApprovals } from '../../functions/adapters/aws/codepipeline
 import { DynamoClaims } from '../../functions/adapters/aws/dynamodb/claims';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
 import { contentDigest, S3MetricReports } from '../../functions/adapters/aws/metric-reports';
-import { SageMakerModelRegistry, toModelPackage } from '../../functions/adapters/aws/model-registry';
+import { SageMakerModelRegistry } from '../../functions/adapters/aws/model-registry';
+import { toModelPackage } from '../../functions/domain/model-package';
 import { SnsNotifier } from '../../functions/adapters/aws/sns';
 import { validatePolicy } from '../../functions/config/policy';
 import { systemClock } from '../../functions/ports/clock';

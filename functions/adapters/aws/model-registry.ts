@@ -3,18 +3,12 @@ import {
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
   UpdateModelPackageCommand,
-  type DescribeModelPackageCommandOutput,
   type SageMakerClient,
   type UpdateModelPackageCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { AwsCallError } from '../../domain/errors';
-import type {
-  ApprovalStatus,
-  ModelPackage,
-  ModelPackageSummary,
-  ModelRegistry,
-  ReportRef,
-} from '../../ports/model-registry';
+import { creationTime, toModelPackage } from '../../domain/model-package';
+import type { ApprovalStatus, ModelPackage, ModelPackageSummary, ModelRegistry } from '../../ports/model-registry';
 
 /** ApprovalDescription's limit (UpdateModelPackage API reference). */
 export const APPROVAL_DESCRIPTION_MAX = 1024;
@@ -56,54 +50,6 @@ const isNotFound = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ResourceNotFound' ||
     (error.name === 'ValidationException' && /does not exist|not found/i.test(error.message)));
-
-/** A Date from the SDK; in events an ISO string or, in real captures, epoch milliseconds. */
-const iso = (t: Date | string | number | undefined): string =>
-  t instanceof Date
-    ? t.toISOString()
-    : typeof t === 'string'
-      ? t
-      : typeof t === 'number' && Number.isFinite(t)
-        ? new Date(t).toISOString()
-        : new Date(0).toISOString();
-
-function report(
-  source: { S3Uri?: string; ContentType?: string; ContentDigest?: string } | undefined,
-): ReportRef | undefined {
-  if (!source?.S3Uri) return undefined;
-  return {
-    s3Uri: source.S3Uri,
-    ...(source.ContentType ? { contentType: source.ContentType } : {}),
-    ...(source.ContentDigest ? { contentDigest: source.ContentDigest } : {}),
-  };
-}
-
-/** DescribeModelPackage's answer (or the event's detail, which mirrors it) as the port's package. */
-export function toModelPackage(
-  d: Omit<Partial<DescribeModelPackageCommandOutput>, 'CreationTime'> & { CreationTime?: Date | string | number },
-): ModelPackage {
-  const m = d.ModelMetrics;
-  const entries = {
-    'ModelQuality.Statistics': report(m?.ModelQuality?.Statistics),
-    'ModelQuality.Constraints': report(m?.ModelQuality?.Constraints),
-    'ModelDataQuality.Statistics': report(m?.ModelDataQuality?.Statistics),
-    'ModelDataQuality.Constraints': report(m?.ModelDataQuality?.Constraints),
-    'Bias.Report': report(m?.Bias?.Report),
-    'Bias.PreTrainingReport': report(m?.Bias?.PreTrainingReport),
-    'Bias.PostTrainingReport': report(m?.Bias?.PostTrainingReport),
-    'Explainability.Report': report(m?.Explainability?.Report),
-  };
-  return {
-    arn: d.ModelPackageArn ?? '',
-    group: d.ModelPackageGroupName ?? '',
-    ...(d.ModelPackageVersion !== undefined ? { version: d.ModelPackageVersion } : {}),
-    status: d.ModelApprovalStatus ?? 'PendingManualApproval',
-    createdAt: iso(d.CreationTime),
-    reports: Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)),
-    customerMetadata: { ...(d.CustomerMetadataProperties ?? {}) },
-    ...(d.ApprovalDescription ? { approvalDescription: d.ApprovalDescription } : {}),
-  };
-}
 
 /** Pages read at most while listing: a group with more matching versions than this is pathological. */
 const MAX_PAGES = 10;
@@ -147,7 +93,7 @@ export class SageMakerModelRegistry implements ModelRegistry {
             group: s.ModelPackageGroupName ?? group,
             ...(s.ModelPackageVersion !== undefined ? { version: s.ModelPackageVersion } : {}),
             status: s.ModelApprovalStatus ?? status,
-            createdAt: iso(s.CreationTime),
+            createdAt: creationTime(s.CreationTime),
           });
       next = response.NextToken;
       if (!next) break;

@@ -5,10 +5,9 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SageMakerModelRegistry, toModelPackage } from '../../../../functions/adapters/aws/model-registry';
+import { SageMakerModelRegistry } from '../../../../functions/adapters/aws/model-registry';
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describeModelRegistryContract } from '../../../contract/model-registry.contract';
-import { loadFixture } from '../../../support/fixtures';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
 
 const sagemaker = new SageMakerClient(awsClientConfig());
@@ -38,25 +37,6 @@ describeModelRegistryContract('SageMakerModelRegistry on moto', async () => {
 });
 
 describe('SageMakerModelRegistry', () => {
-  it('reads the real event detail the same way as DescribeModelPackage (it mirrors it)', () => {
-    const { detail } = loadFixture('sagemaker-model-package-state-change.json');
-    expect(toModelPackage(detail)).toEqual({
-      arn: 'arn:aws:sagemaker:us-east-2:123456789012:model-package/versionedmp-p-idy6c3e1fiqj/2',
-      group: 'versionedmp-p-idy6c3e1fiqj',
-      version: 2,
-      status: 'Rejected',
-      createdAt: '2021-02-24T17:00:14Z',
-      reports: {
-        'ModelQuality.Statistics': {
-          s3Uri:
-            's3://sagemaker-project-p-idy6c3e1fiqj/versionedmp-p-idy6c3e1fiqj/script-2021-02-24-10-55-15-413/output/evaluation/evaluation.json',
-          contentType: 'application/json',
-        },
-      },
-      customerMetadata: {},
-    });
-  });
-
   it('surfaces a throttled describe as a retryable AwsCallError (aws-sdk-client-mock: moto never throttles)', async () => {
     const client = new SageMakerClient({
       region: 'us-east-1',

@@ -39,9 +39,10 @@ function gateStatements(policy, withPipelines, commits) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // Claims (conditional PutItem; DeleteItem gives a decision claim back when the update failed)
-      // and decision records (PutItem), alone or in a committed decision's transaction.
-      Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      // Claims (conditional PutItem) and decision records (PutItem), alone or in a committed
+      // decision's transaction; DeleteItem gives a committed decision's claim back when its update
+      // failed. The approval gate commits nothing (see FUNCTIONS), so it never deletes.
+      Action: commits ? ['dynamodb:PutItem', 'dynamodb:DeleteItem'] : ['dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
     },
     commits ? killSwitchCheck : killSwitchRead,
@@ -50,7 +51,11 @@ function gateStatements(policy, withPipelines, commits) {
     statements.push({
       Sid: 'ModelRegistry',
       Effect: 'Allow',
-      Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'],
+      // Only the registry gate (the one that commits) sets a package's status; the approval gate
+      // answers CodePipeline and reads packages.
+      Action: commits
+        ? ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage']
+        : ['sagemaker:DescribeModelPackage'],
       Resource: groups.map((group) =>
         sub(`arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:model-package/${literal(group)}/*`),
       ),

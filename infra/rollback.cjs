@@ -45,6 +45,18 @@ const stateTable = {
 };
 
 /**
+ * Stage retry counts attempts on one item (UpdateItem; GetItem when the count's condition fails, to
+ * tell a redelivery from exhaustion), reads the kill switch before a retry (GetItem) and records its
+ * decisions (PutItem). It never queries the table or deletes from it.
+ */
+const stageRetryTable = {
+  Sid: 'StateTable',
+  Effect: 'Allow',
+  Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+};
+
+/**
  * The hook records its decisions and claims each hook execution once (conditional PutItem); a Failed
  * answer first reads the kill switch (killSwitchRead). Nothing else on the table.
  */
@@ -250,7 +262,7 @@ function hookStatements(policy) {
 }
 
 function stageRetryStatements(policy) {
-  const statements = [stateTable];
+  const statements = [stageRetryTable];
   if (policy.stageRetry.length > 0)
     statements.push(
       {

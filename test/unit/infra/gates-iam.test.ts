@@ -42,6 +42,18 @@ describe('infra/gates-iam.cjs', () => {
     expect(Object.keys(byId)).not.toContain('AnswerBoundApprovals');
   });
 
+  it('gives the approval gate no package update and no table delete: it answers approvals and records, it commits nothing', () => {
+    // Only the registry gate sets a package's status (UpdateModelPackage) and gives a committed
+    // decision's claim back (the Delete of its transaction); the approval gate claims HOLD notices and
+    // records decisions (PutItem), and reads packages.
+    const byId = Object.fromEntries(statements(resources, 'ApprovalGateRole').map((s) => [s.Sid, s]));
+    expect(byId.ModelRegistry!.Action).toEqual(['sagemaker:DescribeModelPackage']);
+    expect(byId.StateTable!.Action).toEqual(['dynamodb:PutItem']);
+    const registry = Object.fromEntries(statements(resources, 'RegistryGateRole').map((s) => [s.Sid, s]));
+    expect(registry.ModelRegistry!.Action).toEqual(['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage']);
+    expect(registry.StateTable!.Action).toEqual(['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+  });
+
   it('uses Resource "*" only for ListModelPackages, which has no resource type', () => {
     for (const role of ['RegistryGateRole', 'ApprovalGateRole'])
       expect(

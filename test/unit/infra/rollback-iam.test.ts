@@ -68,6 +68,17 @@ describe('rollback roles (infra/rollback.cjs)', () => {
     ]);
   });
 
+  it('give the stage-retry role only the table actions its path calls: the attempt counter, the kill switch, decisions', () => {
+    // countAttempt (UpdateItem, then GetItem when its condition fails), the kill switch (GetItem),
+    // decisions (PutItem). It never queries the table or deletes from it.
+    expect(
+      all
+        .stageRetry!.flatMap((s) => s.Action)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  });
+
   it('leave pipeline starts to the sweeper: an alarm bound to retraining only records a request', () => {
     // controller.yml's churn-drift binding retrains the churn rule (CodePipeline churn-retrain).
     const alarmActions = all.rollback!.flatMap((s) => s.Action);

@@ -159,7 +159,7 @@ describe('the retraining handlers on their own runtime (moto)', () => {
 
     await executionFinished(
       {
-        ...loadFixture('sagemaker-pipeline-execution-status-change.json'),
+        ...loadFixture<Record<string, unknown>>('sagemaker-pipeline-execution-status-change.json'),
         id: uniqueName('event'),
         detail: {
           currentPipelineExecutionStatus: 'Succeeded',

@@ -55,6 +55,50 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
       'stageRetry/StateTable: dynamodb:UpdateItem',
     ],
   ),
+  ...group(
+    'race: a lapsed closer',
+    'a closer whose lease lapsed before its commit left a batch item; the next closer replaces it in a transaction checking its own lease (ledger.ts recordBatch). Two invocations must interleave inside one close; dynamodb-ledger.test.ts drives it on the adapter, outside any function',
+    [
+      'dataArrived/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
+      'sweeper/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
+    ],
+  ),
+  ...group(
+    'not yet driven by a recorded test: a decision whose writes failed',
+    "the claim is given back (a transaction's Delete, DecisionLog.commitUnlessPaused) only when an action under a committed decision fails; no handler test on the AWS adapters makes one fail yet",
+    [
+      'dataArrived/StateTable: dynamodb:DeleteItem',
+      'executionFinished/StateTable: dynamodb:DeleteItem',
+      'sweeper/StateTable: dynamodb:DeleteItem',
+    ],
+  ),
+  ...group(
+    'not yet driven by a recorded test: retraining recovery paths',
+    "the sweeper closing a quiet batch or recovering one an interrupted closer left (reads its heads), and a start re-issued for a batch recorded without its manifest (rebuildManifest: members read back, manifest rewritten) need an interrupted invocation or a batch gone quiet on the runtime's own clock (systemClock: the handler takes no clock); the memory layer journals only their writes",
+    [
+      'executionFinished/StateTable: dynamodb:BatchGetItem',
+      'executionFinished/StateTable: dynamodb:Query',
+      'executionFinished/WriteManifests: s3:PutObject',
+      'sweeper/ReadNewDataHeads: s3:GetObject',
+      'sweeper/ReadNewDataHeads: s3:GetObjectVersion',
+    ],
+  ),
+  ...group(
+    'not yet driven by a recorded test: rollback paths',
+    'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, and the endpoint tracker run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
+    [
+      'alarmRollback/CodeDeployRedeployNeeds: codedeploy:GetDeploymentConfig',
+      'alarmRollback/CodeDeployRollback: codedeploy:GetDeployment',
+      'alarmRollback/EndpointRollback: sagemaker:DescribeEndpoint',
+      'alarmRollback/EndpointRollback: sagemaker:DescribeEndpointConfig',
+      'alarmRollback/EndpointRollback: sagemaker:DescribeModel',
+      'alarmRollback/ReadAlarms: cloudwatch:ListTagsForResource',
+      'alarmRollback/RedeployReads: lambda:GetAlias',
+      'alarmRollback/RedeployTaskDefinitions: ecs:DescribeTaskDefinition',
+      'alarmRollback/StateTable: dynamodb:GetItem',
+      'endpointTracker/(no recorded call)',
+    ],
+  ),
 };
 
 function group(name: string, reason: string, grants: string[]): Record<string, { group: string; reason: string }> {

@@ -85,7 +85,7 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ),
   ...group(
     'not yet driven by a recorded test: rollback paths',
-    'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, and the endpoint tracker run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
+    'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
     [
       'alarmRollback/CodeDeployRedeployNeeds: codedeploy:GetDeploymentConfig',
       'alarmRollback/CodeDeployRollback: codedeploy:GetDeployment',
@@ -96,7 +96,19 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
       'alarmRollback/RedeployReads: lambda:GetAlias',
       'alarmRollback/RedeployTaskDefinitions: ecs:DescribeTaskDefinition',
       'alarmRollback/StateTable: dynamodb:GetItem',
-      'endpointTracker/(no recorded call)',
+    ],
+  ),
+  ...group(
+    'not yet driven by a recorded test: the endpoint re-check',
+    "endpoint-tracker.test.ts drives a sighting; the re-check of an endpoint that was Updating when an alarm fired (read the endpoint and the alarms, roll it back under a decision that checks the kill switch, drop the re-check) needs UpdateEndpoint, which moto lacks, answered on the runtime's own SageMaker client",
+    [
+      'endpointTracker/EndpointRollback: sagemaker:DescribeEndpoint',
+      'endpointTracker/EndpointRollback: sagemaker:UpdateEndpoint',
+      'endpointTracker/KillSwitchCheck: dynamodb:ConditionCheckItem',
+      'endpointTracker/ReadAlarms: cloudwatch:DescribeAlarms',
+      'endpointTracker/StateTable: dynamodb:DeleteItem',
+      'endpointTracker/StateTable: dynamodb:GetItem',
+      'endpointTracker/StateTable: dynamodb:UpdateItem',
     ],
   ),
 };

@@ -5,6 +5,7 @@
  * (a new object's head at its version, the guard, the batch records) are made by real clients, so
  * the IAM upper bound sees each function's role used by its own code.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
@@ -19,9 +20,11 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
+import { handler as alarmFired } from '../../functions/handlers/alarm-fired';
 import { handler as dataArrived } from '../../functions/handlers/data-arrived';
 import { handler as executionFinished } from '../../functions/handlers/execution-finished';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
+import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 
 const config = awsClientConfig();
@@ -84,6 +87,8 @@ beforeAll(async () => {
           schema: { format: 'csv', columns: ['a', 'b'] },
         },
       ],
+      // A drift alarm asks for retraining: the alarm function records the request, the sweeper starts it.
+      rollback: [{ name: 'drift', alarms: { names: ['ServerCpuTooHigh'] }, retrain: 'r' }],
     }),
   );
 });
@@ -183,5 +188,21 @@ describe('the retraining handlers on their own runtime (moto)', () => {
         (s) => `mlops-controller retraining.${s}`,
       ),
     );
+  });
+
+  it('alarmRollback records a retraining request for an alarm bound to retraining, and starts nothing itself', async () => {
+    const cloudwatch = new CloudWatchClient(config);
+    await firingOnMoto(cloudwatch, ['ServerCpuTooHigh']);
+    cloudwatch.destroy();
+    const before = await executions();
+    await alarmFired(
+      sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'), new Date().toISOString()),
+      context,
+    );
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    expect(
+      Items.filter((i) => i.pk?.S?.startsWith('RETRAIN#')).map((i) => [i.pk?.S, i.alarm?.S, i.outcome?.S]),
+    ).toEqual([['RETRAIN#r', 'ServerCpuTooHigh', undefined]]); // pending: the sweeper takes it
+    expect(await executions()).toEqual(before);
   });
 });

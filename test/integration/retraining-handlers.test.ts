@@ -93,7 +93,9 @@ beforeAll(async () => {
   );
 });
 afterAll(() => {
+  // Workers run other test files after this one: leave their environment as it was.
   delete process.env.AWS_ENDPOINT_URL;
+  delete process.env.STATE_TABLE;
   for (const c of [dynamo, s3, sagemaker, sns, sqs]) c.destroy();
 });
 

@@ -41,9 +41,17 @@ const rollback = require('./rollback.cjs');
 const { hardeningStatements } = require('./hardening.cjs');
 
 const FUNCTIONS = {
-  dataArrived: { role: 'DataArrivedRole', logGroup: 'DataArrivedLogGroup', consumesDataQueue: true },
+  // closesBatches: the function closes the ledger's batches (RetrainingWorkflow.tryClose and the
+  // sweeper's recovery), which reads the new objects' heads and may replace a lapsed closer's batch
+  // item. executionFinished only releases guards and starts recorded batches: it does neither.
+  dataArrived: {
+    role: 'DataArrivedRole',
+    logGroup: 'DataArrivedLogGroup',
+    consumesDataQueue: true,
+    closesBatches: true,
+  },
   executionFinished: { role: 'ExecutionFinishedRole', logGroup: 'ExecutionFinishedLogGroup' },
-  sweeper: { role: 'SweeperRole', logGroup: 'SweeperLogGroup' },
+  sweeper: { role: 'SweeperRole', logGroup: 'SweeperLogGroup', closesBatches: true },
   // alarmRollback, endpointTracker, deploymentHook, stageRetry: statements from infra/rollback.cjs.
   ...rollback.FUNCTIONS,
 };
@@ -76,7 +84,7 @@ const uniqueSubs = (texts) => unique(texts).map(sub);
  */
 const sageMakerNames = (name) => unique([name, name.toLowerCase()]);
 
-function controllerStatements(policy) {
+function controllerStatements(policy, { closesBatches = true } = {}) {
   const rules = policy.retraining;
   const { manifests } = policy.controller;
   const statements = [
@@ -99,6 +107,14 @@ function controllerStatements(policy) {
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
     },
     {
+      Sid: 'WriteManifests',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: sub(`arn:\${AWS::Partition}:s3:::${manifests.bucket}/${literal(manifests.prefix)}*`),
+    },
+  ];
+  if (closesBatches)
+    statements.splice(1, 0, {
       Sid: 'LedgerLeaseCheck',
       Effect: 'Allow',
       // A closer replacing the batch item a lapsed closer left checks its lease on the rule's OPEN
@@ -107,15 +123,8 @@ function controllerStatements(policy) {
       Action: ['dynamodb:ConditionCheckItem'],
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LEDGER#*'] } },
-    },
-    {
-      Sid: 'WriteManifests',
-      Effect: 'Allow',
-      Action: ['s3:PutObject'],
-      Resource: sub(`arn:\${AWS::Partition}:s3:::${manifests.bucket}/${literal(manifests.prefix)}*`),
-    },
-  ];
-  if (rules.length > 0) {
+    });
+  if (closesBatches && rules.length > 0) {
     statements.push({
       Sid: 'ReadNewDataHeads',
       Effect: 'Allow',
@@ -183,7 +192,9 @@ function roleResource(functionKey, spec, policy) {
     });
   }
   statements.push(
-    ...(spec.kind ? rollback.statementsFor(spec.kind, policy) : controllerStatements(policy)),
+    ...(spec.kind
+      ? rollback.statementsFor(spec.kind, policy)
+      : controllerStatements(policy, { closesBatches: Boolean(spec.closesBatches) })),
     ...hardeningStatements(policy),
   );
   return {

@@ -16,7 +16,7 @@ import {
   withoutStatement,
 } from '../../support/aws-rules/iam-evaluate';
 import { ENTRIES } from '../../support/aws-rules/iam-entries';
-import { grantName, upperBound } from '../../support/aws-rules/iam-upper-bound';
+import { UNRECORDED, grantName, unrecordedFailures, upperBound } from '../../support/aws-rules/iam-upper-bound';
 
 const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
 /** The source of the workflow module that exports `className`. */
@@ -165,5 +165,19 @@ describe('the IAM proof the recorder runs on every test (test/support/aws-rules)
     expect(unneeded).toContain('sweeper/StartCodePipelines: codepipeline:StartPipelineExecution');
     expect(unneeded).toContain('alarmRollback/(no recorded call)');
     expect(bound.exempted.map(grantName)).toContain('sweeper/OwnLogs: logs:PutLogEvents');
+  });
+
+  it('fails an unrecorded grant unless UNRECORDED lists it, an unreachable one always, and a listed one a whole run needs', () => {
+    const listed = { 'sweeper/StateTable: dynamodb:DeleteItem': 'why' };
+    expect(unrecordedFailures(['sweeper/StateTable: dynamodb:DeleteItem'], [], true, listed)).toEqual([]);
+    expect(unrecordedFailures(['sweeper/StateTable: dynamodb:Query'], [], false, listed)).toEqual([
+      'sweeper/StateTable: dynamodb:Query: no recorded call needs it (drive it in a test, or list it in UNRECORDED with why not)',
+    ]);
+    expect(unrecordedFailures([], ['sweeper/WriteManifests: s3:PutObject'], false, listed)).toHaveLength(1);
+    expect(unrecordedFailures([], [], true, listed)).toEqual([
+      'sweeper/StateTable: dynamodb:DeleteItem: listed in UNRECORDED but a recorded call needs it (or it is no grant): unlist it',
+    ]);
+    expect(unrecordedFailures([], [], false, listed)).toEqual([]);
+    for (const entry of Object.values(UNRECORDED)) expect(entry.reason.length).toBeGreaterThan(20);
   });
 });

@@ -88,11 +88,21 @@ describe('least privilege in the packaged CloudFormation template (osls package)
   });
 
   it("lets the ledger's closers check their lease, on the ledger's partitions only", () => {
-    expect(checking('LedgerLeaseCheck')).toEqual([
-      'DataArrivedLambdaFunction',
-      'ExecutionFinishedLambdaFunction',
-      'SweeperLambdaFunction',
-    ]);
+    expect(checking('LedgerLeaseCheck')).toEqual(['DataArrivedLambdaFunction', 'SweeperLambdaFunction']);
+  });
+
+  // executionFinished releases guards and starts batches already recorded: it never closes one,
+  // so it never reads a new object's head nor replaces a lapsed closer's batch item.
+  it('reads new data heads only in the functions that close batches', () => {
+    const reading = functions
+      .filter((f) =>
+        (template.Resources[f.role]!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).some(
+          (s) => list(s.Action).includes('s3:GetObjectVersion') && s.Sid === 'ReadNewDataHeads',
+        ),
+      )
+      .map((f) => f.id)
+      .sort();
+    expect(reading).toEqual(['DataArrivedLambdaFunction', 'SweeperLambdaFunction']);
   });
 
   it('grants ConditionCheckItem only alone and scoped to those partitions', () => {

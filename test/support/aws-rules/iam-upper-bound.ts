@@ -33,29 +33,6 @@ export const EXEMPT: Record<string, string> = {
  */
 export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ...group(
-    'not yet driven by a recorded test: approval, hook, stage-retry paths',
-    'covered by tests in flight on another branch',
-    [
-      'approvalGate/KillSwitchRead: dynamodb:GetItem',
-      'approvalGate/ModelRegistry: sagemaker:UpdateModelPackage',
-      'approvalGate/StateTable: dynamodb:DeleteItem',
-      'deploymentHook/HookAlarms: cloudwatch:DescribeAlarms',
-      'deploymentHook/HookPackages: sagemaker:DescribeModelPackage',
-      'deploymentHook/KillSwitchRead: dynamodb:GetItem',
-      'deploymentHook/ReadHookDeployments: codedeploy:GetDeployment',
-      'deploymentHook/SmokePayloads: s3:GetObject',
-      'deploymentHook/SmokeRequests: sagemaker:InvokeEndpoint',
-      'deploymentHook/StateTable: dynamodb:PutItem',
-      'registryGate/KillSwitchCheck: dynamodb:ConditionCheckItem',
-      'stageRetry/ReadStageActions: codepipeline:ListActionExecutions',
-      'stageRetry/StateTable: dynamodb:DeleteItem',
-      'stageRetry/StateTable: dynamodb:GetItem',
-      'stageRetry/StateTable: dynamodb:PutItem',
-      'stageRetry/StateTable: dynamodb:Query',
-      'stageRetry/StateTable: dynamodb:UpdateItem',
-    ],
-  ),
-  ...group(
     'race: a lapsed closer',
     'a closer whose lease lapsed before its commit left a batch item; the next closer replaces it in a transaction checking its own lease (ledger.ts recordBatch). Two invocations must interleave inside one close; dynamodb-ledger.test.ts drives it on the adapter, outside any function',
     [

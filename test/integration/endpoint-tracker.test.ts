@@ -2,10 +2,15 @@
  * The endpoint tracker as Lambda runs it: the exported `handler` on the runtime of
  * functions/config/rollback-runtime.ts (its own SDK clients, from the environment) against moto's
  * SageMaker and DynamoDB. An endpoint going InService is what a later rollback returns to, so the
- * tracker reads which package the config serves and records the sighting with its decision.
+ * tracker reads which package the config serves and records the sighting with its decision. An
+ * endpoint that was Updating when an alarm fired left a re-check on the state table: its InService
+ * event makes the tracker re-read the endpoint and the alarm and, still in ALARM, roll it back.
+ * SageMaker's UpdateEndpoint, which moto lacks, is answered on the runtime's own client.
  */
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
+  CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateModelPackageCommand,
@@ -15,17 +20,25 @@ import {
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
+import { DynamoRollbackStore } from '../../functions/adapters/aws/dynamodb/rollback-store';
 import { handler as endpointChanged } from '../../functions/handlers/endpoint-changed';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
+import { stubOnEveryClient } from '../support/lambda-on-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
 const sagemaker = new SageMakerClient(awsClientConfig());
+const cloudwatch = new CloudWatchClient(awsClientConfig());
 const table = uniqueName('endpoint-tracker');
 const endpoint = uniqueName('ep');
 const config = uniqueName('cfg');
 let pkg = '';
+// The re-check's endpoint: it served `oldConfig`, was Updating to `config` when `alarm` fired.
+const updated = uniqueName('ep-updated');
+const oldConfig = uniqueName('cfg-old');
+const alarm = uniqueName('ModelLatencyHigh');
+let answers: ReturnType<typeof stubOnEveryClient>;
 const context = { functionName: 'endpoint-tracker', awsRequestId: 'r-1' } as Context;
 
 beforeAll(async () => {
@@ -61,23 +74,56 @@ beforeAll(async () => {
       ],
     }),
   );
+  await sagemaker.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: oldConfig,
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', ModelName: model, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' },
+      ],
+    }),
+  );
+  answers = stubOnEveryClient(SageMakerClient, {
+    UpdateEndpointCommand: (input: { EndpointName: string }) => ({
+      EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${input.EndpointName}`,
+    }),
+  });
   // What Lambda gives the function: its table and (here) moto as every client's endpoint.
   process.env.STATE_TABLE = table;
   process.env.AWS_ENDPOINT_URL = motoEndpoint();
   usePolicy(
     validatePolicy({
       ...policyInput([]),
-      rollback: [{ name: 'live', alarms: { names: ['ServerCpuTooHigh'] }, endpoint: { name: endpoint } }],
+      rollback: [
+        { name: 'live', alarms: { names: ['ServerCpuTooHigh'] }, endpoint: { name: endpoint } },
+        { name: 'updated', alarms: { names: [alarm] }, endpoint: { name: updated } },
+      ],
     }),
   );
 });
 afterAll(() => {
+  answers.restore();
   // Workers run other test files after this one: leave their environment as it was.
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.STATE_TABLE;
   dynamo.destroy();
   sagemaker.destroy();
+  cloudwatch.destroy();
 });
+
+const inService = (name: string, cfg: string, time: string) => {
+  const event = loadFixture<Record<string, any>>('sagemaker-endpoint-state-change.json');
+  return endpointChanged(
+    {
+      ...event,
+      id: `${name}-${cfg}`,
+      time,
+      region: 'us-east-1',
+      resources: [`arn:aws:sagemaker:us-east-1:123456789012:endpoint/${name}`],
+      detail: { ...event.detail, EndpointName: name, EndpointConfigName: cfg, EndpointStatus: 'IN_SERVICE' },
+    },
+    context,
+  );
+};
 
 describe('the endpoint tracker on its own runtime (moto)', () => {
   it('records the config an endpoint went InService with and the package it serves', async () => {
@@ -95,5 +141,45 @@ describe('the endpoint tracker on its own runtime (moto)', () => {
     const decided = Items.filter((i) => i.kind?.S === 'rollback.endpoint-seen');
     expect(decided.map((i) => [i.subject?.S, i.outcome?.S])).toEqual([[`endpoint:${endpoint}`, 'IN_SERVICE']]);
     expect(JSON.stringify(decided[0])).toContain(pkg);
+  });
+
+  it('rolls an endpoint that was Updating when its alarm fired back once it is InService and the alarm still fires', async () => {
+    await inService(updated, oldConfig, '2026-01-01T00:00:00Z');
+    // What the alarm path left when it found the endpoint Updating from the old config.
+    const store = new DynamoRollbackStore(dynamo, table);
+    await store.putRecheck({
+      endpoint: updated,
+      binding: 'updated',
+      alarm,
+      since: '2026-01-02T00:00:00.000Z',
+      config: oldConfig,
+      status: 'Updating',
+    });
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        Namespace: 'AWS/SageMaker',
+        MetricName: 'ModelLatency',
+        Statistic: 'Average',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1000,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'test' }));
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: updated, EndpointConfigName: config }));
+
+    await inService(updated, config, '2026-01-02T00:05:00Z');
+
+    expect(answers.inputs.UpdateEndpointCommand).toEqual([
+      expect.objectContaining({ EndpointName: updated, EndpointConfigName: oldConfig }),
+    ]);
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    const rolled = Items.filter(
+      (i) => i.kind?.S === 'rollback.endpoint' && i.subject?.S === `updated/endpoint:${updated}`,
+    );
+    expect(rolled.map((i) => i.outcome?.S)).toEqual(['UPDATED']);
+    expect(await store.pendingRechecks()).toEqual([]);
   });
 });

@@ -66,10 +66,6 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     [
       'alarmRollback/CodeDeployRedeployNeeds: codedeploy:GetDeploymentConfig',
       'alarmRollback/CodeDeployRollback: codedeploy:GetDeployment',
-      'alarmRollback/EndpointRollback: sagemaker:DescribeEndpoint',
-      'alarmRollback/EndpointRollback: sagemaker:DescribeEndpointConfig',
-      'alarmRollback/EndpointRollback: sagemaker:DescribeModel',
-      'alarmRollback/ReadAlarms: cloudwatch:ListTagsForResource',
       'alarmRollback/RedeployReads: lambda:GetAlias',
       'alarmRollback/RedeployTaskDefinitions: ecs:DescribeTaskDefinition',
       'alarmRollback/StateTable: dynamodb:GetItem',

@@ -51,13 +51,11 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ),
   ...group(
     'not yet driven by a recorded test: retraining recovery paths',
-    "the sweeper closing a quiet batch or recovering one an interrupted closer left (reads its heads), and a start re-issued for a batch recorded without its manifest (rebuildManifest: members read back, manifest rewritten) need an interrupted invocation or a batch gone quiet on the runtime's own clock (systemClock: the handler takes no clock); the memory layer journals only their writes",
+    'a start re-issued for a batch recorded without its manifest (rebuildManifest: members read back, manifest rewritten) needs an invocation interrupted between recording the batch and writing its manifest; the memory layer journals only its writes',
     [
       'executionFinished/StateTable: dynamodb:BatchGetItem',
       'executionFinished/StateTable: dynamodb:Query',
       'executionFinished/WriteManifests: s3:PutObject',
-      'sweeper/ReadNewDataHeads: s3:GetObject',
-      'sweeper/ReadNewDataHeads: s3:GetObjectVersion',
     ],
   ),
   ...group(

@@ -5,9 +5,10 @@
  * runtime takes the system clock, so jest's fake timers move only Date past the quiet period; timers
  * and I/O stay real.
  */
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   ListObjectsV2Command,
   GetObjectCommand,
   PutBucketVersioningCommand,
@@ -20,6 +21,7 @@ import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
 import { handler as dataArrived } from '../../functions/handlers/data-arrived';
+import { handler as executionFinished } from '../../functions/handlers/execution-finished';
 import { handler as sweeper } from '../../functions/handlers/sweeper';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
@@ -32,6 +34,7 @@ const table = uniqueName('retraining-sweeper');
 const source = uniqueName('data');
 const manifests = uniqueName('manifests');
 const pipeline = uniqueName('retrain');
+const exclusive = uniqueName('exclusive');
 const context = { functionName: 'retraining-sweeper', awsRequestId: 'r-1' } as Context;
 
 beforeAll(async () => {
@@ -39,17 +42,18 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: 'Enabled' } }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  await sagemaker.send(
-    new CreatePipelineCommand({
-      PipelineName: pipeline,
-      PipelineDefinition: JSON.stringify({
-        Version: '2020-12-01',
-        Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
-        Steps: [],
+  for (const name of [pipeline, exclusive])
+    await sagemaker.send(
+      new CreatePipelineCommand({
+        PipelineName: name,
+        PipelineDefinition: JSON.stringify({
+          Version: '2020-12-01',
+          Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
+          Steps: [],
+        }),
+        RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
       }),
-      RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
-    }),
-  );
+    );
   process.env.STATE_TABLE = table;
   process.env.AWS_ENDPOINT_URL = motoEndpoint();
   usePolicy(
@@ -63,6 +67,12 @@ beforeAll(async () => {
           target: { type: 'sagemaker', name: pipeline, manifestParameter: 'ManifestUri' },
           trigger: { quietSeconds: 60 },
           schema: { format: 'csv', columns: ['a', 'b'] },
+        },
+        {
+          name: 'x',
+          source: { bucket: source, prefix: 'x/' },
+          target: { type: 'sagemaker', name: exclusive, manifestParameter: 'ManifestUri' },
+          trigger: { maxObjects: 1 },
         },
       ],
     }),
@@ -97,9 +107,9 @@ function objectCreated(o: { key: string; size: number; versionId?: string }) {
   };
 }
 
-async function executions(): Promise<string[]> {
+async function executions(name = pipeline): Promise<string[]> {
   const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-    new ListPipelineExecutionsCommand({ PipelineName: pipeline }),
+    new ListPipelineExecutionsCommand({ PipelineName: name }),
   );
   return PipelineExecutionSummaries.map((e) => e.PipelineExecutionArn!);
 }
@@ -143,7 +153,9 @@ describe('the sweeper on its own runtime (moto)', () => {
 
     expect(await executions()).toHaveLength(1);
     const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: manifests }));
-    expect(Contents.map((c) => c.Key)).toEqual(['mlops-controller/manifests/q/batch-000000.json']);
+    expect(Contents.map((c) => c.Key).filter((k) => k?.includes('/q/'))).toEqual([
+      'mlops-controller/manifests/q/batch-000000.json',
+    ]);
     const manifest = await s3.send(new GetObjectCommand({ Bucket: manifests, Key: Contents[0]!.Key }));
     const body = JSON.parse(await manifest.Body!.transformToString());
     expect(JSON.stringify(body)).toContain('p/one.csv');
@@ -157,5 +169,48 @@ describe('the sweeper on its own runtime (moto)', () => {
       ['retraining.batch', 'q/0', 'CLOSED'],
       ['retraining.start', 'q/0', 'STARTED'],
     ]);
+  });
+
+  it('executionFinished rebuilds the manifest of a waiting batch recorded without one, from its members, and starts it with it', async () => {
+    await dataArrived(objectCreated(await put('x/one.csv', 'a,b\n1,2\n')), context);
+    const [execution] = await executions(exclusive);
+    expect(execution).toBeDefined();
+    // The rule is exclusive: the second batch waits behind the first run.
+    await dataArrived(objectCreated(await put('x/two.csv', 'a,b\n3,4\n')), context);
+    expect(await executions(exclusive)).toHaveLength(1);
+
+    // An invocation interrupted between recording the batch and writing its manifest.
+    const key = 'mlops-controller/manifests/x/batch-000001.json';
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    const waiting = Items.filter((i) => i.pk?.S === 'RUNS#x' && i.manifestUri?.S?.endsWith(key));
+    expect(waiting).toHaveLength(1);
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { pk: waiting[0]!.pk!, sk: waiting[0]!.sk! },
+        UpdateExpression: 'REMOVE manifestUri',
+      }),
+    );
+    await s3.send(new DeleteObjectCommand({ Bucket: manifests, Key: key }));
+
+    await executionFinished(
+      {
+        ...loadFixture<Record<string, unknown>>('sagemaker-pipeline-execution-status-change.json'),
+        id: uniqueName('event'),
+        detail: {
+          currentPipelineExecutionStatus: 'Succeeded',
+          pipelineArn: execution!.split('/execution/')[0],
+          pipelineExecutionArn: execution,
+        },
+      },
+      context,
+    );
+
+    expect(await executions(exclusive)).toHaveLength(2);
+    const rebuilt = await s3.send(new GetObjectCommand({ Bucket: manifests, Key: key }));
+    const text = await rebuilt.Body!.transformToString();
+    expect(text).toContain('x/two.csv');
+    expect(text).not.toContain('x/one.csv');
+    expect(text).toContain('rebuilt after interruption');
   });
 });

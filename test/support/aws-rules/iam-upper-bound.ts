@@ -51,14 +51,8 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ),
   ...group(
     'not yet driven by a recorded test: retraining recovery paths',
-    "the sweeper closing a quiet batch or recovering one an interrupted closer left (reads its heads), and a start re-issued for a batch recorded without its manifest (rebuildManifest: members read back, manifest rewritten) need an interrupted invocation or a batch gone quiet on the runtime's own clock (systemClock: the handler takes no clock); the memory layer journals only their writes",
-    [
-      'executionFinished/StateTable: dynamodb:BatchGetItem',
-      'executionFinished/StateTable: dynamodb:Query',
-      'executionFinished/WriteManifests: s3:PutObject',
-      'sweeper/ReadNewDataHeads: s3:GetObject',
-      'sweeper/ReadNewDataHeads: s3:GetObjectVersion',
-    ],
+    'the ledger (ledger.ts probe) queries a lane head only for a lane this instance never saw or one grown past its probes; retraining-sweeper.test.ts rebuilds a manifest on a runtime that already knows the heads (one module instance runs every handler), so its reads are all BatchGetItem',
+    ['executionFinished/StateTable: dynamodb:Query'],
   ),
   ...group(
     'not yet driven by a recorded test: rollback paths',

@@ -91,8 +91,8 @@ function controllerStatements(policy, { closesBatches = true } = {}) {
     {
       Sid: 'StateTable',
       Effect: 'Allow',
-      // TransactWriteItems is not an IAM action: each Put/Update/Delete inside a transaction is
-      // authorized as PutItem/UpdateItem/DeleteItem; a ConditionCheck as ConditionCheckItem, which
+      // TransactWriteItems is not an IAM action: each Put/Update inside a transaction is
+      // authorized as PutItem/UpdateItem; a ConditionCheck as ConditionCheckItem, which
       // only the functions committing decisions (infra/kill-switch-iam.cjs) and the ledger's
       // closers (LedgerLeaseCheck below) get.
       Action: [
@@ -101,8 +101,9 @@ function controllerStatements(policy, { closesBatches = true } = {}) {
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
       ],
+      // No DeleteItem: the retraining path deletes nothing (the ledger, run store and retrain
+      // requests only put and update; it commits no claimed decision that a failure gives back).
       // The table has no indexes; Query runs on the table itself.
       Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] },
     },

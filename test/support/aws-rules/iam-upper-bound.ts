@@ -41,15 +41,6 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     ],
   ),
   ...group(
-    'not yet driven by a recorded test: a decision whose writes failed',
-    "the claim is given back (a transaction's Delete, DecisionLog.commitUnlessPaused) only when an action under a committed decision fails; no handler test on the AWS adapters makes one fail yet",
-    [
-      'dataArrived/StateTable: dynamodb:DeleteItem',
-      'executionFinished/StateTable: dynamodb:DeleteItem',
-      'sweeper/StateTable: dynamodb:DeleteItem',
-    ],
-  ),
-  ...group(
     'not yet driven by a recorded test: retraining recovery paths',
     'the ledger (ledger.ts probe) queries a lane head only for a lane this instance never saw or one grown past its probes; retraining-sweeper.test.ts rebuilds a manifest on a runtime that already knows the heads (one module instance runs every handler), so its reads are all BatchGetItem',
     ['executionFinished/StateTable: dynamodb:Query'],

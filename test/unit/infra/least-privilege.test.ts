@@ -105,6 +105,20 @@ describe('least privilege in the packaged CloudFormation template (osls package)
     expect(reading).toEqual(['DataArrivedLambdaFunction', 'SweeperLambdaFunction']);
   });
 
+  // The retraining functions put and update their items and never delete one (a decision they
+  // record is a plain put, no claim to give back); the rollback and gate roles delete claims.
+  it('lets no retraining function delete from the state table', () => {
+    const deleting = functions
+      .filter((f) =>
+        (template.Resources[f.role]!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).some((s) =>
+          list(s.Action).includes('dynamodb:DeleteItem'),
+        ),
+      )
+      .map((f) => f.id);
+    for (const retraining of ['DataArrivedLambdaFunction', 'ExecutionFinishedLambdaFunction', 'SweeperLambdaFunction'])
+      expect(deleting).not.toContain(retraining);
+  });
+
   it('grants ConditionCheckItem only alone and scoped to those partitions', () => {
     const scopes: Record<string, unknown> = {
       KillSwitchCheck: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } },

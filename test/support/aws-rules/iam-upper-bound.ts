@@ -46,17 +46,6 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     ['executionFinished/StateTable: dynamodb:Query'],
   ),
   ...group(
-    'not yet driven by a recorded test: rollback paths',
-    'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
-    [
-      'alarmRollback/CodeDeployRedeployNeeds: codedeploy:GetDeploymentConfig',
-      'alarmRollback/CodeDeployRollback: codedeploy:GetDeployment',
-      'alarmRollback/RedeployReads: lambda:GetAlias',
-      'alarmRollback/RedeployTaskDefinitions: ecs:DescribeTaskDefinition',
-      'alarmRollback/StateTable: dynamodb:GetItem',
-    ],
-  ),
-  ...group(
     'not yet driven by a recorded test: the endpoint re-check',
     'endpoint-tracker.test.ts drives a sighting and a re-check that rolls the endpoint back (read the endpoint and the alarm, UpdateEndpoint under a decision that checks the kill switch, drop the re-check); GetItem (the kill switch read outside a decision) and UpdateItem (freezing a stage, marking it OK, keeping a claim) come from paths it does not take',
     ['endpointTracker/StateTable: dynamodb:GetItem', 'endpointTracker/StateTable: dynamodb:UpdateItem'],

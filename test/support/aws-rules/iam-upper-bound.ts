@@ -58,8 +58,8 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ),
   ...group(
     'not yet driven by a recorded test: the endpoint re-check',
-    'endpoint-tracker.test.ts drives a sighting and a re-check that rolls the endpoint back (read the endpoint and the alarm, UpdateEndpoint under a decision that checks the kill switch, drop the re-check); GetItem (the kill switch read outside a decision) and UpdateItem (freezing a stage, marking it OK, keeping a claim) come from paths it does not take',
-    ['endpointTracker/StateTable: dynamodb:GetItem', 'endpointTracker/StateTable: dynamodb:UpdateItem'],
+    "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return",
+    ['endpointTracker/StateTable: dynamodb:GetItem'],
   ),
 };
 

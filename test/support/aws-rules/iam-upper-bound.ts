@@ -41,11 +41,6 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     ],
   ),
   ...group(
-    'not yet driven by a recorded test: retraining recovery paths',
-    'the ledger (ledger.ts probe) queries a lane head only for a lane this instance never saw or one grown past its probes; retraining-sweeper.test.ts rebuilds a manifest on a runtime that already knows the heads (one module instance runs every handler), so its reads are all BatchGetItem',
-    ['executionFinished/StateTable: dynamodb:Query'],
-  ),
-  ...group(
     'not yet driven by a recorded test: rollback paths',
     'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
     [

@@ -33,14 +33,6 @@ export const EXEMPT: Record<string, string> = {
  */
 export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ...group(
-    'race: a lapsed closer',
-    'a closer whose lease lapsed before its commit left a batch item; the next closer replaces it in a transaction checking its own lease (ledger.ts recordBatch). Two invocations must interleave inside one close; dynamodb-ledger.test.ts drives it on the adapter, outside any function',
-    [
-      'dataArrived/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
-      'sweeper/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
-    ],
-  ),
-  ...group(
     'not yet driven by a recorded test: rollback paths',
     'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
     [
@@ -52,7 +44,7 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     ],
   ),
   ...group(
-    'not yet driven by a recorded test: the endpoint re-check',
+    'the endpoint re-check: a paused commit answered without the switch',
     "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return",
     ['endpointTracker/StateTable: dynamodb:GetItem'],
   ),

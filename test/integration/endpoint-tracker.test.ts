@@ -7,7 +7,8 @@
  * event makes the tracker re-read the endpoint and the alarm and, still in ALARM, roll it back.
  * A binding that also freezes promotions and rejects the live package does all three on that
  * re-check: the freeze and the rejection keep their claims for the episode (UpdateItem), the
- * freeze is remembered for the auto-unfreeze (UpdateItem).
+ * freeze is remembered for the auto-unfreeze (UpdateItem). With the kill switch on, the re-check's
+ * commit is refused by the switch's own check and the decision is recorded with its write withheld.
  * SageMaker's UpdateEndpoint and CodePipeline's DisableStageTransition, which moto lacks, are
  * answered on the runtime's own clients.
  */
@@ -26,6 +27,7 @@ import {
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
+import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
 import { DynamoRollbackStore } from '../../functions/adapters/aws/dynamodb/rollback-store';
 import { handler as endpointChanged } from '../../functions/handlers/endpoint-changed';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
@@ -54,6 +56,9 @@ const group = uniqueName('grp');
 const pipeline = uniqueName('release');
 let badPkg = '';
 let transitions: ReturnType<typeof stubOnEveryClient>;
+// The paused re-check's endpoint: the kill switch is on when its re-check finds the alarm firing.
+const paused = uniqueName('ep-paused');
+const pausedAlarm = uniqueName('ModelLatencyHigh');
 const context = { functionName: 'endpoint-tracker', awsRequestId: 'r-1' } as Context;
 
 beforeAll(async () => {
@@ -138,6 +143,7 @@ beforeAll(async () => {
           freeze: { pipeline, stage: 'Production' },
           modelPackageGroup: group,
         },
+        { name: 'paused', alarms: { names: [pausedAlarm] }, endpoint: { name: paused } },
       ],
     }),
   );
@@ -281,6 +287,41 @@ describe('the endpoint tracker on its own runtime (moto)', () => {
       await claim(`freeze:${pipeline}/Production#${guardedAlarm}@2026-01-02T00:00:00.000Z`),
     ).toBeGreaterThanOrEqual(before + 3_600);
     expect(await claim(`package:${badPkg}#${badConfig}`)).toBeGreaterThanOrEqual(before + 3_600);
+    expect(await store.pendingRechecks()).toEqual([]);
+  });
+
+  // Last: the function's runtime keeps the switch it saw for killSwitchCacheSeconds.
+  it('records a re-check that finds the alarm firing while the kill switch is on, its UpdateEndpoint withheld and not made', async () => {
+    await inService(paused, oldConfig, '2026-01-01T00:00:00Z');
+    const store = new DynamoRollbackStore(dynamo, table);
+    await store.putRecheck({
+      endpoint: paused,
+      binding: 'paused',
+      alarm: pausedAlarm,
+      since: '2026-01-02T00:00:00.000Z',
+      config: oldConfig,
+      status: 'Updating',
+    });
+    await firing(pausedAlarm, 'ModelLatency');
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: paused, EndpointConfigName: config }));
+    await new DynamoKillSwitch(dynamo, table).set({ paused: true, by: 'oncall', reason: 'incident review' });
+
+    await inService(paused, config, '2026-01-02T00:05:00Z');
+
+    expect(answers.inputs.UpdateEndpointCommand!.filter((i) => i.EndpointName === paused)).toEqual([]);
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    const rolled = Items.filter(
+      (i) => i.kind?.S === 'rollback.endpoint' && i.subject?.S === `paused/endpoint:${paused}`,
+    );
+    expect(rolled.map((i) => i.outcome?.S)).toEqual(['UPDATED']);
+    expect(JSON.parse(rolled[0]!.actions!.S!)).toEqual([
+      expect.objectContaining({
+        service: 'sagemaker',
+        operation: 'UpdateEndpoint',
+        status: 'withheld',
+        why: 'paused by oncall: incident review',
+      }),
+    ]);
     expect(await store.pendingRechecks()).toEqual([]);
   });
 });

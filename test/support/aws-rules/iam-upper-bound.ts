@@ -45,7 +45,7 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ),
   ...group(
     'the endpoint re-check: a paused commit answered without the switch',
-    "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return",
+    "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return (the paused re-check there reads none)",
     ['endpointTracker/StateTable: dynamodb:GetItem'],
   ),
 };

@@ -1,25 +1,27 @@
 import type { RollbackBinding } from '../config/policy-rollback';
 import { isMaintenance } from './rollback';
 
-/** The steps of an alarm's response. */
-export type AlarmStep = 'retrain' | 'freeze' | 'codedeploy' | 'endpoint' | 'reject';
+/** The steps of a rollback, each an independent effect with its own claim. */
+export type RollbackStep = 'freeze' | 'codedeploy' | 'endpoint' | 'reject';
+
+export type AlarmResponse = { phase: 'retrain'; rule: string } | { phase: 'roll-back'; steps: RollbackStep[] };
 
 /**
- * The steps one ALARM runs for `binding`, in order. A retraining binding only asks for retraining.
- * Otherwise freeze first (promotions stop even if a later step fails), then the rollbacks (each
- * finds the bad version and the packages it served), and last the rejection of those packages,
- * which needs what the rollbacks found.
+ * What one ALARM makes `binding` do. A retraining binding only asks for retraining. Otherwise its
+ * steps run in this order: freeze first (promotions stop even if a later step fails), then the
+ * rollbacks (each finds the bad version and the packages it served), and last the rejection of
+ * those packages, which needs what the rollbacks found.
  */
-export function alarmSteps(
+export function alarmResponse(
   binding: Pick<RollbackBinding, 'retrain' | 'freeze' | 'codedeploy' | 'endpoint' | 'modelPackageGroup'>,
-): AlarmStep[] {
-  if (binding.retrain) return ['retrain'];
-  const steps: AlarmStep[] = [];
+): AlarmResponse {
+  if (binding.retrain) return { phase: 'retrain', rule: binding.retrain };
+  const steps: RollbackStep[] = [];
   if (binding.freeze) steps.push('freeze');
   if (binding.codedeploy) steps.push('codedeploy');
   if (binding.endpoint) steps.push('endpoint');
   if (binding.modelPackageGroup) steps.push('reject');
-  return steps;
+  return { phase: 'roll-back', steps };
 }
 
 /** Whether any binding would still act on a delivery this old: only then is the alarm read back. */
@@ -48,7 +50,7 @@ export function alarmFreshness(
 }
 
 /** Why a step failed and what happens next, for its FAILED decision. */
-export function stepFailureReason(step: AlarmStep, message: string, retryable: boolean): string {
+export function stepFailureReason(step: RollbackStep, message: string, retryable: boolean): string {
   return `step ${step} failed: ${message}; ${
     retryable
       ? 'the delivery is retried and resumes this step (after the last retry the event is dead-lettered)'

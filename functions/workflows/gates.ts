@@ -108,7 +108,7 @@ export class GateWorkflow {
     return this.recorder.foreignOrigin(origin);
   }
 
-  record(d: Omit<Decision, 'at'>): Promise<void> {
+  async record(d: Omit<Decision, 'at'>): Promise<void> {
     return this.recorder.record(d);
   }
 

@@ -28,23 +28,23 @@ export class RetrainingWorkflow {
   }
 
   /** Records a delivery we will not act on. */
-  ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
+  async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
     return this.flow.recorder.ignore(subject, reasons, inputs);
   }
 
-  onObjects(objects: readonly ObjectRef[], origin: Origin, deliveryId: string): Promise<void> {
+  async onObjects(objects: readonly ObjectRef[], origin: Origin, deliveryId: string): Promise<void> {
     return onObjects(this.flow, objects, origin, deliveryId);
   }
 
-  tryClose(rule: RetrainingRule, worthTrying?: (open: OpenBatch) => boolean): Promise<ClosedBatch | null> {
+  async tryClose(rule: RetrainingRule, worthTrying?: (open: OpenBatch) => boolean): Promise<ClosedBatch | null> {
     return tryClose(this.flow, rule, worthTrying);
   }
 
-  startDue(rule: RetrainingRule): Promise<void> {
+  async startDue(rule: RetrainingRule): Promise<void> {
     return startDue(this.flow, rule);
   }
 
-  startNow(
+  async startNow(
     ruleName: string,
     reasonId: string,
     reason: string,
@@ -54,7 +54,7 @@ export class RetrainingWorkflow {
     return startNow(this.flow, ruleName, reasonId, reason, token, context);
   }
 
-  onExecutionFinished(
+  async onExecutionFinished(
     target: { type: 'codepipeline' | 'sagemaker'; name: string },
     executionId: string,
     status: string,
@@ -63,7 +63,7 @@ export class RetrainingWorkflow {
     return onExecutionFinished(this.flow, target, executionId, status, eventId);
   }
 
-  sweep(): Promise<void> {
+  async sweep(): Promise<void> {
     return sweep(this.flow);
   }
 }

@@ -22,7 +22,7 @@ export class RollbackWorkflow {
     this.flow = rollbackFlow(deps);
   }
 
-  ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
+  async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
     return this.flow.recorder.ignore(subject, reasons, inputs);
   }
 
@@ -30,20 +30,20 @@ export class RollbackWorkflow {
     return this.flow.recorder.foreignOrigin(origin);
   }
 
-  onAlarm(change: AlarmChange): Promise<void> {
+  async onAlarm(change: AlarmChange): Promise<void> {
     return onAlarm(this.flow, change);
   }
 
-  onEndpoint(s: EndpointSighting): Promise<void> {
+  async onEndpoint(s: EndpointSighting): Promise<void> {
     return onEndpoint(this.flow, s);
   }
 
-  tick(): Promise<void> {
+  async tick(): Promise<void> {
     return tick(this.flow);
   }
 
   /** Re-enables promotions (a person through the CLI, or the timer after the OK cooldown). */
-  unfreeze(pipeline: string, stage: string, why: string): Promise<boolean> {
+  async unfreeze(pipeline: string, stage: string, why: string): Promise<boolean> {
     return unfreeze(this.flow, pipeline, stage, why);
   }
 }

@@ -37,7 +37,7 @@ export class StageRetryWorkflow {
     this.recorder = new Recorder(deps, 'rollback.ignore');
   }
 
-  ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
+  async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
     return this.recorder.ignore(subject, reasons, inputs);
   }
 

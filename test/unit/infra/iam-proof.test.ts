@@ -21,9 +21,9 @@ import { UNRECORDED, grantName, unrecordedFailures, upperBound } from '../../sup
 const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
 /** The source of the workflow module that exports `className`. */
 function workflowSource(className: string): string {
-  const file = readdirSync('functions/workflows').find((f) =>
-    readFileSync(`functions/workflows/${f}`, 'utf8').includes(`export class ${className} `),
-  );
+  const file = readdirSync('functions/workflows')
+    .filter((f) => f.endsWith('.ts'))
+    .find((f) => readFileSync(`functions/workflows/${f}`, 'utf8').includes(`export class ${className} `));
   return file ? readFileSync(`functions/workflows/${file}`, 'utf8') : '';
 }
 

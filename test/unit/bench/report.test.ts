@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { boto3Subject } from '../../bench/cold-init';
 import {
+  BOTO3,
+  COMPARE_END,
+  COMPARE_START,
+  comparable,
   generatedBlock,
+  renderComparison,
   renderResults,
   RESULTS_END,
   RESULTS_START,
+  spliceComparison,
   spliceResults,
   type BenchResults,
+  type Comparable,
 } from '../../bench/report';
 
 const fixture = (): BenchResults => ({
@@ -84,8 +92,70 @@ describe('bench results in docs/performance.md', () => {
       '| --- | --- | --- | --- | --- | --- |',
     ]);
     expect(block.length).toBeGreaterThan(4);
-    // Outside the block no table quotes a figure: any other markdown table would be hand-edited numbers.
-    const outside = doc.replace(generatedBlock(doc), '');
+    // Outside the generated blocks no table quotes a figure: another table would be hand-edited numbers.
+    const compare = generatedBlock(doc, COMPARE_START, COMPARE_END);
+    expect(compare).toMatch(/^Before: `npm run bench( -- --quick)?` of .* after: /);
+    const outside = doc.replace(generatedBlock(doc), '').replace(compare, '');
     expect(outside.split('\n').filter((l) => l.startsWith('|'))).toEqual([]);
+  });
+
+  describe('P1/P2 before and after', () => {
+    const run = (at: string, bytes: number[], coldMs: number[], boto3Ms: number): Comparable => ({
+      at,
+      machine: { cpus: 2, node: 'v20.20.2' },
+      settings: { quick: true, coldInitRuns: 5, stormObjects: 1000 },
+      bundles: ['dataArrived', 'sweeper'].map((name, i) => ({ name, bytes: bytes[i]! })),
+      coldInit: [
+        ...['dataArrived', 'sweeper'].map((name, i) => ({ name, medianMs: coldMs[i]! })),
+        { name: BOTO3, medianMs: boto3Ms },
+        { name: 'node -e 0', medianMs: 40 },
+      ],
+    });
+
+    it('names the Python reference as the cold-init bench does', () => {
+      expect(BOTO3).toBe(boto3Subject.name);
+    });
+
+    it('shows each function in both runs: P2 in KB with its growth flagged, P1 as each run’s ratio to its own boto3', () => {
+      const before = run('2026-12-03T15:35:00Z', [512_000, 307_200], [150, 120], 600);
+      const after = run('2026-12-04T09:00:00Z', [512_000 + 2048, 307_200 - 1024], [180, 130], 900);
+      expect(renderComparison(before, after).split('\n')).toEqual([
+        'Before: `npm run bench -- --quick` of 2026-12-03 15:35 UTC; after: `npm run bench -- --quick` of 2026-12-04 09:00 UTC.',
+        '',
+        '| metric | function | before | after | change | verdict |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| P2 bundle (KB) | dataArrived | 500.0 | 502.0 | +2.0 | GREW |',
+        '| P2 bundle (KB) | sweeper | 300.0 | 299.0 | −1.0 | unchanged or better |',
+        '| P1 cold init (× boto3) | dataArrived | 0.25 | 0.20 | −0.05 |  |',
+        '| P1 cold init (× boto3) | sweeper | 0.20 | 0.14 | −0.06 |  |',
+      ]);
+    });
+
+    it('leaves out a function only one run has, and refuses runs without boto3 or in common', () => {
+      const before = run('2026-12-03T15:35:00Z', [1024, 2048], [100, 100], 500);
+      const renamed = { ...before, bundles: [{ name: 'dataArrivedNew', bytes: 1024 }], coldInit: before.coldInit };
+      expect(() => renderComparison(before, renamed)).toThrow('no function in common');
+      const noBoto3 = { ...before, coldInit: before.coldInit.filter((c) => c.name !== BOTO3) };
+      expect(() => renderComparison(noBoto3, before)).toThrow('boto3');
+      const oneMore = { ...before, bundles: [...before.bundles, { name: 'newFunction', bytes: 1 }] };
+      expect(renderComparison(before, oneMore)).not.toContain('newFunction');
+    });
+
+    it('keeps of a run only what a comparison reads, so a baseline file holds no machine paths', () => {
+      const full = {
+        ...run('2026-12-03T15:35:00Z', [1024, 2048], [100, 100], 500),
+        bundles: [{ name: 'dataArrived', bytes: 1024, file: '/somewhere/bench/build/x.mjs', top: [] }],
+        table: [],
+      };
+      expect(JSON.stringify(comparable(full))).not.toContain('/somewhere');
+      expect(comparable(full).bundles).toEqual([{ name: 'dataArrived', bytes: 1024 }]);
+    });
+
+    it('rewrites only the before/after block', () => {
+      const doc = `a\n${RESULTS_START}\nkeep\n${RESULTS_END}\n${COMPARE_START}\nold\n${COMPARE_END}\nb\n`;
+      expect(spliceComparison(doc, 'new')).toBe(
+        `a\n${RESULTS_START}\nkeep\n${RESULTS_END}\n${COMPARE_START}\nnew\n${COMPARE_END}\nb\n`,
+      );
+    });
   });
 });

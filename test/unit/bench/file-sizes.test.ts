@@ -1,10 +1,4 @@
-import {
-  bucketLabels,
-  countLines,
-  distribution,
-  renderDistribution,
-  type SourceFile,
-} from '../../../scripts/file-sizes';
+import { bucketLabels, countLines, distribution, renderDistribution, type SourceFile } from '../../bench/file-sizes';
 
 const files: SourceFile[] = [
   { path: 'domain/a.ts', lines: 50 },

@@ -92,7 +92,7 @@ export function sourceFiles(root: string): SourceFile[] {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+  const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
   const folder = process.argv[2] ?? 'functions';
   process.stdout.write(
     `${folder}/, lines per file:\n\n${renderDistribution(distribution(sourceFiles(join(repoRoot, folder))))}\n`,

@@ -12,7 +12,9 @@ import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import { GateWorkflow, type GateDeps } from '../workflows/gates';
-import { hardeningRuntime } from './hardening-runtime';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
 
@@ -39,24 +41,26 @@ export function gateWorkflow(
   logger: Logger,
   options: {
     approvals?: PipelineApprovals;
-    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    harden?: (deps: GateDeps) => GateDeps;
+    /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+    guardrails?: Guardrails<DynamoKillSwitch>;
   } = {},
 ): GateWorkflow {
-  const harden = options.harden ?? ((deps: GateDeps) => deps);
-  return new GateWorkflow(
-    harden({
-      policy,
-      registry: new SageMakerModelRegistry(clients.sagemaker),
-      reports: new S3MetricReports(clients.s3),
-      notifier: new SnsNotifier(clients.sns),
-      approvals: options.approvals ?? noApprovals,
-      claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
+  const { guardrails } = options;
+  const deps: GateDeps = {
+    policy,
+    registry: new SageMakerModelRegistry(clients.sagemaker),
+    reports: new S3MetricReports(clients.s3),
+    notifier: new SnsNotifier(clients.sns),
+    approvals: options.approvals ?? noApprovals,
+    claims: new DynamoClaims(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      ...(guardrails ? { killSwitch: guardrails.killSwitch } : {}),
     }),
-  );
+    clock: systemClock,
+    logger,
+  };
+  return new GateWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
 }
 
 /**
@@ -73,12 +77,11 @@ export async function gatesRuntime(
     s3: new S3Client(clientConfig),
     sns: new SNSClient(clientConfig),
   };
-  const hardening = await hardeningRuntime();
   return {
     logger,
     gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
       ...(approvals ? { approvals: approvals(clientConfig) } : {}),
-      harden: (deps) => hardening.wrap(deps),
+      guardrails: await guardrailsRuntime(),
     }),
   };
 }

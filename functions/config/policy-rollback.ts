@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mode } from './policy-hardening';
+import { mode } from './policy-guardrails';
 
 /**
  * The rollback part of the policy: which alarms bind to which live targets (`rollback`), the checks

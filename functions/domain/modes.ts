@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../config/policy';
 import { packageGroupName } from './arns';
-import type { Mode } from '../config/policy-hardening';
+import type { Mode } from '../config/policy-guardrails';
 
 export type WriteTarget =
   | { kind: 'pipeline'; type: 'codepipeline' | 'sagemaker'; name: string }

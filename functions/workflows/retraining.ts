@@ -12,10 +12,9 @@ import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
-import type { Pipelines } from '../ports/pipelines';
+import { recordedExecutionId, type Pipelines } from '../ports/pipelines';
 import type { RetrainRequests } from '../ports/retrain-requests';
 import { CLAIMABLE, type BatchRecord, type GuardState, type RunStore } from '../ports/run-store';
-import { isWithheld } from './hardening';
 
 export interface RetrainingDeps {
   policy: Policy;
@@ -331,12 +330,13 @@ export class RetrainingWorkflow {
   private async launch(rule: RetrainingRule, batch: BatchRecord, reasons: string[]): Promise<void> {
     const manifestUri = batch.manifestUri ?? (await this.rebuildManifest(rule, batch));
     const token = startToken(rule.name, batch.seq);
-    const executionId = await this.deps.pipelines.start({
+    const started = await this.deps.pipelines.start({
       target: rule.target,
       token,
       manifestUri,
       batchId: `${rule.name}-${batch.seq}`,
     });
+    const executionId = recordedExecutionId(started, token);
     const recorded = await this.deps.runs.transition(rule.name, batch.seq, CLAIMABLE, {
       status: 'STARTED',
       executionId,
@@ -360,7 +360,7 @@ export class RetrainingWorkflow {
       },
     });
     // A withheld start (observe mode, kill switch) never runs: free the rule as its end would.
-    if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
+    if ('withheld' in started) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
   }
 
   private async rebuildManifest(rule: RetrainingRule, batch: BatchRecord): Promise<string> {
@@ -417,12 +417,13 @@ export class RetrainingWorkflow {
           continue;
         reasons = verdict.reasons;
       }
-      const executionId = await this.deps.pipelines.start({
+      const started = await this.deps.pipelines.start({
         target: rule.target,
         token,
         manifestUri: 'none',
         batchId: reasonId,
       });
+      const executionId = recordedExecutionId(started, token);
       for (let i = 0; i < 5; i++) {
         const g = await this.deps.runs.getGuard(rule.name);
         if (g.running?.seq !== -1 || g.running.executionId) break;
@@ -438,7 +439,7 @@ export class RetrainingWorkflow {
       });
       // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
       // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
-      if (isWithheld(executionId)) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
+      if ('withheld' in started) await this.onExecutionFinished(rule.target, executionId, 'WITHHELD', token);
       return { outcome: 'STARTED', reasons, executionId };
     }
     throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);

@@ -371,14 +371,16 @@ export class RollbackWorkflow {
         }
         // Refused (FAILED): nothing to create; the claim keeps the refusal to one decision and notice.
         if (verdict?.kind !== 'create') return;
-        const id = await this.deps.deployments.redeploy(
+        const created = await this.deps.deployments.redeploy(
           cd.application,
           cd.deploymentGroup,
           verdict.revision,
           redeployDescription(this.reasonText(change), plan.bad.id, plan.good.id),
         );
+        // A withheld redeployment (observe mode, kill switch) created nothing to follow.
+        if ('withheld' in created) return;
         await this.redeploys.follow({
-          deploymentId: id,
+          deploymentId: created.deploymentId,
           binding: binding.name,
           subject: base.subject,
           application: cd.application,

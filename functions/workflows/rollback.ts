@@ -247,7 +247,7 @@ export class RollbackWorkflow {
    */
   private async found(binding: RollbackBinding, incident: Incident, found: IncidentFindings): Promise<void> {
     incident.found.push(found);
-    if (binding.modelPackageGroup && !binding.observeOnly) await this.deps.store.recordFindings(incident.id, found);
+    if (binding.modelPackageGroup) await this.deps.store.recordFindings(incident.id, found);
   }
 
   /** What an earlier delivery of this incident found for `target`, when this delivery's plan finds nothing. */
@@ -257,7 +257,7 @@ export class RollbackWorkflow {
     target: string,
   ): Promise<IncidentFindings | undefined> {
     // Only bindings that reject keep findings (see `found`).
-    if (!binding.modelPackageGroup || binding.observeOnly) return undefined;
+    if (!binding.modelPackageGroup) return undefined;
     incident.kept ??= this.deps.store.findings(incident.id);
     const earlier = (await incident.kept).find((f) => f.target === target);
     if (earlier) incident.found.push(earlier);
@@ -343,13 +343,6 @@ export class RollbackWorkflow {
     const packages = bad.flatMap((d) => (d.modelPackageArn ? [d.modelPackageArn] : []));
     await this.found(binding, incident, { target, version, packages });
     const reasons = [this.reasonText(change), plan.reason, ...(verdict ? [verdict.reason] : [])];
-    if (binding.observeOnly)
-      return this.decide({
-        ...base,
-        outcome: 'OBSERVE_ONLY',
-        reasons,
-        inputs: { version },
-      });
     const inputs = {
       version,
       ...(plan.kind === 'redeploy' ? { good: plan.good.id, platform: verdict!.platform } : {}),
@@ -484,13 +477,6 @@ export class RollbackWorkflow {
       return this.nothingNow(binding, base, change, incident, target, plan.reason, { live: state.config });
     const live = plan.live?.modelPackageArn ?? (await this.deps.endpoints.packageOf(plan.from));
     await this.found(binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
-    if (binding.observeOnly)
-      return this.decide({
-        ...base,
-        outcome: 'OBSERVE_ONLY',
-        reasons: [this.reasonText(change), plan.reason],
-        inputs: { to: plan.to.config },
-      });
     const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
     // A deleted config fails the same way on every retry: one FAILED decision, no retried delivery.
     const gone = (why: string) =>
@@ -557,10 +543,6 @@ export class RollbackWorkflow {
     for (const arn of mine) {
       const reasons = [this.reasonText(change), `${arn} was live when the alarm fired`];
       const inputs = { modelPackageArn: arn, badVersions };
-      if (binding.observeOnly) {
-        await this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons, inputs });
-        continue;
-      }
       // Once per (package, bad version) however many alarms found it, held as long as a delivery
       // may still act; one package's failure does not keep the others from being rejected.
       const version = [...new Set(found.filter((f) => f.packages.includes(arn)).map((f) => f.version))].sort();
@@ -584,7 +566,6 @@ export class RollbackWorkflow {
     const f = binding.freeze!;
     const base = { kind: 'rollback.freeze', subject: `${binding.name}/${f.pipeline}/${f.stage}` };
     const reason = `mlops-controller froze promotions: ${this.reasonText(change)}`;
-    if (binding.observeOnly) return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reason], inputs: {} });
     await this.once(
       `freeze:${f.pipeline}/${f.stage}`,
       `${change.name}@${change.since}`,
@@ -621,8 +602,6 @@ export class RollbackWorkflow {
         reasons: ['retraining requests are not wired into this function'],
         inputs: {},
       });
-    if (binding.observeOnly)
-      return this.decide({ ...base, outcome: 'OBSERVE_ONLY', reasons: [this.reasonText(change)], inputs: {} });
     const request = {
       rule,
       token: `alarm-${binding.name}-${change.name}-${change.since}`,

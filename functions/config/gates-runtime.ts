@@ -11,7 +11,7 @@ import { ControllerError } from '../domain/errors';
 import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { GateWorkflow, type GateDeps } from '../workflows/gates';
+import { GateWorkflow } from '../workflows/gates';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
 import { guardrailsRuntime } from './guardrails-runtime';
@@ -42,25 +42,26 @@ export function gateWorkflow(
   options: {
     approvals?: PipelineApprovals;
     /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
-    guardrails?: Guardrails<DynamoKillSwitch>;
-  } = {},
+    guardrails: Guardrails<DynamoKillSwitch>;
+  },
 ): GateWorkflow {
   const { guardrails } = options;
-  const deps: GateDeps = {
-    policy,
-    registry: new SageMakerModelRegistry(clients.sagemaker),
-    reports: new S3MetricReports(clients.s3),
-    notifier: new SnsNotifier(clients.sns),
-    approvals: options.approvals ?? noApprovals,
-    claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      ...(guardrails ? { killSwitch: guardrails.killSwitch } : {}),
+  return new GateWorkflow(
+    guardrails.guardWrites({
+      policy,
+      registry: new SageMakerModelRegistry(clients.sagemaker),
+      reports: new S3MetricReports(clients.s3),
+      notifier: new SnsNotifier(clients.sns),
+      approvals: options.approvals ?? noApprovals,
+      claims: new DynamoClaims(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
+      clock: systemClock,
+      logger,
     }),
-    clock: systemClock,
-    logger,
-  };
-  return new GateWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
+  );
 }
 
 /**

@@ -12,7 +12,7 @@ import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow, type RetrainingDeps } from '../workflows/retraining';
+import { RetrainingWorkflow } from '../workflows/retraining';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
 import { guardrailsRuntime } from './guardrails-runtime';
@@ -34,26 +34,27 @@ export function retrainingWorkflow(
   clients: RetrainingClients,
   logger: Logger,
   /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
-  guardrails?: Guardrails<DynamoKillSwitch>,
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): RetrainingWorkflow {
-  const deps: RetrainingDeps = {
-    policy,
-    ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
-    runs: new DynamoRunStore(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      ...(guardrails ? { killSwitch: guardrails.killSwitch } : {}),
+  return new RetrainingWorkflow(
+    guardrails.guardWrites({
+      policy,
+      ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
+      runs: new DynamoRunStore(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
+      objects: new S3ObjectStore(clients.s3),
+      pipelines: new AwsPipelines({
+        codepipeline: new CodePipelineStarter(clients.codepipeline),
+        sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+      }),
+      requests: new DynamoRetrainRequests(clients.dynamo, table),
+      clock: systemClock,
+      logger,
     }),
-    objects: new S3ObjectStore(clients.s3),
-    pipelines: new AwsPipelines({
-      codepipeline: new CodePipelineStarter(clients.codepipeline),
-      sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
-    }),
-    requests: new DynamoRetrainRequests(clients.dynamo, table),
-    clock: systemClock,
-    logger,
-  };
-  return new RetrainingWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
+  );
 }
 
 /** The retraining functions' runtime. */

@@ -23,8 +23,8 @@ import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
-import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
+import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { RollbackWorkflow } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
@@ -52,32 +52,33 @@ export function rollbackWorkflow(
   logger: Logger,
   options: {
     /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
-    guardrails?: Guardrails<DynamoKillSwitch>;
+    guardrails: Guardrails<DynamoKillSwitch>;
     /** Alarm → retraining bindings record requests here; the sweeper starts them. */
     retrainRequests?: DynamoRetrainRequests;
-  } = {},
+  },
 ): RollbackWorkflow {
   const { guardrails } = options;
-  const deps: RollbackDeps = {
-    policy,
-    store: new DynamoRollbackStore(clients.dynamo, table),
-    deployments: new CodeDeployDeployments(clients.codedeploy),
-    endpoints: new SageMakerEndpoints(clients.sagemaker),
-    alarms: new CloudWatchAlarms(clients.cloudwatch),
-    stages: new CodePipelineStages(clients.codepipeline),
-    packages: new SageMakerPackageStatus(clients.sagemaker),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      ...(guardrails ? { killSwitch: guardrails.killSwitch } : {}),
+  return new RollbackWorkflow(
+    guardrails.guardWrites({
+      policy,
+      store: new DynamoRollbackStore(clients.dynamo, table),
+      deployments: new CodeDeployDeployments(clients.codedeploy),
+      endpoints: new SageMakerEndpoints(clients.sagemaker),
+      alarms: new CloudWatchAlarms(clients.cloudwatch),
+      stages: new CodePipelineStages(clients.codepipeline),
+      packages: new SageMakerPackageStatus(clients.sagemaker),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
+      clock: systemClock,
+      logger,
+      redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+      ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
+      ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
+      ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
     }),
-    clock: systemClock,
-    logger,
-    redeploys: new DynamoRedeployWatch(clients.dynamo, table),
-    ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
-    ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
-    ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
-  };
-  return new RollbackWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
+  );
 }
 
 /** The SDK clients the lifecycle hook function calls. */
@@ -97,24 +98,25 @@ export function hookWorkflow(
   clients: HookClients,
   logger: Logger,
   /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
-  guardrails?: Guardrails<DynamoKillSwitch>,
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): DeploymentHookWorkflow {
-  const deps: HookDeps = {
-    policy,
-    deployments: new CodeDeployDeployments(clients.codedeploy),
-    alarms: new CloudWatchAlarms(clients.cloudwatch),
-    packages: new SageMakerPackageStatus(clients.sagemaker),
-    invoker: new SageMakerInvoker(clients.sagemakerRuntime),
-    objects: new S3ObjectStore(clients.s3),
-    claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      ...(guardrails ? { killSwitch: guardrails.killSwitch } : {}),
+  return new DeploymentHookWorkflow(
+    guardrails.guardWrites({
+      policy,
+      deployments: new CodeDeployDeployments(clients.codedeploy),
+      alarms: new CloudWatchAlarms(clients.cloudwatch),
+      packages: new SageMakerPackageStatus(clients.sagemaker),
+      invoker: new SageMakerInvoker(clients.sagemakerRuntime),
+      objects: new S3ObjectStore(clients.s3),
+      claims: new DynamoClaims(clients.dynamo, table),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
+      clock: systemClock,
+      logger,
     }),
-    clock: systemClock,
-    logger,
-  };
-  return new DeploymentHookWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
+  );
 }
 
 /**

@@ -7,6 +7,8 @@
  * switch) and recorded so; the write guard then carries out exactly that verdict when the
  * workflow makes the call. The kill switch is checked inside the commit itself (the log holds it,
  * wired when it was built: no read of its own, and no cache delay).
+ *
+ * Each record takes the guard's journal: the writes made since the previous record.
  */
 import { randomUUID } from 'node:crypto';
 import type { Policy } from '../config/policy';
@@ -15,7 +17,6 @@ import type { Clock } from '../ports/clock';
 import type { DecisionEvents } from '../ports/decision-events';
 import type {
   ActionRecord,
-  CommitOptions,
   CommittedDecision,
   Decision,
   DecisionClaim,
@@ -25,7 +26,7 @@ import type {
 import { noMetrics, type DecisionMetrics } from '../ports/decision-metrics';
 import type { Notifier } from '../ports/notifier';
 import { observeWhy, pausedWhy } from './guard-writes';
-import type { WriteJournal } from './journal';
+import type { WriteGuard } from './guard-writes';
 
 /** Outcomes a person hears about whatever `decisions.routine` says. */
 const NOTEWORTHY = /REJECT|HOLD|ROLL|QUARANTIN|FREEZE|FROZEN|FAIL|OBSERVE|STALE/i;
@@ -38,9 +39,8 @@ export interface DecisionsDeps {
   clock: Clock;
   onDecision?: (decision: Decision) => void;
   newId?: () => string;
-  journal: WriteJournal;
-  /** Read at each decision: `simulate` changes the policy (and so its version) between events. */
-  policyVersion: () => string;
+  /** The guard whose journal each record takes; its policyVersion is read at each decision. */
+  guard: WriteGuard & { policyVersion: string };
 }
 
 export class ExplainedDecisions {
@@ -52,8 +52,7 @@ export class ExplainedDecisions {
       decision: Decision,
       claim: DecisionClaim,
       planned: readonly PlannedWrite[],
-      // Every commit is held to the switch here, whatever the workflow asked.
-      _options?: CommitOptions,
+      // Every commit is held to the switch here (its options are this layer's to set).
     ): Promise<CommittedDecision | undefined> => this.commit(inner, decision, claim, planned);
     return {
       record: async (decision) => {
@@ -69,14 +68,16 @@ export class ExplainedDecisions {
 
   /** Completes a decision: id, policy version, the writes since the previous one, recording time. */
   private explain(decision: Decision, planned: readonly ActionRecord[] = []): Decision {
-    const { journal } = this.deps;
-    const actions = journal.take();
-    const id = decision.id ?? journal.spareId ?? (this.deps.newId ?? randomUUID)();
-    journal.spareId = undefined;
+    const { guard } = this.deps;
+    const actions = guard.journal;
+    guard.journal = [];
+    const id = decision.id ?? guard.spareId ?? (this.deps.newId ?? randomUUID)();
+    guard.spareId = undefined;
     const explained: Decision = {
       ...decision,
       id,
-      policyVersion: this.deps.policyVersion(),
+      // Read now: `simulate` changes the policy (and so its version) between events.
+      policyVersion: guard.policyVersion,
       actions: [...(decision.actions ?? []), ...actions, ...planned],
       recordedAt: this.deps.clock.now().toISOString(),
     };
@@ -98,7 +99,7 @@ export class ExplainedDecisions {
     planned: readonly PlannedWrite[],
     paused?: string,
   ): Promise<CommittedDecision | undefined> {
-    const { journal, policy } = this.deps;
+    const { guard, policy } = this.deps;
     const verdicts = planned.map((p) => ({ key: writeKey(p), p, why: observeWhy(policy, p.target) ?? paused }));
     const stamped: ActionRecord[] = verdicts.map(({ p, why }) => ({
       service: p.service,
@@ -106,7 +107,7 @@ export class ExplainedDecisions {
       target: p.resource,
       ...(why === undefined ? { status: 'taken' as const } : { status: 'withheld' as const, why }),
     }));
-    const earlier = journal.pending();
+    const earlier = guard.journal;
     const explained = this.explain(decision, stamped);
     // Only a decision that makes a write must wait for the switch; one that withholds them all is
     // recorded whatever it says.
@@ -116,14 +117,15 @@ export class ExplainedDecisions {
     if (!result || 'paused' in result) {
       // Nothing was stored: the earlier writes go to the next record, and so does the id
       // (simulate numbers decisions, and its runs must repeat exactly).
-      journal.giveBack(earlier);
-      if (decision.id === undefined) journal.spareId = explained.id;
+      guard.journal = [...earlier, ...guard.journal];
+      if (decision.id === undefined) guard.spareId = explained.id;
       if (!result) return undefined;
       // Paused: the same decision, its writes withheld, recorded without the switch's condition.
       return this.commit(inner, decision, claim, planned, pausedWhy(result.paused) ?? 'paused');
     }
-    for (const { key, why } of verdicts) journal.commitVerdict(key, why);
-    const forget = () => verdicts.forEach(({ key }) => journal.forget(key));
+    for (const { key, why } of verdicts) guard.committed.set(key, [...(guard.committed.get(key) ?? []), { why }]);
+    // Done or failed: verdicts the workflow left unused must not judge later writes.
+    const forget = () => verdicts.forEach(({ key }) => guard.committed.delete(key));
     return {
       done: async () => {
         forget();

@@ -16,7 +16,7 @@ import type { Policy } from '../config/policy';
 import { modeFor, type WriteTarget } from '../domain/modes';
 import { writeKey, writes } from '../domain/writes';
 import type { PipelineApprovals } from '../ports/approvals';
-import type { PlannedWrite } from '../ports/decision-log';
+import type { ActionRecord, PlannedWrite } from '../ports/decision-log';
 import type { Deployments } from '../ports/deployments';
 import type { Endpoints } from '../ports/endpoints';
 import type { KillSwitch, KillSwitchState } from '../ports/kill-switch';
@@ -25,7 +25,6 @@ import type { ModelRegistry } from '../ports/model-registry';
 import type { PackageStatus } from '../ports/package-status';
 import type { Pipelines } from '../ports/pipelines';
 import type { StageControl } from '../ports/stage-control';
-import type { WriteJournal } from './journal';
 
 /** The write ports a workflow may be given; each one present is guarded. */
 export interface WritePorts {
@@ -47,10 +46,19 @@ export function observeWhy(policy: Policy, target: WriteTarget): string | undefi
   return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
 }
 
+/**
+ * One per container, and one invocation handles one event at a time: the journal is the writes
+ * since the last recorded decision, which that record (decisions.ts) takes.
+ */
 export class WriteGuard {
-  constructor(
-    private readonly deps: { policy: Policy; killSwitch: KillSwitch; logger: Logger; journal: WriteJournal },
-  ) {}
+  /** Write calls since the last recorded decision. */
+  journal: ActionRecord[] = [];
+  /** Verdicts (why withheld, or undefined: taken) of planned writes not made yet, by writeKey. */
+  readonly committed = new Map<string, { why: string | undefined }[]>();
+  /** The id of a decision whose commit found its claim held: nothing stored it, the next may. */
+  spareId: string | undefined;
+
+  constructor(private readonly deps: { policy: Policy; killSwitch: KillSwitch; logger: Logger }) {}
 
   /** Why a write to `target` must be withheld now, or undefined when it may go ahead. */
   async withholding(target: WriteTarget): Promise<string | undefined> {
@@ -67,23 +75,24 @@ export class WriteGuard {
     call: () => Promise<T>,
     instead: (why: string) => T,
   ): Promise<T> {
-    const { journal, logger } = this.deps;
-    const committed = journal.verdictFor(writeKey(write));
+    const key = writeKey(write);
+    const committed = this.committed.get(key)?.shift();
+    if (this.committed.get(key)?.length === 0) this.committed.delete(key);
     const why = committed
       ? committed.why
       : await this.withholding(typeof write.target === 'function' ? await write.target() : write.target);
     const { service, operation, resource } = write;
     if (why !== undefined) {
-      if (!committed) journal.add({ service, operation, target: resource, status: 'withheld', why });
-      logger.warn(`withheld ${service} ${operation}`, { target: resource, why });
+      if (!committed) this.journal.push({ service, operation, target: resource, status: 'withheld', why });
+      this.deps.logger.warn(`withheld ${service} ${operation}`, { target: resource, why });
       return instead(why);
     }
     const result = await call();
-    if (!committed) journal.add({ service, operation, target: resource, status: 'taken' });
+    if (!committed) this.journal.push({ service, operation, target: resource, status: 'taken' });
     return result;
   }
 
-  /** The same ports, each write call guarded. */
+  /** The same ports, each write call guarded (reads go to the port itself, bound). */
   ports<D extends WritePorts>(deps: D): D {
     const d: D = { ...deps };
     if (d.pipelines) d.pipelines = this.pipelines(d.pipelines);
@@ -109,8 +118,8 @@ export class WriteGuard {
 
   private registry(inner: ModelRegistry): ModelRegistry {
     return {
-      describe: (arn) => inner.describe(arn),
-      listByStatus: (group, status, limit) => inner.listByStatus(group, status, limit),
+      describe: inner.describe.bind(inner),
+      listByStatus: inner.listByStatus.bind(inner),
       setApprovalStatus: (arn, status, description) =>
         this.guard(
           writes.updateModelPackage(arn),
@@ -122,8 +131,8 @@ export class WriteGuard {
 
   private approvals(inner: PipelineApprovals): PipelineApprovals {
     return {
-      actionState: (pipeline, stage, action) => inner.actionState(pipeline, stage, action),
-      variables: (pipeline, executionId) => inner.variables(pipeline, executionId),
+      actionState: inner.actionState.bind(inner),
+      variables: inner.variables.bind(inner),
       answer: (target, status, summary) =>
         this.guard(
           writes.answerApproval(target.pipeline, target.stage, target.action),
@@ -180,7 +189,7 @@ export class WriteGuard {
         if (why === undefined) return inner.answerHook(id, hookExecutionId, status);
         // The hook must be answered either way: let the deployment go on, keep the Failed on record.
         await inner.answerHook(id, hookExecutionId, 'Succeeded');
-        this.deps.journal.add({
+        this.journal.push({
           service: 'codedeploy',
           operation: 'PutLifecycleEventHookExecutionStatus',
           target: `${id}/${hookExecutionId}: Failed`,
@@ -193,9 +202,9 @@ export class WriteGuard {
 
   private endpoints(inner: Endpoints): Endpoints {
     return {
-      describe: (name) => inner.describe(name),
-      packageOf: (config) => inner.packageOf(config),
-      configExists: (config) => inner.configExists(config),
+      describe: inner.describe.bind(inner),
+      packageOf: inner.packageOf.bind(inner),
+      configExists: inner.configExists.bind(inner),
       update: (name, config) =>
         this.guard(
           writes.updateEndpoint(name, config),
@@ -207,7 +216,7 @@ export class WriteGuard {
 
   private packages(inner: PackageStatus): PackageStatus {
     return {
-      approval: (arn) => inner.approval(arn),
+      approval: inner.approval.bind(inner),
       reject: (arn, reason) =>
         this.guard(
           writes.updateModelPackage(arn),
@@ -219,7 +228,7 @@ export class WriteGuard {
 
   private stages(inner: StageControl): StageControl {
     return {
-      actions: (pipeline, executionId) => inner.actions(pipeline, executionId),
+      actions: inner.actions.bind(inner),
       freeze: (pipeline, stage, reason) =>
         this.guard(
           writes.stageTransition('DisableStageTransition', pipeline, stage),

@@ -2,13 +2,11 @@
  * The guardrails every workflow runs inside, applied once by the wiring (config/*-runtime.ts,
  * simulate, the test harnesses): `guardWrites(deps)` returns the workflow's dependencies with
  * every write port guarded by observe mode and the kill switch (guard-writes.ts) and its decision
- * log explaining, storing, publishing, notifying and counting each decision (decisions.ts). The
- * two share one journal (journal.ts): the writes since the last record, and the verdicts of
- * committed decisions not carried out yet.
+ * log explaining, storing, publishing, notifying and counting each decision (decisions.ts), which
+ * takes the guard's journal of the writes made since the previous decision.
  */
 import { createHash } from 'node:crypto';
 import type { Policy } from '../config/policy';
-import type { WriteTarget } from '../domain/modes';
 import type { Clock } from '../ports/clock';
 import type { DecisionEvents } from '../ports/decision-events';
 import type { Decision, DecisionLog } from '../ports/decision-log';
@@ -18,7 +16,6 @@ import type { Logger } from '../ports/logger';
 import type { Notifier } from '../ports/notifier';
 import { ExplainedDecisions } from './decisions';
 import { WriteGuard, type WritePorts } from './guard-writes';
-import { WriteJournal } from './journal';
 
 export interface GuardrailsDeps<S extends KillSwitch = KillSwitch> {
   policy: Policy;
@@ -44,30 +41,24 @@ export function policyVersion(policy: Policy, text?: string): string {
     .slice(0, 16);
 }
 
-export class Guardrails<S extends KillSwitch = KillSwitch> {
+/** The write guard (`withholding`, the journal) with the decision log that records what it did. */
+export class Guardrails<S extends KillSwitch = KillSwitch> extends WriteGuard {
   policyVersion: string;
   readonly killSwitch: S;
-  private readonly writes: WriteGuard;
   private readonly decisions: ExplainedDecisions;
 
   constructor(deps: GuardrailsDeps<S>) {
+    super(deps);
     this.policyVersion = policyVersion(deps.policy, deps.policyText);
     this.killSwitch = deps.killSwitch;
-    const journal = new WriteJournal();
-    this.writes = new WriteGuard({ ...deps, journal });
-    this.decisions = new ExplainedDecisions({ ...deps, journal, policyVersion: () => this.policyVersion });
+    this.decisions = new ExplainedDecisions({ ...deps, guard: this });
   }
 
   /** The same dependencies, with every write port guarded and decisions explained. */
   guardWrites<D extends WritePorts & { decisions?: DecisionLog }>(deps: D): D {
-    const guarded = this.writes.ports(deps);
+    const guarded = this.ports(deps);
     if (guarded.decisions) guarded.decisions = this.decisions.log(guarded.decisions);
     return guarded;
-  }
-
-  /** Why a write to `target` must be withheld now, or undefined when it may go ahead. */
-  withholding(target: WriteTarget): Promise<string | undefined> {
-    return this.writes.withholding(target);
   }
 }
 

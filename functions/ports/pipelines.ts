@@ -23,7 +23,7 @@ export type StartResult = { executionId: string } | { withheld: string };
  * The execution id a run and its decision record: a withheld start has none, so it is recorded as
  * `withheld:<token>` (the record reads the same as before starts answered a typed result).
  */
-export const recordedExecutionId = (result: StartResult, token: string): string =>
+export const executionIdOf = (result: StartResult, token: string): string =>
   'executionId' in result ? result.executionId : `withheld:${token}`;
 
 export interface Pipelines {

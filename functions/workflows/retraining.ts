@@ -12,7 +12,7 @@ import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
-import { recordedExecutionId, type Pipelines } from '../ports/pipelines';
+import { executionIdOf, type Pipelines } from '../ports/pipelines';
 import type { RetrainRequests } from '../ports/retrain-requests';
 import { CLAIMABLE, type BatchRecord, type GuardState, type RunStore } from '../ports/run-store';
 
@@ -336,7 +336,7 @@ export class RetrainingWorkflow {
       manifestUri,
       batchId: `${rule.name}-${batch.seq}`,
     });
-    const executionId = recordedExecutionId(started, token);
+    const executionId = executionIdOf(started, token);
     const recorded = await this.deps.runs.transition(rule.name, batch.seq, CLAIMABLE, {
       status: 'STARTED',
       executionId,
@@ -423,7 +423,7 @@ export class RetrainingWorkflow {
         manifestUri: 'none',
         batchId: reasonId,
       });
-      const executionId = recordedExecutionId(started, token);
+      const executionId = executionIdOf(started, token);
       for (let i = 0; i < 5; i++) {
         const g = await this.deps.runs.getGuard(rule.name);
         if (g.running?.seq !== -1 || g.running.executionId) break;

@@ -2,7 +2,7 @@ import type { RedeployResult } from '../../functions/ports/deployments';
 import type { StartResult } from '../../functions/ports/pipelines';
 
 /** The execution id of a start that was made; a withheld start fails the test, saying why. */
-export function executionIdOf(result: StartResult): string {
+export function startedExecutionId(result: StartResult): string {
   if ('withheld' in result) throw new Error(`the start was withheld: ${result.withheld}`);
   return result.executionId;
 }

@@ -51,7 +51,7 @@ export class MemoryDecisionLog implements DecisionLog {
     options: CommitOptions = {},
   ): Promise<CommittedDecision | Paused | undefined> {
     if (options.unlessPaused) {
-      if (!this.killSwitch) throw new ControllerError('a commit unlessPaused needs the log built with its kill switch');
+      if (!this.killSwitch) throw new ControllerError('kill switch not wired');
       const state = await this.killSwitch.state({ fresh: true });
       if (state.paused) return { paused: state };
     }

@@ -99,8 +99,7 @@ export class DynamoDecisionLog implements DecisionLog {
     options: CommitOptions = {},
   ): Promise<CommittedDecision | Paused | undefined> {
     const killSwitch = options.unlessPaused ? this.killSwitch : undefined;
-    if (options.unlessPaused && !killSwitch)
-      throw new ControllerError('a commit unlessPaused needs the log built with its kill switch');
+    if (options.unlessPaused && !killSwitch) throw new ControllerError('kill switch not wired');
     const check = killSwitch?.notPausedCheck(this.table);
     if (killSwitch && !check) {
       const state = await killSwitch.state();
@@ -135,10 +134,10 @@ export class DynamoDecisionLog implements DecisionLog {
       if (isTransactionCancelled(error)) {
         const codes = cancellationCodes(error);
         if (codes[0] === 'ConditionalCheckFailed') return undefined;
-        if (killSwitch && check && codes[2] === 'ConditionalCheckFailed') {
+        if (check && codes[2] === 'ConditionalCheckFailed') {
           const seen = (error as { CancellationReasons?: { Item?: Item }[] }).CancellationReasons?.[2]?.Item;
           // The check's item names who paused and why; without it, read the switch once.
-          return { paused: seen ? killSwitch.seen(seen) : await killSwitch.state({ fresh: true }) };
+          return { paused: seen ? killSwitch!.seen(seen) : await killSwitch!.state({ fresh: true }) };
         }
         // A conflict with another caller's transaction on the claim: neither may have won.
         throw new ContentionError(`decision claim ${claim.key}: ${codes.join(', ') || 'cancelled'}; retry`, error);

@@ -29,7 +29,7 @@ import {
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
-import { executionIdOf } from '../../../support/started';
+import { startedExecutionId } from '../../../support/started';
 
 const sagemaker = new SageMakerClient(awsClientConfig());
 // Never called for SageMaker targets; a real client so a stray call would fail loudly against moto.
@@ -91,7 +91,7 @@ describePipelinesContract(
 describe('AwsPipelines with a SageMaker target on moto', () => {
   it('returns the execution ARN, whose description names the manifest', async () => {
     const pipeline = await createPipeline();
-    const arn = executionIdOf(
+    const arn = startedExecutionId(
       await pipelines.start({
         target: targetFor('sagemaker', pipeline),
         token: 'f'.repeat(64),

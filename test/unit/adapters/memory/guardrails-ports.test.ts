@@ -51,7 +51,7 @@ describe('MemoryDecisionLog wiring', () => {
       at: '',
     };
     await expect(log.commit(decision, { key: 'k', ttlSeconds: 60 }, [], { unlessPaused: true })).rejects.toThrow(
-      /built with its kill switch/,
+      /kill switch not wired/,
     );
     expect(log.decisions).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { MemoryWorld } from '../../../../functions/adapters/memory/world';
 import type { Clock } from '../../../../functions/ports/clock';
 import type { StartRequest } from '../../../../functions/ports/pipelines';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
-import { executionIdOf } from '../../../support/started';
+import { startedExecutionId } from '../../../support/started';
 
 const clock: Clock = { now: () => new Date('2024-05-01T12:00:00Z'), sleep: async () => {} };
 
@@ -88,7 +88,7 @@ describe('MemoryPipelines', () => {
   });
 
   it('records the execution as in progress with the values it received', async () => {
-    const id = executionIdOf(await pipelines.start(cpRequest));
+    const id = startedExecutionId(await pipelines.start(cpRequest));
     expect(world.executions).toEqual([
       {
         id,

@@ -19,7 +19,7 @@ import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ModelPackage } from '../ports/model-registry';
 import { GateWorkflow } from '../workflows/gates';
-import type { Hardening } from '../workflows/hardening';
+import type { Guardrails } from '../guardrails';
 import type { Where } from './envelopes';
 import * as gateEnvelopes from './gate-envelopes';
 
@@ -109,7 +109,7 @@ export function gateHandlers(
   decisions: DecisionLog,
   clock: Clock,
   logger: Logger,
-  hardening?: Hardening,
+  guardrails?: Guardrails,
 ) {
   const deps = {
     policy,
@@ -122,7 +122,7 @@ export function gateHandlers(
     clock,
     logger,
   };
-  const gates = new GateWorkflow(hardening ? hardening.wrap(deps) : deps);
+  const gates = new GateWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
   return {
     registry: modelRegistered(gates, logger) as Handler,
     approval: approvalRequested(gates, logger) as Handler,

@@ -32,7 +32,7 @@ import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { MemoryClaims } from '../adapters/memory/claims';
 import type { RetrainRequests } from '../ports/retrain-requests';
 import { RollbackWorkflow } from '../workflows/rollback';
-import type { Hardening } from '../workflows/hardening';
+import type { Guardrails, WritePorts } from '../guardrails';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
 import type { Where } from './envelopes';
 
@@ -218,10 +218,11 @@ export function setupRollback(opts: {
   seed: World;
   start: number;
   /** Observe mode and the kill switch, as each Lambda runtime applies them. */
-  hardening?: Hardening;
+  guardrails?: Guardrails;
 }): RollbackSimulation {
   const { world, policy, decisions, clock, logger } = opts;
-  const wrap = <D extends object>(deps: D): D => (opts.hardening ? opts.hardening.wrap(deps) : deps);
+  const wrap = <D extends WritePorts & { decisions?: DecisionLog }>(deps: D): D =>
+    opts.guardrails ? opts.guardrails.guardWrites(deps) : deps;
   const state = rollbackWorld(world);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;

@@ -11,8 +11,10 @@ import { ControllerError } from '../domain/errors';
 import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { GateWorkflow, type GateDeps } from '../workflows/gates';
-import { hardeningRuntime } from './hardening-runtime';
+import { GateWorkflow } from '../workflows/gates';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
 
@@ -39,20 +41,23 @@ export function gateWorkflow(
   logger: Logger,
   options: {
     approvals?: PipelineApprovals;
-    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    harden?: (deps: GateDeps) => GateDeps;
-  } = {},
+    /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+    guardrails: Guardrails<DynamoKillSwitch>;
+  },
 ): GateWorkflow {
-  const harden = options.harden ?? ((deps: GateDeps) => deps);
+  const { guardrails } = options;
   return new GateWorkflow(
-    harden({
+    guardrails.guardWrites({
       policy,
       registry: new SageMakerModelRegistry(clients.sagemaker),
       reports: new S3MetricReports(clients.s3),
       notifier: new SnsNotifier(clients.sns),
       approvals: options.approvals ?? noApprovals,
       claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
       clock: systemClock,
       logger,
     }),
@@ -73,12 +78,11 @@ export async function gatesRuntime(
     s3: new S3Client(clientConfig),
     sns: new SNSClient(clientConfig),
   };
-  const hardening = await hardeningRuntime();
   return {
     logger,
     gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
       ...(approvals ? { approvals: approvals(clientConfig) } : {}),
-      harden: (deps) => hardening.wrap(deps),
+      guardrails: await guardrailsRuntime(),
     }),
   };
 }

@@ -12,8 +12,10 @@ import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow, type RetrainingDeps } from '../workflows/retraining';
-import { hardeningRuntime } from './hardening-runtime';
+import { RetrainingWorkflow } from '../workflows/retraining';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -31,15 +33,18 @@ export function retrainingWorkflow(
   table: string,
   clients: RetrainingClients,
   logger: Logger,
-  /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-  harden: (deps: RetrainingDeps) => RetrainingDeps = (deps) => deps,
+  /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): RetrainingWorkflow {
   return new RetrainingWorkflow(
-    harden({
+    guardrails.guardWrites({
       policy,
       ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
       runs: new DynamoRunStore(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
       objects: new S3ObjectStore(clients.s3),
       pipelines: new AwsPipelines({
         codepipeline: new CodePipelineStarter(clients.codepipeline),
@@ -61,9 +66,8 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
     codepipeline: new CodePipelineClient(clientConfig),
     sagemaker: new SageMakerClient(clientConfig),
   };
-  const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
+    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, await guardrailsRuntime()),
   };
 }

@@ -23,10 +23,12 @@ import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
-import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
+import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { RollbackWorkflow } from '../workflows/rollback';
 import { StageRetryWorkflow } from '../workflows/stage-retry';
-import { hardeningRuntime } from './hardening-runtime';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -49,15 +51,15 @@ export function rollbackWorkflow(
   clients: RollbackClients,
   logger: Logger,
   options: {
-    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    harden?: (deps: RollbackDeps) => RollbackDeps;
+    /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+    guardrails: Guardrails<DynamoKillSwitch>;
     /** Alarm → retraining bindings record requests here; the sweeper starts them. */
     retrainRequests?: DynamoRetrainRequests;
-  } = {},
+  },
 ): RollbackWorkflow {
-  const harden = options.harden ?? ((deps: RollbackDeps) => deps);
+  const { guardrails } = options;
   return new RollbackWorkflow(
-    harden({
+    guardrails.guardWrites({
       policy,
       store: new DynamoRollbackStore(clients.dynamo, table),
       deployments: new CodeDeployDeployments(clients.codedeploy),
@@ -65,7 +67,10 @@ export function rollbackWorkflow(
       alarms: new CloudWatchAlarms(clients.cloudwatch),
       stages: new CodePipelineStages(clients.codepipeline),
       packages: new SageMakerPackageStatus(clients.sagemaker),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
       clock: systemClock,
       logger,
       redeploys: new DynamoRedeployWatch(clients.dynamo, table),
@@ -92,10 +97,11 @@ export function hookWorkflow(
   table: string,
   clients: HookClients,
   logger: Logger,
-  harden: (deps: HookDeps) => HookDeps = (deps) => deps,
+  /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): DeploymentHookWorkflow {
   return new DeploymentHookWorkflow(
-    harden({
+    guardrails.guardWrites({
       policy,
       deployments: new CodeDeployDeployments(clients.codedeploy),
       alarms: new CloudWatchAlarms(clients.cloudwatch),
@@ -103,7 +109,10 @@ export function hookWorkflow(
       invoker: new SageMakerInvoker(clients.sagemakerRuntime),
       objects: new S3ObjectStore(clients.s3),
       claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+      decisions: new DynamoDecisionLog(clients.dynamo, table, {
+        ttlDays: policy.controller.decisionTtlDays,
+        killSwitch: guardrails.killSwitch,
+      }),
       clock: systemClock,
       logger,
     }),
@@ -111,14 +120,14 @@ export function hookWorkflow(
 }
 
 /**
- * The rollback workflow as both rollback functions run it: the rollback clients, hardened (kill
+ * The rollback workflow as both rollback functions run it: the rollback clients, guarded (kill
  * switch, observe mode); `extra` adds what only one of them needs.
  */
 async function rollbackRuntime(
   extra: (clients: RollbackClients, table: string) => { retrainRequests?: DynamoRetrainRequests } = () => ({}),
 ): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
+  const guardrails = await guardrailsRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const clients: RollbackClients = {
     dynamo,
@@ -132,7 +141,7 @@ async function rollbackRuntime(
   return {
     logger,
     rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
-      harden: (deps) => hardening.wrap(deps),
+      guardrails,
       ...extra(clients, env.STATE_TABLE),
     }),
   };
@@ -158,7 +167,6 @@ export const endpointRuntime = () => rollbackRuntime();
 
 export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const clients: HookClients = {
     dynamo,
@@ -170,22 +178,25 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
   };
   return {
     logger,
-    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
+    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, await guardrailsRuntime()),
   };
 }
 
 export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
+  const guardrails = await guardrailsRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
     stageRetry: new StageRetryWorkflow(
-      hardening.wrap({
+      guardrails.guardWrites({
         policy,
         stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
         store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
-        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
+        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, {
+          ttlDays: policy.controller.decisionTtlDays,
+          killSwitch: guardrails.killSwitch,
+        }),
         clock: systemClock,
         logger,
       }),

@@ -28,7 +28,7 @@ import { dataArrived } from '../../functions/handlers/data-arrived';
 import { createStateTable, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
-import { decisionCases, hardening } from './decision-cases';
+import { decisionCases, guardrails } from './decision-cases';
 
 export interface Call {
   service: string;
@@ -173,8 +173,12 @@ async function dataDrop(aws: CountingAws, maxObjects: number) {
   });
   const { logger } = recordingLogger();
   const handle = dataArrived(
-    retrainingWorkflow(policy, table, { dynamo, s3, codepipeline, sagemaker }, logger, (deps) =>
-      hardening(policy, dynamo, table).wrap(deps),
+    retrainingWorkflow(
+      policy,
+      table,
+      { dynamo, s3, codepipeline, sagemaker },
+      logger,
+      guardrails(policy, dynamo, table),
     ),
     logger,
   );

@@ -22,7 +22,7 @@ import type { Pipelines } from '../../functions/ports/pipelines';
 import type { RetrainRequests } from '../../functions/ports/retrain-requests';
 import type { RollbackStore } from '../../functions/ports/rollback-store';
 import type { RunStore } from '../../functions/ports/run-store';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { RetrainingWorkflow } from '../../functions/workflows/retraining';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { direct, viaSns } from './alarm-deliveries';
@@ -84,10 +84,10 @@ export function alarmRetraining(
   world.pipelines.set('drift-retrain', { kind: 'codepipeline' });
   const { logger } = recordingLogger();
   // Observe mode and the kill switch, as every function's runtime applies them.
-  const hardening = new Hardening({ policy, killSwitch: new MemoryKillSwitch(), logger, clock });
+  const guardrails = new Guardrails({ policy, killSwitch: new MemoryKillSwitch(), logger, clock });
   const common = { policy, decisions: table.decisions, clock, logger };
   const rollback = new RollbackWorkflow(
-    hardening.wrap({
+    guardrails.guardWrites({
       ...common,
       store: table.store,
       deployments: new MemoryDeployments(world),
@@ -101,7 +101,7 @@ export function alarmRetraining(
   // Pipelines in memory: CodePipeline's StartPipelineExecution is not in moto; the memory adapter
   // keeps AWS's idempotency by client request token, and every call is an action in the world.
   const retraining = new RetrainingWorkflow(
-    hardening.wrap({
+    guardrails.guardWrites({
       ...common,
       ledger: table.ledger,
       runs: table.runs,

@@ -169,8 +169,6 @@ async function retrain(flow: RollbackFlow, binding: RollbackBinding, change: Ala
       reasons: ['retraining requests are not wired into this function'],
       inputs: {},
     });
-  if (binding.observeOnly)
-    return flow.recorder.record({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reasonText(change)], inputs: {} });
   const request = {
     rule,
     token: `alarm-${binding.name}-${change.name}-${change.since}`,

@@ -79,13 +79,6 @@ export async function rollbackEndpoint(
     return nothingNow(flow, binding, base, change, incident, target, plan.reason, { live: state.config });
   const live = plan.live?.modelPackageArn ?? (await flow.endpoints.packageOf(plan.from));
   await found(flow, binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
-  if (binding.observeOnly)
-    return flow.recorder.record({
-      ...base,
-      outcome: 'OBSERVE_ONLY',
-      reasons: [reasonText(change), plan.reason],
-      inputs: { to: plan.to.config },
-    });
   const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
   // A deleted config fails the same way on every retry: one FAILED decision, no retried delivery.
   const gone = (why: string) =>

@@ -32,10 +32,6 @@ export async function rejectLive(
   for (const arn of mine) {
     const reasons = [reasonText(change), `${arn} was live when the alarm fired`];
     const inputs = { modelPackageArn: arn, badVersions };
-    if (binding.observeOnly) {
-      await flow.recorder.record({ ...base, outcome: 'OBSERVE_ONLY', reasons, inputs });
-      continue;
-    }
     // Once per (package, bad version) however many alarms found it, held as long as a delivery
     // may still act; one package's failure does not keep the others from being rejected.
     const version = [...new Set(found.filter((f) => f.packages.includes(arn)).map((f) => f.version))].sort();

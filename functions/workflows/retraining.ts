@@ -5,7 +5,7 @@ import { evaluateStart, releaseRunning } from '../domain/guards';
 import { buildManifest, manifestKey, startToken } from '../domain/manifest';
 import type { ObjectRef } from '../domain/objects';
 import { isMarker, routeObject } from '../domain/routing';
-import type { Origin } from '../domain/s3-deliveries';
+import type { Origin } from '../parsing/parsed';
 import { checkColumns } from '../domain/schema-check';
 import type { BatchLedger, ClosedBatch, OpenBatch } from '../ports/batch-ledger';
 import type { Clock } from '../ports/clock';

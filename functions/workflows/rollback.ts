@@ -1,7 +1,9 @@
 import type { Policy } from '../config/policy';
 import { ContentionError, ControllerError, EndpointConfigMissingError } from '../domain/errors';
 import type { RollbackBinding } from '../config/policy-rollback';
-import { isoTime, type AlarmChange } from '../domain/alarms';
+import { isoTime } from '../domain/time';
+import type { AlarmChange } from '../parsing/alarm';
+import type { EndpointSighting } from '../parsing/sagemaker';
 import { packageGroupName } from '../domain/arns';
 import { codeDeployPlan, endpointPhase, endpointPlan, isMaintenance, needsTags, selects } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
@@ -37,16 +39,6 @@ export interface RollbackDeps {
   lambdaAliases?: LambdaAliases;
   taskDefinitions?: TaskDefinitions;
   redeploys?: RedeployWatch;
-}
-
-export interface EndpointSighting {
-  id: string;
-  endpoint: string;
-  config: string;
-  status: string;
-  at: string;
-  account?: string;
-  region?: string;
 }
 
 /** The steps of an alarm's response, in the order they run. */

@@ -1,4 +1,4 @@
-import { parseModelPackageChange } from '../parsing/sagemaker';
+import { parseModelPackageChange } from '../parsing/model-package';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';

@@ -1,7 +1,8 @@
 import { parseLifecycleHook } from '../../../functions/parsing/codedeploy';
 import { parseStageChange } from '../../../functions/parsing/codepipeline';
 import { parseExecutionStateChange } from '../../../functions/parsing/pipeline-execution';
-import { parseEndpointChange, parseModelPackageChange } from '../../../functions/parsing/sagemaker';
+import { parseModelPackageChange } from '../../../functions/parsing/model-package';
+import { parseEndpointChange } from '../../../functions/parsing/sagemaker';
 import { loadFixture } from '../../support/fixtures';
 
 const NOW = '2026-11-22T10:00:00.000Z';

@@ -43,7 +43,8 @@ const { hardeningStatements } = require('./hardening.cjs');
 const FUNCTIONS = {
   // closesBatches: the function closes the ledger's batches (RetrainingWorkflow.tryClose and the
   // sweeper's recovery), which reads the new objects' heads and may replace a lapsed closer's batch
-  // item. executionFinished only releases guards and starts recorded batches: it does neither.
+  // item. executionFinished only releases guards and starts recorded batches: it does neither, and
+  // never looks for a lane's end (no Query).
   dataArrived: {
     role: 'DataArrivedRole',
     logGroup: 'DataArrivedLogGroup',
@@ -98,7 +99,9 @@ function controllerStatements(policy, { closesBatches = true } = {}) {
       Action: [
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
-        'dynamodb:Query',
+        // A lane's end (the ledger's append, close and open read) and the pending retrain requests
+        // (the sweep); executionFinished reads its guard, batches and a batch's members by key.
+        ...(closesBatches ? ['dynamodb:Query'] : []),
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
       ],

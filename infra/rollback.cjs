@@ -175,7 +175,11 @@ function rollbackStatements(policy, kind = 'rollback') {
     statements.push({
       Sid: 'FreezePromotions',
       Effect: 'Allow',
-      Action: ['codepipeline:DisableStageTransition', 'codepipeline:EnableStageTransition'],
+      // Only the alarm function thaws (its tick, after the OK cooldown); a re-check only freezes.
+      Action: [
+        'codepipeline:DisableStageTransition',
+        ...(kind === 'rollback' ? ['codepipeline:EnableStageTransition'] : []),
+      ],
       Resource: uniqueSubs(stages.map((s) => arn('codepipeline', `${literal(s.pipeline)}/${literal(s.stage)}`))),
     });
   const names = bindings.flatMap((b) => b.alarms.names);

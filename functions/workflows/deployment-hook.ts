@@ -4,12 +4,13 @@ import { hookVerdict, smokeMismatch, type CheckResult } from '../domain/rollback
 import type { Alarms } from '../ports/alarms';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
-import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { DecisionLog } from '../ports/decision-log';
 import type { DeploymentDetail, Deployments } from '../ports/deployments';
 import type { Invoker } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { ObjectStore } from '../ports/object-store';
 import type { PackageStatus } from '../ports/package-status';
+import { Recorder } from './recorder';
 
 export interface HookDeps {
   policy: Policy;
@@ -48,11 +49,10 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
  * time budget runs out (so CodeDeploy never waits for the hour-long hook timeout).
  */
 export class DeploymentHookWorkflow {
-  constructor(private readonly deps: HookDeps) {}
+  private readonly recorder: Recorder;
 
-  private async decide(d: Omit<Decision, 'at'>): Promise<void> {
-    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
-    await this.deps.decisions.record({ ...d, at: this.deps.clock.now().toISOString() });
+  constructor(private readonly deps: HookDeps) {
+    this.recorder = new Recorder(deps, 'rollback.ignore');
   }
 
   private rule(d: DeploymentDetail): HookRule | undefined {
@@ -67,7 +67,7 @@ export class DeploymentHookWorkflow {
     budgetMs: number,
   ): Promise<'Succeeded' | 'Failed' | 'Duplicate'> {
     if (!(await this.firstDelivery(hookExecutionId))) {
-      await this.decide({
+      await this.recorder.record({
         kind: 'rollback.hook',
         subject: `deployment/${deploymentId}`,
         outcome: 'DUPLICATE',
@@ -107,7 +107,7 @@ export class DeploymentHookWorkflow {
     }
     const verdict = hookVerdict(results);
     await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.status);
-    await this.decide({
+    await this.recorder.record({
       kind: 'rollback.hook',
       subject: `deployment/${deploymentId}`,
       outcome: verdict.status.toUpperCase(),

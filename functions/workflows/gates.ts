@@ -17,12 +17,13 @@ import {
 import type { PipelineApprovals } from '../ports/approvals';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
-import type { CommittedDecision, Decision, DecisionClaim, DecisionLog, PlannedWrite } from '../ports/decision-log';
+import type { Decision, DecisionLog } from '../ports/decision-log';
 import { writes } from '../domain/writes';
 import type { Logger } from '../ports/logger';
 import { ReportError, type MetricReports } from '../ports/metric-reports';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
+import { Recorder, type EventOrigin } from './recorder';
 
 export interface GateDeps {
   policy: Policy;
@@ -85,7 +86,11 @@ export class ApprovalTokenNotVisibleError extends ControllerError {
 export class GateWorkflow {
   private readonly champions = new Map<string, ModelPackage>();
 
-  constructor(private readonly deps: GateDeps) {}
+  private readonly recorder: Recorder;
+
+  constructor(private readonly deps: GateDeps) {
+    this.recorder = new Recorder(deps, 'gate.ignore');
+  }
 
   gateForGroup(group: string): Gate | undefined {
     return this.deps.policy.gates.find((g) => g.modelPackageGroup === group);
@@ -99,28 +104,12 @@ export class GateWorkflow {
     return undefined;
   }
 
-  foreignOrigin(origin: { account?: string; region?: string }): string | undefined {
-    const { accounts, regions } = this.deps.policy.controller;
-    if (origin.account && !accounts.includes(origin.account))
-      return `account ${origin.account} is not one of ${accounts.join(', ')}`;
-    if (origin.region && !regions.includes(origin.region))
-      return `region ${origin.region} is not one of ${regions.join(', ')}`;
-    return undefined;
+  foreignOrigin(origin: EventOrigin): string | undefined {
+    return this.recorder.foreignOrigin(origin);
   }
 
   async record(d: Omit<Decision, 'at'>): Promise<void> {
-    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
-    await this.deps.decisions.record({ ...d, at: this.deps.clock.now().toISOString() });
-  }
-
-  /** Logs and commits a decision that is about to write (DecisionLog.commit). */
-  private async commit(
-    d: Omit<Decision, 'at'>,
-    claim: DecisionClaim,
-    planned: PlannedWrite[],
-  ): Promise<CommittedDecision | undefined> {
-    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
-    return this.deps.decisions.commit({ ...d, at: this.deps.clock.now().toISOString() }, claim, planned);
+    return this.recorder.record(d);
   }
 
   /**
@@ -134,13 +123,7 @@ export class GateWorkflow {
     const subject = arn;
     const gate = this.gateForGroup(group);
     if (!gate) {
-      await this.record({
-        kind: 'gate.ignore',
-        subject,
-        outcome: 'IGNORED',
-        reasons: [`no gate for group ${group}`],
-        inputs: { eventId },
-      });
+      await this.recorder.ignore(subject, [`no gate for group ${group}`], { eventId });
       return;
     }
     const early =
@@ -149,18 +132,12 @@ export class GateWorkflow {
     early?.catch(() => undefined);
     const pkg = await this.deps.registry.describe(arn);
     if (!pkg) {
-      await this.record({
-        kind: 'gate.ignore',
-        subject,
-        outcome: 'IGNORED',
-        reasons: ['model package does not exist'],
-        inputs: { eventId },
-      });
+      await this.recorder.ignore(subject, ['model package does not exist'], { eventId });
       return;
     }
     if (pkg.status !== 'PendingManualApproval') {
       // Already decided: by a person, or by us for an earlier delivery of the same event.
-      await this.record({
+      await this.recorder.record({
         kind: 'gate.registry',
         subject,
         outcome: 'SKIPPED',
@@ -177,7 +154,13 @@ export class GateWorkflow {
     const inputs = this.evidence(gate, pkg, evaluation, eventId);
     if (verdict.outcome === 'HOLD') {
       await this.hold(gate, `registry#${arn}`, `HOLD ${packageLabel(pkg)}: ${verdict.rule}`, evaluation.description);
-      await this.record({ kind: 'gate.registry', subject, outcome: 'HOLD', reasons: [evaluation.description], inputs });
+      await this.recorder.record({
+        kind: 'gate.registry',
+        subject,
+        outcome: 'HOLD',
+        reasons: [evaluation.description],
+        inputs,
+      });
       return;
     }
     const status = verdict.outcome === 'APPROVE' ? 'Approved' : 'Rejected';
@@ -185,7 +168,7 @@ export class GateWorkflow {
     // deliveries would both see PendingManualApproval and both decide. The decision's record and
     // its claim are one write (one decision per package); the other delivery is retried and then
     // finds the status set (SKIPPED).
-    const committed = await this.commit(
+    const committed = await this.recorder.commit(
       { kind: 'gate.registry', subject, outcome: verdict.outcome, reasons: [evaluation.description], inputs },
       { key: `GATE-DECIDE#${arn}`, ttlSeconds: DECIDE_CLAIM_SECONDS },
       [writes.updateModelPackage(arn)],
@@ -209,13 +192,7 @@ export class GateWorkflow {
   }
 
   private async ignoreUnbound(subject: string, eventId: string): Promise<void> {
-    await this.record({
-      kind: 'gate.ignore',
-      subject,
-      outcome: 'IGNORED',
-      reasons: ['no gate is bound to this approval action'],
-      inputs: { eventId },
-    });
+    await this.recorder.ignore(subject, ['no gate is bound to this approval action'], { eventId });
   }
 
   /** CodePipeline gate: an approval action of `executionId` STARTED (EventBridge). */
@@ -233,7 +210,7 @@ export class GateWorkflow {
     for (let attempt = 0; ; attempt += 1) {
       const state = await this.deps.approvals.actionState(target.pipeline, target.stage, target.action);
       if (state?.executionId === target.executionId && state.status && state.status !== 'InProgress') {
-        await this.record({
+        await this.recorder.record({
           kind: 'gate.approval',
           subject,
           outcome: 'SKIPPED',
@@ -251,7 +228,13 @@ export class GateWorkflow {
     }
     if (!token) {
       const reason = `no approval token for execution ${target.executionId} after ${TOKEN_BACKOFF_MS.length + 1} reads of GetPipelineState`;
-      await this.record({ kind: 'gate.approval', subject, outcome: 'RETRY', reasons: [reason], inputs: { eventId } });
+      await this.recorder.record({
+        kind: 'gate.approval',
+        subject,
+        outcome: 'RETRY',
+        reasons: [reason],
+        inputs: { eventId },
+      });
       throw new ApprovalTokenNotVisibleError(reason);
     }
     await this.answerApproval(bound, { ...target, token }, subject, eventId);
@@ -273,7 +256,7 @@ export class GateWorkflow {
       // The message names no execution: the stage's current execution is the one whose token matches.
       const state = await this.deps.approvals.actionState(target.pipeline, target.stage, target.action);
       if (!state || state.token !== target.token || !state.executionId) {
-        await this.record({
+        await this.recorder.record({
           kind: 'gate.approval',
           subject,
           outcome: 'SKIPPED',
@@ -315,13 +298,19 @@ export class GateWorkflow {
         `HOLD ${target.pipeline}/${target.action}: ${evaluation.verdict.rule}`,
         evaluation.description,
       );
-      await this.record({ kind: 'gate.approval', subject, outcome: 'HOLD', reasons: [evaluation.summary], inputs });
+      await this.recorder.record({
+        kind: 'gate.approval',
+        subject,
+        outcome: 'HOLD',
+        reasons: [evaluation.summary],
+        inputs,
+      });
       return;
     }
     const status = evaluation.verdict.outcome === 'APPROVE' ? 'Approved' : 'Rejected';
     const result = await this.deps.approvals.answer(target, status, evaluation.summary);
     if (!result.answered) {
-      await this.record({
+      await this.recorder.record({
         kind: 'gate.approval',
         subject,
         outcome: 'SKIPPED',
@@ -333,7 +322,7 @@ export class GateWorkflow {
       });
       return;
     }
-    await this.record({
+    await this.recorder.record({
       kind: 'gate.approval',
       subject,
       outcome: evaluation.verdict.outcome,

@@ -1,11 +1,12 @@
 import type { Policy } from '../config/policy';
 import { ControllerError } from '../domain/errors';
 import type { Clock } from '../ports/clock';
-import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { DecisionLog } from '../ports/decision-log';
 import type { StageFailure } from '../parsing/codepipeline';
 import type { Logger } from '../ports/logger';
 import type { RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
+import { Recorder } from './recorder';
 
 export interface StageRetryDeps {
   policy: Policy;
@@ -16,31 +17,27 @@ export interface StageRetryDeps {
   logger: Logger;
 }
 
+export type { StageFailure };
+
 /** CodePipeline refuses a retry it cannot do; that is an answer, not a failure to retry. */
 const REFUSED = ['StageNotRetryableException', 'ConflictException', 'NotLatestPipelineExecutionException'];
 
 /** A failed stage the policy marks retryable: RetryStageExecution (FAILED_ACTIONS), at most N times. */
 export class StageRetryWorkflow {
-  constructor(private readonly deps: StageRetryDeps) {}
+  private readonly recorder: Recorder;
 
-  private async decide(d: Omit<Decision, 'at'>): Promise<void> {
-    this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
-    await this.deps.decisions.record({ ...d, at: this.deps.clock.now().toISOString() });
+  constructor(private readonly deps: StageRetryDeps) {
+    this.recorder = new Recorder(deps, 'rollback.ignore');
   }
 
   async ignore(subject: string, reasons: string[], inputs: Record<string, unknown>): Promise<void> {
-    await this.decide({ kind: 'rollback.ignore', subject, outcome: 'IGNORED', reasons, inputs });
+    return this.recorder.ignore(subject, reasons, inputs);
   }
 
   async onStageFailed(f: StageFailure): Promise<void> {
     const subject = `${f.pipeline}/${f.stage}/${f.executionId}`;
-    const { accounts, regions } = this.deps.policy.controller;
-    if ((f.account && !accounts.includes(f.account)) || (f.region && !regions.includes(f.region)))
-      return this.ignore(
-        subject,
-        [`event from ${f.account}/${f.region} is outside the policy's accounts and regions`],
-        { id: f.id },
-      );
+    const foreign = this.recorder.foreignOrigin(f);
+    if (foreign) return this.ignore(subject, [foreign], { id: f.id });
     const rule = this.deps.policy.stageRetry.find((r) => r.pipeline === f.pipeline && r.stages.includes(f.stage));
     if (!rule) return this.ignore(subject, [`stage ${f.stage} of ${f.pipeline} is not marked retryable`], { id: f.id });
     if (f.state !== 'FAILED') {
@@ -51,7 +48,7 @@ export class StageRetryWorkflow {
     const runs = await this.deps.stages.actions(f.pipeline, f.executionId);
     const rejected = runs.find((a) => a.stage === f.stage && a.category === 'Approval' && a.status === 'Failed');
     if (rejected)
-      return this.decide({
+      return this.recorder.record({
         ...base,
         outcome: 'NOT_RETRIED',
         reasons: [`approval ${rejected.action} was rejected: a person said no, retrying would overrule them`],
@@ -63,7 +60,7 @@ export class StageRetryWorkflow {
       return;
     }
     if (attempt === 'exhausted')
-      return this.decide({
+      return this.recorder.record({
         ...base,
         outcome: 'LEFT_FAILED',
         reasons: [`${rule.maxAttempts} retries used: the stage stays failed for a person to look at`],
@@ -75,7 +72,7 @@ export class StageRetryWorkflow {
     } catch (error) {
       const cause = error instanceof ControllerError ? error.cause : error;
       if (cause instanceof Error && REFUSED.includes(cause.name))
-        return this.decide({
+        return this.recorder.record({
           ...base,
           outcome: 'NOT_RETRIED',
           reasons: [`CodePipeline refused the retry: ${cause.name}: ${cause.message}`],
@@ -83,7 +80,7 @@ export class StageRetryWorkflow {
         });
       throw error;
     }
-    await this.decide({
+    await this.recorder.record({
       ...base,
       outcome: 'RETRIED',
       reasons: [`attempt ${attempt} of ${rule.maxAttempts} after ${rule.delaySeconds}s (FAILED_ACTIONS)`],

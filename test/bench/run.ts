@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (`-- --quick` or BENCH_QUICK=1 for a small run): P1 cold init, P2 bundle size,
  * P3/P4 the data-drop storm, P5 AWS calls per decision, P6 throughput. Prints a table and writes
- * bench/results.json. Every comparison is taken side by side in the same run (the machine is
+ * bench/results.json (`-- --write-docs`: and rewrites docs/performance.md's results block from it).
+ * Every comparison is taken side by side in the same run (the machine is
  * noisy): ratios matter more than absolute figures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,10 @@ import { bareNodeSubject, boto3Subject, bundleSubject, measureColdInit } from '.
 import { combineRates, formatTable, kilobytes, ms, ratio, verdict, writeUnitShares, type Row } from './stats';
 import { motoCosts, type MotoCosts } from './moto-costs';
 import { rawConditionalPuts, type RawRate } from './throughput';
+import { writeResultsToDocs } from './write-docs';
 
 const quick = process.argv.includes('--quick') || Boolean(process.env.BENCH_QUICK);
+const writeDocs = process.argv.includes('--write-docs');
 const settings = {
   quick,
   coldInitRuns: quick ? 5 : 11,
@@ -245,7 +248,10 @@ async function main(): Promise<void> {
     table: rows,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${table}\n\nbare node (the floor): ${ms(bare.medianMs)}; written: bench/results.json\n`);
+  if (writeDocs) writeResultsToDocs(results);
+  process.stdout.write(
+    `${table}\n\nbare node (the floor): ${ms(bare.medianMs)}; written: bench/results.json${writeDocs ? ', docs/performance.md' : ''}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

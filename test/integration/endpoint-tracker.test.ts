@@ -5,21 +5,29 @@
  * tracker reads which package the config serves and records the sighting with its decision. An
  * endpoint that was Updating when an alarm fired left a re-check on the state table: its InService
  * event makes the tracker re-read the endpoint and the alarm and, still in ALARM, roll it back.
- * SageMaker's UpdateEndpoint, which moto lacks, is answered on the runtime's own client.
+ * A binding that also freezes promotions and rejects the live package does all three on that
+ * re-check: the freeze and the rejection keep their claims for the episode (UpdateItem), the
+ * freeze is remembered for the auto-unfreeze (UpdateItem). With the kill switch on, the re-check's
+ * commit is refused by the switch's own check and the decision is recorded with its write withheld.
+ * SageMaker's UpdateEndpoint and CodePipeline's DisableStageTransition, which moto lacks, are
+ * answered on the runtime's own clients.
  */
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateModelCommand,
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  DescribeModelPackageCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
+import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
 import { DynamoRollbackStore } from '../../functions/adapters/aws/dynamodb/rollback-store';
 import { handler as endpointChanged } from '../../functions/handlers/endpoint-changed';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
@@ -39,31 +47,62 @@ const updated = uniqueName('ep-updated');
 const oldConfig = uniqueName('cfg-old');
 const alarm = uniqueName('ModelLatencyHigh');
 let answers: ReturnType<typeof stubOnEveryClient>;
+// The guarded re-check's endpoint: its binding also freezes a stage and rejects the live package,
+// `badPkg`, which `badConfig` serves; `config` (serving `pkg`) is the one it returns to.
+const guarded = uniqueName('ep-guarded');
+const badConfig = uniqueName('cfg-bad');
+const guardedAlarm = uniqueName('ModelErrorsHigh');
+const group = uniqueName('grp');
+const pipeline = uniqueName('release');
+let badPkg = '';
+let transitions: ReturnType<typeof stubOnEveryClient>;
+// The paused re-check's endpoint: the kill switch is on when its re-check finds the alarm firing.
+const paused = uniqueName('ep-paused');
+const pausedAlarm = uniqueName('ModelLatencyHigh');
 const context = { functionName: 'endpoint-tracker', awsRequestId: 'r-1' } as Context;
 
 beforeAll(async () => {
   await createStateTable(dynamo, table);
-  const group = uniqueName('grp');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
-  pkg = (
+  const approvedPackage = async (image: string) =>
+    (
+      await sagemaker.send(
+        new CreateModelPackageCommand({
+          ModelPackageGroupName: group,
+          ModelApprovalStatus: 'Approved',
+          InferenceSpecification: {
+            Containers: [{ Image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${image}` }],
+            SupportedContentTypes: ['text/csv'],
+            SupportedResponseMIMETypes: ['text/csv'],
+          },
+        }),
+      )
+    ).ModelPackageArn!;
+  const modelOf = async (arn: string) => {
+    const name = uniqueName('model');
     await sagemaker.send(
-      new CreateModelPackageCommand({
-        ModelPackageGroupName: group,
-        ModelApprovalStatus: 'Approved',
-        InferenceSpecification: {
-          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1' }],
-          SupportedContentTypes: ['text/csv'],
-          SupportedResponseMIMETypes: ['text/csv'],
-        },
+      new CreateModelCommand({
+        ModelName: name,
+        ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sm',
+        PrimaryContainer: { ModelPackageName: arn },
       }),
-    )
-  ).ModelPackageArn!;
-  const model = uniqueName('model');
+    );
+    return name;
+  };
+  pkg = await approvedPackage('m:1');
+  badPkg = await approvedPackage('m:2');
+  const model = await modelOf(pkg);
   await sagemaker.send(
-    new CreateModelCommand({
-      ModelName: model,
-      ExecutionRoleArn: 'arn:aws:iam::123456789012:role/sm',
-      PrimaryContainer: { ModelPackageName: pkg },
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: badConfig,
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: await modelOf(badPkg),
+          InitialInstanceCount: 1,
+          InstanceType: 'ml.m5.large',
+        },
+      ],
     }),
   );
   await sagemaker.send(
@@ -87,6 +126,7 @@ beforeAll(async () => {
       EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${input.EndpointName}`,
     }),
   });
+  transitions = stubOnEveryClient(CodePipelineClient, { DisableStageTransitionCommand: () => ({}) });
   // What Lambda gives the function: its table and (here) moto as every client's endpoint.
   process.env.STATE_TABLE = table;
   process.env.AWS_ENDPOINT_URL = motoEndpoint();
@@ -96,12 +136,21 @@ beforeAll(async () => {
       rollback: [
         { name: 'live', alarms: { names: ['ServerCpuTooHigh'] }, endpoint: { name: endpoint } },
         { name: 'updated', alarms: { names: [alarm] }, endpoint: { name: updated } },
+        {
+          name: 'guarded',
+          alarms: { names: [guardedAlarm] },
+          endpoint: { name: guarded },
+          freeze: { pipeline, stage: 'Production' },
+          modelPackageGroup: group,
+        },
+        { name: 'paused', alarms: { names: [pausedAlarm] }, endpoint: { name: paused } },
       ],
     }),
   );
 });
 afterAll(() => {
   answers.restore();
+  transitions.restore();
   // Workers run other test files after this one: leave their environment as it was.
   delete process.env.AWS_ENDPOINT_URL;
   delete process.env.STATE_TABLE;
@@ -124,6 +173,23 @@ const inService = (name: string, cfg: string, time: string) => {
     context,
   );
 };
+
+/** An alarm on the endpoint's metric, in ALARM. */
+async function firing(name: string, metric: string): Promise<void> {
+  await cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName: name,
+      Namespace: 'AWS/SageMaker',
+      MetricName: metric,
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    }),
+  );
+  await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'test' }));
+}
 
 describe('the endpoint tracker on its own runtime (moto)', () => {
   it('records the config an endpoint went InService with and the package it serves', async () => {
@@ -155,19 +221,7 @@ describe('the endpoint tracker on its own runtime (moto)', () => {
       config: oldConfig,
       status: 'Updating',
     });
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: alarm,
-        Namespace: 'AWS/SageMaker',
-        MetricName: 'ModelLatency',
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1000,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'test' }));
+    await firing(alarm, 'ModelLatency');
     await sagemaker.send(new CreateEndpointCommand({ EndpointName: updated, EndpointConfigName: config }));
 
     await inService(updated, config, '2026-01-02T00:05:00Z');
@@ -180,6 +234,94 @@ describe('the endpoint tracker on its own runtime (moto)', () => {
       (i) => i.kind?.S === 'rollback.endpoint' && i.subject?.S === `updated/endpoint:${updated}`,
     );
     expect(rolled.map((i) => i.outcome?.S)).toEqual(['UPDATED']);
+    expect(await store.pendingRechecks()).toEqual([]);
+  });
+
+  it('freezes the stage, rolls the endpoint back and rejects the package it served on a re-check that finds the alarm still firing, each held for the episode', async () => {
+    await inService(guarded, config, '2026-01-01T00:00:00Z');
+    const store = new DynamoRollbackStore(dynamo, table);
+    await store.putRecheck({
+      endpoint: guarded,
+      binding: 'guarded',
+      alarm: guardedAlarm,
+      since: '2026-01-02T00:00:00.000Z',
+      config,
+      status: 'Updating',
+    });
+    await firing(guardedAlarm, 'Invocation5XXErrors');
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: guarded, EndpointConfigName: badConfig }));
+    // Claims are taken for CLAIM_SECONDS (5 minutes) and kept for staleAfterSeconds (an hour) once done.
+    const before = Math.floor(Date.now() / 1000);
+
+    await inService(guarded, badConfig, '2026-01-02T00:05:00Z');
+
+    expect(transitions.inputs.DisableStageTransitionCommand).toEqual([
+      expect.objectContaining({ pipelineName: pipeline, stageName: 'Production', transitionType: 'Inbound' }),
+    ]);
+    expect(answers.inputs.UpdateEndpointCommand).toContainEqual(
+      expect.objectContaining({ EndpointName: guarded, EndpointConfigName: config }),
+    );
+    const status = async (arn: string) =>
+      (await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }))).ModelApprovalStatus;
+    expect(await status(badPkg)).toBe('Rejected');
+    expect(await status(pkg)).toBe('Approved');
+    expect(await store.freezes()).toEqual([
+      expect.objectContaining({ pipeline, stage: 'Production', binding: 'guarded', alarms: [guardedAlarm] }),
+    ]);
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    const outcomes = Items.filter((i) => i.subject?.S?.startsWith('guarded/')).map((i) => [i.kind?.S, i.outcome?.S]);
+    expect(outcomes.sort()).toEqual([
+      ['rollback.endpoint', 'UPDATED'],
+      ['rollback.freeze', 'FROZEN'],
+      ['rollback.package', 'REJECTED'],
+    ]);
+    const claim = async (key: string) =>
+      Number(
+        (
+          await dynamo.send(
+            new GetItemCommand({ TableName: table, Key: { pk: { S: `CLAIM#ROLLBACK#${key}` }, sk: { S: 'CLAIM' } } }),
+          )
+        ).Item?.ttl?.N,
+      );
+    expect(
+      await claim(`freeze:${pipeline}/Production#${guardedAlarm}@2026-01-02T00:00:00.000Z`),
+    ).toBeGreaterThanOrEqual(before + 3_600);
+    expect(await claim(`package:${badPkg}#${badConfig}`)).toBeGreaterThanOrEqual(before + 3_600);
+    expect(await store.pendingRechecks()).toEqual([]);
+  });
+
+  // Last: the function's runtime keeps the switch it saw for killSwitchCacheSeconds.
+  it('records a re-check that finds the alarm firing while the kill switch is on, its UpdateEndpoint withheld and not made', async () => {
+    await inService(paused, oldConfig, '2026-01-01T00:00:00Z');
+    const store = new DynamoRollbackStore(dynamo, table);
+    await store.putRecheck({
+      endpoint: paused,
+      binding: 'paused',
+      alarm: pausedAlarm,
+      since: '2026-01-02T00:00:00.000Z',
+      config: oldConfig,
+      status: 'Updating',
+    });
+    await firing(pausedAlarm, 'ModelLatency');
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: paused, EndpointConfigName: config }));
+    await new DynamoKillSwitch(dynamo, table).set({ paused: true, by: 'oncall', reason: 'incident review' });
+
+    await inService(paused, config, '2026-01-02T00:05:00Z');
+
+    expect(answers.inputs.UpdateEndpointCommand!.filter((i) => i.EndpointName === paused)).toEqual([]);
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    const rolled = Items.filter(
+      (i) => i.kind?.S === 'rollback.endpoint' && i.subject?.S === `paused/endpoint:${paused}`,
+    );
+    expect(rolled.map((i) => i.outcome?.S)).toEqual(['UPDATED']);
+    expect(JSON.parse(rolled[0]!.actions!.S!)).toEqual([
+      expect.objectContaining({
+        service: 'sagemaker',
+        operation: 'UpdateEndpoint',
+        status: 'withheld',
+        why: 'paused by oncall: incident review',
+      }),
+    ]);
     expect(await store.pendingRechecks()).toEqual([]);
   });
 });

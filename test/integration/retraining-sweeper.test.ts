@@ -193,6 +193,8 @@ describe('the sweeper on its own runtime (moto)', () => {
     );
     await s3.send(new DeleteObjectCommand({ Bucket: manifests, Key: key }));
 
+    // Its first invocation: the handler builds its own runtime, whose ledger never saw the lanes.
+    // The members are read by key (the batch's ranges), so its role needs no Query.
     await executionFinished(
       {
         ...loadFixture<Record<string, unknown>>('sagemaker-pipeline-execution-status-change.json'),

@@ -10,8 +10,11 @@ import type { AuthorizedCall } from '../role-simulation';
 
 export type Where = { account: string; region: string; partition: string };
 
-/** A deployment id → its application and group, learned from any output of the same test file. */
-export type DeploymentGroups = Map<string, { application: string; group: string }>;
+/**
+ * A deployment id → its application and group (and the deployment config it ran with, when
+ * CodeDeploy said), learned from any output of the same test file.
+ */
+export type DeploymentGroups = Map<string, { application: string; group: string; config?: string }>;
 
 type Input = Record<string, any>;
 type Rule = (input: Input, where: Where, known: DeploymentGroups) => AuthorizedCall[];
@@ -191,16 +194,27 @@ const RULES: Record<string, Rule> = {
   'codedeploy:StopDeployment': (input, w, known) => [
     { action: 'codedeploy:StopDeployment', resource: deploymentGroupOf(input.deploymentId, known, w) },
   ],
-  // CreateDeployment's dependent actions: the revision it deploys and, with an alarm override,
-  // UpdateDeploymentGroup on the group (the CreateDeployment API reference requires it).
-  'codedeploy:CreateDeployment': (input, w) => {
+  // CreateDeployment's dependent actions: the revision it deploys, the deployment config it runs
+  // with (GetDeploymentConfig) and, with an alarm override, UpdateDeploymentGroup on the group (the
+  // CreateDeployment API reference requires it). Without deploymentConfigName the group's own config
+  // applies; the caller never reads the group, so it is the config CodeDeploy reported for the
+  // group's deployments, and unknown (not authorized here) when a test's answers never named one.
+  'codedeploy:CreateDeployment': (input, w, known) => {
     const group = arn(w, 'codedeploy', `deploymentgroup:${input.applicationName}/${input.deploymentGroupName}`);
+    const config =
+      input.deploymentConfigName ??
+      [...known.values()]
+        .filter((d) => d.application === input.applicationName && d.group === input.deploymentGroupName && d.config)
+        .at(-1)?.config;
     return [
       { action: 'codedeploy:CreateDeployment', resource: group },
       {
         action: 'codedeploy:GetApplicationRevision',
         resource: arn(w, 'codedeploy', `application:${input.applicationName}`),
       },
+      ...(config
+        ? [{ action: 'codedeploy:GetDeploymentConfig', resource: arn(w, 'codedeploy', `deploymentconfig:${config}`) }]
+        : []),
       ...(input.overrideAlarmConfiguration ? [{ action: 'codedeploy:UpdateDeploymentGroup', resource: group }] : []),
     ];
   },

@@ -90,20 +90,27 @@ function record(entry: Omit<Recorded, 'context' | 'handlers'>): void {
 
 /** What a CodeDeploy answer tells about which group a deployment belongs to. */
 function learn(operation: string, input: Record<string, any>, output: any): void {
-  const put = (id: unknown, application: unknown, group: unknown) => {
+  const put = (id: unknown, application: unknown, group: unknown, config?: unknown) => {
     if (typeof id === 'string' && typeof application === 'string' && typeof group === 'string')
-      known.set(id, { application, group });
+      known.set(id, {
+        application,
+        group,
+        // A listing names no config: keep the one a read of the deployment reported.
+        ...(typeof config === 'string' ? { config } : known.get(id)?.config ? { config: known.get(id)!.config } : {}),
+      });
   };
   if (operation === 'CreateDeployment') put(output?.deploymentId, input.applicationName, input.deploymentGroupName);
   if (operation === 'ListDeployments')
     for (const id of output?.deployments ?? []) put(id, input.applicationName, input.deploymentGroupName);
   if (operation === 'BatchGetDeployments')
-    for (const d of output?.deploymentsInfo ?? []) put(d.deploymentId, d.applicationName, d.deploymentGroupName);
+    for (const d of output?.deploymentsInfo ?? [])
+      put(d.deploymentId, d.applicationName, d.deploymentGroupName, d.deploymentConfigName);
   if (operation === 'GetDeployment')
     put(
       output?.deploymentInfo?.deploymentId,
       output?.deploymentInfo?.applicationName,
       output?.deploymentInfo?.deploymentGroupName,
+      output?.deploymentInfo?.deploymentConfigName,
     );
 }
 

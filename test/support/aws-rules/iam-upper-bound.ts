@@ -33,33 +33,9 @@ export const EXEMPT: Record<string, string> = {
  */
 export const UNRECORDED: Record<string, { group: string; reason: string }> = {
   ...group(
-    'race: a lapsed closer',
-    'a closer whose lease lapsed before its commit left a batch item; the next closer replaces it in a transaction checking its own lease (ledger.ts recordBatch). Two invocations must interleave inside one close; dynamodb-ledger.test.ts drives it on the adapter, outside any function',
-    [
-      'dataArrived/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
-      'sweeper/LedgerLeaseCheck: dynamodb:ConditionCheckItem',
-    ],
-  ),
-  ...group(
-    'not yet driven by a recorded test: retraining recovery paths',
-    'the ledger (ledger.ts probe) queries a lane head only for a lane this instance never saw or one grown past its probes; retraining-sweeper.test.ts rebuilds a manifest on a runtime that already knows the heads (one module instance runs every handler), so its reads are all BatchGetItem',
-    ['executionFinished/StateTable: dynamodb:Query'],
-  ),
-  ...group(
-    'not yet driven by a recorded test: rollback paths',
-    'endpoint rollback, alarms bound by tags, the per-platform redeploy and its follow-up, run on moto only through hand-built workflows (rollback-decision, rollback-steps), not through the handler on its runtime; the memory layer journals only their writes',
-    [
-      'alarmRollback/CodeDeployRedeployNeeds: codedeploy:GetDeploymentConfig',
-      'alarmRollback/CodeDeployRollback: codedeploy:GetDeployment',
-      'alarmRollback/RedeployReads: lambda:GetAlias',
-      'alarmRollback/RedeployTaskDefinitions: ecs:DescribeTaskDefinition',
-      'alarmRollback/StateTable: dynamodb:GetItem',
-    ],
-  ),
-  ...group(
-    'not yet driven by a recorded test: the endpoint re-check',
-    'endpoint-tracker.test.ts drives a sighting and a re-check that rolls the endpoint back (read the endpoint and the alarm, UpdateEndpoint under a decision that checks the kill switch, drop the re-check); GetItem (the kill switch read outside a decision) and UpdateItem (freezing a stage, marking it OK, keeping a claim) come from paths it does not take',
-    ['endpointTracker/StateTable: dynamodb:GetItem', 'endpointTracker/StateTable: dynamodb:UpdateItem'],
+    'the endpoint re-check: a paused commit answered without the switch',
+    "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return (the paused re-check there reads none)",
+    ['endpointTracker/StateTable: dynamodb:GetItem'],
   ),
 };
 

@@ -21,9 +21,9 @@ import { UNRECORDED, grantName, unrecordedFailures, upperBound } from '../../sup
 const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
 /** The source of the workflow module that exports `className`. */
 function workflowSource(className: string): string {
-  const file = readdirSync('functions/workflows').find((f) =>
-    readFileSync(`functions/workflows/${f}`, 'utf8').includes(`export class ${className} `),
-  );
+  const file = readdirSync('functions/workflows')
+    .filter((f) => f.endsWith('.ts'))
+    .find((f) => readFileSync(`functions/workflows/${f}`, 'utf8').includes(`export class ${className} `));
   return file ? readFileSync(`functions/workflows/${file}`, 'utf8') : '';
 }
 
@@ -119,6 +119,25 @@ describe('the IAM proof the recorder runs on every test (test/support/aws-rules)
     expect(stop).toEqual([{ action: 'codedeploy:StopDeployment', resource: '*' }]);
     const get = await authorizationsOf('S3', 'GetObject', { Bucket: 'b', Key: 'k', VersionId: 'v' }, where, new Map());
     expect(get).toEqual([{ action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::b/k' }]);
+  });
+
+  it("authorizes CreateDeployment's deployment config: the one named, else the group's as CodeDeploy reported it, else none", async () => {
+    const input = { applicationName: 'a', deploymentGroupName: 'g', overrideAlarmConfiguration: { enabled: false } };
+    const configs = async (
+      extra: object,
+      known: Map<string, { application: string; group: string; config?: string }>,
+    ) =>
+      (await authorizationsOf('CodeDeploy', 'CreateDeployment', { ...input, ...extra }, where, known))
+        .filter((a) => a.action === 'codedeploy:GetDeploymentConfig')
+        .map((a) => a.resource);
+    const known = new Map([
+      ['d-1', { application: 'a', group: 'g', config: 'CodeDeployDefault.LambdaAllAtOnce' }],
+      ['d-2', { application: 'a', group: 'other', config: 'CodeDeployDefault.ECSAllAtOnce' }],
+    ]);
+    const arn = (name: string) => `arn:aws:codedeploy:us-east-1:123456789012:deploymentconfig:${name}`;
+    expect(await configs({ deploymentConfigName: 'Mine' }, known)).toEqual([arn('Mine')]);
+    expect(await configs({}, known)).toEqual([arn('CodeDeployDefault.LambdaAllAtOnce')]);
+    expect(await configs({}, new Map([['d-1', { application: 'a', group: 'g' }]]))).toEqual([]);
   });
 
   it('denies what the role does not grant and allows what it does (controller.yml, alarmRollback)', async () => {

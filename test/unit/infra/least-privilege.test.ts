@@ -105,6 +105,21 @@ describe('least privilege in the packaged CloudFormation template (osls package)
     expect(reading).toEqual(['DataArrivedLambdaFunction', 'SweeperLambdaFunction']);
   });
 
+  // A Query of the state table finds a ledger lane's end (an append, a close, the sweep's read of
+  // the open batch) or the pending retrain requests (the sweep). executionFinished reads its guard,
+  // batch records and a batch's members by key only, even on a container that never saw the lanes.
+  it('lets, of the retraining functions, only those that close batches query the state table', () => {
+    const querying = functions
+      .filter((f) =>
+        (template.Resources[f.role]!.Properties.Policies[0].PolicyDocument.Statement as Statement[]).some((s) =>
+          list(s.Action).includes('dynamodb:Query'),
+        ),
+      )
+      .map((f) => f.id);
+    expect(querying).not.toContain('ExecutionFinishedLambdaFunction');
+    expect(querying).toEqual(expect.arrayContaining(['DataArrivedLambdaFunction', 'SweeperLambdaFunction']));
+  });
+
   // The retraining functions put and update their items and never delete one (a decision they
   // record is a plain put, no claim to give back); the rollback and gate roles delete claims.
   it('lets no retraining function delete from the state table', () => {

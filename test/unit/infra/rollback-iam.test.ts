@@ -99,7 +99,6 @@ describe('rollback roles (infra/rollback.cjs)', () => {
       [
         'cloudwatch:DescribeAlarms',
         'codepipeline:DisableStageTransition',
-        'codepipeline:EnableStageTransition',
         'sagemaker:DescribeEndpoint',
         'sagemaker:DescribeEndpointConfig',
         'sagemaker:DescribeModel',

@@ -2,19 +2,19 @@
  * An alarm's response as steps (freeze, stop/redeploy, endpoint, reject), each done once per alarm
  * episode and resumed on its own by the retried delivery: issue 12, defect 3.
  */
-import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
-import { MemoryKillSwitch } from '../../../functions/adapters/memory/kill-switch';
-import { MemoryNotifier } from '../../../functions/adapters/memory/notifier';
-import { MemoryPackageStatus } from '../../../functions/adapters/memory/package-status';
-import { AwsCallError, ControllerError } from '../../../functions/domain/errors';
-import { alarmFired } from '../../../functions/handlers/alarm-fired';
-import type { Deployments } from '../../../functions/ports/deployments';
-import type { PackageStatus } from '../../../functions/ports/package-status';
-import { Hardening } from '../../../functions/workflows/hardening';
-import { RollbackWorkflow, type RollbackDeps } from '../../../functions/workflows/rollback';
-import { asCloudWatchHolds, sentAt } from '../../support/cloudwatch-alarms';
-import { loadFixture } from '../../support/fixtures';
-import { P3, P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
+import { MemoryDeployments } from '../../../../functions/adapters/memory/deployments';
+import { MemoryKillSwitch } from '../../../../functions/adapters/memory/kill-switch';
+import { MemoryNotifier } from '../../../../functions/adapters/memory/notifier';
+import { MemoryPackageStatus } from '../../../../functions/adapters/memory/package-status';
+import { AwsCallError, ControllerError } from '../../../../functions/domain/errors';
+import { alarmFired } from '../../../../functions/handlers/alarm-fired';
+import type { Deployments } from '../../../../functions/ports/deployments';
+import type { PackageStatus } from '../../../../functions/ports/package-status';
+import { Hardening } from '../../../../functions/workflows/hardening';
+import { RollbackWorkflow, type RollbackDeps } from '../../../../functions/workflows/rollback';
+import { asCloudWatchHolds, sentAt } from '../../../support/cloudwatch-alarms';
+import { loadFixture } from '../../../support/fixtures';
+import { P3, P4, rollbackHarness, rollbackPolicy } from '../../../support/rollback-harness';
 
 const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'));
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:decisions';

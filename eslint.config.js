@@ -153,6 +153,18 @@ export default defineConfig(
     },
   },
   {
+    // Event parsers: pure like the domain (which they may use), called by handlers only.
+    files: ['functions/parsing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        nodeIo,
+        layers(['adapters', 'workflows', 'handlers', 'cli'], 'parsing'),
+        configValues('parsing'),
+      ),
+    },
+  },
+  {
     // Interfaces the workflows need: they name no implementation and no SDK type.
     files: ['functions/ports/**/*.ts'],
     rules: {

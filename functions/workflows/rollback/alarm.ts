@@ -6,7 +6,7 @@ import {
   stepFailureReason,
   type RollbackStep,
 } from '../../domain/alarm-response';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { ContentionError, ControllerError } from '../../domain/errors';
 import { needsTags, selects } from '../../domain/rollback';
 import { rollbackCodeDeploy } from './codedeploy';

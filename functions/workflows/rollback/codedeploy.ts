@@ -1,5 +1,5 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { redeployDescription } from '../../domain/redeploy';
 import { codeDeployPlan } from '../../domain/rollback';
 import { writes } from '../../domain/writes';

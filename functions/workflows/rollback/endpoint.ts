@@ -1,6 +1,8 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
 import { recheckVerdict } from '../../domain/alarm-response';
-import { isoTime, type AlarmChange } from '../../domain/alarms';
+import { isoTime } from '../../domain/time';
+import type { AlarmChange } from '../../parsing/alarm';
+import type { EndpointSighting } from '../../parsing/sagemaker';
 import { EndpointConfigMissingError } from '../../domain/errors';
 import { endpointPhase, endpointPlan } from '../../domain/rollback';
 import { writes } from '../../domain/writes';
@@ -8,15 +10,7 @@ import type { Recheck } from '../../ports/rollback-store';
 import { act } from './alarm';
 import { found, nothingNow, once, reasonText, type Incident, type RollbackFlow } from './flow';
 
-export interface EndpointSighting {
-  id: string;
-  endpoint: string;
-  config: string;
-  status: string;
-  at: string;
-  account?: string;
-  region?: string;
-}
+export type { EndpointSighting };
 
 /** Returns the bound endpoint to its last-good config, or waits for it to settle first. */
 export async function rollbackEndpoint(

@@ -1,6 +1,6 @@
 import type { Policy } from '../../config/policy';
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import type { Alarms } from '../../ports/alarms';
 import type { Clock } from '../../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../../ports/decision-log';

@@ -1,5 +1,5 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { writes } from '../../domain/writes';
 import { once, reasonText, type RollbackFlow } from './flow';
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { parsePolicyText } from '../config/policy';
 import { ControllerError, PolicyError } from '../domain/errors';
-import { simulate } from './simulate';
 
 const program = new Command()
   .name('mlops-controller')
@@ -32,6 +31,8 @@ program
   .option('--seed <n>', "seed of the duplicates' order", Number)
   .description('run scenarios through the real handlers on the in-memory backend with a simulated clock')
   .action(async (files: string[], options: { json?: boolean; duplicates?: number; seed?: number }) => {
+    // Loaded per command, as the AWS commands' modules are: `--help` and `validate` load neither.
+    const { simulate } = await import('./simulate');
     const results = [];
     for (const file of files)
       results.push(await simulate(file, { duplicates: options.duplicates, seed: options.seed }));

@@ -28,8 +28,8 @@ export function stackIssues(policy: Policy, target: StackTarget = {}): string[] 
     );
   if (target.region !== undefined && !regions.includes(target.region))
     issues.push(
-      `controller.regions: ${regions.join(', ')} does not include ${target.region}, the region this stack is ` +
-        `packaged for, so every event would be ignored: deploy with --region ${regions[0]} or write ` +
+      `controller.regions: ${regions.join(', ')} does not include ${target.region}, the stack's region, ` +
+        `so the stack would ignore every event: deploy with --region ${regions[0]} or write ` +
         `regions: [${target.region}]`,
     );
   return issues;

@@ -10,7 +10,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BUILD = join(ROOT, 'build');
 const ENTRY = join(ROOT, 'functions', 'cli', 'main.ts');
 
-/** Every file the bundle is made of (the CLI imports across functions/) and the compiler settings. */
+/** Every source file the bundle can be made of (the CLI imports across functions/). */
 function sourceFiles(dir = join(ROOT, 'functions')) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -28,7 +28,9 @@ function sourceFiles(dir = join(ROOT, 'functions')) {
  */
 function buildKey() {
   const hash = createHash('sha1');
-  for (const file of [...sourceFiles(), join(ROOT, 'tsconfig.json')].sort()) {
+  // This file (the build's options) and the lock file (the bundled dependencies' versions) too.
+  const inputs = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package-lock.json')];
+  for (const file of [...sourceFiles(), ...inputs].sort()) {
     const { size, mtimeMs } = statSync(file);
     hash.update(`${relative(ROOT, file)}\0${size}\0${mtimeMs}\n`);
   }
@@ -61,11 +63,18 @@ export async function builtCli({ quiet = false } = {}) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      // Dependencies load from node_modules as they do for the sources: the build holds only ours.
-      packages: 'external',
-      // Only the Lambda bundles resolve it (to the policy validated at package time); the CLI always
-      // runs handlers with the policy it is given, so the chunk importing it is never loaded.
-      external: ['virtual:validated-policy'],
+      mainFields: ['module', 'main'],
+      // zod, yaml and commander bundled: one file read instead of a hundred module resolutions.
+      // The AWS SDK stays in node_modules (only AWS commands load it; bundling it would only make
+      // the build slower and larger).
+      external: ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*', 'virtual:validated-policy'],
+      // CommonJS dependencies bundled into ES modules may call require() on Node built-ins.
+      banner: {
+        js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);",
+      },
+      // Less to parse at each start; names kept so an unexpected error's stack stays readable.
+      minifyWhitespace: true,
+      minifySyntax: true,
       logLevel: 'silent',
     });
     mkdirSync(BUILD, { recursive: true });

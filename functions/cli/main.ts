@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { parsePolicyText } from '../config/policy';
+import type { Policy } from '../config/policy';
 import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
 
@@ -8,6 +8,10 @@ import { ControllerError, PolicyError } from '../domain/errors';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+/** The schema (zod) and the YAML parser load only for the commands that read a policy: not for --help. */
+const readPolicy = async (file: string): Promise<Policy> =>
+  (await import('../config/policy')).parsePolicyText(readFileSync(file, 'utf8'));
 
 const program = new Command()
   .name('mlops-controller')
@@ -29,8 +33,8 @@ program
   .description(
     'check a policy file and that one stack can serve it (one account, one region: --region); prints every problem with its path',
   )
-  .action((file: string) => {
-    const policy = deployablePolicy(parsePolicyText(readFileSync(file, 'utf8')), program.opts<{ region?: string }>());
+  .action(async (file: string) => {
+    const policy = deployablePolicy(await readPolicy(file), program.opts<{ region?: string }>());
     const counts = [
       [policy.retraining.length, 'retraining rules'],
       [policy.gates.length, 'gates'],
@@ -74,7 +78,7 @@ program
     if (!table) throw new ControllerError('unfreeze needs the state table: --table <name> or STATE_TABLE');
     const { unfreeze } = await import('./unfreeze');
     const known = await unfreeze({
-      policy: parsePolicyText(readFileSync(options.policy, 'utf8')),
+      policy: await readPolicy(options.policy),
       pipeline,
       stage,
       table,

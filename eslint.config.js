@@ -93,7 +93,7 @@ const configValues = (from) => ({
 });
 
 export default defineConfig(
-  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/']),
+  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/', 'build/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

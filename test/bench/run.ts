@@ -15,6 +15,7 @@ import { runStorm } from '../support/storm';
 import { buildBundles, repoRoot } from './bundles';
 import { callCases, countCalls } from './calls';
 import { bareNodeSubject, boto3Subject, bundleSubject, measureColdInit } from './cold-init';
+import { measureCliStart } from './cli-start';
 import { combineRates, formatTable, kilobytes, ms, ratio, verdict, writeUnitShares, type Row } from './stats';
 import { motoCosts, type MotoCosts } from './moto-costs';
 import { rawConditionalPuts, type RawRate } from './throughput';
@@ -25,6 +26,7 @@ const writeDocs = process.argv.includes('--write-docs');
 const settings = {
   quick,
   coldInitRuns: quick ? 5 : 11,
+  cliStartRuns: quick ? 5 : 11,
   stormObjects: quick ? 1_000 : 10_000,
   steadyObjects: 1_000,
   stormBatchSize: 100,
@@ -35,6 +37,8 @@ const settings = {
 };
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
+/** "Well under a second" for --help and validate (issue 13). */
+const CLI_START_MAX_MS = 500;
 const COLD_INIT_MAX_RATIO = 0.35;
 const WRITE_UNITS_MAX = 1.2;
 const THROUGHPUT_MIN_RATIO = 0.7;
@@ -92,6 +96,28 @@ async function main(): Promise<void> {
             : '',
     });
   }
+
+  log(`CLI start: ${settings.cliStartRuns} interleaved runs per command, built and through tsx`);
+  const cliStart = await measureCliStart(repoRoot, settings.cliStartRuns);
+  for (const [i, c] of cliStart.built.entries()) {
+    const before = cliStart.tsx[i]!;
+    rows.push({
+      metric: 'CLI start (median)',
+      subject: c.name,
+      value: `${ms(c.medianMs)} = ${ratio(c.medianMs, cliStart.bare.medianMs)} × node -e 0`,
+      target: `≤ ${CLI_START_MAX_MS} ms`,
+      verdict: verdict(c.medianMs, { max: CLI_START_MAX_MS }),
+      note: `through tsx (before the build): ${ms(before.medianMs)}`,
+    });
+  }
+  rows.push({
+    metric: 'CLI start (median)',
+    subject: 'node -e 0',
+    value: ms(cliStart.bare.medianMs),
+    target: '',
+    verdict: '',
+    note: 'the floor, in the same rounds',
+  });
 
   log('starting moto');
   const { handle } = await startMoto();
@@ -237,6 +263,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, node: process.version },
     settings,
     coldInit: cold,
+    cliStart,
     bundles,
     calls,
     storm: report,

@@ -11,7 +11,9 @@ import { ControllerError } from '../domain/errors';
 import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { GateWorkflow, type GateDeps } from '../workflows/gates';
+import type { GateWorkflow } from '../workflows/gates';
+import type { Wiring } from '../wiring/context';
+import { wireGates, type GatePorts } from '../wiring/gates';
 import { hardeningRuntime } from './hardening-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
@@ -31,6 +33,23 @@ export interface GateClients {
   sns: SNSClient;
 }
 
+/** The gate ports on the AWS adapters; CodePipeline approvals only when given. */
+export function gatePorts(
+  policy: Policy,
+  table: string,
+  clients: GateClients,
+  approvals: PipelineApprovals = noApprovals,
+): GatePorts {
+  return {
+    registry: new SageMakerModelRegistry(clients.sagemaker),
+    reports: new S3MetricReports(clients.s3),
+    notifier: new SnsNotifier(clients.sns),
+    approvals,
+    claims: new DynamoClaims(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+  };
+}
+
 /** The gate workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function gateWorkflow(
   policy: Policy,
@@ -40,23 +59,15 @@ export function gateWorkflow(
   options: {
     approvals?: PipelineApprovals;
     /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    harden?: (deps: GateDeps) => GateDeps;
+    guardrails?: Wiring['guardrails'];
   } = {},
 ): GateWorkflow {
-  const harden = options.harden ?? ((deps: GateDeps) => deps);
-  return new GateWorkflow(
-    harden({
-      policy,
-      registry: new SageMakerModelRegistry(clients.sagemaker),
-      reports: new S3MetricReports(clients.s3),
-      notifier: new SnsNotifier(clients.sns),
-      approvals: options.approvals ?? noApprovals,
-      claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireGates(gatePorts(policy, table, clients, options.approvals), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails: options.guardrails,
+  });
 }
 
 /**
@@ -78,7 +89,7 @@ export async function gatesRuntime(
     logger,
     gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
       ...(approvals ? { approvals: approvals(clientConfig) } : {}),
-      harden: (deps) => hardening.wrap(deps),
+      guardrails: hardening,
     }),
   };
 }

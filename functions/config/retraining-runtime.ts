@@ -12,7 +12,9 @@ import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow, type RetrainingDeps } from '../workflows/retraining';
+import type { RetrainingWorkflow } from '../workflows/retraining';
+import type { Wiring } from '../wiring/context';
+import { wireRetraining, type RetrainingPorts } from '../wiring/retraining';
 import { hardeningRuntime } from './hardening-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
@@ -25,6 +27,21 @@ export interface RetrainingClients {
   sagemaker: SageMakerClient;
 }
 
+/** The retraining ports on the AWS adapters: state table, S3 and the two pipeline services. */
+export function retrainingPorts(policy: Policy, table: string, clients: RetrainingClients): RetrainingPorts {
+  return {
+    ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
+    runs: new DynamoRunStore(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    objects: new S3ObjectStore(clients.s3),
+    pipelines: new AwsPipelines({
+      codepipeline: new CodePipelineStarter(clients.codepipeline),
+      sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+    }),
+    requests: new DynamoRetrainRequests(clients.dynamo, table),
+  };
+}
+
 /** The retraining workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function retrainingWorkflow(
   policy: Policy,
@@ -32,24 +49,9 @@ export function retrainingWorkflow(
   clients: RetrainingClients,
   logger: Logger,
   /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-  harden: (deps: RetrainingDeps) => RetrainingDeps = (deps) => deps,
+  guardrails?: Wiring['guardrails'],
 ): RetrainingWorkflow {
-  return new RetrainingWorkflow(
-    harden({
-      policy,
-      ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
-      runs: new DynamoRunStore(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      objects: new S3ObjectStore(clients.s3),
-      pipelines: new AwsPipelines({
-        codepipeline: new CodePipelineStarter(clients.codepipeline),
-        sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
-      }),
-      requests: new DynamoRetrainRequests(clients.dynamo, table),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireRetraining(retrainingPorts(policy, table, clients), { policy, clock: systemClock, logger, guardrails });
 }
 
 /** The retraining functions' runtime. */
@@ -64,6 +66,6 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
   const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
+    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, hardening),
   };
 }

@@ -23,9 +23,13 @@ import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DeploymentHookWorkflow, type HookDeps } from '../workflows/deployment-hook';
-import { RollbackWorkflow, type RollbackDeps } from '../workflows/rollback';
-import { StageRetryWorkflow } from '../workflows/stage-retry';
+import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import type { RollbackWorkflow } from '../workflows/rollback';
+import type { StageRetryWorkflow } from '../workflows/stage-retry';
+import type { Wiring } from '../wiring/context';
+import { wireDeploymentHook, type HookPorts } from '../wiring/deployment-hook';
+import { wireRollback, type RollbackPorts } from '../wiring/rollback';
+import { wireStageRetry } from '../wiring/stage-retry';
 import { hardeningRuntime } from './hardening-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
@@ -42,6 +46,28 @@ export interface RollbackClients {
   ecs?: ECSClient;
 }
 
+/** The rollback ports on the AWS adapters; alarm → retraining requests only when given. */
+export function rollbackPorts(
+  policy: Policy,
+  table: string,
+  clients: RollbackClients,
+  retrainRequests?: DynamoRetrainRequests,
+): RollbackPorts {
+  return {
+    store: new DynamoRollbackStore(clients.dynamo, table),
+    deployments: new CodeDeployDeployments(clients.codedeploy),
+    endpoints: new SageMakerEndpoints(clients.sagemaker),
+    alarms: new CloudWatchAlarms(clients.cloudwatch),
+    stages: new CodePipelineStages(clients.codepipeline),
+    packages: new SageMakerPackageStatus(clients.sagemaker),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+    ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
+    ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
+    ...(retrainRequests ? { retrainRequests } : {}),
+  };
+}
+
 /** The rollback workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function rollbackWorkflow(
   policy: Policy,
@@ -50,30 +76,17 @@ export function rollbackWorkflow(
   logger: Logger,
   options: {
     /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    harden?: (deps: RollbackDeps) => RollbackDeps;
+    guardrails?: Wiring['guardrails'];
     /** Alarm → retraining bindings record requests here; the sweeper starts them. */
     retrainRequests?: DynamoRetrainRequests;
   } = {},
 ): RollbackWorkflow {
-  const harden = options.harden ?? ((deps: RollbackDeps) => deps);
-  return new RollbackWorkflow(
-    harden({
-      policy,
-      store: new DynamoRollbackStore(clients.dynamo, table),
-      deployments: new CodeDeployDeployments(clients.codedeploy),
-      endpoints: new SageMakerEndpoints(clients.sagemaker),
-      alarms: new CloudWatchAlarms(clients.cloudwatch),
-      stages: new CodePipelineStages(clients.codepipeline),
-      packages: new SageMakerPackageStatus(clients.sagemaker),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-      redeploys: new DynamoRedeployWatch(clients.dynamo, table),
-      ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
-      ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
-      ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
-    }),
-  );
+  return wireRollback(rollbackPorts(policy, table, clients, options.retrainRequests), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails: options.guardrails,
+  });
 }
 
 /** The SDK clients the lifecycle hook function calls. */
@@ -86,28 +99,28 @@ export interface HookClients {
   s3: S3Client;
 }
 
+/** The lifecycle hook ports on the AWS adapters. */
+export function hookPorts(policy: Policy, table: string, clients: HookClients): HookPorts {
+  return {
+    deployments: new CodeDeployDeployments(clients.codedeploy),
+    alarms: new CloudWatchAlarms(clients.cloudwatch),
+    packages: new SageMakerPackageStatus(clients.sagemaker),
+    invoker: new SageMakerInvoker(clients.sagemakerRuntime),
+    objects: new S3ObjectStore(clients.s3),
+    claims: new DynamoClaims(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+  };
+}
+
 /** The lifecycle hook workflow on the AWS adapters (shared with `npm run bench`). */
 export function hookWorkflow(
   policy: Policy,
   table: string,
   clients: HookClients,
   logger: Logger,
-  harden: (deps: HookDeps) => HookDeps = (deps) => deps,
+  guardrails?: Wiring['guardrails'],
 ): DeploymentHookWorkflow {
-  return new DeploymentHookWorkflow(
-    harden({
-      policy,
-      deployments: new CodeDeployDeployments(clients.codedeploy),
-      alarms: new CloudWatchAlarms(clients.cloudwatch),
-      packages: new SageMakerPackageStatus(clients.sagemaker),
-      invoker: new SageMakerInvoker(clients.sagemakerRuntime),
-      objects: new S3ObjectStore(clients.s3),
-      claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireDeploymentHook(hookPorts(policy, table, clients), { policy, clock: systemClock, logger, guardrails });
 }
 
 /**
@@ -132,7 +145,7 @@ async function rollbackRuntime(
   return {
     logger,
     rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
-      harden: (deps) => hardening.wrap(deps),
+      guardrails: hardening,
       ...extra(clients, env.STATE_TABLE),
     }),
   };
@@ -170,7 +183,7 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
   };
   return {
     logger,
-    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, (deps) => hardening.wrap(deps)),
+    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, hardening),
   };
 }
 
@@ -180,15 +193,13 @@ export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkf
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
-    stageRetry: new StageRetryWorkflow(
-      hardening.wrap({
-        policy,
+    stageRetry: wireStageRetry(
+      {
         stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
         store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
         decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
-        clock: systemClock,
-        logger,
-      }),
+      },
+      { policy, clock: systemClock, logger, guardrails: hardening },
     ),
   };
 }

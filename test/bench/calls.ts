@@ -173,8 +173,12 @@ async function dataDrop(aws: CountingAws, maxObjects: number) {
   });
   const { logger } = recordingLogger();
   const handle = dataArrived(
-    retrainingWorkflow(policy, table, { dynamo, s3, codepipeline, sagemaker }, logger, (deps) =>
-      hardening(policy, dynamo, table).wrap(deps),
+    retrainingWorkflow(
+      policy,
+      table,
+      { dynamo, s3, codepipeline, sagemaker },
+      logger,
+      hardening(policy, dynamo, table),
     ),
     logger,
   );

@@ -154,7 +154,7 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
   }
   const gates = gateWorkflow(policy, table, { dynamo, sagemaker, s3, sns }, recordingLogger().logger, {
     ...(approvals ? { approvals } : {}),
-    harden: (deps) => hardening(policy, dynamo, table).wrap(deps),
+    guardrails: hardening(policy, dynamo, table),
   });
   /** The real "Model Package State Change" event for a package of this group: the detail mirrors the package. */
   const packageEvent = (arn: string) => {
@@ -324,7 +324,7 @@ export const decisionCases: CallCase[] = [
       });
       const handle = alarmFired(
         rollbackWorkflow(policy, table, clients, recordingLogger().logger, {
-          harden: (deps) => hardening(policy, clients.dynamo, table).wrap(deps),
+          guardrails: hardening(policy, clients.dynamo, table),
         }),
         recordingLogger().logger,
       );
@@ -354,7 +354,7 @@ export const decisionCases: CallCase[] = [
         rollback: [{ name: 'live', alarms: { names: [firing] }, endpoint: { name: endpoint } }],
       });
       const workflow = rollbackWorkflow(policy, table, clients, recordingLogger().logger, {
-        harden: (deps) => hardening(policy, clients.dynamo, table).wrap(deps),
+        guardrails: hardening(policy, clients.dynamo, table),
       });
       // The endpoint function saw both configs go InService (the alarm function shares the table).
       const sighting = endpointChanged(workflow, recordingLogger().logger);
@@ -423,7 +423,7 @@ export const decisionCases: CallCase[] = [
           table,
           { dynamo, codedeploy, cloudwatch, sagemaker, sagemakerRuntime, s3 },
           recordingLogger().logger,
-          (deps) => hardening(policy, dynamo, table).wrap(deps),
+          hardening(policy, dynamo, table),
         ),
         recordingLogger().logger,
       );

@@ -87,8 +87,10 @@ export async function gatesRuntime(
   const hardening = await hardeningRuntime();
   return {
     logger,
-    gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
-      ...(approvals ? { approvals: approvals(clientConfig) } : {}),
+    gates: wireGates(gatePorts(policy, env.STATE_TABLE, clients, approvals?.(clientConfig)), {
+      policy,
+      clock: systemClock,
+      logger,
       guardrails: hardening,
     }),
   };

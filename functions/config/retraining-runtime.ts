@@ -66,6 +66,11 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
   const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, hardening),
+    retraining: wireRetraining(retrainingPorts(policy, env.STATE_TABLE, clients), {
+      policy,
+      clock: systemClock,
+      logger,
+      guardrails: hardening,
+    }),
   };
 }

@@ -125,10 +125,10 @@ export function hookWorkflow(
 
 /**
  * The rollback workflow as both rollback functions run it: the rollback clients, hardened (kill
- * switch, observe mode); `extra` adds what only one of them needs.
+ * switch, observe mode); the alarm function adds where it records retraining requests.
  */
 async function rollbackRuntime(
-  extra: (clients: RollbackClients, table: string) => { retrainRequests?: DynamoRetrainRequests } = () => ({}),
+  retrainRequests: (clients: RollbackClients, table: string) => DynamoRetrainRequests | undefined = () => undefined,
 ): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const hardening = await hardeningRuntime();
@@ -144,9 +144,11 @@ async function rollbackRuntime(
   };
   return {
     logger,
-    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
+    rollback: wireRollback(rollbackPorts(policy, env.STATE_TABLE, clients, retrainRequests(clients, env.STATE_TABLE)), {
+      policy,
+      clock: systemClock,
+      logger,
       guardrails: hardening,
-      ...extra(clients, env.STATE_TABLE),
     }),
   };
 }
@@ -156,8 +158,7 @@ async function rollbackRuntime(
  * table and started by the sweeper, so this function carries no retraining path (S3, batch ledger,
  * run store, pipeline starters): see RollbackWorkflow.retrain.
  */
-export const alarmRuntime = () =>
-  rollbackRuntime((clients, table) => ({ retrainRequests: new DynamoRetrainRequests(clients.dynamo, table) }));
+export const alarmRuntime = () => rollbackRuntime((clients, table) => new DynamoRetrainRequests(clients.dynamo, table));
 
 /**
  * The endpoint tracker records the configs an endpoint serves InService and finishes the re-checks
@@ -183,7 +184,12 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
   };
   return {
     logger,
-    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, hardening),
+    hooks: wireDeploymentHook(hookPorts(policy, env.STATE_TABLE, clients), {
+      policy,
+      clock: systemClock,
+      logger,
+      guardrails: hardening,
+    }),
   };
 }
 

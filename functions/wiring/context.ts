@@ -27,6 +27,7 @@ export function wired<D extends { policy: Policy; clock: Clock; logger: Logger }
   ports: PortsOf<D>,
   wiring: Wiring,
 ): D {
-  const deps = { ...ports, policy: wiring.policy, clock: wiring.clock, logger: wiring.logger } as D;
-  return wiring.guardrails ? wiring.guardrails.wrap(deps) : deps;
+  const { guardrails, ...context } = wiring;
+  const deps = { ...ports, ...context } as D;
+  return guardrails ? guardrails.wrap(deps) : deps;
 }

@@ -93,7 +93,7 @@ const configValues = (from) => ({
 });
 
 export default defineConfig(
-  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/']),
+  globalIgnores(['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/', 'build/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -147,8 +147,20 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': bundledImports(
         sdk,
         nodeIo,
-        layers(['adapters', 'workflows', 'handlers', 'cli'], 'domain'),
+        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'cli'], 'domain'),
         configValues('domain'),
+      ),
+    },
+  },
+  {
+    // Event parsers: pure like the domain (which they may use), called by handlers only.
+    files: ['functions/parsing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        nodeIo,
+        layers(['adapters', 'workflows', 'handlers', 'cli'], 'parsing'),
+        configValues('parsing'),
       ),
     },
   },
@@ -158,7 +170,7 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-restricted-imports': bundledImports(
         sdk,
-        layers(['adapters', 'workflows', 'handlers'], 'ports'),
+        layers(['adapters', 'workflows', 'guardrails', 'handlers'], 'ports'),
       ),
     },
   },
@@ -171,6 +183,13 @@ export default defineConfig(
     // Workflows act through ports only.
     files: ['functions/workflows/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': bundledImports(sdk, layers(['adapters'], 'workflows')) },
+  },
+  {
+    // The guardrails wrap ports with ports: no SDK, no adapter, no workflow.
+    files: ['functions/guardrails/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(sdk, layers(['adapters', 'workflows'], 'guardrails')),
+    },
   },
   {
     // The policy schemas run at package time (infra/esbuild-plugins.cjs) and in the CLI, never in a

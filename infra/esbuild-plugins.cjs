@@ -3,7 +3,8 @@
  * esbuild plugins for the function bundles: serverless.yml `custom.esbuild.plugins` (serverless-esbuild
  * `require`s this file) and `npm run bench`, which builds the same way.
  *
- * `virtual:validated-policy` is controller.yml as infra/iam.cjs loads it: parsed and validated by the
+ * `virtual:validated-policy` is the stack's policy (serverless.yml custom.policy: the `policy` param,
+ * else the example controller.yml) as infra/iam.cjs loads it: parsed and validated by the
  * functions' own zod schema (functions/config/policy.ts) at package time, defaults applied, bundled
  * as JSON. A function therefore carries neither the YAML parser (≈120 KB of each bundle) nor the
  * policy schema, and its cold start neither parses nor validates; an invalid policy still fails
@@ -22,7 +23,6 @@
 const path = require('node:path');
 
 const VALIDATED_POLICY = 'virtual:validated-policy';
-const POLICY_FILE = path.join(__dirname, '..', 'controller.yml');
 const CONFIG = path.join(__dirname, '..', 'functions', 'config', 'bundling');
 const LAMBDA_CREDENTIALS = path.join(CONFIG, 'lambda-credentials.ts');
 const NO_SINK = path.join(CONFIG, 'no-decision-sink.ts');
@@ -32,18 +32,18 @@ const SINKS = {
   [path.join(CONFIG, 'decision-notifier-sink')]: 'topicArn',
 };
 
-/** controller.yml, parsed and validated now: iam.cjs caches it per process, a fresh read keeps rebuilds honest. */
-function controllerPolicy() {
+/** The policy at `file`, parsed and validated now: iam.cjs caches it per process, a fresh read keeps rebuilds honest. */
+const policyAt = (file, target) => () => {
   delete require.cache[require.resolve('./iam.cjs')];
-  return require('./iam.cjs').loadPolicy();
-}
+  return require('./iam.cjs').loadPolicy(file, target);
+};
 
 function validatedPolicy(loadPolicy, watchFiles) {
   return {
     name: 'validated-policy',
     setup(build) {
       build.onResolve({ filter: /^virtual:validated-policy$/ }, () => ({
-        path: POLICY_FILE,
+        path: VALIDATED_POLICY,
         namespace: VALIDATED_POLICY,
       }));
       build.onLoad({ filter: /.*/, namespace: VALIDATED_POLICY }, () => ({
@@ -86,9 +86,19 @@ const lambdaCredentials = {
  * The plugins for the policy `loadPolicy()` returns (the validated policy object). The default is
  * controller.yml; the bundling test builds the same functions for other policies.
  */
-function functionPlugins(loadPolicy = controllerPolicy, watchFiles = [POLICY_FILE]) {
+function functionPlugins(loadPolicy = policyAt(), watchFiles = [require('./iam.cjs').policyFile()]) {
   return [validatedPolicy(loadPolicy, watchFiles), decisionSinks(loadPolicy), lambdaCredentials];
 }
 
-module.exports = functionPlugins();
+/**
+ * serverless-esbuild calls an exported function with the Serverless instance, whose configuration
+ * is resolved by then: the bundles get the policy the roles and rules were built from.
+ */
+function stackPlugins(serverless) {
+  const { custom = {}, provider = {} } = serverless?.service ?? {};
+  const file = require('./iam.cjs').policyFile(custom.policy);
+  return functionPlugins(policyAt(file, { region: provider.region }), [file]);
+}
+
+module.exports = stackPlugins;
 module.exports.functionPlugins = functionPlugins;

@@ -1,6 +1,7 @@
 'use strict';
 /**
- * Everything serverless.yml derives from the policy (controller.yml): one least-privilege IAM role
+ * Everything serverless.yml derives from the policy (custom.policy: the file named by
+ * `--param="policy=<file>"`, else the example controller.yml): one least-privilege IAM role
  * per function, the EventBridge patterns narrowed to the policy's buckets and pipelines, and the
  * bucket ARNs allowed to notify the data queue/topic.
  *
@@ -27,7 +28,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const POLICY_FILE = path.join(ROOT, 'controller.yml');
+const DEFAULT_POLICY_FILE = path.join(ROOT, 'controller.yml');
 
 /** Logical ids shared with serverless.yml and infra/*.yml. */
 const ids = {
@@ -57,19 +58,46 @@ const FUNCTIONS = {
   ...rollback.FUNCTIONS,
 };
 
-let cached;
-function loadPolicy() {
-  if (cached) return cached;
+/** A path from `--param="policy=<file>"` is the user's, relative to where they run osls. */
+const policyFile = (file) => (file ? path.resolve(file) : DEFAULT_POLICY_FILE);
+
+/** The path as the user would write it: relative inside the directory osls runs in, else absolute. */
+function shownPath(file) {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+const cached = new Map();
+/**
+ * The policy at `file`, parsed by the functions' own schema and checked against what one stack can
+ * serve (functions/config/policy-stack.ts: one account, one region, `target.region` among them).
+ */
+function loadPolicy(file = DEFAULT_POLICY_FILE, target = {}) {
+  const key = JSON.stringify([file, target.region]);
+  if (cached.has(key)) return cached.get(key);
   // tsx's CommonJS API compiles the TypeScript schema on the fly (~0.3 s); same code the Lambdas run.
   const { require: tsRequire } = require('tsx/cjs/api');
   const { parsePolicyText } = tsRequire('../functions/config/policy.ts', __filename);
+  const { deployablePolicy } = tsRequire('../functions/config/policy-stack.ts', __filename);
+  let policy;
   try {
-    cached = parsePolicyText(fs.readFileSync(POLICY_FILE, 'utf8'));
+    policy = deployablePolicy(parsePolicyText(fs.readFileSync(file, 'utf8')), target);
   } catch (error) {
     // PolicyError's message already lists every problem with its path.
-    throw new Error(`controller.yml: ${error.message}`, { cause: error });
+    throw new Error(`${shownPath(file)}: ${error.message}`, { cause: error });
   }
-  return cached;
+  cached.set(key, policy);
+  return policy;
+}
+
+/**
+ * The policy of the stack osls is resolving: serverless.yml's custom.policy (the `policy` param) for
+ * its provider.region. osls calls each exported function below with these resolvers.
+ */
+async function stackPolicy({ resolveConfigurationProperty }) {
+  const file = await resolveConfigurationProperty(['custom', 'policy']);
+  const region = await resolveConfigurationProperty(['provider', 'region']);
+  return loadPolicy(policyFile(file), { region });
 }
 
 const unique = (values) => [...new Set(values)];
@@ -217,8 +245,8 @@ function roleResource(functionKey, spec, policy) {
 }
 
 /** Role resources keyed by logical id. */
-function roles() {
-  return controllerRoles(loadPolicy());
+async function roles(resolvers) {
+  return controllerRoles(await stackPolicy(resolvers));
 }
 
 function controllerRoles(policy) {
@@ -262,8 +290,7 @@ function dataArrivedPattern(policy) {
   return { ...base, detail: { ...base.detail, ...detail } };
 }
 
-function patterns() {
-  const policy = loadPolicy();
+function patterns(policy) {
   const targets = (type) => unique(policy.retraining.filter((r) => r.target.type === type).map((r) => r.target.name));
   const codePipelines = targets('codepipeline');
   const sageMakerPipelines = targets('sagemaker');
@@ -299,13 +326,13 @@ function patterns() {
 }
 
 /** Resources only the rollback functions need (alarm-action invoke permissions). */
-function rollbackResources() {
-  return rollback.resources(loadPolicy());
+async function rollbackResources(resolvers) {
+  return rollback.resources(await stackPolicy(resolvers));
 }
 
 /** Buckets that may send S3 notifications to the data queue/topic (aws:SourceArn values). */
-function sourceBucketArns() {
-  const buckets = unique(loadPolicy().retraining.map((rule) => rule.source.bucket));
+async function sourceBucketArns(resolvers) {
+  const buckets = unique((await stackPolicy(resolvers)).retraining.map((rule) => rule.source.bucket));
   // A condition list cannot be empty. Bucket names cannot contain upper case or "_", so no bucket
   // anyone could create has this ARN.
   if (buckets.length === 0) return [sub('arn:${AWS::Partition}:s3:::NO_RETRAINING_RULES')];
@@ -317,8 +344,8 @@ function sourceBucketArns() {
  * and once a bucket is deleted anyone can create one of that name. The policy's accounts, whose
  * events are the only ones acted on anyway.
  */
-function sourceAccounts() {
-  return loadPolicy().controller.accounts;
+async function sourceAccounts(resolvers) {
+  return (await stackPolicy(resolvers)).controller.accounts;
 }
 
 const gates = require('./gates-iam.cjs');
@@ -326,12 +353,16 @@ const gates = require('./gates-iam.cjs');
 module.exports = {
   roles,
   rolesFor,
-  patterns: () => ({ ...patterns(), ...gates.patterns(loadPolicy(), readPattern) }),
+  patterns: async (resolvers) => {
+    const policy = await stackPolicy(resolvers);
+    return { ...patterns(policy), ...gates.patterns(policy, readPattern) };
+  },
   sourceBucketArns,
   sourceAccounts,
   controllerStatements,
   dataArrivedPattern,
   loadPolicy,
-  gateResources: () => gates.resources(loadPolicy()),
+  policyFile,
+  gateResources: async (resolvers) => gates.resources(await stackPolicy(resolvers)),
   rollbackResources,
 };

@@ -8,7 +8,7 @@
  * item; that check is its own IAM action.
  *
  * killSwitchRead: a write no committed decision judged (the approval gate's PutApprovalResult, a
- * hook's Failed answer) is judged when it is made (functions/workflows/hardening.ts `withholding`),
+ * hook's Failed answer) is judged when it is made (functions/guardrails/guard-writes.ts `withholding`),
  * which reads the switch with GetItem.
  */
 const onSwitchPartition = { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONTROL'] } };

@@ -1,19 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { parsePolicyText } from '../config/policy';
+import type { Policy } from '../config/policy';
+import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
-import { simulate } from './simulate';
+
+/** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The schema (zod) and the YAML parser load only for the commands that read a policy: not for --help. */
+const readPolicy = async (file: string): Promise<Policy> =>
+  (await import('../config/policy')).parsePolicyText(readFileSync(file, 'utf8'));
 
 const program = new Command()
   .name('mlops-controller')
-  .description('Serverless MLOps controller: validate a policy, simulate scenarios on the embedded backend.');
+  .description('Serverless MLOps controller: validate a policy, simulate scenarios on the embedded backend.')
+  .version(version, '-V, --version', 'print the version')
+  .option('--region <region>', "AWS region of the stack (default: the SDK's: AWS_REGION, then the profile's)")
+  .option('--profile <name>', "AWS profile for the commands that call AWS (default: the SDK's: AWS_PROFILE)")
+  // The SDK's own chain reads both from the environment (fromIni takes AWS_PROFILE): every client
+  // created afterwards, the handlers' in redrive included, uses them.
+  .hook('preAction', (command) => {
+    const { region, profile } = command.opts<{ region?: string; profile?: string }>();
+    if (region) process.env.AWS_REGION = region;
+    if (profile) process.env.AWS_PROFILE = profile;
+  });
 
 program
   .command('validate')
   .argument('<file>', 'policy file (YAML or JSON)')
-  .description('check a policy file; prints every problem with its path')
-  .action((file: string) => {
-    const policy = parsePolicyText(readFileSync(file, 'utf8'));
+  .description(
+    'check a policy file and that one stack can serve it (one account, one region: --region); prints every problem with its path',
+  )
+  .action(async (file: string) => {
+    const policy = deployablePolicy(await readPolicy(file), program.opts<{ region?: string }>());
     const counts = [
       [policy.retraining.length, 'retraining rules'],
       [policy.gates.length, 'gates'],
@@ -32,6 +53,8 @@ program
   .option('--seed <n>', "seed of the duplicates' order", Number)
   .description('run scenarios through the real handlers on the in-memory backend with a simulated clock')
   .action(async (files: string[], options: { json?: boolean; duplicates?: number; seed?: number }) => {
+    // Loaded per command, as the AWS commands' modules are: `--help` and `validate` load neither.
+    const { simulate } = await import('./simulate');
     const results = [];
     for (const file of files)
       results.push(await simulate(file, { duplicates: options.duplicates, seed: options.seed }));
@@ -45,7 +68,7 @@ program
   .command('unfreeze')
   .argument('<pipeline>', 'CodePipeline pipeline whose stage the controller froze')
   .argument('<stage>', 'the frozen stage')
-  .option('--policy <file>', 'policy file', 'controller.yml')
+  .option('--policy <file>', 'the policy the stage was deployed with', 'controller.yml')
   .option('--table <name>', 'state table (default: $STATE_TABLE)')
   .description(
     're-enable promotions into a stage frozen by an alarm (EnableStageTransition), with your AWS credentials',
@@ -55,7 +78,7 @@ program
     if (!table) throw new ControllerError('unfreeze needs the state table: --table <name> or STATE_TABLE');
     const { unfreeze } = await import('./unfreeze');
     const known = await unfreeze({
-      policy: parsePolicyText(readFileSync(options.policy, 'utf8')),
+      policy: await readPolicy(options.policy),
       pipeline,
       stage,
       table,

@@ -19,7 +19,7 @@ import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ModelPackage } from '../ports/model-registry';
 import { wireGates } from '../wiring/gates';
-import type { Hardening } from '../workflows/hardening';
+import type { Guardrails } from '../guardrails';
 import type { Where } from './envelopes';
 import * as gateEnvelopes from './gate-envelopes';
 
@@ -109,7 +109,7 @@ export function gateHandlers(
   decisions: DecisionLog,
   clock: Clock,
   logger: Logger,
-  hardening?: Hardening,
+  guardrails?: Guardrails,
 ) {
   const gates = wireGates(
     {
@@ -120,7 +120,7 @@ export function gateHandlers(
       claims: new MemoryClaims(clock),
       decisions,
     },
-    { policy, clock, logger, guardrails: hardening },
+    { policy, clock, logger, guardrails },
   );
   return {
     registry: modelRegistered(gates, logger) as Handler,

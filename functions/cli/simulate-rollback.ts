@@ -32,7 +32,7 @@ import { wireDeploymentHook } from '../wiring/deployment-hook';
 import { MemoryClaims } from '../adapters/memory/claims';
 import type { RetrainRequests } from '../ports/retrain-requests';
 import { wireRollback } from '../wiring/rollback';
-import type { Hardening } from '../workflows/hardening';
+import type { Guardrails } from '../guardrails';
 import { wireStageRetry } from '../wiring/stage-retry';
 import type { Where } from './envelopes';
 
@@ -218,7 +218,7 @@ export function setupRollback(opts: {
   seed: World;
   start: number;
   /** Observe mode and the kill switch, as each Lambda runtime applies them. */
-  hardening?: Hardening;
+  guardrails?: Guardrails;
 }): RollbackSimulation {
   const { world, policy, decisions, clock, logger } = opts;
   const state = rollbackWorld(world);
@@ -262,7 +262,7 @@ export function setupRollback(opts: {
   const stages = new MemoryStageControl(world);
   const packages = new MemoryPackageStatus(world);
   const now = () => clock.now();
-  const wiring = { policy, clock, logger, guardrails: opts.hardening };
+  const wiring = { policy, clock, logger, guardrails: opts.guardrails };
   const rollback = wireRollback(
     {
       store,

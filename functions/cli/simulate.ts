@@ -22,7 +22,7 @@ import * as envelopes from './envelopes';
 import * as gatesSim from './simulate-gates';
 import { ControllerError, PolicyError } from '../domain/errors';
 import { rollbackStepShape, rollbackWorldDefaults, rollbackWorldShape, setupRollback } from './simulate-rollback';
-import { hardeningStepShape, setupHardening } from './simulate-hardening';
+import { guardrailsStepShape, setupGuardrails } from './simulate-guardrails';
 
 const upload = z.strictObject({
   bucket: z.string(),
@@ -55,7 +55,7 @@ const step = z.strictObject({
   /** Model packages registered, approval actions started, a person deciding (simulate-gates.ts). */
   gate: gatesSim.gateStep.optional(),
   ...rollbackStepShape,
-  ...hardeningStepShape,
+  ...guardrailsStepShape,
 });
 
 export const scenarioSchema = z.strictObject({
@@ -162,14 +162,14 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
   const shuffle = withDuplicates(copies, options.seed ?? 1);
   const clock = new SimulatedClock(Date.parse(scenario.start));
   const world = new MemoryWorld(clock);
-  const decisions = new MemoryDecisionLog(clock);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;
   for (const p of scenario.world.pipelines) world.pipelines.set(p.name, { kind: p.type });
   for (const o of scenario.world.objects) world.putObject(o.bucket, o.key, o.body);
   gatesSim.seedGatesWorld(world, scenario.world, { account, region });
-  const hardened = setupHardening({ world, policy, clock, logger: quietLogger });
-  const { hardening } = hardened;
+  const guarded = setupGuardrails({ world, policy, clock, logger: quietLogger });
+  const { guardrails } = guarded;
+  const decisions = new MemoryDecisionLog(clock, { killSwitch: guarded.killSwitch });
 
   // Alarms bound to retraining record requests here; the sweeper starts them (as in AWS).
   const retrainRequests = new MemoryRetrainRequests();
@@ -182,10 +182,10 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
       requests: retrainRequests,
       decisions,
     },
-    { policy, clock, logger: quietLogger, guardrails: hardening },
+    { policy, clock, logger: quietLogger, guardrails },
   );
   const rollback = setupRollback({
-    hardening,
+    guardrails,
     world,
     policy,
     decisions,
@@ -200,7 +200,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     finished: executionFinished(workflow, quietLogger) as Handler,
     sweep: sweeper(workflow) as Handler,
   };
-  const gateHandlers = gatesSim.gateHandlers(policy, world, decisions, clock, quietLogger, hardening);
+  const gateHandlers = gatesSim.gateHandlers(policy, world, decisions, clock, quietLogger, guardrails);
 
   const timeline: string[] = [`Scenario: ${scenario.name}`];
   if (scenario.description) timeline.push(scenario.description.trim());
@@ -214,7 +214,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
       .map((d) =>
         [
           `${d.at.slice(11, 19)}    ◆ ${d.kind.padEnd(22)} ${d.subject.padEnd(22)} ${d.outcome.padEnd(11)} ${d.reasons.join('; ')}`,
-          ...hardened.withheldLines(d),
+          ...guarded.withheldLines(d),
         ].join('\n'),
       );
     for (let i = 0; i < lines.length;) {
@@ -258,7 +258,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     const advanced = s.at !== undefined && parseAt(s.at, clock.now().getTime()) > clock.now().getTime();
     if (s.at && advanced) clock.set(parseAt(s.at, clock.now().getTime()));
     if (s.say) timeline.push('', `${clockText()}  ${s.say}`);
-    await hardened.apply(s, timeline);
+    await guarded.apply(s, timeline);
     if (advanced) {
       // Time passed: the per-minute sweeper has run.
       for (let c = 0; c < copies; c++) {
@@ -359,7 +359,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     [
       summary(world, decisions.decisions),
       ...rollback.summary(),
-      ...hardened.summary(decisions.decisions, world.actions),
+      ...guarded.summary(decisions.decisions, world.actions),
     ].join('\n'),
   );
 

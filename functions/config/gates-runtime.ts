@@ -12,9 +12,10 @@ import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
-import type { Wiring } from '../wiring/context';
 import { wireGates, type GatePorts } from '../wiring/gates';
-import { hardeningRuntime } from './hardening-runtime';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
 
@@ -38,6 +39,8 @@ export function gatePorts(
   policy: Policy,
   table: string,
   clients: GateClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
   approvals: PipelineApprovals = noApprovals,
 ): GatePorts {
   return {
@@ -46,7 +49,10 @@ export function gatePorts(
     notifier: new SnsNotifier(clients.sns),
     approvals,
     claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
   };
 }
 
@@ -58,15 +64,16 @@ export function gateWorkflow(
   logger: Logger,
   options: {
     approvals?: PipelineApprovals;
-    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    guardrails?: Wiring['guardrails'];
-  } = {},
+    /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+    guardrails: Guardrails<DynamoKillSwitch>;
+  },
 ): GateWorkflow {
-  return wireGates(gatePorts(policy, table, clients, options.approvals), {
+  const { guardrails } = options;
+  return wireGates(gatePorts(policy, table, clients, guardrails.killSwitch, options.approvals), {
     policy,
     clock: systemClock,
     logger,
-    guardrails: options.guardrails,
+    guardrails,
   });
 }
 
@@ -84,14 +91,11 @@ export async function gatesRuntime(
     s3: new S3Client(clientConfig),
     sns: new SNSClient(clientConfig),
   };
-  const hardening = await hardeningRuntime();
   return {
     logger,
-    gates: wireGates(gatePorts(policy, env.STATE_TABLE, clients, approvals?.(clientConfig)), {
-      policy,
-      clock: systemClock,
-      logger,
-      guardrails: hardening,
+    gates: gateWorkflow(policy, env.STATE_TABLE, clients, logger, {
+      ...(approvals ? { approvals: approvals(clientConfig) } : {}),
+      guardrails: await guardrailsRuntime(),
     }),
   };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mode } from './policy-hardening';
+import { mode } from './policy-guardrails';
 
 /**
  * Model quality gates: which model package groups are judged on which metrics, and which

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { mode } from './policy-hardening';
+import { mode } from './policy-guardrails';
 
 /**
  * The rollback part of the policy: which alarms bind to which live targets (`rollback`), the checks
@@ -74,9 +74,19 @@ export const rollbackBinding = z
      * recorded as STALE and does not act: what is live now may not be what the alarm saw.
      */
     staleAfterSeconds: positiveInt.max(86_400, 'must be ≤ 86400 (a day)').default(3_600),
-    /** Decide and record, perform no write call. */
-    observeOnly: z.boolean().default(false),
     mode: mode.optional(),
+    /**
+     * Replaced by `mode: observe`, the one switch every rule has (observe mode withholds the
+     * binding's writes and records them as withheld): an old policy is refused with what to write.
+     */
+    observeOnly: z
+      .never({
+        error: (issue) =>
+          issue.input === false
+            ? 'no longer supported: remove `observeOnly: false` (enforce is the default)'
+            : 'no longer supported: write `mode: observe` instead of `observeOnly: true`',
+      })
+      .optional(),
   })
   .superRefine((b, ctx) => {
     const acts = [b.codedeploy, b.endpoint, b.freeze, b.modelPackageGroup].filter(Boolean).length;

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
-import { hardeningControllerShape, mode } from './policy-hardening';
+import { guardrailsControllerShape, mode } from './policy-guardrails';
 
 const name = z
   .string({ error: 'required' })
@@ -156,7 +156,7 @@ export const policySchema = z
       }),
       /** Days decision records are kept (DynamoDB TTL). */
       decisionTtlDays: positiveInt.default(90),
-      ...hardeningControllerShape,
+      ...guardrailsControllerShape,
     }),
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,

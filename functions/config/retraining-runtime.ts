@@ -13,9 +13,10 @@ import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
-import type { Wiring } from '../wiring/context';
 import { wireRetraining, type RetrainingPorts } from '../wiring/retraining';
-import { hardeningRuntime } from './hardening-runtime';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -28,11 +29,20 @@ export interface RetrainingClients {
 }
 
 /** The retraining ports on the AWS adapters: state table, S3 and the two pipeline services. */
-export function retrainingPorts(policy: Policy, table: string, clients: RetrainingClients): RetrainingPorts {
+export function retrainingPorts(
+  policy: Policy,
+  table: string,
+  clients: RetrainingClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+): RetrainingPorts {
   return {
     ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
     runs: new DynamoRunStore(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
     objects: new S3ObjectStore(clients.s3),
     pipelines: new AwsPipelines({
       codepipeline: new CodePipelineStarter(clients.codepipeline),
@@ -48,10 +58,15 @@ export function retrainingWorkflow(
   table: string,
   clients: RetrainingClients,
   logger: Logger,
-  /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-  guardrails?: Wiring['guardrails'],
+  /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): RetrainingWorkflow {
-  return wireRetraining(retrainingPorts(policy, table, clients), { policy, clock: systemClock, logger, guardrails });
+  return wireRetraining(retrainingPorts(policy, table, clients, guardrails.killSwitch), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /** The retraining functions' runtime. */
@@ -63,14 +78,8 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
     codepipeline: new CodePipelineClient(clientConfig),
     sagemaker: new SageMakerClient(clientConfig),
   };
-  const hardening = await hardeningRuntime();
   return {
     logger,
-    retraining: wireRetraining(retrainingPorts(policy, env.STATE_TABLE, clients), {
-      policy,
-      clock: systemClock,
-      logger,
-      guardrails: hardening,
-    }),
+    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, await guardrailsRuntime()),
   };
 }

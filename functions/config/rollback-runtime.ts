@@ -26,11 +26,12 @@ import type { Logger } from '../ports/logger';
 import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import type { RollbackWorkflow } from '../workflows/rollback';
 import type { StageRetryWorkflow } from '../workflows/stage-retry';
-import type { Wiring } from '../wiring/context';
 import { wireDeploymentHook, type HookPorts } from '../wiring/deployment-hook';
 import { wireRollback, type RollbackPorts } from '../wiring/rollback';
 import { wireStageRetry } from '../wiring/stage-retry';
-import { hardeningRuntime } from './hardening-runtime';
+import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import type { Guardrails } from '../guardrails';
+import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -51,6 +52,8 @@ export function rollbackPorts(
   policy: Policy,
   table: string,
   clients: RollbackClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
   retrainRequests?: DynamoRetrainRequests,
 ): RollbackPorts {
   return {
@@ -60,7 +63,10 @@ export function rollbackPorts(
     alarms: new CloudWatchAlarms(clients.cloudwatch),
     stages: new CodePipelineStages(clients.codepipeline),
     packages: new SageMakerPackageStatus(clients.sagemaker),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
     redeploys: new DynamoRedeployWatch(clients.dynamo, table),
     ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
     ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
@@ -75,17 +81,18 @@ export function rollbackWorkflow(
   clients: RollbackClients,
   logger: Logger,
   options: {
-    /** Observe mode and the kill switch around the write ports (functions/workflows/hardening.ts). */
-    guardrails?: Wiring['guardrails'];
+    /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+    guardrails: Guardrails<DynamoKillSwitch>;
     /** Alarm → retraining bindings record requests here; the sweeper starts them. */
     retrainRequests?: DynamoRetrainRequests;
-  } = {},
+  },
 ): RollbackWorkflow {
-  return wireRollback(rollbackPorts(policy, table, clients, options.retrainRequests), {
+  const { guardrails } = options;
+  return wireRollback(rollbackPorts(policy, table, clients, guardrails.killSwitch, options.retrainRequests), {
     policy,
     clock: systemClock,
     logger,
-    guardrails: options.guardrails,
+    guardrails,
   });
 }
 
@@ -100,7 +107,13 @@ export interface HookClients {
 }
 
 /** The lifecycle hook ports on the AWS adapters. */
-export function hookPorts(policy: Policy, table: string, clients: HookClients): HookPorts {
+export function hookPorts(
+  policy: Policy,
+  table: string,
+  clients: HookClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+): HookPorts {
   return {
     deployments: new CodeDeployDeployments(clients.codedeploy),
     alarms: new CloudWatchAlarms(clients.cloudwatch),
@@ -108,7 +121,10 @@ export function hookPorts(policy: Policy, table: string, clients: HookClients): 
     invoker: new SageMakerInvoker(clients.sagemakerRuntime),
     objects: new S3ObjectStore(clients.s3),
     claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, { ttlDays: policy.controller.decisionTtlDays }),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
   };
 }
 
@@ -118,20 +134,26 @@ export function hookWorkflow(
   table: string,
   clients: HookClients,
   logger: Logger,
-  guardrails?: Wiring['guardrails'],
+  /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
+  guardrails: Guardrails<DynamoKillSwitch>,
 ): DeploymentHookWorkflow {
-  return wireDeploymentHook(hookPorts(policy, table, clients), { policy, clock: systemClock, logger, guardrails });
+  return wireDeploymentHook(hookPorts(policy, table, clients, guardrails.killSwitch), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /**
- * The rollback workflow as both rollback functions run it: the rollback clients, hardened (kill
+ * The rollback workflow as both rollback functions run it: the rollback clients, guarded (kill
  * switch, observe mode); the alarm function adds where it records retraining requests.
  */
 async function rollbackRuntime(
   retrainRequests: (clients: RollbackClients, table: string) => DynamoRetrainRequests | undefined = () => undefined,
 ): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
+  const guardrails = await guardrailsRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const clients: RollbackClients = {
     dynamo,
@@ -144,11 +166,9 @@ async function rollbackRuntime(
   };
   return {
     logger,
-    rollback: wireRollback(rollbackPorts(policy, env.STATE_TABLE, clients, retrainRequests(clients, env.STATE_TABLE)), {
-      policy,
-      clock: systemClock,
-      logger,
-      guardrails: hardening,
+    rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
+      guardrails,
+      retrainRequests: retrainRequests(clients, env.STATE_TABLE),
     }),
   };
 }
@@ -172,7 +192,6 @@ export const endpointRuntime = () => rollbackRuntime();
 
 export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   const clients: HookClients = {
     dynamo,
@@ -184,18 +203,13 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
   };
   return {
     logger,
-    hooks: wireDeploymentHook(hookPorts(policy, env.STATE_TABLE, clients), {
-      policy,
-      clock: systemClock,
-      logger,
-      guardrails: hardening,
-    }),
+    hooks: hookWorkflow(policy, env.STATE_TABLE, clients, logger, await guardrailsRuntime()),
   };
 }
 
 export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
-  const hardening = await hardeningRuntime();
+  const guardrails = await guardrailsRuntime();
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
@@ -203,9 +217,12 @@ export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkf
       {
         stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
         store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
-        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, { ttlDays: policy.controller.decisionTtlDays }),
+        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, {
+          ttlDays: policy.controller.decisionTtlDays,
+          killSwitch: guardrails.killSwitch,
+        }),
       },
-      { policy, clock: systemClock, logger, guardrails: hardening },
+      { policy, clock: systemClock, logger, guardrails },
     ),
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../config/policy';
 import { packageGroupName } from './arns';
-import type { Mode } from '../config/policy-hardening';
+import type { Mode } from '../config/policy-guardrails';
 
 export type WriteTarget =
   | { kind: 'pipeline'; type: 'codepipeline' | 'sagemaker'; name: string }
@@ -23,9 +23,6 @@ export interface ModeVerdict {
   because: string[];
 }
 
-const observing = (m: { mode?: Mode | undefined; observeOnly?: boolean }): boolean =>
-  m.mode === 'observe' || m.observeOnly === true;
-
 /** `arn:aws:sagemaker:r:a:model-package/<group>/<version>` → group. */
 export function packageGroupOf(arn: string): string | undefined {
   return /:model-package\/([^/]+)\/\d+$/.exec(arn)?.[1];
@@ -34,17 +31,11 @@ export function packageGroupOf(arn: string): string | undefined {
 export function modeFor(policy: Policy, target: WriteTarget): ModeVerdict {
   const because: string[] = [];
   if (policy.controller.mode === 'observe') because.push('controller.mode');
-  const add = <T extends { mode?: Mode | undefined; observeOnly?: boolean }>(
+  const add = <T extends { mode?: Mode | undefined }>(
     section: string,
     items: readonly T[],
     binds: (item: T) => boolean,
-  ) =>
-    items.forEach(
-      (item, i) =>
-        binds(item) &&
-        observing(item) &&
-        because.push(`${section}[${i}].${item.mode === 'observe' ? 'mode' : 'observeOnly'}`),
-    );
+  ) => items.forEach((item, i) => binds(item) && item.mode === 'observe' && because.push(`${section}[${i}].mode`));
   switch (target.kind) {
     case 'pipeline': {
       const rules = policy.retraining.filter((r) => r.target.type === target.type && r.target.name === target.name);

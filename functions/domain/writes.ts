@@ -1,5 +1,5 @@
 /**
- * The write calls the controller makes, named once: the hardening layer guards each call under this
+ * The write calls the controller makes, named once: the guardrails guard each call under this
  * name, and a write-ahead decision (DecisionLog.commit) plans its writes under the same name, so the
  * guard recognises a write its decision already recorded.
  */

@@ -1,14 +1,8 @@
-import { parseAlarmDeliveries } from '../domain/alarms';
+import { isScheduledTick, parseAlarm } from '../parsing/alarm';
 import type { Logger } from '../ports/logger';
 import type { RollbackWorkflow } from '../workflows/rollback';
 import { lambdaHandler } from '../config/runtime';
 import { alarmRuntime } from '../config/rollback-runtime';
-
-const isTick = (event: unknown): boolean =>
-  typeof event === 'object' &&
-  event !== null &&
-  (event as Record<string, unknown>).source === 'aws.events' &&
-  (event as Record<string, unknown>)['detail-type'] === 'Scheduled Event';
 
 /**
  * CloudWatch alarm state changes (EventBridge, the alarm's direct Lambda action, SNS) → rollback,
@@ -17,13 +11,13 @@ const isTick = (event: unknown): boolean =>
  */
 export function alarmFired(workflow: RollbackWorkflow, logger: Logger, now: () => Date = () => new Date()) {
   return async (event: unknown): Promise<void> => {
-    if (isTick(event)) return workflow.tick();
-    const parsed = parseAlarmDeliveries(event, now().toISOString());
-    for (const problem of parsed.invalid) {
-      logger.error('not an alarm state change; ignored', { problem });
-      await workflow.ignore('alarm/unknown', [problem], {});
+    if (isScheduledTick(event)) return workflow.tick();
+    const { commands, invalid } = parseAlarm(event, now().toISOString());
+    for (const { reason } of invalid) {
+      logger.error('not an alarm state change; ignored', { problem: reason });
+      await workflow.ignore('alarm/unknown', [reason], {});
     }
-    for (const change of parsed.changes) await workflow.onAlarm(change);
+    for (const change of commands) await workflow.onAlarm(change);
   };
 }
 

@@ -1,4 +1,4 @@
-import { parseApprovalDeliveries } from '../domain/approval-deliveries';
+import { approvalSubject, parseApproval } from '../parsing/approval';
 import type { Logger } from '../ports/logger';
 import type { GateWorkflow } from '../workflows/gates';
 import { lambdaHandler } from '../config/runtime';
@@ -7,7 +7,7 @@ import { approvalGatesRuntime } from '../config/approval-gates-runtime';
 /**
  * A CodePipeline approval action bound to a gate: from EventBridge or a CodeStar Notifications rule
  * (action STARTED; the token is read from GetPipelineState) or from the approval's own SNS
- * notification (which carries the token). Parsing: functions/domain/approval-deliveries.ts.
+ * notification (which carries the token). Parsing: functions/parsing/approval.ts.
  */
 export function approvalRequested(gates: GateWorkflow, logger: Logger) {
   const ignore = async (subject: string, reason: string) => {
@@ -15,21 +15,14 @@ export function approvalRequested(gates: GateWorkflow, logger: Logger) {
     await gates.record({ kind: 'gate.ignore', subject, outcome: 'IGNORED', reasons: [reason], inputs: {} });
   };
   return async (event: unknown): Promise<void> => {
-    for (const d of parseApprovalDeliveries(event)) {
-      if (d.kind === 'invalid') {
-        await ignore(d.subject, d.reason);
-        continue;
-      }
-      if (d.kind === 'skipped') {
-        logger.info('not an approval that started; nothing to do', { subject: d.subject, reason: d.reason });
-        continue;
-      }
+    const { commands, skipped, invalid } = parseApproval(event);
+    for (const { origin, reason } of invalid) await ignore(approvalSubject(origin), reason);
+    for (const { origin, reason } of skipped)
+      logger.info('not an approval that started; nothing to do', { subject: approvalSubject(origin), reason });
+    for (const d of commands) {
       const foreign = d.origins.map((o) => gates.foreignOrigin(o)).find((r) => r !== undefined);
-      if (foreign) {
-        await ignore(d.subject, foreign);
-        continue;
-      }
-      if (d.kind === 'started') await gates.onApprovalStarted(d.target, d.id);
+      if (foreign) await ignore(d.subject, foreign);
+      else if (d.kind === 'started') await gates.onApprovalStarted(d.target, d.id);
       else await gates.onApprovalNotification(d.target, d.id);
     }
   };

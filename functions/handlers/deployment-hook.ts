@@ -1,14 +1,9 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
+import { parseLifecycleHook } from '../parsing/codedeploy';
 import type { Logger } from '../ports/logger';
 import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
 import { lambdaHandler } from '../config/runtime';
 import { hookRuntime } from '../config/rollback-runtime';
-
-const hookEvent = z.object({
-  DeploymentId: z.string().check(z.minLength(1)),
-  LifecycleEventHookExecutionId: z.string().check(z.minLength(1)),
-});
 
 /** Time kept back from the Lambda's remaining time to send the answer and record the decision. */
 export const ANSWER_MARGIN_MS = 3_000;
@@ -21,18 +16,13 @@ const DEFAULT_BUDGET_MS = 25_000;
  */
 export function deploymentHook(workflow: DeploymentHookWorkflow, logger: Logger) {
   return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
-    const parsed = hookEvent.safeParse(event);
-    if (!parsed.success) {
-      // Without both ids there is nobody to answer: log loudly; CodeDeploy times the hook out.
-      logger.error('not a CodeDeploy lifecycle hook event; ignored', { issues: parsed.error.issues.length });
-      return;
-    }
+    const { commands, invalid } = parseLifecycleHook(event);
+    // Without both ids there is nobody to answer: log loudly; CodeDeploy times the hook out.
+    for (const { reason } of invalid)
+      logger.error('not a CodeDeploy lifecycle hook event; ignored', { problem: reason });
     const remaining = context?.getRemainingTimeInMillis?.() ?? DEFAULT_BUDGET_MS + ANSWER_MARGIN_MS;
-    await workflow.onHook(
-      parsed.data.DeploymentId,
-      parsed.data.LifecycleEventHookExecutionId,
-      Math.max(0, remaining - ANSWER_MARGIN_MS),
-    );
+    for (const hook of commands)
+      await workflow.onHook(hook.deploymentId, hook.hookExecutionId, Math.max(0, remaining - ANSWER_MARGIN_MS));
   };
 }
 

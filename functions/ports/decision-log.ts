@@ -1,5 +1,5 @@
 import type { WriteTarget } from '../domain/modes';
-import type { KillSwitch, KillSwitchState } from './kill-switch';
+import type { KillSwitchState } from './kill-switch';
 
 export type DecisionKind =
   | 'retraining.start'
@@ -18,7 +18,7 @@ export interface Decision {
   /** The inputs the decision used, as recorded evidence. */
   inputs: Record<string, unknown>;
   at: string;
-  /** Filled in by the explaining decision log (Hardening.decisions, functions/workflows/hardening.ts). */
+  /** Filled in by the explaining decision log (functions/guardrails/decisions.ts). */
   id?: string;
   /** sha256 prefix of the policy the decision was made under. */
   policyVersion?: string;
@@ -71,27 +71,37 @@ export interface CommittedDecision {
   fail(error: unknown): Promise<void>;
 }
 
+export interface CommitOptions {
+  /**
+   * Only while the kill switch the log was built with is not paused, checked as part of the same
+   * atomic write where the store can (the DynamoDB log on the switch's own table): a pause then
+   * applies to the very next decision, not after the switch's cache time.
+   */
+  unlessPaused?: boolean;
+}
+
+/** A commit held to the kill switch found it paused: nothing was written. */
+export interface Paused {
+  paused: KillSwitchState;
+}
+
 export interface DecisionLog {
   record(decision: Decision): Promise<void>;
   /**
    * Write-ahead: stores `decision`, with `planned` as its actions, and takes `claim`, in one atomic
    * write, before the writes are made. That one write is both the exactly-once guard and the
-   * explained record. Undefined, with nothing written, when another caller holds the claim.
+   * explained record. Undefined, with nothing written, when another caller holds the claim;
+   * `{ paused }`, with nothing written, when `unlessPaused` and the switch is paused.
    */
   commit(
     decision: Decision,
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
   ): Promise<CommittedDecision | undefined>;
-  /**
-   * `commit`, only while `killSwitch` is not paused, checked as part of the same atomic write where
-   * the store can (the DynamoDB log on the switch's own table): a pause then applies to the very
-   * next decision, not after the switch's cache time. `{ paused }`, with nothing written, otherwise.
-   */
-  commitUnlessPaused(
+  commit(
     decision: Decision,
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
-    killSwitch: KillSwitch,
-  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined>;
+    options: CommitOptions,
+  ): Promise<CommittedDecision | Paused | undefined>;
 }

@@ -7,6 +7,8 @@ export interface DeploymentDetail extends DeploymentInfo {
   error?: string;
 }
 
+export type RedeployResult = { deploymentId: string } | { withheld: string };
+
 /** CodeDeploy, as rollback and lifecycle hooks need it. */
 export interface Deployments {
   /**
@@ -18,9 +20,9 @@ export interface Deployments {
   stop(deploymentId: string): Promise<void>;
   /**
    * CreateDeployment of `revision` with the group's own configuration and its alarm polling turned
-   * off for this deployment; returns the new id.
+   * off for this deployment: the new id, or why the guardrails withheld it (nothing was created).
    */
-  redeploy(application: string, group: string, revision: unknown, description: string): Promise<string>;
+  redeploy(application: string, group: string, revision: unknown, description: string): Promise<RedeployResult>;
   get(deploymentId: string): Promise<DeploymentDetail>;
   /** PutLifecycleEventHookExecutionStatus. */
   answerHook(deploymentId: string, hookExecutionId: string, status: 'Succeeded' | 'Failed'): Promise<void>;

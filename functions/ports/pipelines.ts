@@ -13,7 +13,19 @@ export interface StartRequest {
   batchId: string;
 }
 
+/**
+ * A start that was made, with its execution id (CodePipeline) or ARN (SageMaker), or one the
+ * guardrails withheld (observe mode, kill switch), with why: no execution exists then.
+ */
+export type StartResult = { executionId: string } | { withheld: string };
+
+/**
+ * The execution id a run and its decision record: a withheld start has none, so it is recorded as
+ * `withheld:<token>` (the record reads the same as before starts answered a typed result).
+ */
+export const executionIdOf = (result: StartResult, token: string): string =>
+  'executionId' in result ? result.executionId : `withheld:${token}`;
+
 export interface Pipelines {
-  /** Starts an execution; returns its id (CodePipeline) or ARN (SageMaker). */
-  start(request: StartRequest): Promise<string>;
+  start(request: StartRequest): Promise<StartResult>;
 }

@@ -1,7 +1,7 @@
 import type { Policy } from '../config/policy';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import type { Hardening } from '../workflows/hardening';
+import type { Guardrails } from '../guardrails';
 
 /**
  * What a workflow gets besides its ports, the same in a Lambda, in `simulate` and in a test: the
@@ -13,14 +13,14 @@ export interface Wiring {
   policy: Policy;
   clock: Clock;
   logger: Logger;
-  guardrails?: Pick<Hardening, 'wrap'>;
+  guardrails?: Pick<Guardrails, 'guardWrites'>;
 }
 
 /** The ports of `D`: its dependencies without what the wiring supplies. */
 export type PortsOf<D> = Omit<D, 'policy' | 'clock' | 'logger'>;
 
 /** What guardrails may wrap: a workflow's dependencies with any of its write ports. */
-type Guardable = Parameters<Hardening['wrap']>[0];
+type Guardable = Parameters<Guardrails['guardWrites']>[0];
 
 /** The dependencies a workflow is built on: its ports, the wiring's context, guarded if asked. */
 export function wired<D extends { policy: Policy; clock: Clock; logger: Logger } & Guardable>(
@@ -29,5 +29,5 @@ export function wired<D extends { policy: Policy; clock: Clock; logger: Logger }
 ): D {
   const { guardrails, ...context } = wiring;
   const deps = { ...ports, ...context } as D;
-  return guardrails ? guardrails.wrap(deps) : deps;
+  return guardrails ? guardrails.guardWrites(deps) : deps;
 }

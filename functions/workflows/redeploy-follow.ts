@@ -28,8 +28,6 @@ import type { Deployments } from '../ports/deployments';
 import type { Logger } from '../ports/logger';
 import type { LambdaAliases, TaskDefinitions } from '../ports/redeploy-facts';
 import type { RedeployWatch, WatchedRedeploy } from '../ports/redeploy-watch';
-// A withheld write (observe mode, kill switch) answers an id that names no deployment.
-import { isWithheld } from './hardening';
 
 export interface RedeployDeps {
   deployments: Deployments;
@@ -74,9 +72,9 @@ export class Redeploys {
     return redeployVerdict(need, {});
   }
 
-  /** Starts following a redeployment; false when it is (or was) already followed, or was withheld. */
+  /** Starts following a redeployment; false when it is (or was) already followed. */
   async follow(redeploy: WatchedRedeploy): Promise<boolean> {
-    if (!this.deps.redeploys || isWithheld(redeploy.deploymentId)) return false;
+    if (!this.deps.redeploys) return false;
     return this.deps.redeploys.watch(redeploy);
   }
 

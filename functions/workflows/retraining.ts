@@ -1,6 +1,6 @@
 import type { RetrainingRule } from '../config/policy';
 import type { ObjectRef } from '../domain/objects';
-import type { Origin } from '../domain/s3-deliveries';
+import type { Origin } from '../parsing/parsed';
 import type { ClosedBatch, OpenBatch } from '../ports/batch-ledger';
 import { onExecutionFinished } from './retraining/finished';
 import { retrainingFlow, type RetrainingDeps, type RetrainingFlow } from './retraining/flow';

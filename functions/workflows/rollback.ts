@@ -1,4 +1,4 @@
-import type { AlarmChange } from '../domain/alarms';
+import type { AlarmChange } from '../parsing/alarm';
 import type { EventOrigin } from './recorder';
 import { onAlarm } from './rollback/alarm';
 import { onEndpoint, type EndpointSighting } from './rollback/endpoint';

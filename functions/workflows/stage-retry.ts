@@ -2,6 +2,7 @@ import type { Policy } from '../config/policy';
 import { ControllerError } from '../domain/errors';
 import type { Clock } from '../ports/clock';
 import type { DecisionLog } from '../ports/decision-log';
+import type { StageFailure } from '../parsing/codepipeline';
 import type { Logger } from '../ports/logger';
 import type { RollbackStore } from '../ports/rollback-store';
 import type { StageControl } from '../ports/stage-control';
@@ -16,15 +17,7 @@ export interface StageRetryDeps {
   logger: Logger;
 }
 
-export interface StageFailure {
-  id: string;
-  pipeline: string;
-  stage: string;
-  executionId: string;
-  state: string;
-  account?: string;
-  region?: string;
-}
+export type { StageFailure };
 
 /** CodePipeline refuses a retry it cannot do; that is an answer, not a failure to retry. */
 const REFUSED = ['StageNotRetryableException', 'ConflictException', 'NotLatestPipelineExecutionException'];

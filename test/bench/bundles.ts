@@ -92,8 +92,11 @@ export function esbuildOptions(root = repoRoot): esbuild.BuildOptions {
   if (withDefaults.outputFileExtension !== '.js') options.outExtension = { '.js': withDefaults.outputFileExtension };
   if (typeof custom.plugins === 'string') {
     // serverless-esbuild `require`s the plugins file from the service directory.
+    // A function export is called with the Serverless instance; without one it builds for the
+    // example policy, controller.yml.
     const loaded = createRequire(join(root, 'package.json'))(join(root, custom.plugins));
-    options.plugins = loaded.default ?? loaded;
+    const plugins = loaded.default ?? loaded;
+    options.plugins = typeof plugins === 'function' ? plugins(undefined) : plugins;
   }
   return options as esbuild.BuildOptions;
 }

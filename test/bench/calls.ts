@@ -28,7 +28,7 @@ import { dataArrived } from '../../functions/handlers/data-arrived';
 import { createStateTable, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
-import { decisionCases, hardening } from './decision-cases';
+import { decisionCases, guardrails } from './decision-cases';
 
 export interface Call {
   service: string;
@@ -178,7 +178,7 @@ async function dataDrop(aws: CountingAws, maxObjects: number) {
       table,
       { dynamo, s3, codepipeline, sagemaker },
       logger,
-      hardening(policy, dynamo, table),
+      guardrails(policy, dynamo, table),
     ),
     logger,
   );

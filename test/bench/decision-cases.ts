@@ -1,6 +1,6 @@
 /**
  * P5 cases for the gate, rollback and hook functions: each handler wired by the same function its
- * runtime module uses (gateWorkflow, rollbackWorkflow, hookWorkflow), hardening included (observe
+ * runtime module uses (gateWorkflow, rollbackWorkflow, hookWorkflow), guardrails included (observe
  * mode, kill switch, decision completion), on moto; `aws.answer` only for operations moto lacks.
  * Every case first handles one earlier event in the same "container" (caches warm, as in a warm
  * Lambda), then counts one decision.
@@ -37,7 +37,7 @@ import { deploymentHook } from '../../functions/handlers/deployment-hook';
 import { endpointChanged } from '../../functions/handlers/endpoint-changed';
 import { modelRegistered } from '../../functions/handlers/model-registered';
 import { systemClock } from '../../functions/ports/clock';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { createStateTable, uniqueName } from '../support/aws';
 import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
@@ -48,9 +48,9 @@ import type { CallCase, CountingAws } from './calls';
 const ACCOUNT = '123456789012';
 const controller = { accounts: [ACCOUNT], regions: ['us-east-1', 'us-east-2'], manifests: { bucket: 'm' } };
 
-/** The hardening layer as hardeningRuntime builds it for a policy without a decision bus or topic. */
-export function hardening(policy: Policy, dynamo: DynamoDBClient, table: string) {
-  return new Hardening({
+/** The guardrails as guardrailsRuntime builds them for a policy without a decision bus or topic. */
+export function guardrails(policy: Policy, dynamo: DynamoDBClient, table: string) {
+  return new Guardrails({
     policy,
     killSwitch: new DynamoKillSwitch(dynamo, table, { cacheSeconds: policy.controller.killSwitchCacheSeconds }),
     logger: recordingLogger().logger,
@@ -154,7 +154,7 @@ async function gateWorld(aws: CountingAws, withApprovals: boolean) {
   }
   const gates = gateWorkflow(policy, table, { dynamo, sagemaker, s3, sns }, recordingLogger().logger, {
     ...(approvals ? { approvals } : {}),
-    guardrails: hardening(policy, dynamo, table),
+    guardrails: guardrails(policy, dynamo, table),
   });
   /** The real "Model Package State Change" event for a package of this group: the detail mirrors the package. */
   const packageEvent = (arn: string) => {
@@ -324,7 +324,7 @@ export const decisionCases: CallCase[] = [
       });
       const handle = alarmFired(
         rollbackWorkflow(policy, table, clients, recordingLogger().logger, {
-          guardrails: hardening(policy, clients.dynamo, table),
+          guardrails: guardrails(policy, clients.dynamo, table),
         }),
         recordingLogger().logger,
       );
@@ -354,7 +354,7 @@ export const decisionCases: CallCase[] = [
         rollback: [{ name: 'live', alarms: { names: [firing] }, endpoint: { name: endpoint } }],
       });
       const workflow = rollbackWorkflow(policy, table, clients, recordingLogger().logger, {
-        guardrails: hardening(policy, clients.dynamo, table),
+        guardrails: guardrails(policy, clients.dynamo, table),
       });
       // The endpoint function saw both configs go InService (the alarm function shares the table).
       const sighting = endpointChanged(workflow, recordingLogger().logger);
@@ -423,7 +423,7 @@ export const decisionCases: CallCase[] = [
           table,
           { dynamo, codedeploy, cloudwatch, sagemaker, sagemakerRuntime, s3 },
           recordingLogger().logger,
-          hardening(policy, dynamo, table),
+          guardrails(policy, dynamo, table),
         ),
         recordingLogger().logger,
       );

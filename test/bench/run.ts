@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (`-- --quick` or BENCH_QUICK=1 for a small run): P1 cold init, P2 bundle size,
  * P3/P4 the data-drop storm, P5 AWS calls per decision, P6 throughput. Prints a table and writes
- * bench/results.json. Every comparison is taken side by side in the same run (the machine is
+ * bench/results.json (`-- --write-docs`: and rewrites docs/performance.md's results block from it).
+ * Every comparison is taken side by side in the same run (the machine is
  * noisy): ratios matter more than absolute figures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,14 +15,18 @@ import { runStorm } from '../support/storm';
 import { buildBundles, repoRoot } from './bundles';
 import { callCases, countCalls } from './calls';
 import { bareNodeSubject, boto3Subject, bundleSubject, measureColdInit } from './cold-init';
+import { measureCliStart } from './cli-start';
 import { combineRates, formatTable, kilobytes, ms, ratio, verdict, writeUnitShares, type Row } from './stats';
 import { motoCosts, type MotoCosts } from './moto-costs';
 import { rawConditionalPuts, type RawRate } from './throughput';
+import { writeResultsToDocs } from './write-docs';
 
 const quick = process.argv.includes('--quick') || Boolean(process.env.BENCH_QUICK);
+const writeDocs = process.argv.includes('--write-docs');
 const settings = {
   quick,
   coldInitRuns: quick ? 5 : 11,
+  cliStartRuns: quick ? 5 : 11,
   stormObjects: quick ? 1_000 : 10_000,
   steadyObjects: 1_000,
   stormBatchSize: 100,
@@ -32,6 +37,8 @@ const settings = {
 };
 
 const BUNDLE_LIMIT_BYTES = 600 * 1024;
+/** "Well under a second" for --help and validate (issue 13). */
+const CLI_START_MAX_MS = 500;
 const COLD_INIT_MAX_RATIO = 0.35;
 const WRITE_UNITS_MAX = 1.2;
 const THROUGHPUT_MIN_RATIO = 0.7;
@@ -89,6 +96,28 @@ async function main(): Promise<void> {
             : '',
     });
   }
+
+  log(`CLI start: ${settings.cliStartRuns} interleaved runs per command, built and through tsx`);
+  const cliStart = await measureCliStart(repoRoot, settings.cliStartRuns);
+  for (const [i, c] of cliStart.built.entries()) {
+    const before = cliStart.tsx[i]!;
+    rows.push({
+      metric: 'CLI start (median)',
+      subject: c.name,
+      value: `${ms(c.medianMs)} = ${ratio(c.medianMs, cliStart.bare.medianMs)} × node -e 0`,
+      target: `≤ ${CLI_START_MAX_MS} ms`,
+      verdict: verdict(c.medianMs, { max: CLI_START_MAX_MS }),
+      note: `through tsx (before the build): ${ms(before.medianMs)}`,
+    });
+  }
+  rows.push({
+    metric: 'CLI start (median)',
+    subject: 'node -e 0',
+    value: ms(cliStart.bare.medianMs),
+    target: '',
+    verdict: '',
+    note: 'the floor, in the same rounds',
+  });
 
   log('starting moto');
   const { handle } = await startMoto();
@@ -234,6 +263,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, node: process.version },
     settings,
     coldInit: cold,
+    cliStart,
     bundles,
     calls,
     storm: report,
@@ -245,7 +275,10 @@ async function main(): Promise<void> {
     table: rows,
   };
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${table}\n\nbare node (the floor): ${ms(bare.medianMs)}; written: bench/results.json\n`);
+  if (writeDocs) writeResultsToDocs(results);
+  process.stdout.write(
+    `${table}\n\nbare node (the floor): ${ms(bare.medianMs)}; written: bench/results.json${writeDocs ? ', docs/performance.md' : ''}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import type { KillSwitch } from '../../functions/ports/kill-switch';
 
 export interface DecisionLogSubject {
   log: DecisionLog;
-  /** The functions' switch (with its cache) and the operator's, on the same store. */
+  /** The functions' switch (with its cache; the log is built with it) and the operator's, on the same store. */
   killSwitch: KillSwitch;
   operator: KillSwitch;
   /** Every record stored so far (oldest first). */
@@ -113,23 +113,17 @@ export function describeDecisionLogContract(name: string, makeSubject: () => Pro
       const subject = fresh('pause');
       expect((await s.killSwitch.state()).paused).toBe(false); // cached as not paused
       await s.operator.set({ paused: true, by: 'alice', reason: 'incident 42' });
-      const refused = await s.log.commitUnlessPaused(
-        decision(subject),
-        { key: subject, ttlSeconds: 300 },
-        [],
-        s.killSwitch,
-      );
+      const refused = await s.log.commit(decision(subject), { key: subject, ttlSeconds: 300 }, [], {
+        unlessPaused: true,
+      });
       expect(refused).toEqual({
         paused: expect.objectContaining({ paused: true, by: 'alice', reason: 'incident 42' }),
       });
       expect(await mine(subject)).toEqual([]);
       await s.operator.set({ paused: false, by: 'bob' });
-      const committed = await s.log.commitUnlessPaused(
-        decision(subject),
-        { key: subject, ttlSeconds: 300 },
-        [],
-        s.killSwitch,
-      );
+      const committed = await s.log.commit(decision(subject), { key: subject, ttlSeconds: 300 }, [], {
+        unlessPaused: true,
+      });
       expect(committed && 'done' in committed).toBe(true);
       expect(await mine(subject)).toHaveLength(1);
     });

@@ -7,6 +7,7 @@ import type { SageMakerTarget } from '../../functions/adapters/aws/sagemaker';
 import type { RetrainingTarget } from '../../functions/config/policy';
 import { ControllerError } from '../../functions/domain/errors';
 import type { Pipelines, StartRequest } from '../../functions/ports/pipelines';
+import { startedExecutionId } from '../support/started';
 
 export interface PipelinesSubject {
   pipelines: Pipelines;
@@ -80,14 +81,16 @@ export function describePipelinesContract(
     });
 
     it('starts one execution that receives the manifest URI and the static values, and no batch id the target does not name', async () => {
-      const id = await subject.pipelines.start(request());
+      const id = startedExecutionId(await subject.pipelines.start(request()));
       expect(await subject.executions(pipeline)).toEqual([
         { id, values: { [manifestName]: MANIFEST, ...staticValues } },
       ]);
     });
 
     it('passes the batch id under the name the target declares', async () => {
-      const id = await subject.pipelines.start(request({ target: targetFor(kind, pipeline, true) }));
+      const id = startedExecutionId(
+        await subject.pipelines.start(request({ target: targetFor(kind, pipeline, true) })),
+      );
       expect(await subject.executions(pipeline)).toEqual([
         { id, values: { [manifestName]: MANIFEST, [batchIdName(kind)]: 'churn-1', ...staticValues } },
       ]);
@@ -111,22 +114,22 @@ export function describePipelinesContract(
     (options.honoursClientRequestToken ? it : it.skip)(
       'returns the first execution for a repeated token and starts no second one',
       async () => {
-        const first = await subject.pipelines.start(request());
-        const second = await subject.pipelines.start(request());
+        const first = startedExecutionId(await subject.pipelines.start(request()));
+        const second = startedExecutionId(await subject.pipelines.start(request()));
         expect(second).toBe(first);
         expect(await subject.executions(pipeline)).toHaveLength(1);
       },
     );
 
     it('starts a separate execution for each different token', async () => {
-      const first = await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}1` }));
-      const second = await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}2` }));
+      const first = startedExecutionId(await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}1` })));
+      const second = startedExecutionId(await subject.pipelines.start(request({ token: `${TOKEN.slice(0, -1)}2` })));
       expect(second).not.toBe(first);
       expect((await subject.executions(pipeline)).map((e) => e.id)).toEqual([first, second]);
     });
 
     it('accepts a token outside the API length and charset limits (it is normalised, not rejected)', async () => {
-      const id = await subject.pipelines.start(request({ token: 'churn/batch:7' }));
+      const id = startedExecutionId(await subject.pipelines.start(request({ token: 'churn/batch:7' })));
       expect((await subject.executions(pipeline)).map((e) => e.id)).toEqual([id]);
     });
 

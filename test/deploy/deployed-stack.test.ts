@@ -285,8 +285,8 @@ describe('the bundled dataArrived, from its zip, with the deployed configuration
     const table = config.Environment!.Variables!.STATE_TABLE!;
     // The policy's buckets are the account's own (the stack watches them, it does not create them).
     for (const Bucket of [DATA, ARTIFACTS]) await c.s3.send(new CreateBucketCommand({ Bucket }));
-    // moto lacks CodePipeline StartPipelineExecution (500): the start goes through the hardening
-    // layer with the kill switch on (the operator's pause), so it is decided and recorded, not sent.
+    // moto lacks CodePipeline StartPipelineExecution (500): the start goes through the guardrails
+    // with the kill switch on (the operator's pause), so it is decided and recorded, not sent.
     await new DynamoKillSwitch(c.dynamo, table).set({
       paused: true,
       by: 'deploy-test',

@@ -5,7 +5,7 @@ import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { decisionTable, listDecisions, setPaused } from '../../functions/cli/operate';
 import type { Decision } from '../../functions/ports/decision-log';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { basePolicy, recordingLogger } from '../support/memory-harness';
 
@@ -69,14 +69,14 @@ describe('mlops-controller pause / resume (DynamoDB on moto)', () => {
     const policy = basePolicy();
     const world = new MemoryWorld({ now: () => new Date(), sleep: async () => {} });
     world.pipelines.set('docs-pipeline', { kind: 'codepipeline' });
-    const hardening = new Hardening({
+    const guardrails = new Guardrails({
       policy,
       // No cache: the function sees the switch on its next write.
       killSwitch: new DynamoKillSwitch(dynamo, table, { cacheSeconds: 0 }),
       logger: recordingLogger().logger,
       clock: { now: () => new Date(), sleep: async () => {} },
     });
-    const { pipelines } = hardening.wrap({
+    const { pipelines } = guardrails.guardWrites({
       pipelines: new MemoryPipelines(world, { account: '123456789012', region: 'us-east-1' }),
     });
     const rule = policy.retraining.find((r) => r.target.name === 'docs-pipeline')!;
@@ -87,8 +87,8 @@ describe('mlops-controller pause / resume (DynamoDB on moto)', () => {
     expect(await new DynamoKillSwitch(dynamo, table).state()).toEqual(
       expect.objectContaining({ paused: true, by: 'alice', reason: 'incident 42' }),
     );
-    expect(await start('a'.repeat(64))).toBe(`withheld:${'a'.repeat(64)}`);
-    expect(await hardening.withholding({ kind: 'pipeline', type: 'codepipeline', name: 'docs-pipeline' })).toBe(
+    expect(await start('a'.repeat(64))).toEqual({ withheld: 'paused by alice: incident 42' });
+    expect(await guardrails.withholding({ kind: 'pipeline', type: 'codepipeline', name: 'docs-pipeline' })).toBe(
       'paused by alice: incident 42',
     );
 
@@ -96,7 +96,7 @@ describe('mlops-controller pause / resume (DynamoDB on moto)', () => {
     expect(await new DynamoKillSwitch(dynamo, table).state()).toEqual(
       expect.objectContaining({ paused: false, by: 'bob' }),
     );
-    expect(await start('b'.repeat(64))).not.toMatch(/^withheld:/);
+    expect(await start('b'.repeat(64))).toEqual({ executionId: expect.any(String) });
     expect(world.actions.filter((a) => a.operation === 'StartPipelineExecution')).toHaveLength(1);
   });
 });

@@ -28,7 +28,7 @@ import { validatePolicy } from '../../functions/config/policy';
 import { alarmFired } from '../../functions/handlers/alarm-fired';
 import { systemClock } from '../../functions/ports/clock';
 import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
@@ -138,7 +138,7 @@ describe('a rollback decision on the AWS adapters', () => {
   }, 60_000);
 });
 
-describe('a rollback decision under the kill switch (hardened, moto)', () => {
+describe('a rollback decision under the kill switch (guardrails, moto)', () => {
   it('a pause set a moment ago withholds the stop, though the function cached the switch as off', async () => {
     const w = await world();
     const own = uniqueName('rollback-paused');
@@ -146,10 +146,10 @@ describe('a rollback decision under the kill switch (hardened, moto)', () => {
     const policy = policyFor(w.application);
     const functionSwitch = new DynamoKillSwitch(dynamo, own, { cacheSeconds: 30 });
     expect((await functionSwitch.state()).paused).toBe(false); // cached for 30 s
-    const hardening = new Hardening({ policy, killSwitch: functionSwitch, logger: w.logger, clock: systemClock });
-    const decisions = new DynamoDecisionLog(dynamo, own);
+    const guardrails = new Guardrails({ policy, killSwitch: functionSwitch, logger: w.logger, clock: systemClock });
+    const decisions = new DynamoDecisionLog(dynamo, own, { killSwitch: functionSwitch });
     const workflow = new RollbackWorkflow(
-      hardening.wrap({
+      guardrails.guardWrites({
         policy,
         store: new DynamoRollbackStore(dynamo, own),
         deployments: new CodeDeployDeployments(w.codedeploy),

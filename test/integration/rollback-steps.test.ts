@@ -33,7 +33,7 @@ import { validatePolicy } from '../../functions/config/policy';
 import { ROLLBACK_MARK } from '../../functions/domain/rollback';
 import { alarmFired } from '../../functions/handlers/alarm-fired';
 import { systemClock } from '../../functions/ports/clock';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { RollbackWorkflow } from '../../functions/workflows/rollback';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
@@ -131,16 +131,17 @@ async function world(rejectFailures = 1) {
   });
   policy.controller.decisions.topicArn = topicArn;
   const { logger } = recordingLogger();
-  const decisions = new DynamoDecisionLog(dynamo, table);
-  const hardening = new Hardening({
+  const killSwitch = new DynamoKillSwitch(dynamo, table);
+  const decisions = new DynamoDecisionLog(dynamo, table, { killSwitch });
+  const guardrails = new Guardrails({
     policy,
-    killSwitch: new DynamoKillSwitch(dynamo, table),
+    killSwitch,
     notifier: new SnsNotifier(sns),
     logger,
     clock: systemClock,
   });
   const workflow = new RollbackWorkflow(
-    hardening.wrap({
+    guardrails.guardWrites({
       policy,
       store: new DynamoRollbackStore(dynamo, table),
       deployments: new CodeDeployDeployments(codedeploy),

@@ -22,7 +22,7 @@ import type { Pipelines } from '../../functions/ports/pipelines';
 import type { RetrainRequests } from '../../functions/ports/retrain-requests';
 import type { RollbackStore } from '../../functions/ports/rollback-store';
 import type { RunStore } from '../../functions/ports/run-store';
-import { Hardening } from '../../functions/workflows/hardening';
+import { Guardrails } from '../../functions/guardrails';
 import { wireRetraining } from '../../functions/wiring/retraining';
 import { wireRollback } from '../../functions/wiring/rollback';
 import { direct, viaSns } from './alarm-deliveries';
@@ -84,8 +84,8 @@ export function alarmRetraining(
   world.pipelines.set('drift-retrain', { kind: 'codepipeline' });
   const { logger } = recordingLogger();
   // Observe mode and the kill switch, as every function's runtime applies them.
-  const hardening = new Hardening({ policy, killSwitch: new MemoryKillSwitch(), logger, clock });
-  const wiring = { policy, clock, logger, guardrails: hardening };
+  const guardrails = new Guardrails({ policy, killSwitch: new MemoryKillSwitch(), logger, clock });
+  const wiring = { policy, clock, logger, guardrails };
   const rollback = wireRollback(
     {
       decisions: table.decisions,

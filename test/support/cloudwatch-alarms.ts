@@ -1,5 +1,5 @@
 import { PutMetricAlarmCommand, SetAlarmStateCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { parseAlarmDeliveries } from '../../functions/domain/alarms';
+import { parseAlarm } from '../../functions/parsing/alarm';
 import { rollbackWorld } from '../../functions/adapters/memory/rollback-world';
 import type { MemoryWorld } from '../../functions/adapters/memory/world';
 
@@ -28,7 +28,7 @@ export function asCloudWatchHolds<R>(
 ): (event: unknown) => Promise<R> {
   const alarms = rollbackWorld(world).alarms;
   return async (event) => {
-    for (const c of parseAlarmDeliveries(event, world.clock.now().toISOString()).changes) {
+    for (const c of parseAlarm(event, world.clock.now().toISOString()).commands) {
       const known = alarms.get(c.name);
       alarms.set(c.name, { state: c.state, arn: known?.arn ?? c.arn ?? `alarm:${c.name}`, tags: known?.tags ?? {} });
     }

@@ -2,6 +2,7 @@ import { validatePolicy, type Policy } from '../../functions/config/policy';
 import { MemoryAlarms } from '../../functions/adapters/memory/alarms';
 import { MemoryClaims } from '../../functions/adapters/memory/claims';
 import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
+import { MemoryKillSwitch } from '../../functions/adapters/memory/kill-switch';
 import { MemoryDeployments } from '../../functions/adapters/memory/deployments';
 import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
@@ -74,7 +75,9 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
   const clock = new TestClock(Date.parse('2026-11-22T10:00:00Z'));
   const world = new MemoryWorld(clock);
   const state = rollbackWorld(world);
-  const decisions = new MemoryDecisionLog(clock);
+  // The switch guardrails around these workflows use: their commits are held to it.
+  const killSwitch = new MemoryKillSwitch();
+  const decisions = new MemoryDecisionLog(clock, { killSwitch });
   const store = new MemoryRollbackStore();
   const { logger, lines } = recordingLogger();
   const endpoints = new MemoryEndpoints(world);
@@ -154,6 +157,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     world,
     state,
     decisions,
+    killSwitch,
     store,
     logger,
     logs: lines,

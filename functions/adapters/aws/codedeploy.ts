@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { AwsCallError } from '../../domain/errors';
 import { IN_FLIGHT, modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
-import type { DeploymentDetail, Deployments } from '../../ports/deployments';
+import type { DeploymentDetail, Deployments, RedeployResult } from '../../ports/deployments';
 
 /** BatchGetDeployments takes at most 25 ids. */
 const BATCH = 25;
@@ -124,11 +124,11 @@ export class CodeDeployDeployments implements Deployments {
     }
   }
 
-  async redeploy(application: string, group: string, revision: unknown, description: string): Promise<string> {
+  async redeploy(application: string, group: string, revision: unknown, description: string): Promise<RedeployResult> {
     const out = await send('CreateDeployment', () =>
       this.client.send(new CreateDeploymentCommand(redeployInput(application, group, revision, description))),
     );
-    return out.deploymentId ?? '';
+    return { deploymentId: out.deploymentId ?? '' };
   }
 
   async get(deploymentId: string): Promise<DeploymentDetail> {

@@ -1,5 +1,5 @@
 import { AwsCallError, ControllerError } from '../../domain/errors';
-import type { Pipelines, StartRequest } from '../../ports/pipelines';
+import type { Pipelines, StartRequest, StartResult } from '../../ports/pipelines';
 import type { CodePipelineStarter } from './codepipeline';
 import type { SageMakerPipelineStarter } from './sagemaker';
 
@@ -55,12 +55,14 @@ export function mapStartError(kind: Kind, pipeline: string, error: unknown): Con
 export class AwsPipelines implements Pipelines {
   constructor(private readonly starters: { codepipeline: CodePipelineStarter; sagemaker: SageMakerPipelineStarter }) {}
 
-  async start(request: StartRequest): Promise<string> {
+  async start(request: StartRequest): Promise<StartResult> {
     const { target } = request;
     try {
-      return target.type === 'codepipeline'
-        ? await this.starters.codepipeline.start({ ...request, target })
-        : await this.starters.sagemaker.start({ ...request, target });
+      const executionId =
+        target.type === 'codepipeline'
+          ? await this.starters.codepipeline.start({ ...request, target })
+          : await this.starters.sagemaker.start({ ...request, target });
+      return { executionId };
     } catch (error) {
       throw mapStartError(target.type, target.name, error);
     }

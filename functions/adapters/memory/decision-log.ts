@@ -1,39 +1,60 @@
 import { failedDecision, withPlanned } from '../../domain/commits';
+import { ControllerError } from '../../domain/errors';
 import { systemClock, type Clock } from '../../ports/clock';
-import type { CommittedDecision, Decision, DecisionClaim, DecisionLog, PlannedWrite } from '../../ports/decision-log';
-import type { KillSwitch, KillSwitchState } from '../../ports/kill-switch';
+import type {
+  CommitOptions,
+  CommittedDecision,
+  Decision,
+  DecisionClaim,
+  DecisionLog,
+  Paused,
+  PlannedWrite,
+} from '../../ports/decision-log';
+import type { KillSwitch } from '../../ports/kill-switch';
 import { MemoryClaims } from './claims';
+
+export interface MemoryDecisionLogOptions {
+  /** The switch a commit `unlessPaused` is held to. */
+  killSwitch?: KillSwitch;
+}
 
 export class MemoryDecisionLog implements DecisionLog {
   readonly decisions: Decision[] = [];
   private readonly claims: MemoryClaims;
+  private readonly killSwitch: KillSwitch | undefined;
 
-  constructor(clock: Clock = systemClock) {
+  constructor(clock: Clock = systemClock, options: MemoryDecisionLogOptions = {}) {
     this.claims = new MemoryClaims(clock);
+    this.killSwitch = options.killSwitch;
   }
 
   async record(decision: Decision): Promise<void> {
     this.decisions.push(structuredClone(decision));
   }
 
+  commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+  ): Promise<CommittedDecision | undefined>;
+  commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    options: CommitOptions,
+  ): Promise<CommittedDecision | Paused | undefined>;
+  /** One process, no awaits between the read and the write: the switch is as current as the claim. */
   async commit(
     decision: Decision,
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
-  ): Promise<CommittedDecision | undefined> {
-    const result = await this.commitUnlessPaused(decision, claim, planned);
-    return result && 'paused' in result ? undefined : result;
-  }
-
-  /** One process, no awaits between the read and the write: the switch is as current as the claim. */
-  async commitUnlessPaused(
-    decision: Decision,
-    claim: DecisionClaim,
-    planned: readonly PlannedWrite[],
-    killSwitch?: KillSwitch,
-  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined> {
-    const state = await killSwitch?.state({ fresh: true });
-    if (state?.paused) return { paused: state };
+    options: CommitOptions = {},
+  ): Promise<CommittedDecision | Paused | undefined> {
+    if (options.unlessPaused) {
+      if (!this.killSwitch) throw new ControllerError('kill switch not wired');
+      const state = await this.killSwitch.state({ fresh: true });
+      if (state.paused) return { paused: state };
+    }
     if (!(await this.claims.claim(claim.key, claim.ttlSeconds))) return undefined;
     const index = this.decisions.push(structuredClone(withPlanned(decision, planned)));
     return {

@@ -1,7 +1,7 @@
 import { listDeploymentsInput, redeployInput } from '../aws/codedeploy';
 import { AwsCallError } from '../../domain/errors';
 import { modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
-import type { DeploymentDetail, Deployments } from '../../ports/deployments';
+import type { DeploymentDetail, Deployments, RedeployResult } from '../../ports/deployments';
 import { rollbackWorld, type SimDeployment } from './rollback-world';
 import type { MemoryWorld } from './world';
 
@@ -74,7 +74,7 @@ export class MemoryDeployments implements Deployments {
       });
   }
 
-  async redeploy(application: string, group: string, revision: unknown, description: string): Promise<string> {
+  async redeploy(application: string, group: string, revision: unknown, description: string): Promise<RedeployResult> {
     const input = redeployInput(application, group, revision, description);
     if (!this.state.applications.get(application)?.has(group))
       throw new AwsCallError(
@@ -100,7 +100,7 @@ export class MemoryDeployments implements Deployments {
       description: input.description ?? '',
       ...(platform ? { computePlatform: platform } : {}),
     });
-    return id;
+    return { deploymentId: id };
   }
 
   async get(deploymentId: string): Promise<DeploymentDetail> {

@@ -1,7 +1,7 @@
 import { codePipelineStartInput } from '../aws/codepipeline';
 import { PipelineNotFoundError } from '../aws/pipelines';
 import { sageMakerStartInput } from '../aws/sagemaker';
-import type { Pipelines, StartRequest } from '../../ports/pipelines';
+import type { Pipelines, StartRequest, StartResult } from '../../ports/pipelines';
 import type { MemoryWorld, PipelineExecution } from './world';
 
 export interface MemoryPipelinesOptions {
@@ -30,7 +30,7 @@ export class MemoryPipelines implements Pipelines {
     this.account = options.account ?? '123456789012';
   }
 
-  async start(request: StartRequest): Promise<string> {
+  async start(request: StartRequest): Promise<StartResult> {
     const { target } = request;
     if (this.world.pipelines.get(target.name)?.kind !== target.type) {
       const code = target.type === 'codepipeline' ? 'PipelineNotFoundException' : 'ResourceNotFound';
@@ -58,7 +58,7 @@ export class MemoryPipelines implements Pipelines {
     const earlier = this.world.executions.find(
       (e) => e.kind === target.type && e.pipeline === target.name && e.token === token,
     );
-    if (earlier) return earlier.id;
+    if (earlier) return { executionId: earlier.id };
 
     const execution: PipelineExecution = {
       id: this.executionId(target.type, target.name),
@@ -70,7 +70,7 @@ export class MemoryPipelines implements Pipelines {
       startedAt: this.world.clock.now().toISOString(),
     };
     this.world.executions.push(execution);
-    return execution.id;
+    return { executionId: execution.id };
   }
 
   private executionId(kind: PipelineExecution['kind'], pipeline: string): string {

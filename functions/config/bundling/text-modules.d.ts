@@ -3,7 +3,7 @@ declare module '*.yml' {
   export default text;
 }
 
-/** controller.yml, validated at package time (infra/esbuild-plugins.cjs). */
+/** The stack's policy, validated at package time (infra/esbuild-plugins.cjs). */
 declare module 'virtual:validated-policy' {
   const policy: import('../policy').Policy;
   export default policy;

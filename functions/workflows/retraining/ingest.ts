@@ -5,7 +5,7 @@ import { ControllerError } from '../../domain/errors';
 import { buildManifest, manifestKey } from '../../domain/manifest';
 import type { ObjectRef } from '../../domain/objects';
 import { isMarker, routeObject } from '../../domain/routing';
-import type { Origin } from '../../domain/s3-deliveries';
+import type { Origin } from '../../parsing/parsed';
 import { checkColumns } from '../../domain/schema-check';
 import type { ClosedBatch, OpenBatch } from '../../ports/batch-ledger';
 import type { BatchRecord } from '../../ports/run-store';

@@ -3,8 +3,8 @@ import { ContentionError } from '../../domain/errors';
 import { buildManifest, manifestKey, startToken } from '../../domain/manifest';
 import { isMarker } from '../../domain/routing';
 import { mayStart, nextStart, requestedStart, resumesClaim, type RunState } from '../../domain/starts';
+import { executionIdOf } from '../../ports/pipelines';
 import { CLAIMABLE, type BatchRecord, type GuardState } from '../../ports/run-store';
-import { isWithheld } from '../hardening';
 import { onExecutionFinished } from './finished';
 import type { RetrainingFlow } from './flow';
 
@@ -98,12 +98,13 @@ export async function launch(
 ): Promise<void> {
   const manifestUri = batch.manifestUri ?? (await rebuildManifest(flow, rule, batch));
   const token = startToken(rule.name, batch.seq);
-  const executionId = await flow.pipelines.start({
+  const started = await flow.pipelines.start({
     target: rule.target,
     token,
     manifestUri,
     batchId: `${rule.name}-${batch.seq}`,
   });
+  const executionId = executionIdOf(started, token);
   const recorded = await flow.runs.transition(rule.name, batch.seq, CLAIMABLE, {
     status: 'STARTED',
     executionId,
@@ -127,7 +128,7 @@ export async function launch(
     },
   });
   // A withheld start (observe mode, kill switch) never runs: free the rule as its end would.
-  if (isWithheld(executionId)) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
+  if ('withheld' in started) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
 }
 
 async function rebuildManifest(flow: RetrainingFlow, rule: RetrainingRule, batch: BatchRecord): Promise<string> {
@@ -185,12 +186,13 @@ export async function startNow(
     }
     if (verdict.phase === 'start' && !(await flow.runs.swapGuard(rule.name, guard, verdict.claim))) continue;
     const { reasons } = verdict;
-    const executionId = await flow.pipelines.start({
+    const started = await flow.pipelines.start({
       target: rule.target,
       token,
       manifestUri: 'none',
       batchId: reasonId,
     });
+    const executionId = executionIdOf(started, token);
     for (let i = 0; i < 5; i++) {
       const g = await flow.runs.getGuard(rule.name);
       if (g.running?.seq !== -1 || g.running.executionId) break;
@@ -206,7 +208,7 @@ export async function startNow(
     });
     // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
     // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
-    if (isWithheld(executionId)) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
+    if ('withheld' in started) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
     return { outcome: 'STARTED', reasons, executionId };
   }
   throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);

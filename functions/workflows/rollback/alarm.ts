@@ -6,7 +6,7 @@ import {
   stepFailureReason,
   type RollbackStep,
 } from '../../domain/alarm-response';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { ContentionError, ControllerError } from '../../domain/errors';
 import { needsTags, selects } from '../../domain/rollback';
 import { rollbackCodeDeploy } from './codedeploy';
@@ -169,8 +169,6 @@ async function retrain(flow: RollbackFlow, binding: RollbackBinding, change: Ala
       reasons: ['retraining requests are not wired into this function'],
       inputs: {},
     });
-  if (binding.observeOnly)
-    return flow.recorder.record({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reasonText(change)], inputs: {} });
   const request = {
     rule,
     token: `alarm-${binding.name}-${change.name}-${change.since}`,

@@ -1,5 +1,5 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { redeployDescription } from '../../domain/redeploy';
 import { codeDeployPlan } from '../../domain/rollback';
 import { writes } from '../../domain/writes';
@@ -55,13 +55,6 @@ export async function rollbackCodeDeploy(
   const packages = bad.flatMap((d) => (d.modelPackageArn ? [d.modelPackageArn] : []));
   await found(flow, binding, incident, { target, version, packages });
   const reasons = [reasonText(change), plan.reason, ...(verdict ? [verdict.reason] : [])];
-  if (binding.observeOnly)
-    return flow.recorder.record({
-      ...base,
-      outcome: 'OBSERVE_ONLY',
-      reasons,
-      inputs: { version },
-    });
   const inputs = {
     version,
     ...(plan.kind === 'redeploy' ? { good: plan.good.id, platform: verdict!.platform } : {}),
@@ -84,14 +77,16 @@ export async function rollbackCodeDeploy(
       }
       // Refused (FAILED): nothing to create; the claim keeps the refusal to one decision and notice.
       if (verdict?.kind !== 'create') return;
-      const id = await flow.deployments.redeploy(
+      const created = await flow.deployments.redeploy(
         cd.application,
         cd.deploymentGroup,
         verdict.revision,
         redeployDescription(reasonText(change), plan.bad.id, plan.good.id),
       );
+      // A withheld redeployment (observe mode, kill switch) created nothing to follow.
+      if ('withheld' in created) return;
       await flow.redeploy.follow({
-        deploymentId: id,
+        deploymentId: created.deploymentId,
         binding: binding.name,
         subject: base.subject,
         application: cd.application,

@@ -1,6 +1,8 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
 import { recheckVerdict } from '../../domain/alarm-response';
-import { isoTime, type AlarmChange } from '../../domain/alarms';
+import { isoTime } from '../../domain/time';
+import type { AlarmChange } from '../../parsing/alarm';
+import type { EndpointSighting } from '../../parsing/sagemaker';
 import { EndpointConfigMissingError } from '../../domain/errors';
 import { endpointPhase, endpointPlan } from '../../domain/rollback';
 import { writes } from '../../domain/writes';
@@ -8,15 +10,7 @@ import type { Recheck } from '../../ports/rollback-store';
 import { act } from './alarm';
 import { found, nothingNow, once, reasonText, type Incident, type RollbackFlow } from './flow';
 
-export interface EndpointSighting {
-  id: string;
-  endpoint: string;
-  config: string;
-  status: string;
-  at: string;
-  account?: string;
-  region?: string;
-}
+export type { EndpointSighting };
 
 /** Returns the bound endpoint to its last-good config, or waits for it to settle first. */
 export async function rollbackEndpoint(
@@ -79,13 +73,6 @@ export async function rollbackEndpoint(
     return nothingNow(flow, binding, base, change, incident, target, plan.reason, { live: state.config });
   const live = plan.live?.modelPackageArn ?? (await flow.endpoints.packageOf(plan.from));
   await found(flow, binding, incident, { target, version: plan.from, packages: live ? [live] : [] });
-  if (binding.observeOnly)
-    return flow.recorder.record({
-      ...base,
-      outcome: 'OBSERVE_ONLY',
-      reasons: [reasonText(change), plan.reason],
-      inputs: { to: plan.to.config },
-    });
   const inputs = { from: plan.from, to: plan.to.config, ...(live ? { livePackage: live } : {}) };
   // A deleted config fails the same way on every retry: one FAILED decision, no retried delivery.
   const gone = (why: string) =>

@@ -1,6 +1,6 @@
 import type { Policy } from '../../config/policy';
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import type { Alarms } from '../../ports/alarms';
 import type { Clock } from '../../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../../ports/decision-log';
@@ -121,7 +121,7 @@ export async function found(
   findings: IncidentFindings,
 ): Promise<void> {
   incident.found.push(findings);
-  if (binding.modelPackageGroup && !binding.observeOnly) await flow.store.recordFindings(incident.id, findings);
+  if (binding.modelPackageGroup) await flow.store.recordFindings(incident.id, findings);
 }
 
 /** What an earlier delivery of this incident found for `target`, when this delivery's plan finds nothing. */
@@ -132,7 +132,7 @@ async function foundEarlier(
   target: string,
 ): Promise<IncidentFindings | undefined> {
   // Only bindings that reject keep findings (see `found`).
-  if (!binding.modelPackageGroup || binding.observeOnly) return undefined;
+  if (!binding.modelPackageGroup) return undefined;
   incident.kept ??= flow.store.findings(incident.id);
   const earlier = (await incident.kept).find((f) => f.target === target);
   if (earlier) incident.found.push(earlier);

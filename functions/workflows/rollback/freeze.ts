@@ -1,5 +1,5 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { writes } from '../../domain/writes';
 import { once, reasonText, type RollbackFlow } from './flow';
 
@@ -11,8 +11,6 @@ export async function freeze(flow: RollbackFlow, binding: RollbackBinding, chang
   const f = binding.freeze!;
   const base = { kind: 'rollback.freeze', subject: `${binding.name}/${f.pipeline}/${f.stage}` };
   const reason = `mlops-controller froze promotions: ${reasonText(change)}`;
-  if (binding.observeOnly)
-    return flow.recorder.record({ ...base, outcome: 'OBSERVE_ONLY', reasons: [reason], inputs: {} });
   await once(
     flow,
     `freeze:${f.pipeline}/${f.stage}`,

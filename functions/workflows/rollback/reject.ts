@@ -1,5 +1,5 @@
 import type { RollbackBinding } from '../../config/policy-rollback';
-import type { AlarmChange } from '../../domain/alarms';
+import type { AlarmChange } from '../../parsing/alarm';
 import { packageGroupName } from '../../domain/arns';
 import { writes } from '../../domain/writes';
 import { once, reasonText, type Incident, type RollbackFlow } from './flow';
@@ -32,10 +32,6 @@ export async function rejectLive(
   for (const arn of mine) {
     const reasons = [reasonText(change), `${arn} was live when the alarm fired`];
     const inputs = { modelPackageArn: arn, badVersions };
-    if (binding.observeOnly) {
-      await flow.recorder.record({ ...base, outcome: 'OBSERVE_ONLY', reasons, inputs });
-      continue;
-    }
     // Once per (package, bad version) however many alarms found it, held as long as a delivery
     // may still act; one package's failure does not keep the others from being rejected.
     const version = [...new Set(found.filter((f) => f.packages.includes(arn)).map((f) => f.version))].sort();

@@ -3,7 +3,7 @@
  * (other test layers' state cannot leak in, and its teardown cannot disturb them).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,19 +41,68 @@ export interface DeployedStack extends Deployed {
   stop(): Promise<void>;
 }
 
-export async function deployStack(): Promise<DeployedStack> {
-  // The same packaging the unit layer's template tests read (reused when fresh).
-  const template = packagedTemplate();
-  // osls deletes <service>/.serverless after a deploy, whatever --package names: deploy from a
-  // scratch service directory (links to the real files) holding a copy of the package, so the
-  // repository's .serverless stays for the other test files.
+/** A service directory of its own: links to the real sources, copies of the files osls lists. */
+function scratchService(): string {
   const serviceDir = mkdtempSync(join(tmpdir(), 'deploy-'));
   // osls finds its service file by a directory listing that does not follow symlinks: copy files.
   for (const file of SERVICE_FILES) cpSync(join(ROOT, file), join(serviceDir, file));
   for (const dir of SERVICE_DIRS) symlinkSync(join(ROOT, dir), join(serviceDir, dir));
+  return serviceDir;
+}
+
+const osls = (args: string[], cwd: string, env: NodeJS.ProcessEnv) =>
+  promisify(execFile)(process.execPath, [join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'), ...args], {
+    cwd,
+    env,
+    timeout: DEPLOY_TIMEOUT_MS,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+
+export interface PackagedStack {
+  /** The `osls package` output: template and function zips. */
+  dir: string;
+  template: ReturnType<typeof packagedTemplate>;
+  /** The `--param` values it was packaged with; the deploy passes the same ones. */
+  params: string[];
+  remove(): void;
+}
+
+/**
+ * `osls package --param="policy=<file>"` as a user runs it, in a scratch service directory (its
+ * own .esbuild and .serverless, so the repository's package stays for the other test files).
+ */
+export async function packageWithPolicy(policyFile: string): Promise<PackagedStack> {
+  const serviceDir = scratchService();
+  const dir = join(serviceDir, 'package');
+  const params = [`--param=policy=${policyFile}`];
+  try {
+    await osls(['package', '--package', dir, '--stage', STAGE, '--region', REGION, ...params], serviceDir, {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+    });
+  } catch (error) {
+    rmSync(serviceDir, { recursive: true, force: true });
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`osls package failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error });
+  }
+  const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  return { dir, template, params, remove: () => rmSync(serviceDir, { recursive: true, force: true }) };
+}
+
+/**
+ * Deploys `packaged` (default: the repository's own package, for controller.yml, which the unit
+ * layer's template tests read and which is reused when fresh).
+ */
+export async function deployStack(packaged?: PackagedStack): Promise<DeployedStack> {
+  const template = packaged?.template ?? packagedTemplate();
+  const source = packaged?.dir ?? PACKAGE_DIR;
+  // osls deletes <service>/.serverless after a deploy, whatever --package names: deploy from a
+  // scratch service directory holding a copy of the package.
+  const serviceDir = scratchService();
   const packageDir = join(serviceDir, 'package');
-  cpSync(PACKAGE_DIR, packageDir, { recursive: true });
-  cpSync(PACKAGE_DIR, join(serviceDir, '.serverless'), { recursive: true });
+  cpSync(source, packageDir, { recursive: true });
+  cpSync(source, join(serviceDir, '.serverless'), { recursive: true });
 
   let moto: { handle: MotoHandle } | undefined;
   const stop = async () => {
@@ -79,19 +128,10 @@ export async function deployStack(): Promise<DeployedStack> {
     for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'MOTO_ENDPOINT']) delete env[name];
     const started = Date.now();
     try {
-      await promisify(execFile)(
-        process.execPath,
-        [
-          join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js'),
-          'deploy',
-          '--package',
-          packageDir,
-          '--stage',
-          STAGE,
-          '--region',
-          REGION,
-        ],
-        { cwd: serviceDir, env, timeout: DEPLOY_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      await osls(
+        ['deploy', '--package', packageDir, '--stage', STAGE, '--region', REGION, ...(packaged?.params ?? [])],
+        serviceDir,
+        env,
       );
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };

@@ -103,4 +103,17 @@ describe('validate', () => {
     expect(run.stderr).toContain('retraining[0].target.name: required');
     expect(run.stderr).toContain('retraining[1].trigger.maxObjects: must be > 0');
   });
+
+  it('refuses an old policy using observeOnly, naming the path and what to write instead', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'old.yml');
+    const text = readFileSync('controller.yml', 'utf8');
+    // The first rollback binding, as policies wrote observe mode before `mode: observe`.
+    writeFileSync(file, text.replace('rollback:\n  - name: ', 'rollback:\n  - observeOnly: true\n    name: '));
+    const run = spawnSync('node', ['functions/cli/bin.mjs', 'validate', file], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      'rollback[0].observeOnly: no longer supported: write `mode: observe` instead of `observeOnly: true`',
+    );
+  });
 });

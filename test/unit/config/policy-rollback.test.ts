@@ -104,4 +104,23 @@ describe('rollback policy', () => {
   ])('%j is reported as %s', (extra, message) => {
     expect(problems(extra)).toContain(message);
   });
+
+  it.each([
+    [true, 'rollback[0].observeOnly: no longer supported: write `mode: observe` instead of `observeOnly: true`'],
+    [false, 'rollback[0].observeOnly: no longer supported: remove `observeOnly: false` (enforce is the default)'],
+  ])('an old binding with observeOnly: %s is refused with what to write instead', (observeOnly, problem) => {
+    expect(
+      problems({
+        rollback: [{ name: 'x', alarms: { names: ['a'] }, freeze: { pipeline: 'p', stage: 's' }, observeOnly }],
+      }),
+    ).toEqual([problem]);
+  });
+
+  it('mode: observe, what observeOnly: true becomes, validates', () => {
+    expect(
+      problems({
+        rollback: [{ name: 'x', alarms: { names: ['a'] }, freeze: { pipeline: 'p', stage: 's' }, mode: 'observe' }],
+      }),
+    ).toEqual([]);
+  });
 });

@@ -59,7 +59,6 @@ function policy(...observing: string[]): Policy {
         modelPackageGroup: 'churn',
         freeze: { pipeline: 'deploy', stage: 'Prod' },
         ...on('rollback.0'),
-        ...(observing.includes('rollback.0.observeOnly') ? { observeOnly: true } : {}),
       },
       { name: 'drift', alarms: { names: ['churn-drift'] }, retrain: 'drift', ...on('rollback.1') },
     ],
@@ -187,12 +186,6 @@ describe('modeFor', () => {
     ['a hook answer for another application', ['hooks.1'], t.canary, enforce],
   ])('%s', (_, observing, target, verdict) => {
     expect(modeFor(policy(...observing), target)).toEqual(verdict);
-  });
-
-  it('names observeOnly, not mode, when that is the key that made another binding’s write observe-only', () => {
-    const p = policy('rollback.0.observeOnly');
-    p.rollback.push({ ...p.rollback[0]!, name: 'live-2', observeOnly: false });
-    expect(modeFor(p, t.ep)).toEqual(observedBy('rollback[0].observeOnly'));
   });
 
   it.each<[string, string, string]>([

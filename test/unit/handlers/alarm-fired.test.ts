@@ -6,6 +6,7 @@ import { direct, viaSns } from '../../support/alarm-deliveries';
 import { asCloudWatchHolds, sentAt } from '../../support/cloudwatch-alarms';
 import { loadFixture } from '../../support/fixtures';
 import { lambdaRevision, P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
+import { Guardrails } from '../../../functions/guardrails';
 
 const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-metric'));
 const metricMath = () => sentAt(loadFixture('cloudwatch-alarm-state-change.metric-math'));
@@ -247,14 +248,27 @@ describe('alarmFired', () => {
     );
   });
 
-  it('in observe-only mode decides and records but calls nothing', async () => {
+  it('in observe mode decides and records but calls nothing', async () => {
     const policy = rollbackPolicy();
-    policy.rollback[0]!.observeOnly = true;
+    policy.rollback[0]!.mode = 'observe';
     const h = rollbackHarness(policy);
     h.seedGroup('InProgress');
-    await asCloudWatchHolds(h.world, alarmFired(h.rollback, h.logger, h.clock.now))(single());
+    const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
+    const guardrails = new Guardrails({ policy, killSwitch: h.killSwitch, logger: h.logger, clock: h.clock });
+    const wf = new RollbackWorkflow(guardrails.guardWrites((h.rollback as any).deps));
+    await asCloudWatchHolds(h.world, alarmFired(wf, h.logger, h.clock.now))(single());
     expect(h.ops()).toEqual([]);
-    expect(h.kinds('rollback.codedeploy')).toEqual([expect.objectContaining({ outcome: 'OBSERVE_ONLY' })]);
+    expect(h.kinds('rollback.codedeploy')).toEqual([
+      expect.objectContaining({
+        actions: [
+          expect.objectContaining({
+            operation: 'StopDeployment',
+            status: 'withheld',
+            why: 'observe (rollback[0].mode)',
+          }),
+        ],
+      }),
+    ]);
   });
 
   it('a failing AWS call surfaces and frees the claim, so the retried delivery rolls back', async () => {

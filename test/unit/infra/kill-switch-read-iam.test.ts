@@ -10,7 +10,7 @@ const policy = parsePolicyText(readFileSync('controller.yml', 'utf8'));
 const { partition, region, account } = STACK;
 
 /**
- * The GetItem the kill switch's adapter sends (Hardening.withholding → DynamoKillSwitch.state) for
+ * The GetItem the kill switch's adapter sends (Guardrails.withholding → DynamoKillSwitch.state) for
  * the table the function's STATE_TABLE names, as IAM authorizes it: the table's ARN and the
  * partition key it reads as dynamodb:LeadingKeys.
  */

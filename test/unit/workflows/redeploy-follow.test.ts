@@ -3,11 +3,10 @@
  * the rollback tick: what CreateDeployment receives, what is refused, what is recorded and who hears.
  */
 import { MemoryDeployments } from '../../../functions/adapters/memory/deployments';
-import { MemoryKillSwitch } from '../../../functions/adapters/memory/kill-switch';
 import { MemoryNotifier } from '../../../functions/adapters/memory/notifier';
 import { AwsCallError } from '../../../functions/domain/errors';
 import { alarmFired } from '../../../functions/handlers/alarm-fired';
-import { Hardening } from '../../../functions/workflows/hardening';
+import { Guardrails } from '../../../functions/guardrails';
 import { RollbackWorkflow, type RollbackDeps } from '../../../functions/workflows/rollback';
 import { asCloudWatchHolds, sentAt } from '../../support/cloudwatch-alarms';
 import { loadFixture } from '../../support/fixtures';
@@ -19,19 +18,19 @@ const single = () => sentAt(loadFixture('cloudwatch-alarm-state-change.single-me
 const tick = { source: 'aws.events', 'detail-type': 'Scheduled Event' };
 
 /** The harness with its decisions explained and noteworthy ones notified on SNS, as the Lambda runs it. */
-function hardened(change: (deps: RollbackDeps) => RollbackDeps = (d) => d) {
+function guarded(change: (deps: RollbackDeps) => RollbackDeps = (d) => d) {
   const policy = rollbackPolicy();
   policy.controller.decisions.topicArn = TOPIC;
   const h = rollbackHarness(policy);
-  const hardening = new Hardening({
+  const guardrails = new Guardrails({
     policy,
-    killSwitch: new MemoryKillSwitch(),
+    killSwitch: h.killSwitch,
     notifier: new MemoryNotifier(h.world),
     logger: h.logger,
     clock: h.clock,
   });
   const deps = (h.rollback as unknown as { deps: RollbackDeps }).deps;
-  const workflow = new RollbackWorkflow(hardening.wrap(change(deps)));
+  const workflow = new RollbackWorkflow(guardrails.guardWrites(change(deps)));
   const handle = asCloudWatchHolds(h.world, alarmFired(workflow, h.logger, h.clock.now));
   const notices = () =>
     h.world.actions.filter((a) => a.operation === 'Publish').map((a) => (a.input as { Subject: string }).Subject);
@@ -71,7 +70,7 @@ const ecsSpec = (taskDefinition: string) => ({
 
 describe('redeploy after the bake, per compute platform', () => {
   it('Lambda: the new AppSpec shifts from the alias\u2019s live version back to the good TargetVersion', async () => {
-    const { h, handle } = hardened();
+    const { h, handle } = guarded();
     h.seedGroup('Succeeded');
     h.state.aliases.set('churn-predict:live', '4');
     await handle(single());
@@ -82,7 +81,7 @@ describe('redeploy after the bake, per compute platform', () => {
   });
 
   it('turns alarm polling off for every redeployment it creates', async () => {
-    const { h, handle } = hardened();
+    const { h, handle } = guarded();
     h.seedGroup('Succeeded');
     await handle(single());
     expect(
@@ -91,7 +90,7 @@ describe('redeploy after the bake, per compute platform', () => {
   });
 
   it('Lambda: an alias already back on the good version is nothing to roll back, and nothing is created', async () => {
-    const { h, handle } = hardened();
+    const { h, handle } = guarded();
     h.seedGroup('Succeeded');
     h.state.aliases.set('churn-predict:live', '3');
     await handle(single());
@@ -105,7 +104,7 @@ describe('redeploy after the bake, per compute platform', () => {
   });
 
   it('Server: an S3 revision without version or eTag is refused as FAILED, notified, and not created', async () => {
-    const { h, handle, notices } = hardened();
+    const { h, handle, notices } = guarded();
     h.seedGroup('Succeeded');
     reseed(h, 'Server', s3('churn/app.zip', {}), s3('churn/app.zip', { version: 'v-4' }));
     await handle(single());
@@ -126,7 +125,7 @@ describe('redeploy after the bake, per compute platform', () => {
   });
 
   it('Server: a pinned S3 revision is resubmitted as it was', async () => {
-    const { h, handle } = hardened();
+    const { h, handle } = guarded();
     h.seedGroup('Succeeded');
     const good = s3('churn/app.zip', { version: 'v-3' });
     reseed(h, 'Server', good, s3('churn/app.zip', { version: 'v-4' }));
@@ -135,7 +134,7 @@ describe('redeploy after the bake, per compute platform', () => {
   });
 
   it('ECS: a task definition no longer ACTIVE is refused as FAILED; an ACTIVE one is resubmitted', async () => {
-    const inactive = hardened();
+    const inactive = guarded();
     inactive.h.seedGroup('Succeeded');
     reseed(inactive.h, 'ECS', ecsSpec(TASK_DEF), ecsSpec(TASK_DEF.replace(':7', ':8')));
     inactive.h.state.taskDefinitions.set(TASK_DEF, 'INACTIVE');
@@ -148,7 +147,7 @@ describe('redeploy after the bake, per compute platform', () => {
       }),
     ]);
 
-    const active = hardened();
+    const active = guarded();
     active.h.seedGroup('Succeeded');
     reseed(active.h, 'ECS', ecsSpec(TASK_DEF), ecsSpec(TASK_DEF.replace(':7', ':8')));
     active.h.state.taskDefinitions.set(TASK_DEF, 'ACTIVE');
@@ -164,7 +163,7 @@ describe('the redeployment is followed to its end on the rollback tick', () => {
     h.state.deployments.find((d) => d.description?.startsWith('mlops-controller rollback'))!;
 
   it('records SUCCEEDED once CodeDeploy reports it Succeeded, and only once', async () => {
-    const { h, handle, notices } = hardened();
+    const { h, handle, notices } = guarded();
     h.seedGroup('Succeeded');
     await handle(single());
     await handle(tick);
@@ -182,7 +181,7 @@ describe('the redeployment is followed to its end on the rollback tick', () => {
   });
 
   it('records FAILED with CodeDeploy\u2019s error and notifies a person', async () => {
-    const { h, handle, notices } = hardened();
+    const { h, handle, notices } = guarded();
     h.seedGroup('Succeeded');
     await handle(single());
     Object.assign(redeployment(h), { status: 'Failed', error: 'HEALTH_CONSTRAINTS: the hook failed' });
@@ -195,7 +194,7 @@ describe('the redeployment is followed to its end on the rollback tick', () => {
   });
 
   it('records FAILED for a redeployment still not finished after a day', async () => {
-    const { h, handle } = hardened();
+    const { h, handle } = guarded();
     h.seedGroup('Succeeded');
     await handle(single());
     h.clock.advance(23 * 3600);
@@ -211,7 +210,7 @@ describe('the redeployment is followed to its end on the rollback tick', () => {
 
   it('a retry after CreateDeployment succeeded but its answer was lost follows that deployment, creating no other', async () => {
     let lose = true;
-    const { h, handle } = hardened((deps) => {
+    const { h, handle } = guarded((deps) => {
       const real = deps.deployments as MemoryDeployments;
       const lossy = Object.assign(Object.create(real) as MemoryDeployments, {
         redeploy: async (...args: Parameters<MemoryDeployments['redeploy']>) => {

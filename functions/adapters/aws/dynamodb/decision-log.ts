@@ -20,22 +20,29 @@ import { failedDecision, withPlanned } from '../../../domain/commits';
 import { ContentionError } from '../../../domain/errors';
 import type {
   ActionRecord,
+  CommitOptions,
   CommittedDecision,
   Decision,
   DecisionClaim,
   DecisionLog,
+  Paused,
   PlannedWrite,
 } from '../../../ports/decision-log';
 import { systemClock, type Clock } from '../../../ports/clock';
-import type { KillSwitch, KillSwitchState } from '../../../ports/kill-switch';
+import { ControllerError } from '../../../domain/errors';
 import { N, S, call, conditionally, isTransactionCancelled, str, type Item } from './items';
 import { claimPut } from './claims';
-import { DynamoKillSwitch } from './kill-switch';
+import type { DynamoKillSwitch } from './kill-switch';
 
 export interface DynamoDecisionLogOptions {
   /** Days a record is kept (DynamoDB TTL on `ttl`); default 90. */
   ttlDays?: number;
   clock?: Clock;
+  /**
+   * The switch a commit `unlessPaused` is held to. On this table it is checked inside the commit's
+   * own transaction (one call, and a pause set a moment ago counts); on another it is read first.
+   */
+  killSwitch?: DynamoKillSwitch;
 }
 
 export interface DecisionQuery {
@@ -55,6 +62,7 @@ const DAY_MS = 86_400_000;
 export class DynamoDecisionLog implements DecisionLog {
   private readonly ttlDays: number;
   private readonly clock: Clock;
+  private readonly killSwitch: DynamoKillSwitch | undefined;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -63,6 +71,7 @@ export class DynamoDecisionLog implements DecisionLog {
   ) {
     this.ttlDays = options.ttlDays ?? 90;
     this.clock = options.clock ?? systemClock;
+    this.killSwitch = options.killSwitch;
   }
 
   async record(decision: Decision): Promise<void> {
@@ -72,26 +81,26 @@ export class DynamoDecisionLog implements DecisionLog {
     });
   }
 
+  commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+  ): Promise<CommittedDecision | undefined>;
+  commit(
+    decision: Decision,
+    claim: DecisionClaim,
+    planned: readonly PlannedWrite[],
+    options: CommitOptions,
+  ): Promise<CommittedDecision | Paused | undefined>;
   async commit(
     decision: Decision,
     claim: DecisionClaim,
     planned: readonly PlannedWrite[],
-  ): Promise<CommittedDecision | undefined> {
-    const result = await this.commitUnlessPaused(decision, claim, planned);
-    return result && 'paused' in result ? undefined : result;
-  }
-
-  /**
-   * A switch on this table is checked inside the commit's transaction (one call, and a pause set a
-   * moment ago counts); any other switch is read first.
-   */
-  async commitUnlessPaused(
-    decision: Decision,
-    claim: DecisionClaim,
-    planned: readonly PlannedWrite[],
-    killSwitch?: KillSwitch,
-  ): Promise<CommittedDecision | { paused: KillSwitchState } | undefined> {
-    const check = killSwitch instanceof DynamoKillSwitch ? killSwitch.notPausedCheck(this.table) : undefined;
+    options: CommitOptions = {},
+  ): Promise<CommittedDecision | Paused | undefined> {
+    const killSwitch = options.unlessPaused ? this.killSwitch : undefined;
+    if (options.unlessPaused && !killSwitch) throw new ControllerError('kill switch not wired');
+    const check = killSwitch?.notPausedCheck(this.table);
     if (killSwitch && !check) {
       const state = await killSwitch.state();
       if (state.paused) return { paused: state };
@@ -127,9 +136,8 @@ export class DynamoDecisionLog implements DecisionLog {
         if (codes[0] === 'ConditionalCheckFailed') return undefined;
         if (check && codes[2] === 'ConditionalCheckFailed') {
           const seen = (error as { CancellationReasons?: { Item?: Item }[] }).CancellationReasons?.[2]?.Item;
-          const ks = killSwitch as DynamoKillSwitch;
           // The check's item names who paused and why; without it, read the switch once.
-          return { paused: seen ? ks.seen(seen) : await ks.state({ fresh: true }) };
+          return { paused: seen ? killSwitch!.seen(seen) : await killSwitch!.state({ fresh: true }) };
         }
         // A conflict with another caller's transaction on the claim: neither may have won.
         throw new ContentionError(`decision claim ${claim.key}: ${codes.join(', ') || 'cancelled'}; retry`, error);

@@ -21,6 +21,7 @@ import { CodeDeployDeployments, MAX_RECENT_DEPLOYMENTS } from '../../../../funct
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
 import { fixMotoCodeDeployTimes } from '../../../support/moto-codedeploy-times';
+import { deploymentIdOf } from '../../../support/started';
 
 const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/4';
 
@@ -78,11 +79,13 @@ describe('CodeDeployDeployments (moto)', () => {
   });
 
   it('redeploys a revision into the group with the given description and its alarm polling off', async () => {
-    const id = await new CodeDeployDeployments(client).redeploy(
-      app,
-      group,
-      revision('v3'),
-      'mlops-controller rollback: alarm x',
+    const id = deploymentIdOf(
+      await new CodeDeployDeployments(client).redeploy(
+        app,
+        group,
+        revision('v3'),
+        'mlops-controller rollback: alarm x',
+      ),
     );
     const listed = await client.send(new ListDeploymentsCommand({ applicationName: app, deploymentGroupName: group }));
     expect(listed.deployments).toContain(id);

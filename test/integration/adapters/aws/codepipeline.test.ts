@@ -56,7 +56,7 @@ afterAll(() => {
 
 describe('AwsPipelines with a CodePipeline target (aws-sdk-client-mock: moto lacks StartPipelineExecution)', () => {
   it('sends exactly the pipeline name, the token and the variables, and no batch id variable the rule does not name', async () => {
-    await expect(pipelines.start(request)).resolves.toBe('3137f7cb-7cf7-4d7a-8ac3-EXAMPLE');
+    await expect(pipelines.start(request)).resolves.toEqual({ executionId: '3137f7cb-7cf7-4d7a-8ac3-EXAMPLE' });
     expect(sent()).toEqual([
       {
         name: 'churn-retrain',

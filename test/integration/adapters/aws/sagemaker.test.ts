@@ -29,6 +29,7 @@ import {
 import { AwsCallError } from '../../../../functions/domain/errors';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
+import { startedExecutionId } from '../../../support/started';
 
 const sagemaker = new SageMakerClient(awsClientConfig());
 // Never called for SageMaker targets; a real client so a stray call would fail loudly against moto.
@@ -90,12 +91,14 @@ describePipelinesContract(
 describe('AwsPipelines with a SageMaker target on moto', () => {
   it('returns the execution ARN, whose description names the manifest', async () => {
     const pipeline = await createPipeline();
-    const arn = await pipelines.start({
-      target: targetFor('sagemaker', pipeline),
-      token: 'f'.repeat(64),
-      manifestUri: 's3://m/batch-9.json',
-      batchId: 'churn-9',
-    });
+    const arn = startedExecutionId(
+      await pipelines.start({
+        target: targetFor('sagemaker', pipeline),
+        token: 'f'.repeat(64),
+        manifestUri: 's3://m/batch-9.json',
+        batchId: 'churn-9',
+      }),
+    );
     expect(arn).toMatch(new RegExp(`^arn:aws:sagemaker:us-east-1:\\d{12}:pipeline/${pipeline}/execution/[a-z0-9]+$`));
     const described = await sagemaker.send(new DescribePipelineExecutionCommand({ PipelineExecutionArn: arn }));
     expect(described.PipelineExecutionDescription).toBe('Started by mlops-controller for s3://m/batch-9.json');
@@ -150,7 +153,9 @@ describe('AwsPipelines with a SageMaker target: exact request and error mapping 
   });
 
   it('sends exactly PipelineName, the token, the parameters and a description, and no batch id parameter the rule does not name', async () => {
-    await expect(mocked.start({ target, token, manifestUri: 's3://m/1.json', batchId: 'churn-9' })).resolves.toBe(arn);
+    await expect(mocked.start({ target, token, manifestUri: 's3://m/1.json', batchId: 'churn-9' })).resolves.toEqual({
+      executionId: arn,
+    });
     expect(sm.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
         PipelineName: 'churn-retrain',

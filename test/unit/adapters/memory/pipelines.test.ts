@@ -6,6 +6,7 @@ import { MemoryWorld } from '../../../../functions/adapters/memory/world';
 import type { Clock } from '../../../../functions/ports/clock';
 import type { StartRequest } from '../../../../functions/ports/pipelines';
 import { describePipelinesContract, targetFor } from '../../../contract/pipelines.contract';
+import { startedExecutionId } from '../../../support/started';
 
 const clock: Clock = { now: () => new Date('2024-05-01T12:00:00Z'), sleep: async () => {} };
 
@@ -79,13 +80,15 @@ describe('MemoryPipelines', () => {
   });
 
   it('returns a SageMaker execution ARN in the configured region and account', async () => {
-    await expect(pipelines.start(smRequest)).resolves.toMatch(
-      /^arn:aws:sagemaker:eu-west-1:111122223333:pipeline\/retrain-sm\/execution\/.+$/,
-    );
+    await expect(pipelines.start(smRequest)).resolves.toEqual({
+      executionId: expect.stringMatching(
+        /^arn:aws:sagemaker:eu-west-1:111122223333:pipeline\/retrain-sm\/execution\/.+$/,
+      ),
+    });
   });
 
   it('records the execution as in progress with the values it received', async () => {
-    const id = await pipelines.start(cpRequest);
+    const id = startedExecutionId(await pipelines.start(cpRequest));
     expect(world.executions).toEqual([
       {
         id,

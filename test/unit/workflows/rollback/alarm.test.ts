@@ -3,14 +3,13 @@
  * episode and resumed on its own by the retried delivery: issue 12, defect 3.
  */
 import { MemoryDeployments } from '../../../../functions/adapters/memory/deployments';
-import { MemoryKillSwitch } from '../../../../functions/adapters/memory/kill-switch';
 import { MemoryNotifier } from '../../../../functions/adapters/memory/notifier';
 import { MemoryPackageStatus } from '../../../../functions/adapters/memory/package-status';
 import { AwsCallError, ControllerError } from '../../../../functions/domain/errors';
 import { alarmFired } from '../../../../functions/handlers/alarm-fired';
 import type { Deployments } from '../../../../functions/ports/deployments';
 import type { PackageStatus } from '../../../../functions/ports/package-status';
-import { Hardening } from '../../../../functions/workflows/hardening';
+import { Guardrails } from '../../../../functions/guardrails';
 import { RollbackWorkflow, type RollbackDeps } from '../../../../functions/workflows/rollback';
 import { asCloudWatchHolds, sentAt } from '../../../support/cloudwatch-alarms';
 import { loadFixture } from '../../../support/fixtures';
@@ -34,18 +33,18 @@ function failingReject(h: ReturnType<typeof rollbackHarness>, error: () => Error
 
 const throttled = () => new AwsCallError('sagemaker', 'UpdateModelPackage', new Error('ThrottlingException'));
 
-/** The harness's workflow on other ports, hardened with a decision topic so notifications are journaled. */
+/** The harness's workflow on other ports, guarded with a decision topic so notifications are journaled. */
 function workflow(h: ReturnType<typeof rollbackHarness>, ports: Partial<RollbackDeps>, policy = rollbackPolicy()) {
   policy.controller.decisions.topicArn = TOPIC;
   const base = (h.rollback as unknown as { deps: RollbackDeps }).deps;
-  const hardening = new Hardening({
+  const guardrails = new Guardrails({
     policy,
-    killSwitch: new MemoryKillSwitch(),
+    killSwitch: h.killSwitch,
     notifier: new MemoryNotifier(h.world),
     logger: h.logger,
     clock: h.clock,
   });
-  const wf = new RollbackWorkflow(hardening.wrap({ ...base, policy, ...ports }));
+  const wf = new RollbackWorkflow(guardrails.guardWrites({ ...base, policy, ...ports }));
   return asCloudWatchHolds(h.world, alarmFired(wf, h.logger, h.clock.now));
 }
 

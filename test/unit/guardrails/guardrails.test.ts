@@ -5,7 +5,7 @@ import { MemoryNotifier } from '../../../functions/adapters/memory/notifier';
 import { MemoryPipelines } from '../../../functions/adapters/memory/pipelines';
 import { validatePolicy, type Policy } from '../../../functions/config/policy';
 import { RetrainingWorkflow } from '../../../functions/workflows/retraining';
-import { Hardening } from '../../../functions/workflows/hardening';
+import { Guardrails } from '../../../functions/guardrails';
 import { loadFixture } from '../../support/fixtures';
 import { basePolicy, memoryHarness } from '../../support/memory-harness';
 
@@ -21,15 +21,15 @@ function policyWith(docsMode: 'enforce' | 'observe', controller: Record<string, 
   const base = basePolicy();
   return validatePolicy({
     ...base,
-    // The decision sink `hardened` wires exists only when the policy names its bus.
+    // The decision sink `guarded` wires exists only when the policy names its bus.
     controller: { ...base.controller, decisions: { eventBus: 'controller-decisions' }, ...controller },
     retraining: base.retraining.map((r) => (r.name === 'docs' ? { ...r, mode: docsMode } : r)),
   });
 }
 
-function hardened(policy: Policy, killSwitch = new MemoryKillSwitch()) {
+function guarded(policy: Policy, killSwitch = new MemoryKillSwitch()) {
   const h = memoryHarness(policy);
-  const hardening = new Hardening({
+  const guardrails = new Guardrails({
     policy,
     killSwitch,
     events: new MemoryDecisionEvents(h.world, 'controller-decisions'),
@@ -37,13 +37,13 @@ function hardened(policy: Policy, killSwitch = new MemoryKillSwitch()) {
     logger: h.logger,
     clock: h.clock,
   });
-  const workflow = new RetrainingWorkflow(hardening.wrap(h.deps));
-  return { ...h, hardening, workflow, handle: dataArrived(workflow, h.logger), killSwitch };
+  const workflow = new RetrainingWorkflow(guardrails.guardWrites(h.deps));
+  return { ...h, guardrails, workflow, handle: dataArrived(workflow, h.logger), killSwitch };
 }
 
 describe('observe mode, kill switch and explained decisions', () => {
   it('observe: decides and records the start, but makes no StartPipelineExecution call', async () => {
-    const h = hardened(policyWith('observe'));
+    const h = guarded(policyWith('observe'));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await h.handle(eventBridge(key));
     expect(h.starts()).toHaveLength(0);
     const start = h.decisions.decisions.find((d) => d.kind === 'retraining.start');
@@ -59,14 +59,14 @@ describe('observe mode, kill switch and explained decisions', () => {
   });
 
   it('observe frees the rule for the next batch instead of holding it as running', async () => {
-    const h = hardened(policyWith('observe'));
+    const h = guarded(policyWith('observe'));
     for (const key of ['a.csv', 'b.csv', 'c.csv', 'd.csv', 'e.csv', 'f.csv']) await h.handle(eventBridge(key));
     expect(h.decisions.decisions.filter((d) => d.kind === 'retraining.start')).toHaveLength(2);
     expect(h.starts()).toHaveLength(0);
   });
 
   it('a global observe mode withholds every rule', async () => {
-    const h = hardened(policyWith('enforce', { mode: 'observe' }));
+    const h = guarded(policyWith('enforce', { mode: 'observe' }));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await h.handle(eventBridge(key));
     expect(h.starts()).toHaveLength(0);
     expect(h.decisions.decisions.find((d) => d.kind === 'retraining.start')?.actions?.[0]?.why).toBe(
@@ -75,7 +75,7 @@ describe('observe mode, kill switch and explained decisions', () => {
   });
 
   it('enforce: the start is made and recorded as taken, with a decision id and the policy version', async () => {
-    const h = hardened(policyWith('enforce'));
+    const h = guarded(policyWith('enforce'));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await h.handle(eventBridge(key));
     expect(h.starts()).toHaveLength(1);
     const start = h.decisions.decisions.find((d) => d.kind === 'retraining.start');
@@ -83,21 +83,21 @@ describe('observe mode, kill switch and explained decisions', () => {
       { service: 'codepipeline', operation: 'StartPipelineExecution', target: 'docs-pipeline', status: 'taken' },
     ]);
     expect(start?.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(start?.policyVersion).toBe(h.hardening.policyVersion);
+    expect(start?.policyVersion).toBe(h.guardrails.policyVersion);
   });
 
   it('switching an observed rule back to enforce never replays its old decisions', async () => {
-    const observed = hardened(policyWith('observe'));
+    const observed = guarded(policyWith('observe'));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await observed.handle(eventBridge(key));
     // Same state (ledger, runs, world), the policy redeployed in enforce mode.
     const policy = policyWith('enforce');
-    const hardening = new Hardening({
+    const guardrails = new Guardrails({
       policy,
       killSwitch: new MemoryKillSwitch(),
       logger: observed.logger,
       clock: observed.clock,
     });
-    const enforced = new RetrainingWorkflow(hardening.wrap({ ...observed.deps, policy }));
+    const enforced = new RetrainingWorkflow(guardrails.guardWrites({ ...observed.deps, policy }));
     const handle = dataArrived(enforced, observed.logger);
     await enforced.sweep();
     expect(observed.starts()).toHaveLength(0);
@@ -110,7 +110,7 @@ describe('observe mode, kill switch and explained decisions', () => {
 
   it('the kill switch withholds writes at once and records who paused and why; resume does not replay', async () => {
     const killSwitch = new MemoryKillSwitch();
-    const h = hardened(policyWith('enforce'), killSwitch);
+    const h = guarded(policyWith('enforce'), killSwitch);
     await killSwitch.set({ paused: true, by: 'alice', reason: 'incident 42' });
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await h.handle(eventBridge(key));
     expect(h.starts()).toHaveLength(0);
@@ -125,7 +125,7 @@ describe('observe mode, kill switch and explained decisions', () => {
 
   it('publishes every decision to EventBridge and notifies withheld actions, not routine starts', async () => {
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:ml-decisions';
-    const enforced = hardened(policyWith('enforce', { decisions: { eventBus: 'controller-decisions', topicArn } }));
+    const enforced = guarded(policyWith('enforce', { decisions: { eventBus: 'controller-decisions', topicArn } }));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await enforced.handle(eventBridge(key));
     const published = enforced.world.actions.filter((a) => a.operation === 'PutEvents');
     expect(published).toHaveLength(enforced.decisions.decisions.length);
@@ -136,7 +136,7 @@ describe('observe mode, kill switch and explained decisions', () => {
     });
     expect(enforced.world.actions.filter((a) => a.operation === 'Publish')).toHaveLength(0);
 
-    const observed = hardened(policyWith('observe', { decisions: { eventBus: 'controller-decisions', topicArn } }));
+    const observed = guarded(policyWith('observe', { decisions: { eventBus: 'controller-decisions', topicArn } }));
     for (const key of ['a.csv', 'b.csv', 'c.csv']) await observed.handle(eventBridge(key));
     const notices = observed.world.actions.filter((a) => a.operation === 'Publish');
     expect(notices).toHaveLength(1);
@@ -148,12 +148,12 @@ describe('observe mode, kill switch and explained decisions', () => {
 
   it('unused pipelines port is still a memory pipeline (wrap keeps ports it does not know)', () => {
     const h = memoryHarness();
-    const wrapped = new Hardening({
+    const wrapped = new Guardrails({
       policy: h.deps.policy,
       killSwitch: new MemoryKillSwitch(),
       logger: h.logger,
       clock: h.clock,
-    }).wrap({ ...h.deps, pipelines: new MemoryPipelines(h.world) });
+    }).guardWrites({ ...h.deps, pipelines: new MemoryPipelines(h.world) });
     expect(wrapped.ledger).toBe(h.deps.ledger);
     expect(wrapped.runs).toBe(h.deps.runs);
   });

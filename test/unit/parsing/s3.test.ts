@@ -1,7 +1,33 @@
-import { parseS3Deliveries, decodeNotificationKey } from '../../../functions/domain/s3-deliveries';
+import { parseS3, decodeNotificationKey } from '../../../functions/parsing/s3';
+
+/**
+ * The parse as one entry per delivery (invalid ones first): its id, origin, objects, the records it
+ * skipped, why it is invalid, and whether it came through SQS.
+ */
+function parseS3Deliveries(event: unknown) {
+  const { commands, skipped, invalid } = parseS3(event);
+  return [
+    ...invalid.map((r) => ({
+      id: r.origin.id,
+      origin: r.origin,
+      objects: [] as unknown[],
+      skipped: [] as string[],
+      invalid: r.reason as string | undefined,
+      sqs: r.origin.via === 'sqs',
+    })),
+    ...commands.map((c) => ({
+      id: c.origin.id,
+      origin: c.origin,
+      objects: c.objects as unknown[],
+      skipped: skipped.filter((s) => s.origin.id === c.origin.id).map((s) => s.reason),
+      invalid: undefined,
+      sqs: c.origin.via === 'sqs',
+    })),
+  ];
+}
 import { loadFixture } from '../../support/fixtures';
 
-describe('parseS3Deliveries', () => {
+describe('parseS3', () => {
   it('reads an EventBridge Object Created event with its etag, version and origin', () => {
     const [d] = parseS3Deliveries(loadFixture('s3-object-created.eventbridge.json'));
     expect(d).toMatchObject({
@@ -67,7 +93,9 @@ describe('parseS3Deliveries', () => {
     bad.messageId = 'bad';
     bad.body = '{not json';
     event.Records.push(bad);
-    const [good, broken] = parseS3Deliveries(event);
+    const deliveries = parseS3Deliveries(event);
+    const good = deliveries.find((d) => d.id !== 'bad');
+    const broken = deliveries.find((d) => d.id === 'bad');
     expect(good?.objects).toHaveLength(1);
     expect(broken).toMatchObject({ id: 'bad', invalid: 'SQS body is not JSON', objects: [] });
   });

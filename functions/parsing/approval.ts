@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { snsTopicOrigin } from './arns';
-import { describeIssues } from './validation';
+import { snsTopicOrigin } from '../domain/arns';
+import { describeIssues } from '../domain/validation';
+import type { Parsed, Rejected, RecordOrigin } from './parsed';
 
 /**
  * Every way a CodePipeline manual approval reaches the approval gate, flattened into deliveries:
@@ -27,7 +28,7 @@ interface Target {
   action: string;
 }
 
-export type ApprovalDelivery =
+export type ApprovalRequest =
   | {
       kind: 'started';
       /** The EventBridge event id or the SNS MessageId: the handler-level idempotency key. */
@@ -44,10 +45,15 @@ export type ApprovalDelivery =
       subject: string;
       origins: ApprovalOrigin[];
       target: Target & { token: string };
-    }
-  /** Well-formed, but not an approval waiting for an answer (another action, another state). */
-  | { kind: 'skipped'; id: string; subject: string; reason: string }
-  | { kind: 'invalid'; id: string; subject: string; reason: string };
+    };
+
+/** A request, or a record that is not one: skipped (another action or state) or invalid. */
+type Delivery = ApprovalRequest | { kind: 'skipped'; rejected: Rejected } | { kind: 'invalid'; rejected: Rejected };
+
+/** The subject decisions about a record name: `sns/<MessageId>` or `event/<id>`. */
+export function approvalSubject(origin: RecordOrigin): string {
+  return origin.via === 'sns' ? `sns/${origin.id}` : `event/${origin.id}`;
+}
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -116,13 +122,14 @@ function startedOrSkipped(
   detail: z.infer<typeof actionDetail>,
   base: { id: string; subject: string; origins: ApprovalOrigin[] },
   via: 'eventbridge' | 'codestar-notification',
-): ApprovalDelivery {
+): Delivery {
   if (detail.type.category !== 'Approval' || detail.state !== 'STARTED')
     return {
       kind: 'skipped',
-      id: base.id,
-      subject: base.subject,
-      reason: `category ${detail.type.category}, state ${detail.state}: not an approval that started`,
+      rejected: {
+        origin: { via: via === 'eventbridge' ? 'eventbridge' : 'sns', id: base.id },
+        reason: `category ${detail.type.category}, state ${detail.state}: not an approval that started`,
+      },
     };
   return {
     kind: 'started',
@@ -137,14 +144,10 @@ function startedOrSkipped(
   };
 }
 
-function fromSnsRecord(record: {
-  MessageId: string;
-  Message: string;
-  TopicArn?: string | undefined;
-}): ApprovalDelivery {
+function fromSnsRecord(record: { MessageId: string; Message: string; TopicArn?: string | undefined }): Delivery {
   const id = record.MessageId;
   const subject = `sns/${id}`;
-  const invalid = (reason: string): ApprovalDelivery => ({ kind: 'invalid', id, subject, reason });
+  const invalid = (reason: string): Delivery => ({ kind: 'invalid', rejected: { origin: { via: 'sns', id }, reason } });
   let body: unknown;
   try {
     body = JSON.parse(record.Message);
@@ -176,9 +179,10 @@ function fromSnsRecord(record: {
   if (n.source !== 'aws.codepipeline' || n.detailType !== ACTION_CHANGE)
     return {
       kind: 'skipped',
-      id,
-      subject,
-      reason: `CodeStar notification ${n.source} "${n.detailType}" is not a CodePipeline action execution state change`,
+      rejected: {
+        origin: { via: 'sns', id },
+        reason: `CodeStar notification ${n.source} "${n.detailType}" is not a CodePipeline action execution state change`,
+      },
     };
   const detail = z.object({ detail: actionDetail }).safeParse(n);
   if (!detail.success) return invalid(`CodeStar notification: ${firstIssue(detail.error)}`);
@@ -189,8 +193,7 @@ function fromSnsRecord(record: {
   return startedOrSkipped(detail.data.detail, { id, subject, origins }, 'codestar-notification');
 }
 
-/** Flattens the approval gate's Lambda input (EventBridge event or SNS records) into deliveries. */
-export function parseApprovalDeliveries(event: unknown): ApprovalDelivery[] {
+function deliveries(event: unknown): Delivery[] {
   const sns = snsEvent.safeParse(event);
   if (sns.success) return sns.data.Records.map((r) => fromSnsRecord(r.Sns));
   const id = typeof (event as { id?: unknown })?.id === 'string' ? (event as { id: string }).id : 'event';
@@ -200,11 +203,23 @@ export function parseApprovalDeliveries(event: unknown): ApprovalDelivery[] {
     return [
       {
         kind: 'invalid',
-        id,
-        subject,
-        reason: 'neither a CodePipeline action execution state change nor an approval notification',
+        rejected: {
+          origin: { via: 'unknown', id },
+          reason: 'neither a CodePipeline action execution state change nor an approval notification',
+        },
       },
     ];
   const origins = [defined({ account: parsed.data.account, region: parsed.data.region })];
   return [startedOrSkipped(parsed.data.detail, { id, subject, origins }, 'eventbridge')];
+}
+
+/** The approval gate's Lambda input (EventBridge event or SNS records) as approval requests. */
+export function parseApproval(event: unknown): Parsed<ApprovalRequest> {
+  const out: Parsed<ApprovalRequest> = { commands: [], skipped: [], invalid: [] };
+  for (const d of deliveries(event)) {
+    if (d.kind === 'skipped') out.skipped.push(d.rejected);
+    else if (d.kind === 'invalid') out.invalid.push(d.rejected);
+    else out.commands.push(d);
+  }
+  return out;
 }

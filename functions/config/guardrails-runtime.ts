@@ -1,6 +1,7 @@
 /**
- * What every function shares for observe mode, the kill switch and explained decisions: the kill
- * switch on the state table, EventBridge and SNS only when the policy names a bus or a topic, and
+ * The guardrails every function shares (functions/guardrails/): the kill switch on the state
+ * table (the functions' decision logs are built with it too, so a commit checks it in its own
+ * transaction), EventBridge and SNS only when the policy names a bus or a topic, and
  * Powertools metrics (EMF: one log line per flush, no PutMetricData call, no IAM permission).
  *
  * The two sinks are separate modules so that a bundle carries their SDK clients only when its
@@ -12,7 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { systemClock } from '../ports/clock';
 import type { DecisionMetrics } from '../ports/decision-metrics';
-import { Hardening } from '../workflows/hardening';
+import { Guardrails } from '../guardrails';
 import { decisionEvents } from './bundling/decision-events-sink';
 import { decisionNotifier } from './bundling/decision-notifier-sink';
 import { metrics } from './metrics';
@@ -27,15 +28,15 @@ const emf: DecisionMetrics = {
   },
 };
 
-let hardening: Promise<Hardening> | undefined;
+let guardrails: Promise<Guardrails<DynamoKillSwitch>> | undefined;
 
-export function hardeningRuntime(): Promise<Hardening> {
-  hardening ??= (async () => {
+export function guardrailsRuntime(): Promise<Guardrails<DynamoKillSwitch>> {
+  guardrails ??= (async () => {
     const { env, policy, logger, clientConfig } = await sharedRuntime();
     const { eventBus, topicArn } = policy.controller.decisions;
     const events = decisionEvents(eventBus, clientConfig);
     const notifier = decisionNotifier(topicArn, clientConfig);
-    return new Hardening({
+    return new Guardrails({
       policy,
       killSwitch: new DynamoKillSwitch(new DynamoDBClient(clientConfig), env.STATE_TABLE, {
         cacheSeconds: policy.controller.killSwitchCacheSeconds,
@@ -48,8 +49,8 @@ export function hardeningRuntime(): Promise<Hardening> {
       onDecision: (d) => powertoolsLogger.setCorrelationId(d.id),
     });
   })().catch((error: unknown) => {
-    hardening = undefined;
+    guardrails = undefined;
     throw error;
   });
-  return hardening;
+  return guardrails;
 }

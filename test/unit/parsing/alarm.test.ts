@@ -1,9 +1,9 @@
-import { isoTime, parseAlarmDeliveries } from '../../../functions/domain/alarms';
+import { isScheduledTick, parseAlarm } from '../../../functions/parsing/alarm';
 import { loadFixture } from '../../support/fixtures';
 
 const NOW = '2026-11-22T10:00:00.000Z';
 
-describe('parseAlarmDeliveries', () => {
+describe('parseAlarm', () => {
   it.each([
     ['cloudwatch-alarm-state-change.single-metric', 'ServerCpuTooHigh', 'OK', '2019-10-02T17:04:40.989Z'],
     [
@@ -20,7 +20,7 @@ describe('parseAlarmDeliveries', () => {
     ],
   ])('reads the EventBridge %s event', (fixture, name, previous, since) => {
     const e = loadFixture(fixture);
-    const { changes, invalid } = parseAlarmDeliveries(e, NOW);
+    const { commands: changes, invalid } = parseAlarm(e, NOW);
     expect(invalid).toEqual([]);
     expect(changes).toEqual([
       expect.objectContaining({
@@ -48,7 +48,7 @@ describe('parseAlarmDeliveries', () => {
       region: 'us-east-1',
       alarmData: detail,
     };
-    const [change] = parseAlarmDeliveries(event, NOW).changes;
+    const [change] = parseAlarm(event, NOW).commands;
     expect(change).toEqual(
       expect.objectContaining({
         via: 'lambda-action',
@@ -58,7 +58,7 @@ describe('parseAlarmDeliveries', () => {
       }),
     );
     // Two copies of one transition get the same id.
-    expect(parseAlarmDeliveries(structuredClone(event), NOW).changes[0]!.id).toBe(change!.id);
+    expect(parseAlarm(structuredClone(event), NOW).commands[0]!.id).toBe(change!.id);
   });
 
   it('reads SNS alarm notifications and takes the region code from the alarm ARN', () => {
@@ -82,7 +82,7 @@ describe('parseAlarmDeliveries', () => {
         },
       ],
     };
-    expect(parseAlarmDeliveries(envelope, NOW).changes).toEqual([
+    expect(parseAlarm(envelope, NOW).commands).toEqual([
       expect.objectContaining({
         id: 'm-1',
         via: 'sns',
@@ -113,14 +113,16 @@ describe('parseAlarmDeliveries', () => {
       /state.value/,
     ],
   ])('reports %s as invalid', (_what, event, problem) => {
-    const r = parseAlarmDeliveries(event, NOW);
-    expect(r.changes).toEqual([]);
-    expect(r.invalid).toEqual([expect.stringMatching(problem)]);
+    const r = parseAlarm(event, NOW);
+    expect(r.commands).toEqual([]);
+    expect(r.invalid.map((i) => i.reason)).toEqual([expect.stringMatching(problem)]);
   });
 
-  it('normalizes CloudWatch timestamps and falls back on unparseable ones', () => {
-    expect(isoTime('2019-10-02T17:04:40.989+0000', NOW)).toBe('2019-10-02T17:04:40.989Z');
-    expect(isoTime('garbage', NOW)).toBe(NOW);
-    expect(isoTime(undefined, NOW)).toBe(NOW);
+  it.each([
+    ['the alarm schedule', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, true],
+    ['an alarm change', loadFixture('cloudwatch-alarm-state-change.single-metric'), false],
+    ['a non-object', 'tick', false],
+  ])('tells the timer from alarm changes: %s', (_what, event, tick) => {
+    expect(isScheduledTick(event)).toBe(tick);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The controller's own operating options: observe-only mode (global and per rule) and where its
- * decisions are published. Kept apart from policy.ts so each capability's schema stays small.
+ * The guardrails' options (functions/guardrails/): observe mode (global and per rule), the kill
+ * switch's cache and where decisions are published. Kept apart from policy.ts so each
+ * capability's schema stays small.
  */
 import * as z from 'zod';
 
@@ -25,7 +26,7 @@ export const publishingSchema = z
   })
   .default({ routine: false });
 
-export const hardeningControllerShape = {
+export const guardrailsControllerShape = {
   /** Global mode; a rule's own `mode: observe` narrows it, never widens it. */
   mode: mode.default('enforce'),
   /** Seconds the kill switch (a state-table item) is cached per container. */

@@ -71,10 +71,11 @@ async function decisionLog() {
   const own = uniqueName('decisions');
   await createStateTable(serialized, own);
   const clock = new ManualClock();
-  const log = new DynamoDecisionLog(serialized, own, { clock });
+  const killSwitch = new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock });
+  const log = new DynamoDecisionLog(serialized, own, { clock, killSwitch });
   return {
     log,
-    killSwitch: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
+    killSwitch,
     operator: new DynamoKillSwitch(serialized, own, { cacheSeconds: 30, clock }),
     records: () => log.list({ since: '2026-11-01T00:00:00.000Z' }),
     advance: (seconds: number) => void (clock.t += seconds * 1000),
@@ -107,11 +108,11 @@ describe('DynamoDecisionLog commit', () => {
   it('holds the commit to the kill switch inside the same call', async () => {
     const s = await decisionLog();
     const counted = countCalls(serialized);
-    const committed = await s.log.commitUnlessPaused(
+    const committed = await s.log.commit(
       { kind: 'rollback.codedeploy', subject: 'app/live', outcome: 'STOPPED', reasons: [], inputs: {}, at: s.now() },
       { key: 'ROLLBACK#app/live#d-1', ttlSeconds: 300 },
       [writes.stopDeployment('d-1', 'app', 'live')],
-      s.killSwitch,
+      { unlessPaused: true },
     );
     expect(committed && 'done' in committed).toBe(true);
     expect(counted.calls).toEqual(['DynamoDB.TransactWriteItems']);

@@ -1,4 +1,5 @@
-import { parseApprovalDeliveries } from '../../../functions/domain/approval-deliveries';
+import { approvalSubject, parseApproval } from '../../../functions/parsing/approval';
+import type { Rejected } from '../../../functions/parsing/parsed';
 import { loadFixture } from '../../support/fixtures';
 import { loadTestFixture } from '../../support/test-fixtures';
 
@@ -35,9 +36,21 @@ function eventBridgeApproval(change: (e: any) => void = () => {}) {
   return e;
 }
 
+/** The parse as one list: its requests, then its skipped and invalid records with the subject they are recorded under. */
+function parseApprovalDeliveries(event: unknown): unknown[] {
+  const { commands, skipped, invalid } = parseApproval(event);
+  const rejected = (kind: string) => (r: Rejected) => ({
+    kind,
+    id: r.origin.id,
+    subject: approvalSubject(r.origin),
+    reason: r.reason,
+  });
+  return [...commands, ...skipped.map(rejected('skipped')), ...invalid.map(rejected('invalid'))];
+}
+
 const docsTarget = { pipeline: 'myPipeline', stage: 'Prod', action: 'myAction' };
 
-describe('parseApprovalDeliveries', () => {
+describe('parseApproval', () => {
   it.each<[string, unknown, unknown]>([
     [
       'the CodeStar "manual approval needed" notification: the execution it names, topic and message origins',

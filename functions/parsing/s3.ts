@@ -1,29 +1,29 @@
 import * as z from 'zod/mini';
-import { keyProblem, type ObjectRef } from './objects';
-import { describeIssues } from './validation';
+import { keyProblem, type ObjectRef } from '../domain/objects';
+import { describeIssues } from '../domain/validation';
+import type { Origin, Parsed, RecordOrigin, Via } from './parsed';
 
 /**
- * Every way "an object was created" reaches us, flattened into deliveries. One SQS record is
- * one delivery, so a bad record is reported alone (partial batch failure) and never replays the
- * good ones. The schemas are deliberately lenient outside the fields we use: Powertools' S3
- * record schema insists on an IPv4 `sourceIPAddress`, which dual-stack uploads do not have.
+ * Every way "an object was created" reaches us (EventBridge, S3 notifications, SNS, SQS,
+ * SNS-in-SQS), flattened into deliveries. One SQS record is one delivery, so a bad record is
+ * reported alone (partial batch failure) and never replays the good ones. The schemas are
+ * deliberately lenient outside the fields we use: Powertools' S3 record schema insists on an IPv4
+ * `sourceIPAddress`, which dual-stack uploads do not have.
  */
-export interface Origin {
-  account?: string;
-  region?: string;
+export interface ObjectsDelivered {
+  /** `id` is the SQS messageId, SNS MessageId, EventBridge id, or `record-<i>`. */
+  origin: RecordOrigin;
+  /** Empty when every record of the delivery was skipped: its origin is still checked. */
+  objects: ObjectRef[];
 }
 
-export interface Delivery {
-  /** SQS messageId, SNS MessageId, EventBridge id, or `record-<i>`. */
-  id: string;
-  origin: Origin;
+/** One delivery as read: the objects it announces, or why it could not be understood. */
+interface Delivery {
+  origin: RecordOrigin;
   objects: ObjectRef[];
   /** Records that were valid but not object creations (tests, deletes): why they were skipped. */
   skipped: string[];
-  /** Set when the delivery could not be understood at all. */
   invalid?: string;
-  /** True when this delivery came from an SQS record (failures are reported per record). */
-  sqs: boolean;
 }
 
 const eventBridgeS3 = z.object({
@@ -95,21 +95,33 @@ function firstIssue(error: z.core.$ZodError): string {
   return describeIssues(error, { limit: 1 }) || 'invalid';
 }
 
-function nothing(id: string, sqs: boolean, origin: Origin = {}, invalid?: string): Delivery {
-  return { id, origin, objects: [], skipped: [], sqs, ...(invalid ? { invalid } : {}) };
+function nothing(id: string, via: Via, origin: Origin = {}, invalid?: string): Delivery {
+  return { origin: { via, id, ...origin }, objects: [], skipped: [], ...(invalid ? { invalid } : {}) };
 }
 
-/** Parses a payload that carries S3 object-created information (no envelope). */
-function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin): Delivery {
-  const empty = (invalid?: string): Delivery => nothing(id, sqs, outer, invalid);
-  if (typeof payload !== 'object' || payload === null) return empty('not a JSON object');
+/** The envelope of an event Lambda received as is. */
+function topLevelVia(p: Record<string, unknown>): Via {
+  if (p.source === 'aws.s3') return 'eventbridge';
+  if (p.Type === 'Notification') return 'sns';
+  return Array.isArray(p.Records) || p.Event === 's3:TestEvent' ? 's3' : 'unknown';
+}
+
+/**
+ * Parses a payload that carries S3 object-created information (no envelope); `via` is the
+ * envelope it came in, undefined when Lambda received the payload itself.
+ */
+function fromPayload(payload: unknown, id: string, via: Via | undefined, outer: Origin): Delivery {
+  if (typeof payload !== 'object' || payload === null) return nothing(id, via ?? 'unknown', outer, 'not a JSON object');
   const p = payload as Record<string, unknown>;
+  const envelope = via ?? topLevelVia(p);
+  const empty = (invalid?: string): Delivery => nothing(id, envelope, outer, invalid);
+  const at = (origin: Origin): RecordOrigin => ({ via: envelope, id, ...origin });
 
   if (p.source === 'aws.s3') {
     const eb = eventBridgeS3.safeParse(p);
     if (!eb.success) return empty(`S3 EventBridge event: ${firstIssue(eb.error)}`);
     const e = eb.data;
-    const origin = { account: e.account ?? outer.account, region: e.region ?? outer.region };
+    const origin = at({ account: e.account ?? outer.account, region: e.region ?? outer.region });
     if (e['detail-type'] !== 'Object Created')
       return { ...empty(), origin, skipped: [`detail-type "${e['detail-type']}" is not Object Created`] };
     const o = e.detail.object;
@@ -175,43 +187,58 @@ function fromPayload(payload: unknown, id: string, sqs: boolean, outer: Origin):
   if (p.Type === 'Notification' && typeof p.Message === 'string') {
     const inner = parseJson(p.Message);
     if (inner === undefined) return empty('SNS Message is not JSON');
-    return {
-      ...fromPayload(inner, id, sqs, { ...outer, account: arnAccount(p.TopicArn as string) ?? outer.account }),
-      id,
-    };
+    return fromPayload(inner, id, envelope, { ...outer, account: arnAccount(p.TopicArn as string) ?? outer.account });
   }
 
   return empty('not an S3 object-created event (unknown shape)');
 }
 
-/** Flattens any supported Lambda input into deliveries. */
-export function parseS3Deliveries(event: unknown): Delivery[] {
-  if (typeof event !== 'object' || event === null) return [nothing('event', false, {}, 'event is not an object')];
+/** Every supported Lambda input, one delivery per SQS or SNS record. */
+function deliveries(event: unknown): Delivery[] {
+  if (typeof event !== 'object' || event === null) return [nothing('event', 'unknown', {}, 'event is not an object')];
   const records = (event as { Records?: unknown }).Records;
   if (Array.isArray(records) && records.length > 0) {
     const first = records[0] as Record<string, unknown> | undefined;
     if (first?.eventSource === 'aws:sqs') {
       return records.map((raw, i) => {
         const rec = sqsRecord.safeParse(raw);
-        if (!rec.success) return nothing(`record-${i}`, true, {}, `SQS record: ${firstIssue(rec.error)}`);
+        if (!rec.success) return nothing(`record-${i}`, 'sqs', {}, `SQS record: ${firstIssue(rec.error)}`);
         const body = parseJson(rec.data.body);
         const origin = { account: arnAccount(rec.data.eventSourceARN) };
-        if (body === undefined) return nothing(rec.data.messageId, true, origin, 'SQS body is not JSON');
-        return fromPayload(body, rec.data.messageId, true, origin);
+        if (body === undefined) return nothing(rec.data.messageId, 'sqs', origin, 'SQS body is not JSON');
+        return fromPayload(body, rec.data.messageId, 'sqs', origin);
       });
     }
     if (first?.EventSource === 'aws:sns') {
       return records.map((raw, i) => {
         const rec = snsRecord.safeParse(raw);
-        if (!rec.success) return nothing(`record-${i}`, false, {}, `SNS record: ${firstIssue(rec.error)}`);
+        if (!rec.success) return nothing(`record-${i}`, 'sns', {}, `SNS record: ${firstIssue(rec.error)}`);
         const message = parseJson(rec.data.Sns.Message);
         const id = rec.data.Sns.MessageId ?? `record-${i}`;
         const origin = { account: arnAccount(rec.data.Sns.TopicArn) };
-        if (message === undefined) return nothing(id, false, origin, 'SNS Message is not JSON');
-        return fromPayload(message, id, false, origin);
+        if (message === undefined) return nothing(id, 'sns', origin, 'SNS Message is not JSON');
+        return fromPayload(message, id, 'sns', origin);
       });
     }
   }
   const id = typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : 'event';
-  return [fromPayload(event, id, false, {})];
+  return [fromPayload(event, id, undefined, {})];
+}
+
+/**
+ * Any supported Lambda input as deliveries of objects. A delivery that is invalid is one invalid
+ * record; each record a delivery skips (deletes, the S3 test event) is one skipped record beside the
+ * delivery itself.
+ */
+export function parseS3(event: unknown): Parsed<ObjectsDelivered> {
+  const out: Parsed<ObjectsDelivered> = { commands: [], skipped: [], invalid: [] };
+  for (const d of deliveries(event)) {
+    if (d.invalid) {
+      out.invalid.push({ origin: d.origin, reason: d.invalid });
+      continue;
+    }
+    for (const reason of d.skipped) out.skipped.push({ origin: d.origin, reason });
+    out.commands.push({ origin: d.origin, objects: d.objects });
+  }
+  return out;
 }

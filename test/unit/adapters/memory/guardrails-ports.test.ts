@@ -27,8 +27,8 @@ describeDecisionEventsContract('memory', async () => {
 
 describeDecisionLogContract('memory', async () => {
   const clock = new TestClock();
-  const log = new MemoryDecisionLog(clock);
   const killSwitch = new MemoryKillSwitch();
+  const log = new MemoryDecisionLog(clock, { killSwitch });
   return {
     log,
     killSwitch,
@@ -37,4 +37,22 @@ describeDecisionLogContract('memory', async () => {
     advance: (seconds) => clock.advance(seconds),
     now: () => clock.now().toISOString(),
   };
+});
+
+describe('MemoryDecisionLog wiring', () => {
+  it('a commit held to the kill switch fails, writing nothing, when the log was built without one', async () => {
+    const log = new MemoryDecisionLog(new TestClock());
+    const decision = {
+      kind: 'rollback.codedeploy',
+      subject: 'app/live',
+      outcome: 'STOPPED',
+      reasons: [],
+      inputs: {},
+      at: '',
+    };
+    await expect(log.commit(decision, { key: 'k', ttlSeconds: 60 }, [], { unlessPaused: true })).rejects.toThrow(
+      /kill switch not wired/,
+    );
+    expect(log.decisions).toEqual([]);
+  });
 });

@@ -1,12 +1,12 @@
 /**
- * The hardening layer in `simulate`, built exactly as the Lambda runtime builds it
- * (functions/config/hardening-runtime.ts) but on the embedded backend: observe mode from the
+ * The guardrails in `simulate`, built exactly as the Lambda runtime builds them
+ * (functions/config/guardrails-runtime.ts) but on the embedded backend: observe mode from the
  * policy, a kill switch the scenario flips with `pause` / `resume`, and decision events and notices
  * journaled in the memory world (events PutEvents, sns Publish) like every other AWS write call.
  */
 import * as z from 'zod';
 import type { Policy } from '../config/policy';
-import { mode } from '../config/policy-hardening';
+import { mode } from '../config/policy-guardrails';
 import { MemoryDecisionEvents } from '../adapters/memory/decision-events';
 import { MemoryKillSwitch } from '../adapters/memory/kill-switch';
 import { MemoryNotifier } from '../adapters/memory/notifier';
@@ -15,9 +15,9 @@ import { ControllerError } from '../domain/errors';
 import type { Clock } from '../ports/clock';
 import type { Decision } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
-import { Hardening, policyVersion } from '../workflows/hardening';
+import { Guardrails, policyVersion } from '../guardrails';
 
-export const hardeningStepShape = {
+export const guardrailsStepShape = {
   /** The operator pulls the kill switch (`mlops-controller pause`): every write call is withheld. */
   pause: z.strictObject({ reason: z.string().optional(), by: z.string().default('an operator') }).optional(),
   /** `mlops-controller resume`: writes go ahead again; withheld decisions are not replayed. */
@@ -29,7 +29,7 @@ export const hardeningStepShape = {
   mode: z.strictObject({ rule: z.string(), mode }).optional(),
 };
 
-type Step = { [K in keyof typeof hardeningStepShape]?: z.output<(typeof hardeningStepShape)[K]> };
+type Step = { [K in keyof typeof guardrailsStepShape]?: z.output<(typeof guardrailsStepShape)[K]> };
 
 const SECTIONS = ['retraining', 'gates', 'rollback', 'hooks', 'stageRetry'] as const;
 
@@ -46,8 +46,8 @@ function modeHolder(policy: Policy, rule: string): { path: string; item: { mode?
   throw new ControllerError(`mode.rule: no policy rule named ${rule} (a name, "controller" or e.g. "hooks[0]")`);
 }
 
-export interface HardeningSimulation {
-  hardening: Hardening;
+export interface GuardrailsSimulation {
+  guardrails: Guardrails<MemoryKillSwitch>;
   killSwitch: MemoryKillSwitch;
   /** Applies the step's pause / resume / mode before its events are delivered. */
   apply(step: Step, timeline: string[]): Promise<void>;
@@ -56,30 +56,30 @@ export interface HardeningSimulation {
   summary(decisions: readonly Decision[], actions: readonly Action[]): string[];
 }
 
-export function setupHardening(opts: {
+export function setupGuardrails(opts: {
   world: MemoryWorld;
   policy: Policy;
   clock: Clock;
   logger: Logger;
-}): HardeningSimulation {
+}): GuardrailsSimulation {
   const { world, policy, clock } = opts;
   const killSwitch = new MemoryKillSwitch();
   const { eventBus, topicArn } = policy.controller.decisions;
   let decisionCount = 0;
-  const hardening = new Hardening({
+  const guardrails = new Guardrails({
     policy,
     killSwitch,
     ...(eventBus ? { events: new MemoryDecisionEvents(world, eventBus) } : {}),
     ...(topicArn ? { notifier: new MemoryNotifier(world) } : {}),
     logger: opts.logger,
     clock,
-    // Numbered apart from world ids, so execution ids read the same as without the hardening layer.
+    // Numbered apart from world ids, so execution ids read the same as without the guardrails.
     newId: () => `decision-${String(++decisionCount).padStart(6, '0')}`,
   });
   const clockText = () => clock.now().toISOString().slice(11, 19);
 
   return {
-    hardening,
+    guardrails,
     killSwitch,
     async apply(step, timeline) {
       if (step.pause) {
@@ -95,9 +95,9 @@ export function setupHardening(opts: {
         const { path, item } = modeHolder(policy, step.mode.rule);
         item.mode = step.mode.mode;
         // The policy object changed in place: later decisions carry its new hash.
-        hardening.policyVersion = policyVersion(policy);
+        guardrails.policyVersion = policyVersion(policy);
         timeline.push(
-          `${clockText()}    ⚙ ${path}: ${step.mode.mode} (policy version ${hardening.policyVersion})${step.mode.mode === 'enforce' ? '; earlier decisions are not replayed' : ''}`,
+          `${clockText()}    ⚙ ${path}: ${step.mode.mode} (policy version ${guardrails.policyVersion})${step.mode.mode === 'enforce' ? '; earlier decisions are not replayed' : ''}`,
         );
       }
     },

@@ -1,9 +1,12 @@
+import { isoTime } from '../domain/time';
+import type { Parsed, RecordOrigin } from './parsed';
+
 /**
  * The three ways a CloudWatch alarm state change reaches the controller, parsed into one shape:
  *  - EventBridge "CloudWatch Alarm State Change" (single-metric, metric-math, composite alike);
  *  - the alarm's direct Lambda action: `{source: 'aws.cloudwatch', alarmArn, accountId, alarmData}`;
  *  - SNS: `Records[].Sns.Message` is the alarm notification JSON (`AlarmName`, `NewStateValue`, ...).
- * Pure: no SDK, no I/O.
+ * The change carries its origin flat (`id`, `via`, `account`, `region`): the rollback records them.
  */
 export interface AlarmChange {
   /** The delivery's own id (EventBridge id, SNS MessageId), or a stable stand-in. */
@@ -20,23 +23,9 @@ export interface AlarmChange {
   since: string;
 }
 
-export interface AlarmParse {
-  changes: AlarmChange[];
-  /** One line per record that is not an alarm state change. */
-  invalid: string[];
-}
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-/** CloudWatch writes `2019-10-02T17:04:40.989+0000`; Date.parse wants `+00:00`. */
-export function isoTime(text: string | undefined, fallback: string): string {
-  if (!text) return fallback;
-  const fixed = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  const t = Date.parse(fixed);
-  return Number.isNaN(t) ? fallback : new Date(t).toISOString();
-}
 
 /** `arn:aws:cloudwatch:us-east-1:123456789012:alarm:Name` → region and account. */
 function arnParts(arn: string | undefined): { region?: string; account?: string } {
@@ -91,56 +80,65 @@ function fromSnsMessage(message: string, id: string, time: string): AlarmChange 
   };
 }
 
-export function parseAlarmDeliveries(event: unknown, now: string): AlarmParse {
-  const out: AlarmParse = { changes: [], invalid: [] };
-  const push = (r: AlarmChange | string) => (typeof r === 'string' ? out.invalid.push(r) : out.changes.push(r));
+/** A scheduled EventBridge event (the alarm function's timer), not an alarm change. */
+export function isScheduledTick(event: unknown): boolean {
+  return isObj(event) && event.source === 'aws.events' && event['detail-type'] === 'Scheduled Event';
+}
+
+/** Every alarm state change in a Lambda input; `now` stands in for times an event lacks. */
+export function parseAlarm(event: unknown, now: string): Parsed<AlarmChange> {
+  const out: Parsed<AlarmChange> = { commands: [], skipped: [], invalid: [] };
+  const push = (r: AlarmChange | string, origin: RecordOrigin) =>
+    typeof r === 'string' ? out.invalid.push({ origin, reason: r }) : out.commands.push(r);
+  const unknown: RecordOrigin = { via: 'unknown', id: isObj(event) ? (s(event.id) ?? 'event') : 'event' };
   if (!isObj(event)) {
-    out.invalid.push('event is not an object');
+    out.invalid.push({ origin: unknown, reason: 'event is not an object' });
     return out;
   }
   if (event['detail-type'] === 'CloudWatch Alarm State Change' && isObj(event.detail)) {
     const arn = Array.isArray(event.resources) ? s(event.resources[0]) : undefined;
+    const origin = {
+      via: 'eventbridge' as const,
+      id: s(event.id) ?? `alarm-${now}`,
+      ...(s(event.account) ? { account: event.account as string } : {}),
+      ...(s(event.region) ? { region: event.region as string } : {}),
+    };
     push(
-      fromAlarmData(event.detail, {
-        id: s(event.id) ?? `alarm-${now}`,
-        via: 'eventbridge',
-        ...(arn ? { arn } : {}),
-        ...(s(event.account) ? { account: event.account as string } : {}),
-        ...(s(event.region) ? { region: event.region as string } : {}),
-        time: isoTime(s(event.time), now),
-      }),
+      fromAlarmData(event.detail, { ...origin, ...(arn ? { arn } : {}), time: isoTime(s(event.time), now) }),
+      origin,
     );
     return out;
   }
   if (isObj(event.alarmData)) {
     const arn = s(event.alarmArn);
     const time = isoTime(s(event.time), now);
+    const account = s(event.accountId) ?? arnParts(arn).account;
+    const region = s(event.region) ?? arnParts(arn).region;
     // The direct action has no delivery id; alarm ARN + state time identifies the transition.
-    push(
-      fromAlarmData(event.alarmData, {
-        id: `${arn ?? 'alarm'}@${time}`,
-        via: 'lambda-action',
-        ...(arn ? { arn } : {}),
-        ...((s(event.accountId) ?? arnParts(arn).account)
-          ? { account: s(event.accountId) ?? arnParts(arn).account }
-          : {}),
-        ...((s(event.region) ?? arnParts(arn).region) ? { region: s(event.region) ?? arnParts(arn).region } : {}),
-        time,
-      }),
-    );
+    const origin = {
+      via: 'lambda-action' as const,
+      id: `${arn ?? 'alarm'}@${time}`,
+      ...(account ? { account } : {}),
+      ...(region ? { region } : {}),
+    };
+    push(fromAlarmData(event.alarmData, { ...origin, ...(arn ? { arn } : {}), time }), origin);
     return out;
   }
   if (Array.isArray(event.Records)) {
     for (const record of event.Records) {
       const sns = isObj(record) && isObj(record.Sns) ? record.Sns : undefined;
+      const origin: RecordOrigin = { via: 'sns', id: s(sns?.MessageId) ?? `sns-${now}` };
       if (!sns || typeof sns.Message !== 'string') {
-        out.invalid.push('record is not an SNS notification');
+        out.invalid.push({ origin, reason: 'record is not an SNS notification' });
         continue;
       }
-      push(fromSnsMessage(sns.Message, s(sns.MessageId) ?? `sns-${now}`, isoTime(s(sns.Timestamp), now)));
+      push(fromSnsMessage(sns.Message, origin.id, isoTime(s(sns.Timestamp), now)), origin);
     }
     return out;
   }
-  out.invalid.push('not a CloudWatch alarm state change (EventBridge, Lambda alarm action or SNS)');
+  out.invalid.push({
+    origin: unknown,
+    reason: 'not a CloudWatch alarm state change (EventBridge, Lambda alarm action or SNS)',
+  });
   return out;
 }

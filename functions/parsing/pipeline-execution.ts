@@ -1,0 +1,92 @@
+import * as z from 'zod/mini';
+import { eventId, notUnderstood, one, type Origin, type Parsed } from './parsed';
+
+/**
+ * "CodePipeline Pipeline Execution State Change" / "SageMaker Model Building Pipeline Execution
+ * Status Change", any state. `ended` says whether the state is terminal; the handler checks the
+ * origin first, so a foreign event is recorded even when it has not ended.
+ */
+export interface ExecutionStateChange {
+  id: string;
+  origin: Origin;
+  target: { type: 'codepipeline' | 'sagemaker'; name: string };
+  executionId: string;
+  status: string;
+  ended: boolean;
+}
+
+const codePipelineFinished = z.object({
+  id: z.string(),
+  source: z.literal('aws.codepipeline'),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  detail: z.object({
+    pipeline: z.string().check(z.minLength(1)),
+    'execution-id': z.string().check(z.minLength(1)),
+    state: z.string(),
+  }),
+});
+
+const sageMakerFinished = z.object({
+  id: z.string(),
+  source: z.literal('aws.sagemaker'),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  detail: z.object({
+    pipelineArn: z.string().check(z.minLength(1)),
+    pipelineExecutionArn: z.string().check(z.minLength(1)),
+    currentPipelineExecutionStatus: z.string(),
+  }),
+});
+
+// CodePipeline's event states are upper case and spell it CANCELED (its API's status is
+// "Cancelled"); SageMaker's are PascalCase.
+const TERMINAL = new Set([
+  'SUCCEEDED',
+  'FAILED',
+  'STOPPED',
+  'SUPERSEDED',
+  'CANCELED',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+]);
+
+const originOf = (e: { account?: string | undefined; region?: string | undefined }): Origin => ({
+  account: e.account,
+  region: e.region,
+});
+
+export function parseExecutionStateChange(event: unknown): Parsed<ExecutionStateChange> {
+  const invalid = () =>
+    notUnderstood<ExecutionStateChange>(
+      { via: 'unknown', id: eventId(event) },
+      'not a CodePipeline or SageMaker pipeline execution state change',
+    );
+  const cp = codePipelineFinished.safeParse(event);
+  if (cp.success) {
+    const status = cp.data.detail.state;
+    return one({
+      id: cp.data.id,
+      origin: originOf(cp.data),
+      target: { type: 'codepipeline', name: cp.data.detail.pipeline },
+      executionId: cp.data.detail['execution-id'],
+      status,
+      ended: TERMINAL.has(status),
+    });
+  }
+  const sm = sageMakerFinished.safeParse(event);
+  if (!sm.success) return invalid();
+  // arn:aws:sagemaker:region:account:pipeline/<name>
+  const name = sm.data.detail.pipelineArn.split(':pipeline/')[1] ?? '';
+  if (!name) return invalid();
+  const status = sm.data.detail.currentPipelineExecutionStatus;
+  return one({
+    id: sm.data.id,
+    origin: originOf(sm.data),
+    target: { type: 'sagemaker', name },
+    executionId: sm.data.detail.pipelineExecutionArn,
+    status,
+    ended: TERMINAL.has(status),
+  });
+}

@@ -64,7 +64,7 @@ const bundledImports = (...extra) => [
         regex: '(^|/)config/policy(-[a-z]+)?$|^\\./policy(-[a-z]+)?$',
         allowTypeImports: true,
         message:
-          'Import policy types only (`import type`): a value import bundles the classic-zod policy schema into the function. The policy is validated at package time and embedded as JSON (bundled-policy.ts); move a helper the runtime needs out of policy*.ts.',
+          'Import policy types only (`import type`): a value import bundles the classic-zod policy schema into the function. The policy is validated at package time and embedded as JSON (bundling/bundled-policy.ts); move a helper the runtime needs out of policy*.ts.',
       },
       ...extra.flat(),
     ],

@@ -10,20 +10,20 @@
  * policy schema, and its cold start neither parses nor validates; an invalid policy still fails
  * `osls package`, with the same messages `mlops-controller validate` prints.
  *
- * The decision sinks follow the same policy: functions/config/decision-events-sink.ts (EventBridge
+ * The decision sinks follow the same policy: functions/config/bundling/decision-events-sink.ts (EventBridge
  * client, ≈ 17 KB) and decision-notifier-sink.ts (SNS client, ≈ 24 KB) are bundled only when the
  * policy names `controller.decisions.eventBus` / `topicArn`; otherwise the import resolves to
  * no-decision-sink.ts. The roles follow the same keys (infra/hardening.cjs), so a bundle holds
  * PutEvents / Publish exactly when its role may call them.
  *
  * `@aws-sdk/credential-provider-node` (the SDK's default credential chain, imported by every
- * client's runtime config) is functions/config/lambda-credentials.ts: the environment link alone,
+ * client's runtime config) is functions/config/bundling/lambda-credentials.ts: the environment link alone,
  * which is where Lambda puts the execution role's credentials (see that file for why).
  */
 const path = require('node:path');
 
 const VALIDATED_POLICY = 'virtual:validated-policy';
-const CONFIG = path.join(__dirname, '..', 'functions', 'config');
+const CONFIG = path.join(__dirname, '..', 'functions', 'config', 'bundling');
 const LAMBDA_CREDENTIALS = path.join(CONFIG, 'lambda-credentials.ts');
 const NO_SINK = path.join(CONFIG, 'no-decision-sink.ts');
 /** Sink module (without extension, as imported) → the policy key that makes a bundle need it. */

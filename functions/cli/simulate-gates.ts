@@ -18,7 +18,7 @@ import type { Clock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ModelPackage } from '../ports/model-registry';
-import { GateWorkflow } from '../workflows/gates';
+import { wireGates } from '../wiring/gates';
 import type { Guardrails } from '../guardrails';
 import type { Where } from './envelopes';
 import * as gateEnvelopes from './gate-envelopes';
@@ -111,18 +111,17 @@ export function gateHandlers(
   logger: Logger,
   guardrails?: Guardrails,
 ) {
-  const deps = {
-    policy,
-    registry: new MemoryModelRegistry(world),
-    reports: new MemoryMetricReports(world),
-    notifier: new MemoryNotifier(world),
-    approvals: new MemoryPipelineApprovals(world),
-    claims: new MemoryClaims(clock),
-    decisions,
-    clock,
-    logger,
-  };
-  const gates = new GateWorkflow(guardrails ? guardrails.guardWrites(deps) : deps);
+  const gates = wireGates(
+    {
+      registry: new MemoryModelRegistry(world),
+      reports: new MemoryMetricReports(world),
+      notifier: new MemoryNotifier(world),
+      approvals: new MemoryPipelineApprovals(world),
+      claims: new MemoryClaims(clock),
+      decisions,
+    },
+    { policy, clock, logger, guardrails },
+  );
   return {
     registry: modelRegistered(gates, logger) as Handler,
     approval: approvalRequested(gates, logger) as Handler,

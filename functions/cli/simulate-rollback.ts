@@ -28,12 +28,12 @@ import { alarmFired } from '../handlers/alarm-fired';
 import { deploymentHook } from '../handlers/deployment-hook';
 import { endpointChanged } from '../handlers/endpoint-changed';
 import { stageFailed } from '../handlers/stage-failed';
-import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import { wireDeploymentHook } from '../wiring/deployment-hook';
 import { MemoryClaims } from '../adapters/memory/claims';
 import type { RetrainRequests } from '../ports/retrain-requests';
-import { RollbackWorkflow } from '../workflows/rollback';
-import type { Guardrails, WritePorts } from '../guardrails';
-import { StageRetryWorkflow } from '../workflows/stage-retry';
+import { wireRollback } from '../wiring/rollback';
+import type { Guardrails } from '../guardrails';
+import { wireStageRetry } from '../wiring/stage-retry';
 import type { Where } from './envelopes';
 
 const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events', 'samples');
@@ -221,8 +221,6 @@ export function setupRollback(opts: {
   guardrails?: Guardrails;
 }): RollbackSimulation {
   const { world, policy, decisions, clock, logger } = opts;
-  const wrap = <D extends WritePorts & { decisions?: DecisionLog }>(deps: D): D =>
-    opts.guardrails ? opts.guardrails.guardWrites(deps) : deps;
   const state = rollbackWorld(world);
   const account = policy.controller.accounts[0] as string;
   const region = policy.controller.regions[0] as string;
@@ -264,9 +262,9 @@ export function setupRollback(opts: {
   const stages = new MemoryStageControl(world);
   const packages = new MemoryPackageStatus(world);
   const now = () => clock.now();
-  const rollback = new RollbackWorkflow(
-    wrap({
-      policy,
+  const wiring = { policy, clock, logger, guardrails: opts.guardrails };
+  const rollback = wireRollback(
+    {
       store,
       deployments,
       endpoints,
@@ -274,17 +272,15 @@ export function setupRollback(opts: {
       stages,
       packages,
       decisions,
-      clock,
-      logger,
       retrainRequests: opts.retrainRequests,
       lambdaAliases: new MemoryLambdaAliases(world),
       taskDefinitions: new MemoryTaskDefinitions(world),
       redeploys: new MemoryRedeployWatch(),
-    }),
+    },
+    wiring,
   );
-  const hooks = new DeploymentHookWorkflow(
-    wrap({
-      policy,
+  const hooks = wireDeploymentHook(
+    {
       deployments,
       alarms,
       packages,
@@ -292,11 +288,10 @@ export function setupRollback(opts: {
       objects: new MemoryObjectStore(world),
       claims: new MemoryClaims(clock),
       decisions,
-      clock,
-      logger,
-    }),
+    },
+    wiring,
   );
-  const retry = new StageRetryWorkflow(wrap({ policy, stages, store, decisions, clock, logger }));
+  const retry = wireStageRetry({ stages, store, decisions }, wiring);
   const h = {
     alarm: alarmFired(rollback, logger, now) as Handler,
     endpoint: endpointChanged(rollback, logger, now) as Handler,

@@ -14,7 +14,7 @@ import type { ObjectRef } from '../domain/objects';
 import type { Clock } from '../ports/clock';
 import type { ActionRecord, Decision } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow } from '../workflows/retraining';
+import { wireRetraining } from '../wiring/retraining';
 import { dataArrived } from '../handlers/data-arrived';
 import { executionFinished } from '../handlers/execution-finished';
 import { sweeper } from '../handlers/sweeper';
@@ -173,18 +173,16 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
 
   // Alarms bound to retraining record requests here; the sweeper starts them (as in AWS).
   const retrainRequests = new MemoryRetrainRequests();
-  const workflow = new RetrainingWorkflow(
-    guardrails.guardWrites({
-      policy,
+  const workflow = wireRetraining(
+    {
       ledger: new MemoryBatchLedger(),
       runs: new MemoryRunStore(),
       objects: new MemoryObjectStore(world),
       pipelines: new MemoryPipelines(world, { account, region }),
       requests: retrainRequests,
       decisions,
-      clock,
-      logger: quietLogger,
-    }),
+    },
+    { policy, clock, logger: quietLogger, guardrails },
   );
   const rollback = setupRollback({
     guardrails,

@@ -8,7 +8,7 @@ import { ControllerError } from '../domain/errors';
 import { systemClock } from '../ports/clock';
 import type { Deployments } from '../ports/deployments';
 import type { Logger } from '../ports/logger';
-import { RollbackWorkflow } from '../workflows/rollback';
+import { wireRollback } from '../wiring/rollback';
 
 /** Ports an unfreeze never touches: calling one is a bug, said loudly. */
 const unused = <T extends object>(name: string): T =>
@@ -32,17 +32,17 @@ export async function unfreeze(options: {
   clientConfig?: Record<string, unknown>;
 }): Promise<boolean> {
   const dynamo = new DynamoDBClient(options.clientConfig ?? {});
-  const workflow = new RollbackWorkflow({
-    policy: options.policy,
-    store: new DynamoRollbackStore(dynamo, options.table),
-    stages: new CodePipelineStages(new CodePipelineClient(options.clientConfig ?? {})),
-    decisions: new DynamoDecisionLog(dynamo, options.table, { ttlDays: options.policy.controller.decisionTtlDays }),
-    deployments: unused<Deployments>('CodeDeploy'),
-    endpoints: unused('SageMaker endpoints'),
-    alarms: unused('CloudWatch'),
-    packages: unused('the model registry'),
-    clock: systemClock,
-    logger: options.logger,
-  });
+  const workflow = wireRollback(
+    {
+      store: new DynamoRollbackStore(dynamo, options.table),
+      stages: new CodePipelineStages(new CodePipelineClient(options.clientConfig ?? {})),
+      decisions: new DynamoDecisionLog(dynamo, options.table, { ttlDays: options.policy.controller.decisionTtlDays }),
+      deployments: unused<Deployments>('CodeDeploy'),
+      endpoints: unused('SageMaker endpoints'),
+      alarms: unused('CloudWatch'),
+      packages: unused('the model registry'),
+    },
+    { policy: options.policy, clock: systemClock, logger: options.logger },
+  );
   return workflow.unfreeze(options.pipeline, options.stage, `unfrozen by ${options.by} (mlops-controller unfreeze)`);
 }

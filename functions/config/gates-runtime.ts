@@ -11,7 +11,8 @@ import { ControllerError } from '../domain/errors';
 import type { PipelineApprovals } from '../ports/approvals';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { GateWorkflow } from '../workflows/gates';
+import type { GateWorkflow } from '../workflows/gates';
+import { wireGates, type GatePorts } from '../wiring/gates';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
 import { guardrailsRuntime } from './guardrails-runtime';
@@ -33,6 +34,28 @@ export interface GateClients {
   sns: SNSClient;
 }
 
+/** The gate ports on the AWS adapters; CodePipeline approvals only when given. */
+export function gatePorts(
+  policy: Policy,
+  table: string,
+  clients: GateClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+  approvals: PipelineApprovals = noApprovals,
+): GatePorts {
+  return {
+    registry: new SageMakerModelRegistry(clients.sagemaker),
+    reports: new S3MetricReports(clients.s3),
+    notifier: new SnsNotifier(clients.sns),
+    approvals,
+    claims: new DynamoClaims(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
+  };
+}
+
 /** The gate workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function gateWorkflow(
   policy: Policy,
@@ -46,22 +69,12 @@ export function gateWorkflow(
   },
 ): GateWorkflow {
   const { guardrails } = options;
-  return new GateWorkflow(
-    guardrails.guardWrites({
-      policy,
-      registry: new SageMakerModelRegistry(clients.sagemaker),
-      reports: new S3MetricReports(clients.s3),
-      notifier: new SnsNotifier(clients.sns),
-      approvals: options.approvals ?? noApprovals,
-      claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, {
-        ttlDays: policy.controller.decisionTtlDays,
-        killSwitch: guardrails.killSwitch,
-      }),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireGates(gatePorts(policy, table, clients, guardrails.killSwitch, options.approvals), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /**

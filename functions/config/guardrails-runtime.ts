@@ -14,8 +14,8 @@ import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { systemClock } from '../ports/clock';
 import type { DecisionMetrics } from '../ports/decision-metrics';
 import { Guardrails } from '../guardrails';
-import { decisionEvents } from './decision-events-sink';
-import { decisionNotifier } from './decision-notifier-sink';
+import { decisionEvents } from './bundling/decision-events-sink';
+import { decisionNotifier } from './bundling/decision-notifier-sink';
 import { metrics } from './metrics';
 import { powertoolsLogger, sharedRuntime } from './runtime';
 

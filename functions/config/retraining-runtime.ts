@@ -12,7 +12,8 @@ import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { RetrainingWorkflow } from '../workflows/retraining';
+import type { RetrainingWorkflow } from '../workflows/retraining';
+import { wireRetraining, type RetrainingPorts } from '../wiring/retraining';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
 import { guardrailsRuntime } from './guardrails-runtime';
@@ -27,6 +28,30 @@ export interface RetrainingClients {
   sagemaker: SageMakerClient;
 }
 
+/** The retraining ports on the AWS adapters: state table, S3 and the two pipeline services. */
+export function retrainingPorts(
+  policy: Policy,
+  table: string,
+  clients: RetrainingClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+): RetrainingPorts {
+  return {
+    ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
+    runs: new DynamoRunStore(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
+    objects: new S3ObjectStore(clients.s3),
+    pipelines: new AwsPipelines({
+      codepipeline: new CodePipelineStarter(clients.codepipeline),
+      sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+    }),
+    requests: new DynamoRetrainRequests(clients.dynamo, table),
+  };
+}
+
 /** The retraining workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function retrainingWorkflow(
   policy: Policy,
@@ -36,25 +61,12 @@ export function retrainingWorkflow(
   /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
   guardrails: Guardrails<DynamoKillSwitch>,
 ): RetrainingWorkflow {
-  return new RetrainingWorkflow(
-    guardrails.guardWrites({
-      policy,
-      ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
-      runs: new DynamoRunStore(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, {
-        ttlDays: policy.controller.decisionTtlDays,
-        killSwitch: guardrails.killSwitch,
-      }),
-      objects: new S3ObjectStore(clients.s3),
-      pipelines: new AwsPipelines({
-        codepipeline: new CodePipelineStarter(clients.codepipeline),
-        sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
-      }),
-      requests: new DynamoRetrainRequests(clients.dynamo, table),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireRetraining(retrainingPorts(policy, table, clients, guardrails.killSwitch), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /** The retraining functions' runtime. */

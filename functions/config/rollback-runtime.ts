@@ -23,9 +23,12 @@ import { SageMakerEndpoints } from '../adapters/aws/sagemaker-endpoints';
 import { SageMakerInvoker } from '../adapters/aws/sagemaker-runtime';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
-import { DeploymentHookWorkflow } from '../workflows/deployment-hook';
-import { RollbackWorkflow } from '../workflows/rollback';
-import { StageRetryWorkflow } from '../workflows/stage-retry';
+import type { DeploymentHookWorkflow } from '../workflows/deployment-hook';
+import type { RollbackWorkflow } from '../workflows/rollback';
+import type { StageRetryWorkflow } from '../workflows/stage-retry';
+import { wireDeploymentHook, type HookPorts } from '../wiring/deployment-hook';
+import { wireRollback, type RollbackPorts } from '../wiring/rollback';
+import { wireStageRetry } from '../wiring/stage-retry';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
 import { guardrailsRuntime } from './guardrails-runtime';
@@ -44,6 +47,33 @@ export interface RollbackClients {
   ecs?: ECSClient;
 }
 
+/** The rollback ports on the AWS adapters; alarm → retraining requests only when given. */
+export function rollbackPorts(
+  policy: Policy,
+  table: string,
+  clients: RollbackClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+  retrainRequests?: DynamoRetrainRequests,
+): RollbackPorts {
+  return {
+    store: new DynamoRollbackStore(clients.dynamo, table),
+    deployments: new CodeDeployDeployments(clients.codedeploy),
+    endpoints: new SageMakerEndpoints(clients.sagemaker),
+    alarms: new CloudWatchAlarms(clients.cloudwatch),
+    stages: new CodePipelineStages(clients.codepipeline),
+    packages: new SageMakerPackageStatus(clients.sagemaker),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
+    redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+    ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
+    ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
+    ...(retrainRequests ? { retrainRequests } : {}),
+  };
+}
+
 /** The rollback workflow on the AWS adapters (shared with `npm run bench`, which counts its calls). */
 export function rollbackWorkflow(
   policy: Policy,
@@ -58,27 +88,12 @@ export function rollbackWorkflow(
   },
 ): RollbackWorkflow {
   const { guardrails } = options;
-  return new RollbackWorkflow(
-    guardrails.guardWrites({
-      policy,
-      store: new DynamoRollbackStore(clients.dynamo, table),
-      deployments: new CodeDeployDeployments(clients.codedeploy),
-      endpoints: new SageMakerEndpoints(clients.sagemaker),
-      alarms: new CloudWatchAlarms(clients.cloudwatch),
-      stages: new CodePipelineStages(clients.codepipeline),
-      packages: new SageMakerPackageStatus(clients.sagemaker),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, {
-        ttlDays: policy.controller.decisionTtlDays,
-        killSwitch: guardrails.killSwitch,
-      }),
-      clock: systemClock,
-      logger,
-      redeploys: new DynamoRedeployWatch(clients.dynamo, table),
-      ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
-      ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
-      ...(options.retrainRequests ? { retrainRequests: options.retrainRequests } : {}),
-    }),
-  );
+  return wireRollback(rollbackPorts(policy, table, clients, guardrails.killSwitch, options.retrainRequests), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /** The SDK clients the lifecycle hook function calls. */
@@ -91,6 +106,28 @@ export interface HookClients {
   s3: S3Client;
 }
 
+/** The lifecycle hook ports on the AWS adapters. */
+export function hookPorts(
+  policy: Policy,
+  table: string,
+  clients: HookClients,
+  /** The guardrails' switch: the decision log's commits are held to it. */
+  killSwitch: DynamoKillSwitch,
+): HookPorts {
+  return {
+    deployments: new CodeDeployDeployments(clients.codedeploy),
+    alarms: new CloudWatchAlarms(clients.cloudwatch),
+    packages: new SageMakerPackageStatus(clients.sagemaker),
+    invoker: new SageMakerInvoker(clients.sagemakerRuntime),
+    objects: new S3ObjectStore(clients.s3),
+    claims: new DynamoClaims(clients.dynamo, table),
+    decisions: new DynamoDecisionLog(clients.dynamo, table, {
+      ttlDays: policy.controller.decisionTtlDays,
+      killSwitch,
+    }),
+  };
+}
+
 /** The lifecycle hook workflow on the AWS adapters (shared with `npm run bench`). */
 export function hookWorkflow(
   policy: Policy,
@@ -100,31 +137,20 @@ export function hookWorkflow(
   /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
   guardrails: Guardrails<DynamoKillSwitch>,
 ): DeploymentHookWorkflow {
-  return new DeploymentHookWorkflow(
-    guardrails.guardWrites({
-      policy,
-      deployments: new CodeDeployDeployments(clients.codedeploy),
-      alarms: new CloudWatchAlarms(clients.cloudwatch),
-      packages: new SageMakerPackageStatus(clients.sagemaker),
-      invoker: new SageMakerInvoker(clients.sagemakerRuntime),
-      objects: new S3ObjectStore(clients.s3),
-      claims: new DynamoClaims(clients.dynamo, table),
-      decisions: new DynamoDecisionLog(clients.dynamo, table, {
-        ttlDays: policy.controller.decisionTtlDays,
-        killSwitch: guardrails.killSwitch,
-      }),
-      clock: systemClock,
-      logger,
-    }),
-  );
+  return wireDeploymentHook(hookPorts(policy, table, clients, guardrails.killSwitch), {
+    policy,
+    clock: systemClock,
+    logger,
+    guardrails,
+  });
 }
 
 /**
  * The rollback workflow as both rollback functions run it: the rollback clients, guarded (kill
- * switch, observe mode); `extra` adds what only one of them needs.
+ * switch, observe mode); the alarm function adds where it records retraining requests.
  */
 async function rollbackRuntime(
-  extra: (clients: RollbackClients, table: string) => { retrainRequests?: DynamoRetrainRequests } = () => ({}),
+  retrainRequests: (clients: RollbackClients, table: string) => DynamoRetrainRequests | undefined = () => undefined,
 ): Promise<{ rollback: RollbackWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const guardrails = await guardrailsRuntime();
@@ -142,7 +168,7 @@ async function rollbackRuntime(
     logger,
     rollback: rollbackWorkflow(policy, env.STATE_TABLE, clients, logger, {
       guardrails,
-      ...extra(clients, env.STATE_TABLE),
+      retrainRequests: retrainRequests(clients, env.STATE_TABLE),
     }),
   };
 }
@@ -152,8 +178,7 @@ async function rollbackRuntime(
  * table and started by the sweeper, so this function carries no retraining path (S3, batch ledger,
  * run store, pipeline starters): see RollbackWorkflow.retrain.
  */
-export const alarmRuntime = () =>
-  rollbackRuntime((clients, table) => ({ retrainRequests: new DynamoRetrainRequests(clients.dynamo, table) }));
+export const alarmRuntime = () => rollbackRuntime((clients, table) => new DynamoRetrainRequests(clients.dynamo, table));
 
 /**
  * The endpoint tracker records the configs an endpoint serves InService and finishes the re-checks
@@ -188,18 +213,16 @@ export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkf
   const dynamo = new DynamoDBClient(clientConfig);
   return {
     logger,
-    stageRetry: new StageRetryWorkflow(
-      guardrails.guardWrites({
-        policy,
+    stageRetry: wireStageRetry(
+      {
         stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
         store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
         decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, {
           ttlDays: policy.controller.decisionTtlDays,
           killSwitch: guardrails.killSwitch,
         }),
-        clock: systemClock,
-        logger,
-      }),
+      },
+      { policy, clock: systemClock, logger, guardrails },
     ),
   };
 }

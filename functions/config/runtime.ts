@@ -61,7 +61,7 @@ export function sharedRuntime(): Promise<Shared> {
     // bundled policy; esbuild still inlines it into each function. `mlops-controller redrive` runs
     // the handlers in-process with the policy file it was given (usePolicy), which must not pull the
     // YAML parser and the schema into the bundles.
-    const policy = policyOverride ?? (await import('./bundled-policy')).bundledPolicy();
+    const policy = policyOverride ?? (await import('./bundling/bundled-policy')).bundledPolicy();
     return { env: env.data, policy, logger: loggerPort(powertools), clientConfig: { maxAttempts: 5 } };
   })().catch((error: unknown) => {
     shared = undefined;

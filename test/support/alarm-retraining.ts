@@ -23,8 +23,8 @@ import type { RetrainRequests } from '../../functions/ports/retrain-requests';
 import type { RollbackStore } from '../../functions/ports/rollback-store';
 import type { RunStore } from '../../functions/ports/run-store';
 import { Guardrails } from '../../functions/guardrails';
-import { RetrainingWorkflow } from '../../functions/workflows/retraining';
-import { RollbackWorkflow } from '../../functions/workflows/rollback';
+import { wireRetraining } from '../../functions/wiring/retraining';
+import { wireRollback } from '../../functions/wiring/rollback';
 import { direct, viaSns } from './alarm-deliveries';
 import { asCloudWatchHolds, sentAt } from './cloudwatch-alarms';
 import { loadFixture } from './fixtures';
@@ -85,10 +85,10 @@ export function alarmRetraining(
   const { logger } = recordingLogger();
   // Observe mode and the kill switch, as every function's runtime applies them.
   const guardrails = new Guardrails({ policy, killSwitch: new MemoryKillSwitch(), logger, clock });
-  const common = { policy, decisions: table.decisions, clock, logger };
-  const rollback = new RollbackWorkflow(
-    guardrails.guardWrites({
-      ...common,
+  const wiring = { policy, clock, logger, guardrails };
+  const rollback = wireRollback(
+    {
+      decisions: table.decisions,
       store: table.store,
       deployments: new MemoryDeployments(world),
       endpoints: new MemoryEndpoints(world),
@@ -96,19 +96,21 @@ export function alarmRetraining(
       stages: new MemoryStageControl(world),
       packages: new MemoryPackageStatus(world),
       retrainRequests: table.requests,
-    }),
+    },
+    wiring,
   );
   // Pipelines in memory: CodePipeline's StartPipelineExecution is not in moto; the memory adapter
   // keeps AWS's idempotency by client request token, and every call is an action in the world.
-  const retraining = new RetrainingWorkflow(
-    guardrails.guardWrites({
-      ...common,
+  const retraining = wireRetraining(
+    {
+      decisions: table.decisions,
       ledger: table.ledger,
       runs: table.runs,
       objects: new MemoryObjectStore(world),
       pipelines: crashing(new MemoryPipelines(world), options.crashBeforeStart ?? 0),
       requests: table.requests,
-    }),
+    },
+    wiring,
   );
   return {
     policy,

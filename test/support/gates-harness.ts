@@ -10,7 +10,8 @@ import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { approvalRequested } from '../../functions/handlers/approval-requested';
 import { modelRegistered } from '../../functions/handlers/model-registered';
 import type { ModelPackage } from '../../functions/ports/model-registry';
-import { GateWorkflow, type GateDeps } from '../../functions/workflows/gates';
+import type { GateDeps } from '../../functions/workflows/gates';
+import { wireGates } from '../../functions/wiring/gates';
 import { TestClock, recordingLogger } from './memory-harness';
 import { testController } from './policies';
 
@@ -76,7 +77,8 @@ export function gatesHarness(policy: Policy = gatesPolicy(), overrides: Partial<
     logger,
     ...overrides,
   };
-  const gates = new GateWorkflow(deps);
+  const { policy: p, clock: c, logger: l, ...ports } = deps;
+  const gates = wireGates(ports, { policy: p, clock: c, logger: l });
   const state = gatesState(world);
 
   /** A package in the world; `auc`/`recall` write its report unless `reportBody` says otherwise. */

@@ -9,7 +9,8 @@ import { MemoryRunStore } from '../../functions/adapters/memory/run-store';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import type { Clock } from '../../functions/ports/clock';
 import type { Logger } from '../../functions/ports/logger';
-import { RetrainingWorkflow, type RetrainingDeps } from '../../functions/workflows/retraining';
+import type { RetrainingDeps } from '../../functions/workflows/retraining';
+import { wireRetraining } from '../../functions/wiring/retraining';
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse('2026-11-22T08:00:00Z')) {}
@@ -83,7 +84,8 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
     logger,
     ...overrides,
   };
-  const workflow = new RetrainingWorkflow(deps);
+  const { policy: p, clock: c, logger: l, ...ports } = deps;
+  const workflow = wireRetraining(ports, { policy: p, clock: c, logger: l });
   const starts = () => world.actions.filter((a) => a.operation === 'StartPipelineExecution');
   return { clock, world, decisions, runs, ledger, logger, logs: lines, workflow, deps, starts };
 }

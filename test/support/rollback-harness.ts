@@ -13,9 +13,11 @@ import { MemoryRollbackStore } from '../../functions/adapters/memory/rollback-st
 import { rollbackWorld } from '../../functions/adapters/memory/rollback-world';
 import { MemoryStageControl } from '../../functions/adapters/memory/stage-control';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
-import { DeploymentHookWorkflow, type HookDeps } from '../../functions/workflows/deployment-hook';
-import { RollbackWorkflow, type RollbackDeps } from '../../functions/workflows/rollback';
-import { StageRetryWorkflow } from '../../functions/workflows/stage-retry';
+import type { HookDeps } from '../../functions/workflows/deployment-hook';
+import type { RollbackDeps } from '../../functions/workflows/rollback';
+import { wireDeploymentHook } from '../../functions/wiring/deployment-hook';
+import { wireRollback } from '../../functions/wiring/rollback';
+import { wireStageRetry } from '../../functions/wiring/stage-retry';
 import { recordingLogger, TestClock } from './memory-harness';
 import { policyInput } from './policies';
 
@@ -79,42 +81,42 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
   const store = new MemoryRollbackStore();
   const { logger, lines } = recordingLogger();
   const endpoints = new MemoryEndpoints(world);
+  const { policy: p = policy, clock: c = clock, logger: l = logger, ...portOverrides } = overrides;
+  const wiring = { policy: p, clock: c, logger: l };
   const common = {
-    policy,
     decisions,
-    clock,
-    logger,
     deployments: new MemoryDeployments(world),
     alarms: new MemoryAlarms(world),
     packages: new MemoryPackageStatus(world),
   };
   const redeploys = new MemoryRedeployWatch();
-  const rollback = new RollbackWorkflow({
-    ...common,
-    store,
-    endpoints,
-    stages: new MemoryStageControl(world),
-    lambdaAliases: new MemoryLambdaAliases(world),
-    taskDefinitions: new MemoryTaskDefinitions(world),
-    redeploys,
-    ...overrides,
-  });
-  const hooks = new DeploymentHookWorkflow({
-    ...common,
-    invoker: endpoints,
-    objects: new MemoryObjectStore(world),
-    claims: new MemoryClaims(clock),
-    ...overrides,
-  });
-  const stageRetry = new StageRetryWorkflow({
-    policy,
-    stages: new MemoryStageControl(world),
-    store,
-    decisions,
-    clock,
-    logger,
-    ...overrides,
-  });
+  const rollback = wireRollback(
+    {
+      ...common,
+      store,
+      endpoints,
+      stages: new MemoryStageControl(world),
+      lambdaAliases: new MemoryLambdaAliases(world),
+      taskDefinitions: new MemoryTaskDefinitions(world),
+      redeploys,
+      ...portOverrides,
+    },
+    wiring,
+  );
+  const hooks = wireDeploymentHook(
+    {
+      ...common,
+      invoker: endpoints,
+      objects: new MemoryObjectStore(world),
+      claims: new MemoryClaims(clock),
+      ...portOverrides,
+    },
+    wiring,
+  );
+  const stageRetry = wireStageRetry(
+    { stages: new MemoryStageControl(world), store, decisions, ...portOverrides },
+    wiring,
+  );
   const ago = (minutes: number) => new Date(clock.t - minutes * 60_000).toISOString();
   /**
    * churn-app/churn-live, a Lambda group: package 3 (version 3 of churn-predict) succeeded two days

@@ -18,7 +18,7 @@ import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { dataArrived } from '../../functions/handlers/data-arrived';
 import { sweeper } from '../../functions/handlers/sweeper';
 import { systemClock } from '../../functions/ports/clock';
-import { RetrainingWorkflow } from '../../functions/workflows/retraining';
+import { wireRetraining } from '../../functions/wiring/retraining';
 import { awsClientConfig, createStateTable, uniqueName } from './aws';
 import { loadFixture } from './fixtures';
 import { recordingLogger } from './memory-harness';
@@ -161,17 +161,17 @@ export async function runStorm({
   // One workflow per worker, as each Lambda container builds its own (the ledger's lane is per
   // container); they share the SDK client only so that one meter sees every request.
   const container = () =>
-    new RetrainingWorkflow({
-      policy,
-      ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-      runs: new DynamoRunStore(dynamo, table),
-      decisions: new DynamoDecisionLog(dynamo, table),
-      objects: new S3ObjectStore(s3),
-      pipelines: new MemoryPipelines(world),
-      requests: new DynamoRetrainRequests(dynamo, table),
-      clock: systemClock,
-      logger,
-    });
+    wireRetraining(
+      {
+        ledger: new DynamoBatchLedger(dynamo, table, systemClock),
+        runs: new DynamoRunStore(dynamo, table),
+        decisions: new DynamoDecisionLog(dynamo, table),
+        objects: new S3ObjectStore(s3),
+        pipelines: new MemoryPipelines(world),
+        requests: new DynamoRetrainRequests(dynamo, table),
+      },
+      { policy, clock: systemClock, logger },
+    );
   const meter = attachMeter(dynamo);
   const byKind: Record<string, number> = {};
   if (process.env.STORM_DEBUG)

@@ -37,7 +37,7 @@ const forbidden: Case[] = [
   ['functions/domain/probe.ts', "import { GateWorkflow } from '../workflows/gates';"],
   ['functions/domain/probe.ts', "import { handler } from '../handlers/data-arrived';"],
   ['functions/domain/probe.ts', "import { sharedRuntime } from '../config/runtime';"],
-  ['functions/domain/probe.ts', "import { bundledPolicy } from '../config/bundled-policy';"],
+  ['functions/domain/probe.ts', "import { bundledPolicy } from '../config/bundling/bundled-policy';"],
   ['functions/domain/probe.ts', "import { main } from '../cli/main';"],
   ['functions/domain/probe.ts', "import * as z from 'zod';"],
   ['functions/domain/probe.ts', "import { policySchema } from '../config/policy';"],

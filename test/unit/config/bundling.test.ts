@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePolicyText } from '../../../functions/config/policy';
-import { credentialsFromEnvironment, defaultProvider } from '../../../functions/config/lambda-credentials';
-import { decisionEvents, decisionNotifier } from '../../../functions/config/no-decision-sink';
+import { credentialsFromEnvironment, defaultProvider } from '../../../functions/config/bundling/lambda-credentials';
+import { decisionEvents, decisionNotifier } from '../../../functions/config/bundling/no-decision-sink';
 import { repoRoot, serverlessFunctions } from '../../bench/bundles';
 
 describe('lambda credentials (the bundles’ replacement for the default chain)', () => {
@@ -88,7 +88,7 @@ describe('function bundles built with serverless.yml’s esbuild options', () =>
 
   it('embed the policy validated at package time, with its defaults, and no YAML parser', () => {
     const { inputs, policy } = buildInChild(`
-      const result = await esbuild.build({ ...options, entryPoints: ['functions/config/bundled-policy.ts'], outdir: ${JSON.stringify(dir)} });
+      const result = await esbuild.build({ ...options, entryPoints: ['functions/config/bundling/bundled-policy.ts'], outdir: ${JSON.stringify(dir)} });
       const file = repoRoot + '/' + Object.keys(result.metafile.outputs)[0];
       const policy = (await import(file)).bundledPolicy();
       process.stdout.write(JSON.stringify({ inputs: Object.keys(result.metafile.inputs), policy }));
@@ -144,9 +144,9 @@ describe('function bundles built with serverless.yml’s esbuild options', () =>
     [
       ['eventbridge client', files.some((f) => f.includes('node_modules/@aws-sdk/client-eventbridge/'))],
       ['sns client', files.some((f) => f.includes('node_modules/@aws-sdk/client-sns/'))],
-      ['events sink', files.includes('functions/config/decision-events-sink.ts')],
-      ['notifier sink', files.includes('functions/config/decision-notifier-sink.ts')],
-      ['no sink', files.includes('functions/config/no-decision-sink.ts')],
+      ['events sink', files.includes('functions/config/bundling/decision-events-sink.ts')],
+      ['notifier sink', files.includes('functions/config/bundling/decision-notifier-sink.ts')],
+      ['no sink', files.includes('functions/config/bundling/no-decision-sink.ts')],
     ]
       .filter(([, present]) => present)
       .map(([name]) => name);
@@ -186,7 +186,7 @@ describe('function bundles built with serverless.yml’s esbuild options', () =>
       });
       process.stdout.write(JSON.stringify(Object.keys(result.metafile.inputs)));
     `);
-    expect(inputs).toContain('functions/config/lambda-credentials.ts');
+    expect(inputs).toContain('functions/config/bundling/lambda-credentials.ts');
     expect(inputs.some((f) => f.includes('credential-provider-'))).toBe(false);
   });
 });

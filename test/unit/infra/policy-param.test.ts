@@ -87,7 +87,7 @@ describe('the policy param (osls --param="policy=<file>")', () => {
     const run = resolveInChild(`
       const esbuild = require('esbuild');
       await esbuild.build({
-        entryPoints: [${JSON.stringify(join(ROOT, 'functions', 'config', 'bundled-policy.ts'))}],
+        entryPoints: [${JSON.stringify(join(ROOT, 'functions', 'config', 'bundling', 'bundled-policy.ts'))}],
         bundle: true, format: 'esm', platform: 'node', outfile: ${JSON.stringify(join(out, 'policy.mjs'))},
         plugins: plugins({ service: { custom: { policy: ${JSON.stringify(teamFile)} }, provider: { region: 'eu-west-1' } } }),
         logLevel: 'silent',

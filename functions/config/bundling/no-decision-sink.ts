@@ -4,9 +4,9 @@
  * The bundle only ever runs the policy it was built with, so a sink named here means the bundle and
  * its policy disagree: fail loudly rather than drop the decisions' events or notices.
  */
-import { ControllerError } from '../domain/errors';
-import type { DecisionEvents } from '../ports/decision-events';
-import type { Notifier } from '../ports/notifier';
+import { ControllerError } from '../../domain/errors';
+import type { DecisionEvents } from '../../ports/decision-events';
+import type { Notifier } from '../../ports/notifier';
 
 function none(key: string, value: string | undefined): undefined {
   if (value)

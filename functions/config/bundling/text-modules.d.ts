@@ -5,6 +5,6 @@ declare module '*.yml' {
 
 /** The stack's policy, validated at package time (infra/esbuild-plugins.cjs). */
 declare module 'virtual:validated-policy' {
-  const policy: import('./policy').Policy;
+  const policy: import('../policy').Policy;
   export default policy;
 }

@@ -9,7 +9,7 @@
  * the STS/SSO clients they carry were ≈110 KB of every bundle, compiled on every cold start. Local
  * tools (tests, simulate) are not bundled and keep the full chain.
  */
-import { ControllerError } from '../domain/errors';
+import { ControllerError } from '../../domain/errors';
 
 export interface EnvironmentCredentials {
   accessKeyId: string;

@@ -5,9 +5,9 @@
  * are not bundled and always load this file.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventBridgeDecisionEvents } from '../adapters/aws/eventbridge';
-import type { DecisionEvents } from '../ports/decision-events';
-import type { Shared } from './runtime';
+import { EventBridgeDecisionEvents } from '../../adapters/aws/eventbridge';
+import type { DecisionEvents } from '../../ports/decision-events';
+import type { Shared } from '../runtime';
 
 export function decisionEvents(
   eventBus: string | undefined,

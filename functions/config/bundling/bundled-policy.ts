@@ -3,6 +3,6 @@
 // functions run exactly the policy that was validated, without a YAML parser or a validation pass
 // at cold start.
 import policy from 'virtual:validated-policy';
-import type { Policy } from './policy';
+import type { Policy } from '../policy';
 
 export const bundledPolicy = (): Policy => policy;

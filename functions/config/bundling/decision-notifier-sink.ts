@@ -5,9 +5,9 @@
  * no-decision-sink.ts. Tests and `simulate` are not bundled and always load this file.
  */
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SnsNotifier } from '../adapters/aws/sns';
-import type { Notifier } from '../ports/notifier';
-import type { Shared } from './runtime';
+import { SnsNotifier } from '../../adapters/aws/sns';
+import type { Notifier } from '../../ports/notifier';
+import type { Shared } from '../runtime';
 
 export function decisionNotifier(
   topicArn: string | undefined,

@@ -6,7 +6,7 @@
  * `functions/` count as paths: S3 prefixes (`churn/daily/`) and package scopes (`@aws-sdk/`) do not,
  * nor paths relative to another file (`../../controller.yml` in a scenario).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** A token with at least one slash that ends in a known file extension or in a slash (a folder). */
@@ -37,11 +37,19 @@ export function namedPaths(text: string, folders: readonly string[]): string[] {
   return [...new Set(found)].filter((p) => folders.includes(p.split('/')[0]!));
 }
 
-/** The folders a page's paths may start from: those of the root and of `functions/`. */
+/**
+ * The folders a page's paths may start from: those of the root and of `functions/`, less the
+ * gitignored ones (bench/, build/): what a run generates there exists on one machine, not in a clone.
+ */
 export function pathFolders(root: string, bases: readonly string[]): string[] {
+  const ignored = existsSync(join(root, '.gitignore'))
+    ? readFileSync(join(root, '.gitignore'), 'utf8')
+        .split('\n')
+        .map((line) => line.trim().replace(/^\//, '').replace(/\/$/, ''))
+    : [];
   return bases.flatMap((base) =>
     readdirSync(join(root, base), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !ignored.includes(entry.name))
       .map((entry) => entry.name),
   );
 }

@@ -23,15 +23,14 @@ import {
 } from '../domain/redeploy';
 import type { DeploymentInfo } from '../domain/rollback';
 import type { Clock } from '../ports/clock';
-import type { DecisionLog } from '../ports/decision-log';
 import type { Deployments } from '../ports/deployments';
 import type { Logger } from '../ports/logger';
 import type { LambdaAliases, TaskDefinitions } from '../ports/redeploy-facts';
 import type { RedeployWatch, WatchedRedeploy } from '../ports/redeploy-watch';
+import type { Recorder } from './recorder';
 
 export interface RedeployDeps {
   deployments: Deployments;
-  decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
   lambdaAliases?: LambdaAliases;
@@ -48,7 +47,11 @@ const missing = (error: unknown): boolean =>
   error.cause.name === 'DeploymentDoesNotExistException';
 
 export class Redeploys {
-  constructor(private readonly deps: RedeployDeps) {}
+  /** `recorder`: the rollback workflow's, so a follow-up's decisions are written as its others are. */
+  constructor(
+    private readonly deps: RedeployDeps,
+    private readonly recorder: Recorder,
+  ) {}
 
   /** What redeploying `good` means now: the revision to create, nothing to do, or why not. */
   async verdict(good: DeploymentInfo): Promise<RedeployVerdict> {
@@ -106,14 +109,12 @@ export class Redeploys {
       why,
       `found redeployment ${own.id} (${own.status}) that an earlier attempt created for ${of.bad}: following it, not creating another`,
     ];
-    this.deps.logger.info('decision rollback.codedeploy REDEPLOYED', { subject, reasons });
-    await this.deps.decisions.record({
+    await this.recorder.record({
       kind: 'rollback.codedeploy',
       subject,
       outcome: 'REDEPLOYED',
       reasons,
       inputs: { version: of.bad, good: of.good, deployment: own.id },
-      at: this.deps.clock.now().toISOString(),
     });
     const badPackage = recent.find((d) => d.id === of.bad)?.modelPackageArn;
     return { bad: of.bad, ...(badPackage ? { badPackage } : {}) };
@@ -149,14 +150,13 @@ export class Redeploys {
       };
     }
     if (verdict.kind === 'wait') return;
-    const committed = await this.deps.decisions.commit(
+    const committed = await this.recorder.commit(
       {
         kind: 'rollback.codedeploy',
         subject: r.subject,
         outcome: verdict.outcome,
         reasons: [`rollback for alarm ${r.alarm} (replaces ${r.bad} with the revision of ${r.good})`, verdict.reason],
         inputs: { deployment: r.deploymentId, status, platform: r.platform, bad: r.bad, good: r.good },
-        at: now.toISOString(),
       },
       { key: `REDEPLOY-FOLLOW#${r.deploymentId}`, ttlSeconds: FOLLOW_CLAIM_SECONDS },
       [],

@@ -44,11 +44,12 @@ export interface RollbackFlow extends RollbackDeps {
 }
 
 export function rollbackFlow(deps: RollbackDeps): RollbackFlow {
+  const recorder = new Recorder(deps, 'rollback.ignore');
   return {
     ...deps,
-    recorder: new Recorder(deps, 'rollback.ignore'),
+    recorder,
     now: () => deps.clock.now(),
-    redeploy: new Redeploys(deps),
+    redeploy: new Redeploys(deps, recorder),
   };
 }
 

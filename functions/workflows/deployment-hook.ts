@@ -1,6 +1,7 @@
 import type { Policy } from '../config/policy';
 import type { HookRule } from '../config/policy-rollback';
-import { hookVerdict, smokeMismatch, type CheckResult } from '../domain/rollback';
+import { alarmsCheck, crashedCheck, hookRuleFor, noHookRule, packageCheck, smokeCheck } from '../domain/hook-checks';
+import { hookVerdict, type CheckResult } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
@@ -55,11 +56,6 @@ export class DeploymentHookWorkflow {
     this.recorder = new Recorder(deps, 'rollback.ignore');
   }
 
-  private rule(d: DeploymentDetail): HookRule | undefined {
-    const hooks = this.deps.policy.hooks.filter((h) => h.application === d.application);
-    return hooks.find((h) => h.deploymentGroup === d.deploymentGroup) ?? hooks.find((h) => !h.deploymentGroup);
-  }
-
   /** `budgetMs`: how long the checks may take before the answer must go out. */
   async onHook(
     deploymentId: string,
@@ -82,13 +78,9 @@ export class DeploymentHookWorkflow {
       await within(
         (async () => {
           deployment = await this.deps.deployments.get(deploymentId);
-          const rule = this.rule(deployment);
+          const rule = hookRuleFor(this.deps.policy.hooks, deployment);
           if (!rule) {
-            results.push({
-              check: 'policy',
-              outcome: 'NODATA',
-              detail: `no hooks rule for ${deployment.application}/${deployment.deploymentGroup}`,
-            });
+            results.push(noHookRule(deployment));
             return;
           }
           results.push(...(await Promise.all(this.checks(rule, deployment))));
@@ -96,14 +88,7 @@ export class DeploymentHookWorkflow {
         budgetMs,
       );
     } catch (error) {
-      const timedOut = error instanceof Timeout;
-      results.push({
-        check: deployment ? 'checks' : 'deployment',
-        outcome: 'ERROR',
-        detail: timedOut
-          ? (error as Error).message
-          : `crashed: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      results.push(crashedCheck(deployment ? 'checks' : 'deployment', error, error instanceof Timeout));
     }
     const verdict = hookVerdict(results);
     await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.status);
@@ -140,39 +125,15 @@ export class DeploymentHookWorkflow {
 
   private checks(rule: HookRule, d: DeploymentDetail): Array<Promise<CheckResult>> {
     const guard = (check: string, fn: () => Promise<CheckResult>): Promise<CheckResult> =>
-      fn().catch((error: unknown) => ({
-        check,
-        outcome: 'ERROR' as const,
-        detail: `crashed: ${error instanceof Error ? error.message : String(error)}`,
-      }));
+      fn().catch((error: unknown) => crashedCheck(check, error));
     const out: Array<Promise<CheckResult>> = [];
     if (rule.alarms.length > 0)
-      out.push(
-        guard('alarms', async () => {
-          const states = await this.deps.alarms.states(rule.alarms);
-          const missing = rule.alarms.filter((a) => !states.has(a));
-          if (missing.length)
-            return { check: 'alarms', outcome: 'NODATA', detail: `no such alarm: ${missing.join(', ')}` };
-          const firing = rule.alarms.filter((a) => states.get(a) === 'ALARM');
-          if (firing.length) return { check: 'alarms', outcome: 'FAIL', detail: `in ALARM: ${firing.join(', ')}` };
-          return { check: 'alarms', outcome: 'PASS', detail: `none of ${rule.alarms.join(', ')} in ALARM` };
-        }),
-      );
+      out.push(guard('alarms', async () => alarmsCheck(rule.alarms, await this.deps.alarms.states(rule.alarms))));
     if (rule.requireApprovedPackage)
       out.push(
         guard('package', async () => {
           const arn = d.modelPackageArn;
-          if (!arn)
-            return {
-              check: 'package',
-              outcome: 'NODATA',
-              detail: 'the deployment names no model package (description or AppSpec)',
-            };
-          const status = await this.deps.packages.approval(arn);
-          if (status === undefined) return { check: 'package', outcome: 'NODATA', detail: `${arn} does not exist` };
-          return status === 'Approved'
-            ? { check: 'package', outcome: 'PASS', detail: `${arn} is Approved` }
-            : { check: 'package', outcome: 'FAIL', detail: `${arn} is ${status}` };
+          return packageCheck(arn, arn ? await this.deps.packages.approval(arn) : undefined);
         }),
       );
     const smoke = rule.smoke;
@@ -182,10 +143,7 @@ export class DeploymentHookWorkflow {
           const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(smoke.payload) ?? [];
           const payload = await this.deps.objects.readHead(bucket!, key!, MAX_PAYLOAD);
           const response = await this.deps.invoker.invoke(smoke.endpoint, payload, smoke.contentType);
-          const mismatch = smokeMismatch(response.body, smoke);
-          return mismatch
-            ? { check: 'smoke', outcome: 'FAIL', detail: `${smoke.endpoint}: ${mismatch}` }
-            : { check: 'smoke', outcome: 'PASS', detail: `${smoke.endpoint} answered as expected` };
+          return smokeCheck(smoke, response.body);
         }),
       );
     return out;

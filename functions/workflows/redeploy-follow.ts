@@ -5,7 +5,7 @@
  * read-only ports (the Lambda alias's live version, the ECS task definition's status).
  * After: each redeployment created is recorded on the state table; the rollback tick (every five
  * minutes) reads it back with GetDeployment until CodeDeploy ends it and records the outcome as a
- * `rollback.codedeploy` decision, SUCCEEDED or FAILED (a FAILED one is noteworthy: the hardened
+ * `rollback.codedeploy` decision, SUCCEEDED or FAILED (a FAILED one is noteworthy: the guardrails'
  * decision log notifies a person). The tick rather than CodeDeploy's state-change event: it needs
  * no new rule, pattern or permission for EventBridge, it also ends follow-ups CodeDeploy never
  * reports (a deployment deleted, one stuck past FOLLOW_HOURS), and five minutes is well inside the

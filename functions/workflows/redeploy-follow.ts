@@ -11,13 +11,13 @@
  * reports (a deployment deleted, one stuck past FOLLOW_HOURS), and five minutes is well inside the
  * time a person needs to act on a failed rollback.
  */
-import { AwsCallError } from '../domain/errors';
 import {
   followVerdict,
   ownRedeployment,
   redeployOf,
   redeployNeed,
   redeployVerdict,
+  vanishedVerdict,
   type FollowVerdict,
   type RedeployVerdict,
 } from '../domain/redeploy';
@@ -40,11 +40,6 @@ export interface RedeployDeps {
 
 /** A claim on one follow-up's outcome, so two overlapping ticks record it once. */
 const FOLLOW_CLAIM_SECONDS = 5 * 60;
-
-const missing = (error: unknown): boolean =>
-  error instanceof AwsCallError &&
-  error.cause instanceof Error &&
-  error.cause.name === 'DeploymentDoesNotExistException';
 
 export class Redeploys {
   /** `recorder`: the rollback workflow's, so a follow-up's decisions are written as its others are. */
@@ -141,13 +136,10 @@ export class Redeploys {
       status = d.status;
       verdict = followVerdict({ id: r.deploymentId, status, ...(d.error ? { error: d.error } : {}) }, r.createdAt, now);
     } catch (error) {
-      if (!missing(error)) throw error;
+      const vanished = vanishedVerdict(r.deploymentId, error);
+      if (!vanished) throw error;
       status = 'DoesNotExist';
-      verdict = {
-        kind: 'done',
-        outcome: 'FAILED',
-        reason: `redeployment ${r.deploymentId} no longer exists in CodeDeploy: a person must check what serves`,
-      };
+      verdict = vanished;
     }
     if (verdict.kind === 'wait') return;
     const committed = await this.recorder.commit(

@@ -365,7 +365,7 @@ describe('this version deployed over it: a CloudFormation update of the same sta
     expect(await scan()).toEqual(oldItems);
   });
 
-  it('the running execution still holds the rule: a new batch is deferred, not started', async () => {
+  it('the running execution still holds the rule: a new batch waits behind the deferred one, nothing starts', async () => {
     const dataArrived = await handlerOf(after, 'dataArrived');
     for (const key of ['train/day-3/part-0.csv', 'train/day-3/_SUCCESS']) await dataArrived(await drop(key));
     expect(await executions('upgrade-train')).toEqual([firstRun]);

@@ -23,6 +23,7 @@ import type { Logger } from '../ports/logger';
 import { ReportError, type MetricReports } from '../ports/metric-reports';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
+import { packageDecisionClaim } from './package-claim';
 import { Recorder, type EventOrigin } from './recorder';
 
 export interface GateDeps {
@@ -50,11 +51,6 @@ export interface Evaluation {
 const TOKEN_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
 /** A HOLD notification is sent once per situation for this long. */
 const HOLD_NOTIFY_TTL_SECONDS = 7 * 86_400;
-/**
- * How long one delivery holds the right to approve/reject a package: longer than the function's
- * 30 s timeout, shorter than Lambda's first retry (~1 min), so a holder that died never blocks it.
- */
-const DECIDE_CLAIM_SECONDS = 45;
 /** Champion packages described per container: a package version's ModelMetrics never change. */
 const CHAMPION_CACHE = 32;
 
@@ -170,7 +166,7 @@ export class GateWorkflow {
     // finds the status set (SKIPPED).
     const committed = await this.recorder.commit(
       { kind: 'gate.registry', subject, outcome: verdict.outcome, reasons: [evaluation.description], inputs },
-      { key: `GATE-DECIDE#${arn}`, ttlSeconds: DECIDE_CLAIM_SECONDS },
+      packageDecisionClaim(arn),
       [writes.updateModelPackage(arn)],
     );
     if (!committed) throw new ContentionError(`another delivery is deciding ${arn}; retry`);

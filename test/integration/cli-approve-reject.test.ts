@@ -20,7 +20,6 @@ import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { decidePackage } from '../../functions/cli/overrides';
 import { validatePolicy, type Policy } from '../../functions/config/policy';
 import { ContentionError, ControllerError } from '../../functions/domain/errors';
-import { Guardrails } from '../../functions/guardrails';
 import { systemClock } from '../../functions/ports/clock';
 import { packageDecisionClaim } from '../../functions/workflows/package-claim';
 import { wireGates } from '../../functions/wiring/gates';

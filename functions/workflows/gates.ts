@@ -23,7 +23,7 @@ import type { Logger } from '../ports/logger';
 import { ReportError, type MetricReports } from '../ports/metric-reports';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
-import { packageDecisionClaim } from './package-claim';
+import { packageDecisionClaim, setStatusCommitted } from './package-claim';
 import { Recorder, type EventOrigin } from './recorder';
 
 export interface GateDeps {
@@ -170,21 +170,7 @@ export class GateWorkflow {
       [writes.updateModelPackage(arn)],
     );
     if (!committed) throw new ContentionError(`another delivery is deciding ${arn}; retry`);
-    try {
-      await this.deps.registry.setApprovalStatus(arn, status, evaluation.description);
-    } catch (error) {
-      // A lost answer (a timeout after the update landed) is read back: the committed decision
-      // then stands, rather than being marked failed and skipped by the retry (fault suite).
-      const landed = await this.deps.registry.describe(arn).then(
-        (now) => now?.status === status,
-        () => false,
-      );
-      if (!landed) {
-        await committed.fail(error).catch(() => undefined);
-        throw error;
-      }
-    }
-    await committed.done();
+    await setStatusCommitted(this.deps.registry, committed, arn, status, evaluation.description);
   }
 
   private async ignoreUnbound(subject: string, eventId: string): Promise<void> {

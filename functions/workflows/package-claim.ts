@@ -1,4 +1,5 @@
-import type { DecisionClaim } from '../ports/decision-log';
+import type { CommittedDecision, DecisionClaim } from '../ports/decision-log';
+import type { ApprovalStatus, ModelRegistry } from '../ports/model-registry';
 
 /**
  * How long one decision holds the right to approve/reject a package: longer than the gate
@@ -16,3 +17,30 @@ export const packageDecisionClaim = (arn: string): DecisionClaim => ({
   key: `GATE-DECIDE#${arn}`,
   ttlSeconds: DECIDE_CLAIM_SECONDS,
 });
+
+/**
+ * Makes the committed decision's UpdateModelPackage and closes the decision. A lost answer (a
+ * timeout after the update landed) is read back: the committed decision then stands, rather than
+ * being marked failed and skipped by the retry (fault suite).
+ */
+export async function setStatusCommitted(
+  registry: ModelRegistry,
+  committed: CommittedDecision,
+  arn: string,
+  status: ApprovalStatus,
+  description: string,
+): Promise<void> {
+  try {
+    await registry.setApprovalStatus(arn, status, description);
+  } catch (error) {
+    const landed = await registry.describe(arn).then(
+      (now) => now?.status === status,
+      () => false,
+    );
+    if (!landed) {
+      await committed.fail(error).catch(() => undefined);
+      throw error;
+    }
+  }
+  await committed.done();
+}

@@ -7,7 +7,7 @@ import type { DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import type { ModelRegistry } from '../ports/model-registry';
 import { packageLabel } from './gates';
-import { packageDecisionClaim } from './package-claim';
+import { packageDecisionClaim, setStatusCommitted } from './package-claim';
 import { Recorder } from './recorder';
 
 export interface PackageOverrideDeps {
@@ -100,20 +100,7 @@ export class PackageOverrideWorkflow {
         outcome: 'BUSY',
         reason: `another decision on ${label} (its gate or another person) is being made now: nothing done; run the command again in a minute to see where it stands`,
       };
-    try {
-      await this.deps.registry.setApprovalStatus(arn, status, description);
-    } catch (error) {
-      // As the gate does: a lost answer (the update landed) keeps the decision rather than failing it.
-      const landed = await this.deps.registry.describe(arn).then(
-        (now) => now?.status === status,
-        () => false,
-      );
-      if (!landed) {
-        await committed.fail(error).catch(() => undefined);
-        throw error;
-      }
-    }
-    await committed.done();
+    await setStatusCommitted(this.deps.registry, committed, arn, status, description);
     return { outcome, notes: verdict.notes };
   }
 }

@@ -226,32 +226,25 @@ describe('mlops-controller approve / reject (moto)', () => {
 
   it('an unknown package, or one of a group the policy does not name: an error, nothing written or recorded', async () => {
     const w = await world();
+    const approveUnder = (policy: Policy, arn: string) =>
+      decidePackage({
+        policy,
+        table,
+        by: 'a',
+        reason: 'r',
+        arn,
+        status: 'Approved',
+        logger: w.logger,
+        clients: { dynamo, sagemaker },
+      });
     const missing = w.arn.replace(/\/\d+$/, '/999');
-    await expect(
-      decidePackage({
-        policy: w.policy,
-        table,
-        by: 'a',
-        reason: 'r',
-        arn: missing,
-        status: 'Approved',
-        logger: w.logger,
-        clients: { dynamo, sagemaker },
-      }),
-    ).rejects.toThrow(new ControllerError(`model package ${missing} does not exist: nothing done`));
+    await expect(approveUnder(w.policy, missing)).rejects.toThrow(
+      new ControllerError(`model package ${missing} does not exist: nothing done`),
+    );
     const other = await world();
-    await expect(
-      decidePackage({
-        policy: w.policy,
-        table,
-        by: 'a',
-        reason: 'r',
-        arn: other.arn,
-        status: 'Approved',
-        logger: w.logger,
-        clients: { dynamo, sagemaker },
-      }),
-    ).rejects.toThrow(/is named by no gate and no rollback binding of the policy/);
+    await expect(approveUnder(w.policy, other.arn)).rejects.toThrow(
+      /is named by no gate and no rollback binding of the policy/,
+    );
     expect(await other.packageStatus()).toBe('PendingManualApproval');
     expect(await log.list({ subject: missing })).toEqual([]);
     expect(await log.list({ subject: other.arn })).toEqual([]);

@@ -165,3 +165,7 @@ export function decisionLines(decisions: readonly Decision[]): string[] {
     ),
   ]);
 }
+
+/** How many of the decisions' writes were withheld (observe mode, kill switch), for the summary line. */
+export const withheldCount = (decisions: readonly Decision[]): number =>
+  decisions.flatMap((d) => d.actions ?? []).filter((a) => a.status === 'withheld').length;

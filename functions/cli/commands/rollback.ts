@@ -18,7 +18,7 @@ export function register(program: Command): void {
       ),
   ).action(async (binding: string, flags: OverrideFlags) => {
     const args = overrideArgs('rollback', flags);
-    const { rollbackBinding, decisionLines } = await import('../overrides');
+    const { rollbackBinding, decisionLines, withheldCount } = await import('../overrides');
     const { result, decisions } = await rollbackBinding({
       policy: await readPolicyFile(args.policyFile),
       table: args.table,
@@ -28,10 +28,13 @@ export function register(program: Command): void {
       logger: stderrLogger,
     });
     for (const line of decisionLines(decisions)) console.log(line);
+    const withheld = withheldCount(decisions);
     console.log(
-      result.outcome === 'REQUESTED'
-        ? `${binding}: rollback done as requested by ${args.by} (request ${result.request}); the decisions above say what was taken and what withheld`
-        : `${binding}: this rollback was already requested by ${args.by} with the same reason (request ${result.request}): nothing done again; to ask again, give a new --reason`,
+      result.outcome === 'ALREADY_REQUESTED'
+        ? `${binding}: this rollback was already requested by ${args.by} with the same reason (request ${result.request}): nothing done again; to ask again, give a new --reason`
+        : withheld > 0
+          ? `${binding}: rollback recorded for ${args.by} (request ${result.request}), ${withheld} write(s) withheld (⊘ above)`
+          : `${binding}: rollback done as requested by ${args.by} (request ${result.request})`,
     );
   });
 }

@@ -40,6 +40,10 @@ afterAll(() => {
 });
 
 const log = new DynamoDecisionLog(dynamo, table);
+const VERBS = [
+  ['Approved', 'APPROVE'],
+  ['Rejected', 'REJECT'],
+] as const;
 
 async function world(status: 'PendingManualApproval' | 'Approved' = 'PendingManualApproval', mode?: 'observe') {
   const group = uniqueName('churn');
@@ -122,13 +126,16 @@ describe('mlops-controller approve / reject (moto)', () => {
     expect(await w.decisionsOn()).toHaveLength(1);
   });
 
-  it('delivered concurrently: one takes the claim and acts, the other is told it is busy and writes nothing', async () => {
-    const w = await world();
-    const results = await Promise.all([w.decide('Approved'), w.decide('Approved')]);
-    expect(results.map((r) => r.result.outcome).sort()).toEqual(['APPROVE', 'BUSY']);
-    expect(w.updates()).toHaveLength(1);
-    expect(await w.decisionsOn()).toHaveLength(1);
-  });
+  it.each(VERBS)(
+    '%s delivered concurrently: one takes the claim and acts, the other is told it is busy and writes nothing',
+    async (status, outcome) => {
+      const w = await world();
+      const results = await Promise.all([w.decide(status), w.decide(status)]);
+      expect(results.map((r) => r.result.outcome).sort()).toEqual([outcome, 'BUSY'].sort());
+      expect(w.updates()).toHaveLength(1);
+      expect(await w.decisionsOn()).toHaveLength(1);
+    },
+  );
 
   it('races the registry gate on the same package: exactly one of them sets the status, the other writes nothing', async () => {
     const w = await world();
@@ -188,35 +195,38 @@ describe('mlops-controller approve / reject (moto)', () => {
     expect(await w.packageStatus()).toBe('PendingManualApproval');
   });
 
-  it('kill switch on: the decision is recorded with its UpdateModelPackage withheld and why, the status untouched', async () => {
-    const w = await world();
-    const paused = uniqueName('paused-pkg');
-    await createStateTable(dynamo, paused);
-    await new DynamoKillSwitch(dynamo, paused).set({ paused: true, by: 'carol', reason: 'incident 7' });
-    const { result, decisions } = await decidePackage({
-      policy: w.policy,
-      table: paused,
-      by: 'alice',
-      reason: 'ship it',
-      arn: w.arn,
-      status: 'Approved',
-      logger: w.logger,
-      clients: { dynamo, sagemaker },
-    });
-    expect(result.outcome).toBe('APPROVE');
-    expect(decisions[0]!.actions).toEqual([
-      expect.objectContaining({
-        operation: 'UpdateModelPackage',
-        status: 'withheld',
-        why: 'paused by carol: incident 7',
-      }),
-    ]);
-    expect(await w.packageStatus()).toBe('PendingManualApproval');
-  });
+  it.each(VERBS)(
+    '%s with the kill switch on: the decision is recorded with its UpdateModelPackage withheld and why, the status untouched',
+    async (status, outcome) => {
+      const w = await world();
+      const paused = uniqueName('paused-pkg');
+      await createStateTable(dynamo, paused);
+      await new DynamoKillSwitch(dynamo, paused).set({ paused: true, by: 'carol', reason: 'incident 7' });
+      const { result, decisions } = await decidePackage({
+        policy: w.policy,
+        table: paused,
+        by: 'alice',
+        reason: 'ship it',
+        arn: w.arn,
+        status,
+        logger: w.logger,
+        clients: { dynamo, sagemaker },
+      });
+      expect(result.outcome).toBe(outcome);
+      expect(decisions[0]!.actions).toEqual([
+        expect.objectContaining({
+          operation: 'UpdateModelPackage',
+          status: 'withheld',
+          why: 'paused by carol: incident 7',
+        }),
+      ]);
+      expect(await w.packageStatus()).toBe('PendingManualApproval');
+    },
+  );
 
-  it("observe mode (the group's gate observes): recorded, not acted", async () => {
+  it.each(VERBS)("%s in observe mode (the group's gate observes): recorded, not acted", async (status) => {
     const w = await world('PendingManualApproval', 'observe');
-    const { decisions } = await w.decide('Approved');
+    const { decisions } = await w.decide(status);
     expect(decisions[0]!.actions).toEqual([
       expect.objectContaining({ operation: 'UpdateModelPackage', status: 'withheld', why: 'observe (gates[0].mode)' }),
     ]);

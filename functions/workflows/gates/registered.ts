@@ -10,14 +10,9 @@ import {
 } from '../../domain/gate-steps';
 import { writes } from '../../domain/writes';
 import type { ModelPackage } from '../../ports/model-registry';
+import { packageDecisionClaim, setStatusCommitted } from '../package-claim';
 import { evaluate } from './evaluate';
 import { notifyHold, type GateFlow } from './flow';
-
-/**
- * How long one delivery holds the right to approve/reject a package: longer than the function's
- * 30 s timeout, shorter than Lambda's first retry (~1 min), so a holder that died never blocks it.
- */
-const DECIDE_CLAIM_SECONDS = 45;
 
 /** The gate of a model package group, if the policy has one. */
 export const gateForGroup = (flow: GateFlow, group: string): Gate | undefined =>
@@ -91,23 +86,9 @@ export async function onModelPackage(
   // finds the status set (SKIPPED).
   const committed = await flow.recorder.commit(
     { kind: 'gate.registry', subject, outcome: answer.outcome, reasons: [evaluation.description], inputs },
-    { key: `GATE-DECIDE#${arn}`, ttlSeconds: DECIDE_CLAIM_SECONDS },
+    packageDecisionClaim(arn),
     [writes.updateModelPackage(arn)],
   );
   if (!committed) throw new ContentionError(`another delivery is deciding ${arn}; retry`);
-  try {
-    await flow.registry.setApprovalStatus(arn, answer.status, evaluation.description);
-  } catch (error) {
-    // A lost answer (a timeout after the update landed) is read back: the committed decision
-    // then stands, rather than being marked failed and skipped by the retry (fault suite).
-    const landed = await flow.registry.describe(arn).then(
-      (now) => now?.status === answer.status,
-      () => false,
-    );
-    if (!landed) {
-      await committed.fail(error).catch(() => undefined);
-      throw error;
-    }
-  }
-  await committed.done();
+  await setStatusCommitted(flow.registry, committed, arn, answer.status, evaluation.description);
 }

@@ -90,7 +90,7 @@ export const ANALYSIS_DEFAULTS = {
   lookbackMinutes: 15,
 } as const;
 
-const analysisMetric = z.strictObject({
+export const analysisMetric = z.strictObject({
   /** Shown in the reasons; unique within the analysis. */
   name: z.string({ error: 'required' }).min(1, 'required').max(64, 'at most 64 characters'),
   namespace: z
@@ -170,6 +170,18 @@ export const analysisPolicyShape = { analysis: z.array(analysisEntry).default([]
 export const MAX_POINTS_PER_CALL = 100_800;
 /** …and holds at most 500 queries, two per metric. */
 export const MAX_QUERIES_PER_CALL = 500;
+
+/** The criteria of a metric the policy says nothing about: what `analyze` without a policy judges. */
+export const defaultCriteria = (name: string): MetricCriteria => ({
+  name,
+  worse: ANALYSIS_DEFAULTS.worse,
+  confidence: ANALYSIS_DEFAULTS.confidence,
+  allowedChange: ANALYSIS_DEFAULTS.allowedChange,
+  effect: ANALYSIS_DEFAULTS.effect,
+  minPoints: ANALYSIS_DEFAULTS.minPoints,
+  critical: ANALYSIS_DEFAULTS.critical,
+  weight: ANALYSIS_DEFAULTS.weight,
+});
 
 /** The domain's criteria for each metric of an entry, defaults and the entry's confidence applied. */
 export const criteriaOf = (entry: AnalysisEntry): MetricCriteria[] =>

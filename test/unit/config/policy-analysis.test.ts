@@ -1,5 +1,11 @@
 import { validatePolicy } from '../../../functions/config/policy';
-import { ANALYSIS_DEFAULTS, criteriaOf, dimensionsOf, placeholdersIn } from '../../../functions/config/policy-analysis';
+import {
+  ANALYSIS_DEFAULTS,
+  criteriaOf,
+  defaultCriteria,
+  dimensionsOf,
+  placeholdersIn,
+} from '../../../functions/config/policy-analysis';
 import { PolicyError } from '../../../functions/domain/errors';
 import { policyInput } from '../../support/policies';
 
@@ -84,6 +90,7 @@ describe('analysis policy', () => {
         weight: 1,
       },
     ]);
+    expect(defaultCriteria('duration')).toEqual(criteriaOf(entry!)[0]);
     expect(ANALYSIS_DEFAULTS).toMatchObject({ worse: 'increase', confidence: 95, allowedChange: 10, minPoints: 10 });
   });
 

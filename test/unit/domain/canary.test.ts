@@ -71,7 +71,7 @@ describe('judgeMetric', () => {
       nCanary: 12,
       nBaseline: 12,
       u: 144,
-      alpha: expect.closeTo(0.05, 12),
+      alpha: 0.05,
       canaryMedian: 120,
       baselineMedian: 100,
       allowedChange: 10,

@@ -4,6 +4,7 @@ import {
   judge,
   judgeMetric,
   median,
+  select,
   type MetricCriteria,
   type MetricSamples,
   type Thresholds,
@@ -36,6 +37,19 @@ describe('median and hodgesLehmann', () => {
   it('takes the median of every canary − baseline difference', () => {
     // Differences: 10-1, 10-2, 20-1, 20-2 = 9, 8, 19, 18 → median (9 + 18) / 2.
     expect(hodgesLehmann([10, 20], [1, 2])).toBe(13.5);
+  });
+
+  it('selects the same k-th value and the same shift as sorting every difference would', () => {
+    const values = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, values, fc.nat(), (canary, baseline, k) => {
+        const diffs = canary.flatMap((c) => baseline.map((b) => c - b));
+        const sorted = [...diffs].sort((a, b) => a - b);
+        expect(select(Float64Array.from(diffs), k % diffs.length)).toBe(sorted[k % diffs.length]);
+        expect(hodgesLehmann(canary, baseline)).toBe(median(diffs));
+      }),
+      { seed: 14, numRuns: 500 },
+    );
   });
 });
 

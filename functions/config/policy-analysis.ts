@@ -142,7 +142,10 @@ const target = z
   });
 
 const thresholds = z
-  .strictObject({ pass: percent, marginal: percent })
+  .strictObject({
+    pass: percent.refine((n) => n > 0, 'must be > 0: a pass at score 0 would pass a canary whose every metric failed'),
+    marginal: percent,
+  })
   .refine((t) => t.marginal <= t.pass, { path: ['marginal'], message: 'must be ≤ pass' });
 
 export const analysisEntry = z.strictObject({

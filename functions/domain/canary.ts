@@ -175,14 +175,16 @@ export function judgeMetric(criteria: MetricCriteria, samples: MetricSamples | u
   const dropped = samples.canary.length - canary.length + samples.baseline.length - baseline.length;
   const counts = { nCanary: canary.length, nBaseline: baseline.length, dropped };
   const ignored = dropped > 0 ? ` (${dropped} non-finite values ignored)` : '';
-  if (canary.length < criteria.minPoints || baseline.length < criteria.minPoints)
+  // At least one point a side whatever the criteria say: the test has nothing to rank otherwise.
+  const needed = Math.max(criteria.minPoints, 1);
+  if (canary.length < needed || baseline.length < needed)
     return {
       ...base,
       verdict: 'NODATA',
       ...counts,
       reason: line(
         'NODATA',
-        `canary ${canary.length} points, baseline ${baseline.length}, at least ${criteria.minPoints} each needed${ignored}`,
+        `canary ${canary.length} points, baseline ${baseline.length}, at least ${needed} each needed${ignored}`,
       ),
     };
 
@@ -264,6 +266,9 @@ export function judge(
   const passed = metrics.filter((m) => m.verdict === 'PASS').length;
   const tally = `${passed} of ${metrics.length} metrics passed`;
   if (metrics.length === 0) return { verdict: 'NODATA', score: 0, reason: 'NODATA: no metric to judge', metrics };
+  // Thresholds of 0 would let the best and worst cases agree on PASS with nothing judged.
+  if (metrics.every((m) => m.verdict === 'NODATA'))
+    return { verdict: 'NODATA', score, reason: `NODATA: no metric has enough data; ${tally}`, metrics };
   const worst = assuming(metrics, thresholds, false);
   const best = assuming(metrics, thresholds, true);
   const missing = metrics.filter((m) => m.verdict === 'NODATA').map((m) => m.name);

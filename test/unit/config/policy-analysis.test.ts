@@ -172,6 +172,10 @@ describe('analysis policy', () => {
     [{ confidence: 100 }, 'analysis[0].confidence: must be a percent ≥ 50 and < 100, e.g. 95'],
     [{ thresholds: { pass: 50, marginal: 75 } }, 'analysis[0].thresholds.marginal: must be ≤ pass'],
     [{ thresholds: { pass: 150, marginal: 75 } }, 'analysis[0].thresholds.pass: must be between 0 and 100'],
+    [
+      { thresholds: { pass: 0, marginal: 0 } },
+      'analysis[0].thresholds.pass: must be > 0: a pass at score 0 would pass a canary whose every metric failed',
+    ],
     [{ lookbackMinutes: 0 }, 'analysis[0].lookbackMinutes: must be > 0'],
     [{ intervalMinutes: 2000 }, 'analysis[0].intervalMinutes: at most 1440 (a day)'],
     [{ hook: 'yes' }, 'analysis[0].hook: must be true or false'],

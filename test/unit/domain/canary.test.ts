@@ -70,6 +70,12 @@ describe('judgeMetric', () => {
     expect(m.reason).toBe(`latency NODATA: ${detail}`);
   });
 
+  it('needs a point on each side even when minPoints is 0', () => {
+    expect(judgeMetric(criteria({ minPoints: 0 }), pair([], steady)).reason).toBe(
+      'latency NODATA: canary 0 points, baseline 12, at least 1 each needed',
+    );
+  });
+
   it('drops non-finite values, says how many, and counts only the rest towards minPoints', () => {
     const canary = [...steady.slice(0, 9), Number.NaN, Number.POSITIVE_INFINITY];
     const m = judgeMetric(criteria(), pair(canary));
@@ -252,6 +258,10 @@ describe('judge', () => {
 
   it('is NODATA when no metric has data, and when there is no metric at all', () => {
     expect(judge([latency, errors], thresholds, {}).verdict).toBe('NODATA');
+    expect(judge([latency], { pass: 0, marginal: 0 }, { latency: starved })).toMatchObject({
+      verdict: 'NODATA',
+      reason: 'NODATA: no metric has enough data; 0 of 1 metrics passed',
+    });
     expect(judge([], thresholds, { latency: good })).toEqual({
       verdict: 'NODATA',
       score: 0,

@@ -210,7 +210,7 @@ describe('analysis policy', () => {
     ],
     [
       { canary: { ExecutedVersion: '{canaryVariant}' } },
-      'canary.ExecutedVersion: {canaryVariant} is not a codedeploy placeholder; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}, {canaryTargetGroup}, {baselineTargetGroup}, {loadBalancer}',
+      'canary.ExecutedVersion: {canaryVariant} is not a codedeploy placeholder; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}',
     ],
     [
       { canary: {}, baseline: {} },
@@ -224,6 +224,13 @@ describe('analysis policy', () => {
     const found = problems([metric(fields)]);
     const expected = message.startsWith('analysis[') ? message : `analysis[0].metrics[0].${message}`;
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it('refuses the ECS target-group placeholders the judgment cannot fill', () => {
+    const found = problems([metric({ canary: { TargetGroup: '{canaryTargetGroup}' } })]);
+    expect(found[0]).toMatch(
+      /^analysis\[0\]\.metrics\[0\]\.canary\.TargetGroup: \{canaryTargetGroup\} is not a codedeploy placeholder/,
+    );
   });
 
   it('refuses a placeholder of the other target kind on an endpoint', () => {

@@ -46,12 +46,12 @@ export function approvalStartedEvent(
 
 /**
  * An approval's SNS notification as Lambda receives it: the action's own notification (subject
- * APPROVAL NEEDED) or, without a subject, a CodeStar Notifications rule's message.
+ * APPROVAL NEEDED) or, with `null`, a CodeStar Notifications rule's message (no subject).
  */
 export function approvalNotificationEvent(
   message: unknown,
   w: Where,
-  subject: string | undefined = 'APPROVAL NEEDED',
+  subject: string | null = 'APPROVAL NEEDED',
 ): unknown {
   const e = sample('sns-envelope.json');
   const topic = `arn:aws:sns:${w.region}:${w.account}:pipeline-approvals`;
@@ -63,7 +63,7 @@ export function approvalNotificationEvent(
     Subject: subject,
     Message: JSON.stringify(message),
   });
-  if (subject === undefined) delete e.Records[0].Sns.Subject;
+  if (subject === null) delete e.Records[0].Sns.Subject;
   return e;
 }
 

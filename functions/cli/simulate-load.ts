@@ -62,6 +62,15 @@ function nodeAt(contents: Node | null, path: readonly PropertyKey[], key?: strin
   return node ?? undefined;
 }
 
+/** Problems sorted by their line and column, as an editor lists them. */
+function inFileOrder(problems: string[]): string[] {
+  const key = (p: string) => /:(\d+):(\d+) /.exec(p)?.slice(1).map(Number) ?? [0, 0];
+  return problems
+    .map((p) => ({ p, k: key(p) }))
+    .sort((a, b) => a.k[0]! - b.k[0]! || a.k[1]! - b.k[1]!)
+    .map(({ p }) => p);
+}
+
 /** Relative ("+15m") or absolute (ISO) step time → epoch ms; undefined when it is neither. */
 export function parseAt(text: string, now: number): number | undefined {
   const rel = /^\+(\d+)([smhd])$/.exec(text);
@@ -103,16 +112,20 @@ export function parseScenarioText(file: string, text: string): Scenario {
   const parsed = scenarioSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!parsed.success)
     throw new ScenarioError(
-      parsed.error.issues.flatMap((issue) => {
-        const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
-        // One line per unknown key, each at its own place.
-        if (issue.code === 'unrecognized_keys')
-          return issue.keys.map(
-            (key) => `${place(issue.path, key)} ${formatIssuePath([...issue.path, key])}: unknown key`,
-          );
-        const where = formatIssuePath(issue.path);
-        return [`${place(issue.path)} ${where ? `${where}: ` : ''}${message}`];
-      }),
+      inFileOrder(
+        parsed.error.issues.flatMap((issue) => {
+          const missing =
+            (issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined;
+          const message = missing ? 'required' : issue.message;
+          // One line per unknown key, each at its own place.
+          if (issue.code === 'unrecognized_keys')
+            return issue.keys.map(
+              (key) => `${place(issue.path, key)} ${formatIssuePath([...issue.path, key])}: unknown key`,
+            );
+          const where = formatIssuePath(issue.path);
+          return [`${place(issue.path)} ${where ? `${where}: ` : ''}${message}`];
+        }),
+      ),
     );
   const scenario = parsed.data as Scenario;
   const late = timeProblems(scenario);
@@ -129,6 +142,7 @@ export function parseJsonFile(file: string, text: string): Record<string, unknow
     const message = (error as Error).message;
     const offset = /at position (\d+)/.exec(message)?.[1];
     const lines = new LineCounter();
+    lines.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
     const where = offset !== undefined ? at(file, lines, Number(offset)) : shown(file);
     throw new ControllerError(`${where}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);

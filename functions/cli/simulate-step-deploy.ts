@@ -26,6 +26,8 @@ export const deploy = defineStep({
             .enum(['Created', 'Queued', 'InProgress', 'Baking', 'Ready', 'Succeeded', 'Failed', 'Stopped'])
             .default('InProgress'),
           revision: z.record(z.string(), z.unknown()).optional(),
+          /** Default: the platform of the application's deployments in the world. */
+          computePlatform: z.enum(['Server', 'Lambda', 'ECS']).optional(),
         })
         .optional(),
       endpoint: z.strictObject({ name: z.string(), config: z.string() }).optional(),
@@ -46,7 +48,8 @@ export const deploy = defineStep({
         return [];
       }
       state.applications.set(c.application, (state.applications.get(c.application) ?? new Set()).add(c.group));
-      const platform = state.deployments.find((x) => x.application === c.application)?.computePlatform;
+      const platform =
+        c.computePlatform ?? state.deployments.find((x) => x.application === c.application)?.computePlatform;
       const id = c.id ?? `d-SIM${sim.world.nextId('').slice(-6)}`;
       state.deployments.push({
         id,

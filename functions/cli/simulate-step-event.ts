@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { ControllerError } from '../domain/errors';
+import type { FunctionName } from './simulate-schema';
 import { parseJsonFile } from './simulate-load';
 import { defineStep } from './simulate-step';
 import { routeEvent } from './simulate-world';
@@ -18,7 +20,8 @@ function setPath(target: unknown, path: string, value: unknown): void {
 
 /**
  * Any event JSON file (relative to the scenario), delivered to the function AWS would route it to
- * (or the step's `to:`), after the `set` overrides by dot path ("detail.object.key").
+ * (or the step's `to:`), after the `set` overrides by dot path ("detail.object.key"). An event no
+ * function of the stack receives is an error unless `to:` names one.
  */
 export const event = defineStep({
   key: 'event',
@@ -30,6 +33,13 @@ export const event = defineStep({
     const parsed = parseJsonFile(file, readFileSync(file, 'utf8'));
     for (const [at, value] of Object.entries((step.set as Record<string, unknown> | undefined) ?? {}))
       setPath(parsed, at, value);
-    return [{ ...routeEvent(parsed, sim.where), label: path }];
+    const routed = routeEvent(parsed, sim.where);
+    const to = step.to as FunctionName | undefined;
+    if (to) return [{ fn: to, event: routed?.event ?? parsed, label: path }];
+    if (!routed)
+      throw new ControllerError(
+        `event ${path}: no function of the stack receives this event (no rule or subscription matches it); name one with \`to:\``,
+      );
+    return [{ ...routed, label: path }];
   },
 });

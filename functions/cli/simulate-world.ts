@@ -295,31 +295,37 @@ const isApprovalMessage = (m: Record<string, unknown> | undefined): boolean =>
 
 /**
  * The function AWS would deliver an event file to, by the rules and subscriptions serverless.yml
- * sets up. A file holding only an SNS message body (a manual-approval notification, a CodeStar
- * notification) is delivered as SNS delivers it, in its envelope.
+ * sets up; undefined when none receives it. A file holding only an SNS message body (a
+ * manual-approval notification, a CodeStar notification) is delivered as SNS delivers it.
  */
-export function routeEvent(event: Record<string, unknown>, where: () => Where): Omit<Delivery, 'label'> {
+export function routeEvent(event: Record<string, unknown>, where: () => Where): Omit<Delivery, 'label'> | undefined {
   const type = String(event['detail-type'] ?? '');
   if (typeof event.LifecycleEventHookExecutionId === 'string') return { fn: 'deploymentHook', event };
   if (event.source === 'aws.cloudwatch' || event.alarmData) return { fn: 'alarmRollback', event };
-  if (type === 'SageMaker Model Package State Change') return { fn: 'registryGate', event };
-  if (type === 'CodePipeline Action Execution State Change') return { fn: 'approvalGate', event };
-  if (type === 'CodePipeline Stage Execution State Change') return { fn: 'stageRetry', event };
+  if (isApprovalMessage(event)) {
+    const subject = typeof event.approval === 'object' ? 'APPROVAL NEEDED' : null;
+    return { fn: 'approvalGate', event: approvalNotificationEvent(event, where(), subject) };
+  }
+  const byType: Record<string, FunctionName> = {
+    'Object Created': 'dataArrived',
+    'SageMaker Model Package State Change': 'registryGate',
+    'CodePipeline Action Execution State Change': 'approvalGate',
+    'CodePipeline Stage Execution State Change': 'stageRetry',
+    'CodePipeline Pipeline Execution State Change': 'executionFinished',
+    'SageMaker Model Building Pipeline Execution Status Change': 'executionFinished',
+  };
+  if (byType[type]) return { fn: byType[type], event };
   if (type.startsWith('SageMaker Endpoint')) return { fn: 'endpointTracker', event };
-  if (event.source === 'aws.codepipeline' || (event.source === 'aws.sagemaker' && type.includes('Pipeline Execution')))
-    return { fn: 'executionFinished', event };
-  if (isApprovalMessage(event))
-    return {
-      fn: 'approvalGate',
-      event: approvalNotificationEvent(
-        event,
-        where(),
-        typeof event.approval === 'object' ? 'APPROVAL NEEDED' : undefined,
-      ),
-    };
-  const records = event.Records as Array<{ Sns?: { Message?: unknown } }> | undefined;
-  const message = parseJson(records?.[0]?.Sns?.Message);
-  if (isApprovalMessage(message)) return { fn: 'approvalGate', event };
-  if (typeof message?.AlarmName === 'string') return { fn: 'alarmRollback', event };
-  return { fn: 'dataArrived', event };
+  const records = event.Records as Array<Record<string, unknown> & { Sns?: { Message?: unknown } }> | undefined;
+  const first = records?.[0];
+  if (!first) return undefined;
+  if (first.Sns) {
+    const message = parseJson(first.Sns.Message);
+    if (isApprovalMessage(message)) return { fn: 'approvalGate', event };
+    if (typeof message?.AlarmName === 'string') return { fn: 'alarmRollback', event };
+    return { fn: 'dataArrived', event };
+  }
+  // The data queue (SQS) and S3 bucket notifications.
+  if (first.eventSource === 'aws:sqs' || first.eventSource === 'aws:s3') return { fn: 'dataArrived', event };
+  return undefined;
 }

@@ -80,8 +80,12 @@ export function summaryLines(sim: SimWorld): string[] {
     const starts = world.actions.filter((a) => a.operation === 'StartPipelineExecution').length;
     lines.push(
       `  pipeline executions started: ${world.executions.length} (${plural(starts, 'StartPipelineExecution call')})`,
-      `  batches closed: ${count('retraining.batch')}, quarantined: ${count('retraining.quarantine')}, deferrals: ${count('retraining.defer')}, ignored deliveries: ${count('retraining.ignore')}`,
     );
+    const batches = ['retraining.batch', 'retraining.quarantine', 'retraining.defer', 'retraining.ignore'].map(count);
+    if (batches.some((n) => n > 0))
+      lines.push(
+        `  batches closed: ${batches[0]}, quarantined: ${batches[1]}, deferrals: ${batches[2]}, ignored deliveries: ${batches[3]}`,
+      );
   }
   const gates = decisions.filter((d) => d.kind === 'gate.registry' || d.kind === 'gate.approval');
   if (gates.length) {

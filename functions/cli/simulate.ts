@@ -131,7 +131,9 @@ async function runStep(step: Step, ctx: StepContext, timeline: string[]): Promis
   if (step.concurrent) {
     // Every copy at once: what at-least-once delivery and fan-out look like to the handlers.
     await Promise.all(Array.from({ length: step.repeat * ctx.copies }, () => events.map((e) => ctx.deliver(e))).flat());
-    ctx.note(`(${describe(events)} × ${step.repeat} delivered concurrently)`);
+    ctx.note(
+      `(${events.length === 1 ? `the ${events[0]!.unit ?? 'event'}` : describe(events)} delivered ${step.repeat * ctx.copies === 1 ? 'once' : `${step.repeat * ctx.copies} times`}, all at once)`,
+    );
     ctx.report();
   } else
     for (let r = 0; r < step.repeat; r++) {

@@ -4,12 +4,13 @@
  * required`) with the file, line and column they are at; a file that does not parse is one line.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import * as z from 'zod';
 import { formatIssuePath, parsePolicyText, validatePolicy, type Policy } from '../config/policy';
 import { ControllerError } from '../domain/errors';
 import { stepFields, worldSchema } from './simulate-schema';
+import { at, shown } from './simulate-text';
 import { STEP_KINDS } from './simulate-steps';
 
 export class ScenarioError extends ControllerError {
@@ -38,14 +39,6 @@ export const scenarioSchema = z.strictObject({
 type StepCommon = z.output<z.ZodObject<typeof stepFields>>;
 export type Step = StepCommon & Record<string, unknown>;
 export type Scenario = Omit<z.output<typeof scenarioSchema>, 'steps'> & { steps: Step[] };
-
-const shown = (file: string): string => (isAbsolute(file) ? relative(process.cwd(), file) || file : file);
-
-/** `file:line:column` of a character offset. */
-function at(file: string, lines: LineCounter, offset: number): string {
-  const { line, col } = lines.linePos(offset);
-  return `${shown(file)}:${line}:${col}`;
-}
 
 /** The deepest node of `path` that exists in the document (a missing key points at its parent). */
 function nodeAt(contents: Node | null, path: readonly PropertyKey[], key?: string): Node | undefined {
@@ -132,21 +125,6 @@ export function parseScenarioText(file: string, text: string): Scenario {
   if (late.length)
     throw new ScenarioError(late.map((p) => `${place(p.path)} ${formatIssuePath(p.path)}: ${p.message}`));
   return scenario;
-}
-
-/** JSON text → value, or one line naming the file, line and column of the first error. */
-export function parseJsonFile(file: string, text: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    const message = (error as Error).message;
-    const offset = /at position (\d+)/.exec(message)?.[1];
-    const lines = new LineCounter();
-    lines.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-    const where = offset !== undefined ? at(file, lines, Number(offset)) : shown(file);
-    throw new ControllerError(`${where}: not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
-  }
 }
 
 export function loadScenario(file: string): { scenario: Scenario; policy: Policy; dir: string } {

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import { ControllerError } from '../domain/errors';
 import type { FunctionName } from './simulate-schema';
-import { parseJsonFile } from './simulate-load';
+import { parseJsonFile } from './simulate-text';
 import { defineStep } from './simulate-step';
-import { routeEvent } from './simulate-world';
+import { routeEvent } from './simulate-route';
 
 /** Sets `a.b.0.c`; numeric parts index arrays. */
 function setPath(target: unknown, path: string, value: unknown): void {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulate } from '../../../functions/cli/simulate';
-import { routeEvent } from '../../../functions/cli/simulate-world';
+import { routeEvent } from '../../../functions/cli/simulate-route';
 import { fixtureNames, loadFixture } from '../../support/fixtures';
 
 const where = () => ({ account: '123456789012', region: 'us-east-1', time: '2026-11-22T08:00:00.000Z', id: 'sim-1' });

@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Decision } from '../ports/decision-log';
+import type { DecisionQuery } from '../ports/decision-history';
 import { redrive, type FunctionKey, type RedriveReport } from './redrive';
 import { readFileSync } from 'node:fs';
 import { parsePolicyText } from '../config/policy';
@@ -67,17 +68,16 @@ export async function redriveWithHandlers(options: {
 }
 
 /** `clientConfig`: default, your AWS credentials and region (tests point it at moto). */
-export async function listDecisions(options: {
-  table: string;
-  subject?: string;
-  since?: string;
-  clientConfig?: DynamoDBClientConfig;
-}): Promise<Decision[]> {
-  const log = new DynamoDecisionLog(new DynamoDBClient(options.clientConfig ?? {}), options.table);
-  return log.list({
-    ...(options.subject !== undefined ? { subject: options.subject } : {}),
-    ...(options.since !== undefined ? { since: options.since } : {}),
-  });
+export async function listDecisions(
+  options: DecisionQuery & { table: string; clientConfig?: DynamoDBClientConfig },
+): Promise<Decision[]> {
+  const { table, clientConfig, ...query } = options;
+  const dynamo = new DynamoDBClient(clientConfig ?? {});
+  try {
+    return await new DynamoDecisionLog(dynamo, table).list(query);
+  } finally {
+    dynamo.destroy();
+  }
 }
 
 export async function setPaused(

@@ -199,6 +199,8 @@ export function alarmEvent(a: NonNullable<Step['alarm']>, w: Where, previous = '
 }
 
 export interface RollbackSimulation {
+  /** The rollback state (freezes) the run leaves, for `status --scenario`. */
+  store: MemoryRollbackStore;
   tick: Handler;
   /** Events for the step's rollback fields (empty when it has none). */
   events(step: Step, where: () => Where): Array<{ handler: Handler; event: unknown; label: string }>;
@@ -308,6 +310,7 @@ export function setupRollback(opts: {
   });
 
   return {
+    store,
     tick: async () => h.alarm(tickEvent()),
     events(step, where) {
       const out: Array<{ handler: Handler; event: unknown; label: string }> = [];

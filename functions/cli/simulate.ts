@@ -15,6 +15,7 @@ import type { Clock } from '../ports/clock';
 import type { ActionRecord, Decision } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
 import { wireRetraining } from '../wiring/retraining';
+import type { StatusPorts } from '../wiring/status';
 import { dataArrived } from '../handlers/data-arrived';
 import { executionFinished } from '../handlers/execution-finished';
 import { sweeper } from '../handlers/sweeper';
@@ -91,6 +92,8 @@ export interface SimulationResult {
   timeline: string[];
   /** Handler invocations, sweeper and rollback ticks included. */
   deliveries: number;
+  /** The embedded backend's state after the run, as `status --scenario` reads it. */
+  state: StatusPorts & { policy: Policy; clock: Clock };
 }
 
 class SimulatedClock implements Clock {
@@ -173,10 +176,12 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
 
   // Alarms bound to retraining record requests here; the sweeper starts them (as in AWS).
   const retrainRequests = new MemoryRetrainRequests();
+  const ledger = new MemoryBatchLedger();
+  const runs = new MemoryRunStore();
   const workflow = wireRetraining(
     {
-      ledger: new MemoryBatchLedger(),
-      runs: new MemoryRunStore(),
+      ledger,
+      runs,
       objects: new MemoryObjectStore(world),
       pipelines: new MemoryPipelines(world, { account, region }),
       requests: retrainRequests,
@@ -375,6 +380,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     records: decisions.decisions.map((d) => structuredClone(d)),
     timeline,
     deliveries,
+    state: { policy, clock, ledger, runs, rollback: rollback.store, killSwitch: guarded.killSwitch, decisions },
   };
 }
 

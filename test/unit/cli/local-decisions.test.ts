@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { scenarioDecisions, selectDecisions } from '../../../functions/cli/local-decisions';
+import { scenarioDecisions } from '../../../functions/cli/local-decisions';
+import { selectDecisions } from '../../../functions/domain/decision-query';
 import { decisionTable } from '../../../functions/cli/operate';
 import type { Decision } from '../../../functions/ports/decision-log';
 

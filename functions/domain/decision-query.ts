@@ -4,8 +4,11 @@ import { ControllerError } from './errors';
 
 const DAY_MS = 86_400_000;
 
-/** SageMaker's ModelPackageArn pattern (API model), anchored. */
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]{9,16}:[0-9]{12}:model-package\/\S{1,2048}$/;
+/**
+ * SageMaker's ModelPackageArn pattern (API model), anchored, and not ending in "/": a group's
+ * `.../model-package/churn-models/` is a prefix of its versions' ARNs, not a package.
+ */
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]{9,16}:[0-9]{12}:model-package\/\S{0,2047}[^\s/]$/;
 
 export const isModelPackageArn = (value: string): boolean => MODEL_PACKAGE_ARN.test(value);
 
@@ -67,9 +70,17 @@ export function decisionMatches(
   if (query.kind !== undefined && !kindMatches(query.kind, decision.kind)) return false;
   if (query.outcomes !== undefined && query.outcomes.length > 0 && !query.outcomes.includes(decision.outcome))
     return false;
-  if (query.subject !== undefined && !decision.subject.startsWith(query.subject) && !touched.includes(query.subject))
-    return false;
+  if (query.subject !== undefined && !subjectMatches(query.subject, decision.subject, touched)) return false;
   return true;
+}
+
+/**
+ * A prefix matches every subject it starts; a model package ARN is not a prefix (`.../churn/5`
+ * must not find `.../churn/50`): it matches itself, and every record that touched the package.
+ */
+export function subjectMatches(wanted: string, subject: string, touched: readonly string[]): boolean {
+  if (isModelPackageArn(wanted)) return subject === wanted || touched.includes(wanted);
+  return subject.startsWith(wanted);
 }
 
 /** A record's time as the store orders it: normalized ISO, or the raw text if it does not parse. */

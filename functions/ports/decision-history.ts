@@ -15,8 +15,9 @@ export interface DecisionQuery {
   /** Any of these outcomes. */
   outcomes?: readonly string[];
   /**
-   * A subject prefix (`churn/` for every batch of rule churn), or a model package ARN: then also
-   * every decision that touched that package (its gate, approvals, rollback rejects, overrides).
+   * A subject prefix (`churn/` for every batch of rule churn), or a model package ARN: then that
+   * subject exactly and every decision that touched the package (its gate, approvals, rollback
+   * rejects, overrides).
    */
   subject?: string;
   limit?: number;

@@ -31,7 +31,7 @@ import type {
 import type { DecisionHistory, DecisionQuery } from '../../../ports/decision-history';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { ControllerError } from '../../../domain/errors';
-import { decisionWindow, packagesTouched } from '../../../domain/decision-query';
+import { decisionWindow, isModelPackageArn, packagesTouched } from '../../../domain/decision-query';
 import { N, S, call, conditionally, isTransactionCancelled, str, type Item } from './items';
 import { claimPut } from './claims';
 import type { DynamoKillSwitch } from './kill-switch';
@@ -279,7 +279,7 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
   }
 }
 
-/** The query's kind, outcome and subject filters as a FilterExpression: decisionMatches, server side. */
+/** The query's kind, outcome and subject filters as a FilterExpression: decisionMatches, on the table's side. */
 function filterOf(query: DecisionQuery): { expression?: string; names: Record<string, string>; values: Item } {
   const parts: string[] = [];
   const names: Record<string, string> = {};
@@ -297,9 +297,13 @@ function filterOf(query: DecisionQuery): { expression?: string; names: Record<st
   }
   if (query.subject !== undefined) {
     names['#subject'] = 'subject';
-    names['#packages'] = 'packages';
+    if (isModelPackageArn(query.subject)) names['#packages'] = 'packages';
     values[':subject'] = S(query.subject);
-    parts.push('(begins_with(#subject, :subject) OR contains(#packages, :subject))');
+    parts.push(
+      isModelPackageArn(query.subject)
+        ? '(#subject = :subject OR contains(#packages, :subject))'
+        : 'begins_with(#subject, :subject)',
+    );
   }
   return parts.length > 0 ? { expression: parts.join(' AND '), names, values } : { names, values };
 }

@@ -160,6 +160,8 @@ export function closeOutlook(rule: RetrainingRule, open: OpenBatchView, now: Dat
   // Objects per ms over the gaps between arrivals (n objects span n - 1 gaps).
   const rate = spread !== undefined ? (n - 1) / spread : undefined;
   const thresholds: Array<CloseThreshold & { reached: number }> = [];
+  // An estimate already past means the arrivals stopped: the rate no longer says anything.
+  const eta = (ms: number): { at?: string } => (ms > now.getTime() ? { at: iso(ms) } : {});
 
   if (t.marker !== undefined)
     thresholds.push({ trigger: 'marker', needs: `the marker ${t.marker} arriving`, met: false, reached: 0 });
@@ -171,7 +173,7 @@ export function closeOutlook(rule: RetrainingRule, open: OpenBatchView, now: Dat
         more > 0 ? `${plural(more, 'more object')} (${n} of ${t.maxObjects})` : `reached (${n} of ${t.maxObjects})`,
       met: more <= 0,
       reached: n / t.maxObjects,
-      ...(more > 0 && rate && last !== undefined ? { at: iso(last + more / rate) } : {}),
+      ...(more > 0 && rate && last !== undefined ? eta(last + more / rate) : {}),
     });
   }
   if (t.maxBytes !== undefined) {
@@ -185,7 +187,7 @@ export function closeOutlook(rule: RetrainingRule, open: OpenBatchView, now: Dat
           : `reached (${bytesText(b)} of ${bytesText(t.maxBytes)})`,
       met: more <= 0,
       reached: b / t.maxBytes,
-      ...(more > 0 && byteRate && last !== undefined ? { at: iso(last + more / byteRate) } : {}),
+      ...(more > 0 && byteRate && last !== undefined ? eta(last + more / byteRate) : {}),
     });
   }
   if (t.quietSeconds !== undefined && last !== undefined) {

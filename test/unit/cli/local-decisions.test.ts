@@ -1,45 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { scenarioDecisions } from '../../../functions/cli/local-decisions';
-import { selectDecisions } from '../../../functions/domain/decision-query';
 import { decisionTable } from '../../../functions/cli/operate';
 import type { Decision } from '../../../functions/ports/decision-log';
-
-const d = (subject: string, at: string): Decision => ({
-  kind: 'k',
-  subject,
-  outcome: 'O',
-  reasons: [],
-  inputs: {},
-  at,
-});
-
-describe('decisions selection on local records (as the table query selects them)', () => {
-  const now = new Date('2026-11-20T00:00:00Z');
-  const records = [
-    d('a', '2026-11-19T10:00:00Z'),
-    d('b', '2026-11-12T23:59:59Z'),
-    d('a', '2026-11-13T00:00:01Z'),
-    d('a', '2026-11-19T10:00:00.000Z'),
-  ];
-
-  it.each([
-    [{}, ['2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z']],
-    [
-      { since: '2026-11-01T00:00:00Z' },
-      ['2026-11-12T23:59:59Z', '2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z'],
-    ],
-    [{ subject: 'b', since: '2026-11-01T00:00:00Z' }, ['2026-11-12T23:59:59Z']],
-    [{ since: '2026-11-19T10:00:00Z', limit: 1 }, ['2026-11-19T10:00:00Z']],
-  ])('%j selects oldest first from since (default 7 days back), of the subject', (query, expected) => {
-    expect(selectDecisions(records, query, now).map((r) => r.at)).toEqual(expected);
-  });
-
-  it('an unreadable --since is a clear error', () => {
-    expect(() => selectDecisions(records, { since: 'yesterday' }, now)).toThrow(
-      '--since: "yesterday" is not an ISO time',
-    );
-  });
-});
 
 describe('decisions --scenario', () => {
   it('lists the run records of one subject with the actions each took or withheld', async () => {

@@ -287,7 +287,9 @@ export function ruleStatus(rule: RetrainingRule, reads: RuleReads, now: Date): R
   }
   const head = waiting.find((b) => !b.claimed);
   if (head) {
-    const verdict = evaluateStart(rule, guard, head.seq, now);
+    // A batch run's execution id is on its batch record: name it as the guard's own would be.
+    const named = running && executionId ? { ...guard, running: { ...running, executionId } } : guard;
+    const verdict = evaluateStart(rule, named, head.seq, now);
     status.next =
       verdict.verdict === 'start'
         ? { seq: head.seq, startsNow: true, reasons: ['guards clear: the next sweep starts it'] }

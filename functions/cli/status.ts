@@ -11,7 +11,7 @@ import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import type { Policy } from '../config/policy';
 import type { ControllerStatus } from '../domain/status';
-import { systemClock } from '../ports/clock';
+import { systemClock, type Clock } from '../ports/clock';
 import type { StatusOptions } from '../workflows/status';
 import { wireStatus } from '../wiring/status';
 
@@ -22,19 +22,22 @@ export async function statusOfTable(options: {
   /** SDK client settings (tests point them at moto; the count of calls is measured through it). */
   client?: DynamoDBClient;
   clientConfig?: DynamoDBClientConfig;
+  /** "Now" for ages, windows and guards (default: the system clock). */
+  clock?: Clock;
 }): Promise<ControllerStatus> {
   const dynamo = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
   const { table, policy } = options;
+  const clock = options.clock ?? systemClock;
   try {
     const read = wireStatus(
       {
-        ledger: new DynamoBatchLedger(dynamo, table, systemClock),
-        runs: new DynamoRunStore(dynamo, table, systemClock),
-        rollback: new DynamoRollbackStore(dynamo, table),
-        killSwitch: new DynamoKillSwitch(dynamo, table),
-        decisions: new DynamoDecisionLog(dynamo, table),
+        ledger: new DynamoBatchLedger(dynamo, table, clock),
+        runs: new DynamoRunStore(dynamo, table, clock),
+        rollback: new DynamoRollbackStore(dynamo, table, clock),
+        killSwitch: new DynamoKillSwitch(dynamo, table, { clock }),
+        decisions: new DynamoDecisionLog(dynamo, table, { clock }),
       },
-      { policy, clock: systemClock },
+      { policy, clock },
     );
     return await read(holds(options));
   } finally {

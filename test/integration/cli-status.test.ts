@@ -17,95 +17,25 @@ import { validatePolicy } from '../../functions/config/policy';
 import type { Clock } from '../../functions/ports/clock';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
+import { HELD_PACKAGE, NOW, at, seedStatusWorld, statusPolicyDocument } from '../support/status-world';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
 afterAll(() => dynamo.destroy());
 
-const at = (hms: string) => `2026-11-22T${hms}.000Z`;
-const clock: Clock = { now: () => new Date(at('10:10:00')), sleep: async () => {} };
-const PKG = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/5';
-const policyDocument = {
-  version: 1,
-  controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-  retraining: [
-    {
-      name: 'churn',
-      source: { bucket: 'data', prefix: 'churn/' },
-      target: { type: 'codepipeline', name: 'churn-train' },
-      trigger: { maxObjects: 10, quietSeconds: 600 },
-      guards: { cooldownSeconds: 1800, dailyCap: 4 },
-    },
-    {
-      name: 'ranking',
-      source: { bucket: 'data', prefix: 'ranking/' },
-      target: { type: 'sagemaker', name: 'ranking-train' },
-      trigger: { marker: '_SUCCESS' },
-    },
-  ],
-  rollback: [
-    {
-      name: 'ranking-live',
-      alarms: { names: ['ranking-p99'] },
-      freeze: { pipeline: 'ranking-deploy', stage: 'Production' },
-    },
-  ],
-};
-const policy = validatePolicy(structuredClone(policyDocument));
+const clock: Clock = { now: () => new Date(NOW), sleep: async () => {} };
+const PKG = HELD_PACKAGE;
+const policy = validatePolicy(statusPolicyDocument());
 
 describe('mlops-controller status (DynamoDB on moto)', () => {
   const table = uniqueName('status-cli');
   beforeAll(async () => {
     await createStateTable(dynamo, table);
-    const ledger = new DynamoBatchLedger(dynamo, table, clock);
-    const object = (key: string) => ({ bucket: 'data', key: `churn/${key}`, size: 1000, etag: `e-${key}` });
-    await ledger.append('churn', [object('a.csv')], new Date(at('10:05:00')));
-    await ledger.append('churn', [object('b.csv'), object('c.csv')], new Date(at('10:07:00')));
-    await ledger.append('churn', [object('d.csv')], new Date(at('10:08:00')));
-    const runs = new DynamoRunStore(dynamo, table, clock);
-    const batch = { rule: 'churn', objects: 12, bytes: 12_000, closedAt: at('09:40:00'), updatedAt: at('09:40:00') };
-    await runs.putBatch({ ...batch, seq: 1, status: 'QUARANTINED', reason: 'churn/x.csv: missing columns label' });
-    await runs.putBatch({ ...batch, seq: 2, status: 'STARTED', executionId: 'e-2' });
-    await runs.putBatch({ ...batch, seq: 3, status: 'DEFERRED', reason: 'batch 2 is still running' });
-    await runs.swapGuard(
-      'churn',
-      { version: 0, startsToday: 0, nextSeq: 0 },
-      {
-        lastStartAt: at('09:50:00'),
-        day: '2026-11-22',
-        startsToday: 2,
-        running: { seq: 2, since: at('09:50:00') },
-        nextSeq: 3,
-      },
-    );
-    await new DynamoRollbackStore(dynamo, table, clock).putFreeze({
-      pipeline: 'ranking-deploy',
-      stage: 'Production',
-      binding: 'ranking-live',
-      alarms: ['ranking-p99'],
-      since: at('09:30:00'),
-    });
-    await new DynamoKillSwitch(dynamo, table).set({
-      paused: true,
-      by: 'alice',
-      reason: 'incident 42',
-      at: at('10:00:00'),
-    });
-    const decisions = new DynamoDecisionLog(dynamo, table, { clock });
-    await decisions.record({
-      kind: 'gate.registry',
-      subject: PKG,
-      outcome: 'HOLD',
-      reasons: ['HOLD by gate churn-quality: warning check did not pass'],
-      inputs: { package: PKG },
-      at: at('08:00:00'),
-    });
-    await decisions.record({
-      kind: 'retraining.start',
-      subject: 'churn/2',
-      outcome: 'STARTED',
-      reasons: ['guards clear'],
-      inputs: {},
-      at: at('09:50:00'),
+    await seedStatusWorld({
+      ledger: new DynamoBatchLedger(dynamo, table, clock),
+      runs: new DynamoRunStore(dynamo, table, clock),
+      rollback: new DynamoRollbackStore(dynamo, table, clock),
+      killSwitch: new DynamoKillSwitch(dynamo, table),
+      decisions: new DynamoDecisionLog(dynamo, table, { clock }),
     });
   });
 
@@ -121,7 +51,7 @@ describe('mlops-controller status (DynamoDB on moto)', () => {
           waiting: [expect.objectContaining({ seq: 3, status: 'DEFERRED' })],
           quarantined: [expect.objectContaining({ seq: 1, reason: 'churn/x.csv: missing columns label' })],
           guard: expect.objectContaining({
-            running: expect.objectContaining({ seq: 2, executionId: 'e-2' }),
+            running: expect.objectContaining({ seq: 2, executionId: 'arn:aws:codepipeline:exec/e-2' }),
             cooldownUntil: at('10:20:00'),
             startsToday: 2,
           }),
@@ -154,7 +84,7 @@ describe('mlops-controller status (DynamoDB on moto)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'status-cli-'));
     try {
       const policyFile = join(dir, 'policy.json');
-      writeFileSync(policyFile, JSON.stringify(policyDocument));
+      writeFileSync(policyFile, JSON.stringify(statusPolicyDocument()));
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: dir,

@@ -7,106 +7,22 @@ import { durationText, statusTable, textTable } from '../../../functions/cli/sta
 import { validatePolicy } from '../../../functions/config/policy';
 import type { Clock } from '../../../functions/ports/clock';
 import { wireStatus } from '../../../functions/wiring/status';
+import { HELD_PACKAGE, NOW, at, seedStatusWorld, statusPolicyDocument } from '../../support/status-world';
 
-const at = (hms: string) => `2026-11-22T${hms}.000Z`;
-const clock: Clock = { now: () => new Date(at('10:10:00')), sleep: async () => {} };
-const PKG = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/5';
+const clock: Clock = { now: () => new Date(NOW), sleep: async () => {} };
+const policy = validatePolicy(statusPolicyDocument());
+const PKG = HELD_PACKAGE;
 
-const policy = validatePolicy({
-  version: 1,
-  controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'm' } },
-  retraining: [
-    {
-      name: 'churn',
-      source: { bucket: 'data', prefix: 'churn/' },
-      target: { type: 'codepipeline', name: 'churn-train' },
-      trigger: { maxObjects: 10, quietSeconds: 600 },
-      guards: { cooldownSeconds: 1800, dailyCap: 4 },
-    },
-    {
-      name: 'ranking',
-      source: { bucket: 'data', prefix: 'ranking/' },
-      target: { type: 'sagemaker', name: 'ranking-train' },
-      trigger: { marker: '_SUCCESS' },
-    },
-  ],
-  rollback: [
-    {
-      name: 'ranking-live',
-      alarms: { names: ['ranking-p99'] },
-      freeze: { pipeline: 'ranking-deploy', stage: 'Production', autoUnfreezeAfterOkSeconds: 900 },
-    },
-  ],
-});
-
-/** A world with every kind of state status shows, written through the same ports the workflows write. */
 async function world() {
-  const ledger = new MemoryBatchLedger();
-  const runs = new MemoryRunStore();
-  const rollback = new MemoryRollbackStore();
-  const killSwitch = new MemoryKillSwitch();
-  const decisions = new MemoryDecisionLog(clock);
-  const object = (key: string) => ({ bucket: 'data', key: `churn/${key}`, size: 1000, etag: `e-${key}` });
-  // Open batch: 4 objects over 3 minutes.
-  await ledger.append('churn', [object('a.csv')], new Date(at('10:05:00')));
-  await ledger.append('churn', [object('b.csv'), object('c.csv')], new Date(at('10:07:00')));
-  await ledger.append('churn', [object('d.csv')], new Date(at('10:08:00')));
-  const batch = { rule: 'churn', objects: 12, bytes: 12_000, closedAt: at('09:40:00'), updatedAt: at('09:40:00') };
-  await runs.putBatch({ ...batch, seq: 1, status: 'QUARANTINED', reason: 'churn/x.csv: missing columns label' });
-  await runs.putBatch({ ...batch, seq: 2, status: 'STARTED', executionId: 'arn:aws:codepipeline:exec/e-2' });
-  await runs.putBatch({
-    ...batch,
-    seq: 3,
-    status: 'DEFERRED',
-    reason: 'batch 2 is still running',
-    closedAt: at('09:55:00'),
-  });
-  await runs.swapGuard(
-    'churn',
-    { version: 0, startsToday: 0, nextSeq: 0 },
-    {
-      lastStartAt: at('09:50:00'),
-      day: '2026-11-22',
-      startsToday: 2,
-      running: { seq: 2, since: at('09:50:00') },
-      nextSeq: 3,
-    },
-  );
-  await rollback.putFreeze({
-    pipeline: 'ranking-deploy',
-    stage: 'Production',
-    binding: 'ranking-live',
-    alarms: ['ranking-p99'],
-    since: at('09:30:00'),
-  });
-  await killSwitch.set({ paused: true, by: 'alice', reason: 'incident 42', at: at('10:00:00') });
-  await decisions.record({
-    kind: 'gate.registry',
-    subject: PKG,
-    outcome: 'HOLD',
-    reasons: ['HOLD by gate churn-quality: warning check did not pass\nrecall=0.66 FAIL'],
-    inputs: { package: PKG },
-    at: at('08:00:00'),
-  });
-  // A HOLD the re-delivery then found decided: settled, not listed.
-  const settled = PKG.replace(/5$/, '4');
-  await decisions.record({
-    kind: 'gate.registry',
-    subject: settled,
-    outcome: 'HOLD',
-    reasons: ['HOLD'],
-    inputs: {},
-    at: at('07:00:00'),
-  });
-  await decisions.record({
-    kind: 'gate.registry',
-    subject: settled,
-    outcome: 'SKIPPED',
-    reasons: ['Approved'],
-    inputs: {},
-    at: at('07:30:00'),
-  });
-  return wireStatus({ ledger, runs, rollback, killSwitch, decisions }, { policy, clock });
+  const ports = {
+    ledger: new MemoryBatchLedger(),
+    runs: new MemoryRunStore(),
+    rollback: new MemoryRollbackStore(),
+    killSwitch: new MemoryKillSwitch(),
+    decisions: new MemoryDecisionLog(clock),
+  };
+  await seedStatusWorld(ports);
+  return wireStatus(ports, { policy, clock });
 }
 
 describe('status screen', () => {

@@ -94,7 +94,7 @@ export async function setPaused(
   });
 }
 
-/** A readable table: time, kind, subject, outcome, actions, first reason. */
+/** A readable table: time, kind, subject, outcome, actions, the first reason's first line. */
 export function decisionTable(decisions: readonly Decision[]): string {
   const rows = decisions.map((d) => [
     d.at.slice(0, 19).replace('T', ' '),
@@ -102,7 +102,8 @@ export function decisionTable(decisions: readonly Decision[]): string {
     d.subject.length > 40 ? `…${d.subject.slice(-39)}` : d.subject,
     d.outcome,
     (d.actions ?? []).map((a) => `${a.status === 'withheld' ? '⊘' : '▶'}${a.operation}`).join(' ') || '-',
-    d.reasons[0] ?? '',
+    // A gate's reason has a line per check after its verdict line: one row per decision.
+    (d.reasons[0] ?? '').split('\n', 1)[0] ?? '',
   ]);
   const header = ['AT (UTC)', 'KIND', 'SUBJECT', 'OUTCOME', 'ACTIONS', 'WHY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)).valueOf());

@@ -19,7 +19,9 @@ export type BatchStatus =
   /** Claimed by earlier releases, which marked the batch itself: an unrecorded claim like any other. */
   | 'STARTING'
   | 'STARTED'
-  | 'QUARANTINED';
+  | 'QUARANTINED'
+  /** A quarantined batch a person decided never to train on (`quarantine drop`). */
+  | 'DROPPED';
 
 /** The statuses a claimed batch can have until its start is recorded. */
 export const CLAIMABLE: readonly BatchStatus[] = ['CLOSED', 'DEFERRED', 'STARTING'];

@@ -1,3 +1,4 @@
+import type { RetrainingRule } from '../../config/policy';
 import { dropVerdict, releaseVerdict } from '../../domain/quarantine';
 import type { RetrainingFlow } from './flow';
 import { launch, runState } from './starts';
@@ -9,20 +10,25 @@ export interface QuarantineResult {
   retryAt?: string;
 }
 
+type Act = (flow: RetrainingFlow, rule: RetrainingRule, seq: number, why: string) => Promise<QuarantineResult>;
+
+/** The act on a rule the policy names; any other name is refused, nothing read or written. */
+const onRule =
+  (act: Act) =>
+  (flow: RetrainingFlow, ruleName: string, seq: number, why: string): Promise<QuarantineResult> => {
+    const rule = flow.rule(ruleName);
+    return rule
+      ? act(flow, rule, seq, why)
+      : Promise.resolve({ outcome: 'REFUSED', reasons: [`no retraining rule named ${ruleName}`] });
+  };
+
 /**
  * Starts a quarantined batch anyway, with `why` recorded: claimed through the guards like any
  * start (domain/quarantine.ts), reopened (QUARANTINED → CLOSED, the reason kept), then started with
  * the batch's own start token, so an interrupted or repeated release starts it once. The start goes
  * through the guardrails (observe mode, kill switch) like every other.
  */
-export async function releaseQuarantined(
-  flow: RetrainingFlow,
-  ruleName: string,
-  seq: number,
-  why: string,
-): Promise<QuarantineResult> {
-  const rule = flow.rule(ruleName);
-  if (!rule) return { outcome: 'REFUSED', reasons: [`no retraining rule named ${ruleName}`] };
+export const releaseQuarantined = onRule(async (flow, rule, seq, why) => {
   const subject = `${rule.name}/${seq}`;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const guard = await flow.runs.getGuard(rule.name);
@@ -56,17 +62,10 @@ export async function releaseQuarantined(
     return { outcome: 'RELEASED', reasons: [why, ...verdict.reasons] };
   }
   return { outcome: 'DEFERRED', reasons: [`the guard of ${rule.name} kept changing: try again`] };
-}
+});
 
 /** Gives up on a quarantined batch for good, with `why` and its objects' count recorded. */
-export async function dropQuarantined(
-  flow: RetrainingFlow,
-  ruleName: string,
-  seq: number,
-  why: string,
-): Promise<QuarantineResult> {
-  const rule = flow.rule(ruleName);
-  if (!rule) return { outcome: 'REFUSED', reasons: [`no retraining rule named ${ruleName}`] };
+export const dropQuarantined = onRule(async (flow, rule, seq, why) => {
   const batch = await flow.runs.getBatch(rule.name, seq);
   const verdict = dropVerdict(rule, batch);
   if (!verdict.drop) return { outcome: 'REFUSED', reasons: [verdict.reason] };
@@ -93,4 +92,4 @@ export async function dropQuarantined(
     },
   });
   return { outcome: 'DROPPED', reasons: [why] };
-}
+});

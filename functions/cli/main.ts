@@ -4,6 +4,7 @@ import type { Policy } from '../config/policy';
 import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
 import { register as registerDecisions } from './commands/decisions';
+import { register as registerQuarantine } from './commands/quarantine';
 import { register as registerStatus } from './commands/status';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
@@ -111,6 +112,7 @@ program
 
 registerDecisions(program);
 registerStatus(program);
+registerQuarantine(program);
 
 for (const [command, paused] of [
   ['pause', true],

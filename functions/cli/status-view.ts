@@ -104,6 +104,10 @@ export function statusTable(status: ControllerStatus): string {
   if (batches.length > 0) {
     out.push('', 'BATCHES NOT STARTED');
     out.push(textTable(['RULE', 'SEQ', 'STATUS', 'OBJECTS', 'BYTES', 'CLOSED', 'WHY'], batches));
+    if (status.rules.some((r) => r.quarantined.length > 0))
+      out.push(
+        '  (a quarantined batch waits for a person: mlops-controller quarantine release|drop <rule> <seq> --reason ...)',
+      );
   }
 
   const thresholds = status.rules.flatMap((r) =>

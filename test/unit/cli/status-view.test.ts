@@ -43,6 +43,7 @@ describe('status screen', () => {
         'RULE   SEQ  STATUS       OBJECTS  BYTES   CLOSED    WHY',
         'churn  3    DEFERRED     12       12 KiB  09:55:00  waits: batch 2 is still running (execution arn:aws:codepipeline:exec/e-2); cooldown: last start 2026-11-22T09:50:00.000Z, next allowed 2026-11-22T10:20:00.000Z (retry 10:20:00)',
         'churn  1    QUARANTINED  12       12 KiB  09:40:00  churn/x.csv: missing columns label',
+        '  (a quarantined batch waits for a person: mlops-controller quarantine release|drop <rule> <seq> --reason ...)',
         '',
         'OPEN BATCH THRESHOLDS (* fires first)',
         'RULE   TRIGGER       NEEDS                     AT (estimate)',

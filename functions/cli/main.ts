@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import type { Policy } from '../config/policy';
 import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { register as registerRollback } from './commands/rollback';
+import { register as registerApprove } from './commands/approve';
+import { register as registerReject } from './commands/reject';
+import { register as registerAnalyze } from './commands/analyze';
 import { register as registerDecisions } from './commands/decisions';
 import { register as registerQuarantine } from './commands/quarantine';
 import { register as registerStatus } from './commands/status';
@@ -134,6 +138,11 @@ for (const [command, paused] of [
       await setPaused(table, paused, process.env.USER ?? 'a person', options.reason);
       console.log(paused ? `${table}: paused; write actions are withheld` : `${table}: resumed`);
     });
+
+registerRollback(program);
+registerApprove(program);
+registerReject(program);
+registerAnalyze(program);
 
 try {
   await program.parseAsync(process.argv);

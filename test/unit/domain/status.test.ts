@@ -181,7 +181,7 @@ describe('ruleStatus', () => {
         seq: 3,
         startsNow: false,
         reasons: [
-          'batch 2 is still running (execution starting)',
+          'batch 2 is still running (execution exec-2)',
           `cooldown: last start ${t('09:50:00')}, next allowed ${t('10:20:00')}`,
         ],
         retryAt: t('10:20:00'),

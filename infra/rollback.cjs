@@ -201,6 +201,39 @@ function rollbackStatements(policy, kind = 'rollback') {
       // Tag-bound alarms: names the policy cannot know, so the account's alarms in this region.
       Resource: tagged ? [sub(arn('cloudwatch', 'alarm:*'))] : uniqueSubs(alarmArns(names, prefixes)),
     });
+  if (kind === 'rollback') statements.push(...judgmentStatements(policy));
+  return statements;
+}
+
+/**
+ * The rollback tick judges each analysis (functions/workflows/rollback/judge.ts): one GetMetricData
+ * per judgment, and for a CodeDeploy target the group's deployments in flight (a group named only by
+ * a hooks rule has no rollback binding above). A FAIL then acts through the rollback binding of the
+ * target, whose statements are above.
+ */
+function judgmentStatements(policy) {
+  const analysis = policy.analysis ?? [];
+  if (analysis.length === 0) return [];
+  const statements = [
+    {
+      Sid: 'ReadMetricSeries',
+      Effect: 'Allow',
+      // The Service Authorization Reference's only resource type for GetMetricData is the OTLP
+      // `dataset` (PromQL queries); a MetricStat query of classic metrics is authorized on "*".
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    },
+  ];
+  const groups = analysis.filter((a) => a.target.codedeploy).map((a) => a.target.codedeploy);
+  if (groups.length > 0)
+    statements.push({
+      Sid: 'JudgedDeployments',
+      Effect: 'Allow',
+      Action: ['codedeploy:ListDeployments', 'codedeploy:BatchGetDeployments'],
+      Resource: uniqueSubs(
+        groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
+      ),
+    });
   return statements;
 }
 

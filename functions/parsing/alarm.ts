@@ -11,7 +11,8 @@ import type { Parsed, RecordOrigin } from './parsed';
 export interface AlarmChange {
   /** The delivery's own id (EventBridge id, SNS MessageId), or a stable stand-in. */
   id: string;
-  via: 'eventbridge' | 'lambda-action' | 'sns';
+  /** `judgment`: not a delivery but a canary judgment that FAILed (workflows/rollback/judge.ts), `name` its analysis. */
+  via: 'eventbridge' | 'lambda-action' | 'sns' | 'judgment';
   name: string;
   arn?: string;
   account?: string;

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import type { Policy } from '../config/policy';
 import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { register as registerAnalyze } from './commands/analyze';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -154,6 +155,8 @@ for (const [command, paused] of [
       await setPaused(table, paused, process.env.USER ?? 'a person', options.reason);
       console.log(paused ? `${table}: paused; write actions are withheld` : `${table}: resumed`);
     });
+
+registerAnalyze(program);
 
 try {
   await program.parseAsync(process.argv);

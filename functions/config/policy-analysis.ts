@@ -90,7 +90,7 @@ export const ANALYSIS_DEFAULTS = {
   lookbackMinutes: 15,
 } as const;
 
-const analysisMetric = z.strictObject({
+export const analysisMetric = z.strictObject({
   /** Shown in the reasons; unique within the analysis. */
   name: z.string({ error: 'required' }).min(1, 'required').max(64, 'at most 64 characters'),
   namespace: z
@@ -171,6 +171,18 @@ export const MAX_POINTS_PER_CALL = 100_800;
 /** …and holds at most 500 queries, two per metric. */
 export const MAX_QUERIES_PER_CALL = 500;
 
+/** The criteria of a metric the policy says nothing about: what `analyze` without a policy judges. */
+export const defaultCriteria = (name: string): MetricCriteria => ({
+  name,
+  worse: ANALYSIS_DEFAULTS.worse,
+  confidence: ANALYSIS_DEFAULTS.confidence,
+  allowedChange: ANALYSIS_DEFAULTS.allowedChange,
+  effect: ANALYSIS_DEFAULTS.effect,
+  minPoints: ANALYSIS_DEFAULTS.minPoints,
+  critical: ANALYSIS_DEFAULTS.critical,
+  weight: ANALYSIS_DEFAULTS.weight,
+});
+
 /** The domain's criteria for each metric of an entry, defaults and the entry's confidence applied. */
 export const criteriaOf = (entry: AnalysisEntry): MetricCriteria[] =>
   entry.metrics.map((m) => ({
@@ -215,10 +227,13 @@ export function analysisIssues(policy: {
     if (prior !== undefined) issues.push({ path: at('name'), message: `duplicate of analysis[${prior}].name` });
     names.set(a.name, i);
 
-    const kind = a.target.codedeploy ? 'codedeploy' : 'endpoint';
-    const key = a.target.codedeploy
-      ? `codedeploy/${a.target.codedeploy.application}/${a.target.codedeploy.deploymentGroup}`
-      : `endpoint/${a.target.endpoint!.name}/${a.target.endpoint!.canaryVariant}/${a.target.endpoint!.baselineVariant}`;
+    // zod runs this check even when the target's own refinement failed: that one already reported it.
+    const { codedeploy, endpoint } = a.target;
+    if ((codedeploy === undefined) === (endpoint === undefined)) return;
+    const kind = codedeploy ? 'codedeploy' : 'endpoint';
+    const key = codedeploy
+      ? `codedeploy/${codedeploy.application}/${codedeploy.deploymentGroup}`
+      : `endpoint/${endpoint!.name}/${endpoint!.canaryVariant}/${endpoint!.baselineVariant}`;
     const priorTarget = targets.get(key);
     if (priorTarget !== undefined)
       issues.push({
@@ -226,8 +241,8 @@ export function analysisIssues(policy: {
         message: `analysis[${priorTarget}] already judges this target: a deployment would get two verdicts`,
       });
     targets.set(key, i);
-    if (a.target.codedeploy) {
-      const { application, deploymentGroup } = a.target.codedeploy;
+    if (codedeploy) {
+      const { application, deploymentGroup } = codedeploy;
       const named =
         policy.rollback.some(
           (b) => b.codedeploy?.application === application && b.codedeploy.deploymentGroup === deploymentGroup,
@@ -242,11 +257,11 @@ export function analysisIssues(policy: {
           message: `${application}/${deploymentGroup} is in no rollback binding (codedeploy) or hooks rule: add one so a FAIL can act`,
         });
     } else {
-      const endpoint = a.target.endpoint!.name;
-      if (!policy.rollback.some((b) => b.endpoint?.name === endpoint))
+      const name = endpoint!.name;
+      if (!policy.rollback.some((b) => b.endpoint?.name === name))
         issues.push({
           path: at('target', 'endpoint', 'name'),
-          message: `endpoint ${endpoint} is in no rollback binding: add one (endpoint: { name: ${endpoint} }) so a FAIL can act`,
+          message: `endpoint ${name} is in no rollback binding: add one (endpoint: { name: ${name} }) so a FAIL can act`,
         });
       if (a.hook)
         issues.push({ path: at('hook'), message: 'only a CodeDeploy target has an AfterAllowTraffic hook to answer' });

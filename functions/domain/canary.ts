@@ -149,7 +149,8 @@ export function judgeMetric(criteria: MetricCriteria, samples: MetricSamples | u
 
   const alternative = alternativeFor[criteria.worse];
   const test = mannWhitneyU(canary, baseline, alternative);
-  const alpha = 1 - criteria.confidence / 100;
+  // (100 − c) / 100 rather than 1 − c / 100: 95 gives 0.05 exactly.
+  const alpha = (100 - criteria.confidence) / 100;
   const significant = test.pValue < alpha;
   const canaryMedian = median(canary);
   const baselineMedian = median(baseline);

@@ -3,7 +3,7 @@
  * on ExecutedVersion series, once per interval, with FAIL rolling back as an alarm would.
  */
 import { metricWorld } from '../../../../functions/adapters/memory/metric-series';
-import { rollbackHarness, rollbackPolicy, P4, lambdaRevision } from '../../../support/rollback-harness';
+import { rollbackHarness, rollbackPolicy, P3, P4, lambdaRevision } from '../../../support/rollback-harness';
 
 const FUNCTION = 'churn-predict';
 const ANALYSIS = {
@@ -180,5 +180,86 @@ describe('canary judgment on the rollback tick', () => {
     h.state.deployments.find((d) => d.id === 'd-2')!.status = 'Succeeded';
     await h.rollback.tick();
     expect(judgments(h)).toEqual([]);
+  });
+});
+
+describe('canary judgment of an endpoint’s two variants', () => {
+  const policy = () =>
+    rollbackPolicy({
+      rollback: [
+        {
+          name: 'endpoint-live',
+          alarms: { names: ['ServerCpuTooHigh'] },
+          endpoint: { name: 'churn-endpoint' },
+          modelPackageGroup: 'churn-models',
+        },
+      ],
+      analysis: [
+        {
+          name: 'churn-ab',
+          target: { endpoint: { name: 'churn-endpoint', canaryVariant: 'challenger', baselineVariant: 'champion' } },
+          metrics: [
+            {
+              name: 'latency',
+              namespace: 'AWS/SageMaker',
+              metricName: 'ModelLatency',
+              statistic: 'Average',
+              dimensions: { EndpointName: '{endpoint}' },
+              canary: { VariantName: '{canaryVariant}' },
+              baseline: { VariantName: '{baselineVariant}' },
+              critical: true,
+            },
+          ],
+        },
+      ],
+    });
+
+  function endpointSetup(shape: keyof typeof SHAPES, status = 'InService') {
+    const h = rollbackHarness(policy());
+    h.state.endpoints.set('churn-endpoint', { name: 'churn-endpoint', status, config: 'cfg-ab' });
+    h.state.configPackages.set('cfg-ab', P4);
+    h.state.packages.set(P4, 'Approved');
+    const r = noise(9);
+    for (let i = 0; i < 30; i++) {
+      const at = new Date(h.clock.t - (30 - i) * 60_000 + 5_000);
+      const put = (variant: string, value: number) =>
+        metricWorld(h.world).put({
+          namespace: 'AWS/SageMaker',
+          metricName: 'ModelLatency',
+          dimensions: { EndpointName: 'churn-endpoint', VariantName: variant },
+          at,
+          value,
+        });
+      put('champion', SHAPES[shape]!.baseline(i, r));
+      put('challenger', SHAPES[shape]!.canary(i, r));
+    }
+    return h;
+  }
+
+  it('a drifting challenger FAILs: the endpoint returns to its last good config and the package is rejected', async () => {
+    const h = endpointSetup('drifting');
+    h.state.configPackages.set('cfg-champion', P3);
+    await h.store.recordInService('churn-endpoint', { config: 'cfg-champion', at: h.ago(600), modelPackageArn: P3 });
+    await h.store.recordInService('churn-endpoint', { config: 'cfg-ab', at: h.ago(60), modelPackageArn: P4 });
+    await h.rollback.tick();
+    expect(judgments(h).map((d) => [d.subject, d.outcome])).toEqual([['churn-ab/cfg-ab', 'FAIL']]);
+    expect(h.ops('UpdateEndpoint').map((a) => a.input)).toMatchObject([
+      { EndpointName: 'churn-endpoint', EndpointConfigName: 'cfg-champion' },
+    ]);
+    expect(h.ops('UpdateModelPackage').map((a) => a.input)).toMatchObject([{ ModelPackageArn: P4 }]);
+  });
+
+  it('equal variants PASS and nothing changes', async () => {
+    const h = endpointSetup('noisy but equal');
+    await h.rollback.tick();
+    expect(judgments(h).map((d) => d.outcome)).toEqual(['PASS']);
+    expect(h.ops()).toEqual([]);
+  });
+
+  it('an endpoint that is updating is not judged', async () => {
+    const h = endpointSetup('drifting', 'Updating');
+    await h.rollback.tick();
+    expect(judgments(h)).toEqual([]);
+    expect(h.series.requests).toBe(0);
   });
 });

@@ -239,19 +239,32 @@ function judgmentStatements(policy) {
 
 function hookStatements(policy) {
   const hooks = policy.hooks;
+  // Analyses that answer AfterAllowTraffic with their judgment (functions/workflows/deployment-hook.ts).
+  const judged = (policy.analysis ?? []).filter((a) => a.hook && a.target.codedeploy).map((a) => a.target.codedeploy);
   const statements = [decisionRecords];
-  if (hooks.length === 0) return statements;
+  if (hooks.length === 0 && judged.length === 0) return statements;
   statements.push(killSwitchRead);
   statements.push({
     Sid: 'ReadHookDeployments',
     Effect: 'Allow',
     Action: ['codedeploy:GetDeployment'],
-    Resource: uniqueSubs(
-      hooks.map((h) =>
+    Resource: uniqueSubs([
+      ...hooks.map((h) =>
         arn('codedeploy', `deploymentgroup:${literal(h.application)}/${literal(h.deploymentGroup ?? '*')}`),
       ),
-    ),
+      ...judged.map((g) =>
+        arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`),
+      ),
+    ]),
   });
+  if (judged.length > 0)
+    statements.push({
+      Sid: 'ReadMetricSeries',
+      Effect: 'Allow',
+      // Classic metrics: GetMetricData is authorized on "*" (see judgmentStatements).
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
   // The Service Authorization Reference lists no resource type for this action, so IAM accepts only
   // "*"; a deployment-group ARN would never match and every answer would be denied. The call names a
   // hook execution id only CodeDeploy's invocation hands the function.

@@ -124,6 +124,7 @@ export function hookPorts(
     invoker: new SageMakerInvoker(clients.sagemakerRuntime),
     objects: new S3ObjectStore(clients.s3),
     claims: new DynamoClaims(clients.dynamo, table),
+    ...(policy.analysis.some((a) => a.hook) ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
     decisions: new DynamoDecisionLog(clients.dynamo, table, {
       ttlDays: policy.controller.decisionTtlDays,
       killSwitch,

@@ -174,3 +174,25 @@ export const outcomeOf: Record<Verdict, string> = {
   PASS: 'PASS',
   NODATA: 'NODATA',
 };
+
+/** A function name as an AppSpec hook may name it: a name, a qualified name, or an ARN. */
+const bareName = (fn: string): string => (fn.startsWith('arn:') ? (fn.split(':')[6] ?? fn) : fn.split(':')[0]!);
+
+/**
+ * Which traffic hook of `d` the function `functionName` answers, read from the AppSpec's Hooks
+ * (YAML `- AfterAllowTraffic: fn` or JSON `{"AfterAllowTraffic": "fn"}`): the invocation itself
+ * names only the deployment and the hook execution. `both` when it answers both, undefined when
+ * the AppSpec cannot tell.
+ */
+export function trafficHookOf(
+  d: DeploymentInfo,
+  functionName: string | undefined,
+): 'BeforeAllowTraffic' | 'AfterAllowTraffic' | 'both' | undefined {
+  const text = appSpecOf(d);
+  if (!text || !functionName) return undefined;
+  const events = new Set<string>();
+  for (const m of text.matchAll(/["']?(BeforeAllowTraffic|AfterAllowTraffic)["']?[ \t]*:[ \t]*["']?([^"'\s,}#]+)/g))
+    if (bareName(m[2]!) === bareName(functionName)) events.add(m[1]!);
+  if (events.size === 2) return 'both';
+  return events.size === 1 ? ([...events][0] as 'BeforeAllowTraffic' | 'AfterAllowTraffic') : undefined;
+}

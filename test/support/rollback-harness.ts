@@ -112,6 +112,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
       invoker: endpoints,
       objects: new MemoryObjectStore(world),
       claims: new MemoryClaims(clock),
+      series,
       ...portOverrides,
     },
     wiring,

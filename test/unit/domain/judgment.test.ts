@@ -6,6 +6,7 @@ import {
   outcomeOf,
   resolveMetrics,
   responseTo,
+  trafficHookOf,
 } from '../../../functions/domain/judgment';
 import { lambdaRevision } from '../../support/rollback-harness';
 
@@ -122,5 +123,42 @@ describe('the response to a verdict', () => {
   ] as const)('%s → %s, recorded as %s', (verdict, response, outcome) => {
     expect(responseTo[verdict]).toBe(response);
     expect(outcomeOf[verdict]).toBe(outcome);
+  });
+});
+
+describe('trafficHookOf', () => {
+  const d = (content: string) => ({
+    id: 'd-2',
+    status: 'InProgress',
+    createTime: '2026-12-04T10:00:00Z',
+    revision: { revisionType: 'AppSpecContent', appSpecContent: { content } },
+  });
+  const yaml = (hooks: string) =>
+    `version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\nHooks:\n${hooks}`;
+
+  it.each([
+    ['YAML, AfterAllowTraffic only', yaml('  - AfterAllowTraffic: "CodeDeployHook_judge"\n'), 'AfterAllowTraffic'],
+    ['YAML, BeforeAllowTraffic only', yaml('  - BeforeAllowTraffic: CodeDeployHook_judge\n'), 'BeforeAllowTraffic'],
+    [
+      'YAML, both hooks on this function',
+      yaml('  - BeforeAllowTraffic: CodeDeployHook_judge\n  - AfterAllowTraffic: CodeDeployHook_judge\n'),
+      'both',
+    ],
+    [
+      'YAML, the other hook on another function',
+      yaml('  - BeforeAllowTraffic: CodeDeployHook_smoke\n  - AfterAllowTraffic: CodeDeployHook_judge\n'),
+      'AfterAllowTraffic',
+    ],
+    [
+      'JSON, by ARN',
+      JSON.stringify({
+        version: 0.0,
+        Hooks: [{ AfterAllowTraffic: 'arn:aws:lambda:us-east-1:123456789012:function:CodeDeployHook_judge' }],
+      }),
+      'AfterAllowTraffic',
+    ],
+    ['no hook names this function', yaml('  - AfterAllowTraffic: CodeDeployHook_other\n'), undefined],
+  ])('%s', (_name, content, expected) => {
+    expect(trafficHookOf(d(content), 'CodeDeployHook_judge')).toBe(expected);
   });
 });

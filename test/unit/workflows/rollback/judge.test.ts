@@ -3,9 +3,9 @@
  * on ExecutedVersion series, once per interval, with FAIL rolling back as an alarm would.
  */
 import { metricWorld } from '../../../../functions/adapters/memory/metric-series';
+import { noise, seedLambdaSeries, SHAPES } from '../../../support/canary-series';
 import { rollbackHarness, rollbackPolicy, P3, P4, lambdaRevision } from '../../../support/rollback-harness';
 
-const FUNCTION = 'churn-predict';
 const ANALYSIS = {
   name: 'churn-canary',
   target: { codedeploy: { application: 'churn-app', deploymentGroup: 'churn-live' } },
@@ -23,25 +23,6 @@ const ANALYSIS = {
   ],
   intervalMinutes: 5,
   lookbackMinutes: 15,
-};
-
-/** Deterministic noise in [-1, 1): the same series every run. */
-function noise(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return (x / 2 ** 31) * 2 - 1;
-  };
-}
-
-type Shape = (minute: number, r: () => number) => number;
-const SHAPES: Record<string, { canary: Shape; baseline: Shape; canaryMinutes?: number }> = {
-  // Latency creeping up 4 ms a minute on the new version only.
-  drifting: { canary: (i, r) => 100 + 4 * i + 3 * r(), baseline: (_, r) => 100 + 3 * r() },
-  // Both versions alike, with noise as wide as the drift above.
-  'noisy but equal': { canary: (_, r) => 100 + 10 * r(), baseline: (_, r) => 100 + 10 * r() },
-  // The canary served in 4 of the 15 minutes.
-  starved: { canary: (_, r) => 100 + r(), baseline: (_, r) => 100 + r(), canaryMinutes: 4 },
 };
 
 function setup(options: { mode?: 'observe'; shape: keyof typeof SHAPES }) {
@@ -71,21 +52,7 @@ function setup(options: { mode?: 'observe'; shape: keyof typeof SHAPES }) {
     },
   );
   state.packages.set(P4, 'Approved');
-  const shape = SHAPES[options.shape]!;
-  const r = noise(42);
-  const metrics = metricWorld(world);
-  const dims = (version: string) => ({
-    FunctionName: FUNCTION,
-    Resource: `${FUNCTION}:live`,
-    ExecutedVersion: version,
-  });
-  for (let i = 0; i < 30; i++) {
-    const at = new Date(clock.t - (30 - i) * 60_000 + 5_000);
-    const put = (version: string, value: number) =>
-      metrics.put({ namespace: 'AWS/Lambda', metricName: 'Duration', dimensions: dims(version), at, value });
-    put('3', shape.baseline(i, r));
-    if (shape.canaryMinutes === undefined || i >= 30 - shape.canaryMinutes) put('4', shape.canary(i, r));
-  }
+  seedLambdaSeries(world, clock.t, options.shape);
   return h;
 }
 

@@ -21,7 +21,7 @@ import type { RollbackFlow } from './flow';
 /** In-flight deployments are looked for this far back: a canary bakes for hours, not days. */
 const IN_FLIGHT_LOOKBACK_MS = 86_400_000;
 
-/** A judgment's claim while it acts; a judge that crashed gives way after this long. */
+/** At least this long a judgment's claim is held; a judge that crashed gives way after it. */
 const CLAIM_SECONDS = 5 * 60;
 
 /** What one judgment is about: a deployment in flight, or an endpoint config with its two variants. */
@@ -172,9 +172,9 @@ async function judgePair(flow: RollbackFlow, series: MetricSeries, entry: Analys
     },
     {
       key: `JUDGE#${entry.name}#${pair.id}#${window.end.toISOString()}`,
-      ttlSeconds: CLAIM_SECONDS,
-      // Held through the rest of the interval: every later tick of it finds the judgment made.
-      keepSeconds: entry.intervalMinutes * 60 * 2,
+      // Held past the end of the interval (every later tick of it finds the judgment made), from
+      // the commit: a claim extended when done would cost one more write per judgment.
+      ttlSeconds: Math.max(CLAIM_SECONDS, entry.intervalMinutes * 60 * 2),
     },
     [],
   );

@@ -10,7 +10,7 @@
  * canary deployments are reported created 40 minutes ago (the judgment's window starts at the
  * canary's creation).
  */
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   CreateApplicationCommand,
@@ -30,6 +30,7 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { backdate, lambdaAppSpec, latencyMetric, putSeries } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -46,83 +47,11 @@ const apps = Object.fromEntries(SHAPES.map((s) => [s, uniqueName(`churn-${s}`)])
 const functions = Object.fromEntries(SHAPES.map((s) => [s, uniqueName(`predict-${s}`)])) as Record<Shape, string>;
 const deployments = {} as Record<Shape, string>;
 const BACKDATED_MS = 40 * 60_000;
-// CloudWatch refuses PutMetricData into AWS/ namespaces: the test publishes Lambda's Duration
-// with Lambda's dimensions under a namespace of its own.
-const NAMESPACE = 'Test/Lambda';
 let packageArn: string;
 let stops: ReturnType<typeof stubOnEveryClient>;
 let restoreCloudWatch: () => void;
 const counters: Array<ReturnType<typeof countCalls>> = [];
 const runtimeCalls = () => counters.flatMap((c) => c.calls);
-
-const appSpec = (fn: string) =>
-  JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        predict: {
-          Type: 'AWS::Lambda::Function',
-          Properties: { Name: fn, Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
-        },
-      },
-    ],
-  });
-
-/** Deterministic noise in [-1, 1): the same series every run. */
-function noise(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return (x / 2 ** 31) * 2 - 1;
-  };
-}
-
-/** Canary (version 8) and baseline (version 7) Duration, one value a minute. */
-async function putSeries(shape: Shape): Promise<void> {
-  const r = noise(7);
-  const fn = functions[shape];
-  // The interval being judged ends at the last 5-minute boundary; the series reach 30 minutes back
-  // from it, and 5 minutes past it in case the ticks run into the next interval.
-  const end = Math.floor(Date.now() / 300_000) * 300_000;
-  const data = [];
-  for (let i = 0; i < 35; i++) {
-    const at = new Date(end - (30 - i) * 60_000 + 5_000);
-    const value = (version: string, v: number) => ({
-      MetricName: 'Duration',
-      Dimensions: [
-        { Name: 'FunctionName', Value: fn },
-        { Name: 'Resource', Value: `${fn}:live` },
-        { Name: 'ExecutedVersion', Value: version },
-      ],
-      Timestamp: at,
-      Value: v,
-    });
-    const baseline = 100 + (shape === 'equal' ? 10 : 3) * r();
-    const canary = shape === 'drifting' ? 100 + 4 * i + 3 * r() : shape === 'equal' ? 100 + 10 * r() : 100 + r();
-    data.push(value('7', baseline));
-    // Starved: the canary served in the last 4 minutes of the interval only.
-    if (shape !== 'starved' || (i >= 26 && i < 30)) data.push(value('8', canary));
-  }
-  // Small requests: moto's server answers larger PutMetricData requests with an HTML error page.
-  for (let i = 0; i < data.length; i += 20)
-    await cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: data.slice(i, i + 20) }));
-}
-
-/** The runtime's CodeDeploy answers, with the canary deployments created BACKDATED_MS ago. */
-function backdate(client: CodeDeployClient): void {
-  fixMotoCodeDeployTimes(client);
-  const ours = new Set(Object.values(deployments));
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const output = result.output as { deploymentsInfo?: Array<{ deploymentId?: string; createTime?: Date }> };
-      for (const d of output.deploymentsInfo ?? [])
-        if (d.deploymentId && ours.has(d.deploymentId)) d.createTime = new Date(Date.now() - BACKDATED_MS);
-      return result;
-    },
-    { step: 'initialize', priority: 'low', name: 'backdate' },
-  );
-}
 
 beforeAll(async () => {
   await createStateTable(dynamo, table);
@@ -157,17 +86,17 @@ beforeAll(async () => {
         new CreateDeploymentCommand({
           applicationName: apps[shape],
           deploymentGroupName: 'live',
-          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec(functions[shape]) } },
+          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: lambdaAppSpec(functions[shape]) } },
           description: `model ${packageArn}`,
         }),
       )
     ).deploymentId!;
-    await putSeries(shape);
+    await putSeries(cloudwatch, functions[shape], shape);
   }
   stops = stubOnEveryClient(
     CodeDeployClient,
     { StopDeploymentCommand: () => ({ status: 'Pending' }) },
-    (client) => client !== codedeploy && backdate(client),
+    (client) => client !== codedeploy && backdate(client, () => Object.values(deployments), BACKDATED_MS),
   );
   restoreCloudWatch = onEveryClient(CloudWatchClient, (client) => {
     if (client !== cloudwatch) counters.push(countCalls(client));
@@ -185,18 +114,7 @@ beforeAll(async () => {
       analysis: SHAPES.map((shape) => ({
         name: `canary-${shape}`,
         target: { codedeploy: { application: apps[shape], deploymentGroup: 'live' } },
-        metrics: [
-          {
-            name: 'latency',
-            namespace: NAMESPACE,
-            metricName: 'Duration',
-            statistic: 'Average',
-            dimensions: { FunctionName: '{function}', Resource: '{function}:{alias}' },
-            canary: { ExecutedVersion: '{canaryVersion}' },
-            baseline: { ExecutedVersion: '{baselineVersion}' },
-            critical: true,
-          },
-        ],
+        metrics: [latencyMetric],
         intervalMinutes: 5,
         lookbackMinutes: 15,
       })),

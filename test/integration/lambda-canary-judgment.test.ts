@@ -11,12 +11,7 @@
  * canary's creation).
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  CodeDeployClient,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-} from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateModelPackageCommand,
@@ -30,7 +25,7 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
-import { backdate, lambdaAppSpec, latencyMetric, putSeries } from '../support/canary-moto';
+import { backdate, canaryDeployment, latencyMetric, putSeries } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -71,26 +66,9 @@ beforeAll(async () => {
     )
   ).ModelPackageArn!;
   for (const shape of SHAPES) {
-    await codedeploy.send(new CreateApplicationCommand({ applicationName: apps[shape], computePlatform: 'Lambda' }));
-    await codedeploy.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: apps[shape],
-        deploymentGroupName: 'live',
-        deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-      }),
-    );
-    // moto keeps every deployment `Created`: in flight, as a canary that is baking.
-    deployments[shape] = (
-      await codedeploy.send(
-        new CreateDeploymentCommand({
-          applicationName: apps[shape],
-          deploymentGroupName: 'live',
-          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: lambdaAppSpec(functions[shape]) } },
-          description: `model ${packageArn}`,
-        }),
-      )
-    ).deploymentId!;
+    deployments[shape] = await canaryDeployment(codedeploy, apps[shape], functions[shape], {
+      description: `model ${packageArn}`,
+    });
     await putSeries(cloudwatch, functions[shape], shape);
   }
   stops = stubOnEveryClient(

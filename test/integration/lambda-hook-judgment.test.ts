@@ -7,17 +7,12 @@
  * the test created them).
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  CodeDeployClient,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-} from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { validatePolicy } from '../../functions/config/policy';
 import { handler } from '../../functions/handlers/deployment-hook';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
-import { backdate, lambdaAppSpec, latencyMetric, putSeries, type MotoShape } from '../support/canary-moto';
+import { backdate, canaryDeployment, latencyMetric, putSeries, type MotoShape } from '../support/canary-moto';
 import { lambdaContext, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
 import { policyInput } from '../support/policies';
@@ -39,28 +34,9 @@ let answers: ReturnType<typeof stubOnEveryClient>;
 beforeAll(async () => {
   await createStateTable(dynamo, table);
   for (const shape of SHAPES) {
-    await codedeploy.send(new CreateApplicationCommand({ applicationName: apps[shape], computePlatform: 'Lambda' }));
-    await codedeploy.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: apps[shape],
-        deploymentGroupName: 'live',
-        serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-      }),
-    );
-    deployments[shape] = (
-      await codedeploy.send(
-        new CreateDeploymentCommand({
-          applicationName: apps[shape],
-          deploymentGroupName: 'live',
-          revision: {
-            revisionType: 'AppSpecContent',
-            appSpecContent: {
-              content: lambdaAppSpec(functions[shape], { AfterAllowTraffic: context.functionName }),
-            },
-          },
-        }),
-      )
-    ).deploymentId!;
+    deployments[shape] = await canaryDeployment(codedeploy, apps[shape], functions[shape], {
+      hooks: { AfterAllowTraffic: context.functionName },
+    });
     await putSeries(cloudwatch, functions[shape], shape);
   }
   answers = stubOnEveryClient(

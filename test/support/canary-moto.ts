@@ -4,7 +4,12 @@
  * dimensions under a namespace of the test's own.
  */
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import {
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
 import { noise } from './canary-series';
 import { fixMotoCodeDeployTimes } from './moto-codedeploy-times';
 
@@ -92,3 +97,33 @@ export const latencyMetric = {
   baseline: { ExecutedVersion: '{baselineVersion}' },
   critical: true,
 };
+
+/**
+ * A Lambda application with a `live` group and one canary deployment of `fn` in flight (moto keeps
+ * every deployment `Created`, as a canary that is baking); its id.
+ */
+export async function canaryDeployment(
+  codedeploy: CodeDeployClient,
+  application: string,
+  fn: string,
+  options: { description?: string; hooks?: Record<string, string> } = {},
+): Promise<string> {
+  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
+  await codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: application,
+      deploymentGroupName: 'live',
+      deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+    }),
+  );
+  const out = await codedeploy.send(
+    new CreateDeploymentCommand({
+      applicationName: application,
+      deploymentGroupName: 'live',
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: lambdaAppSpec(fn, options.hooks) } },
+      ...(options.description ? { description: options.description } : {}),
+    }),
+  );
+  return out.deploymentId!;
+}

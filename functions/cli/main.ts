@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import type { Policy } from '../config/policy';
 import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { register as registerRollback } from './commands/rollback';
+import { register as registerApprove } from './commands/approve';
+import { register as registerReject } from './commands/reject';
 import { register as registerAnalyze } from './commands/analyze';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
@@ -156,6 +159,9 @@ for (const [command, paused] of [
       console.log(paused ? `${table}: paused; write actions are withheld` : `${table}: resumed`);
     });
 
+registerRollback(program);
+registerApprove(program);
+registerReject(program);
 registerAnalyze(program);
 
 try {

@@ -22,9 +22,10 @@ const percent = finite.refine((n) => n >= 0 && n <= 100, 'must be between 0 and 
 
 /**
  * The placeholders a dimension value may hold, by target kind: the judgment fills them from the
- * deployment in flight (its AppSpec and deployment group) or from the endpoint's variants. ECS's
- * target groups and load balancer are in the form CloudWatch's AWS/ApplicationELB dimensions use
- * (`targetgroup/NAME/ID`, `app/NAME/ID`).
+ * deployment in flight (its AppSpec: Lambda's function, alias, target and current version) or from
+ * the endpoint's variants. Only what the judgment can fill is listed: an ECS deployment's green and
+ * blue target groups are not in its AppSpec (they swap at every deployment), so no placeholder
+ * promises them and a policy naming one is refused instead of judging NODATA forever.
  */
 export const ANALYSIS_PLACEHOLDERS = {
   codedeploy: [
@@ -35,9 +36,6 @@ export const ANALYSIS_PLACEHOLDERS = {
     'alias',
     'canaryVersion',
     'baselineVersion',
-    'canaryTargetGroup',
-    'baselineTargetGroup',
-    'loadBalancer',
   ],
   endpoint: ['endpoint', 'canaryVariant', 'baselineVariant'],
 } as const;
@@ -142,7 +140,10 @@ const target = z
   });
 
 const thresholds = z
-  .strictObject({ pass: percent, marginal: percent })
+  .strictObject({
+    pass: percent.refine((n) => n > 0, 'must be > 0: a pass at score 0 would pass a canary whose every metric failed'),
+    marginal: percent,
+  })
   .refine((t) => t.marginal <= t.pass, { path: ['marginal'], message: 'must be ≤ pass' });
 
 export const analysisEntry = z.strictObject({

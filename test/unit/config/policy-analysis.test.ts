@@ -172,6 +172,10 @@ describe('analysis policy', () => {
     [{ confidence: 100 }, 'analysis[0].confidence: must be a percent ≥ 50 and < 100, e.g. 95'],
     [{ thresholds: { pass: 50, marginal: 75 } }, 'analysis[0].thresholds.marginal: must be ≤ pass'],
     [{ thresholds: { pass: 150, marginal: 75 } }, 'analysis[0].thresholds.pass: must be between 0 and 100'],
+    [
+      { thresholds: { pass: 0, marginal: 0 } },
+      'analysis[0].thresholds.pass: must be > 0: a pass at score 0 would pass a canary whose every metric failed',
+    ],
     [{ lookbackMinutes: 0 }, 'analysis[0].lookbackMinutes: must be > 0'],
     [{ intervalMinutes: 2000 }, 'analysis[0].intervalMinutes: at most 1440 (a day)'],
     [{ hook: 'yes' }, 'analysis[0].hook: must be true or false'],
@@ -206,7 +210,7 @@ describe('analysis policy', () => {
     ],
     [
       { canary: { ExecutedVersion: '{canaryVariant}' } },
-      'canary.ExecutedVersion: {canaryVariant} is not a codedeploy placeholder; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}, {canaryTargetGroup}, {baselineTargetGroup}, {loadBalancer}',
+      'canary.ExecutedVersion: {canaryVariant} is not a codedeploy placeholder; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}',
     ],
     [
       { canary: {}, baseline: {} },
@@ -220,6 +224,13 @@ describe('analysis policy', () => {
     const found = problems([metric(fields)]);
     const expected = message.startsWith('analysis[') ? message : `analysis[0].metrics[0].${message}`;
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it('refuses the ECS target-group placeholders the judgment cannot fill', () => {
+    const found = problems([metric({ canary: { TargetGroup: '{canaryTargetGroup}' } })]);
+    expect(found[0]).toMatch(
+      /^analysis\[0\]\.metrics\[0\]\.canary\.TargetGroup: \{canaryTargetGroup\} is not a codedeploy placeholder/,
+    );
   });
 
   it('refuses a placeholder of the other target kind on an endpoint', () => {

@@ -4,6 +4,7 @@ import {
   judge,
   judgeMetric,
   median,
+  select,
   type MetricCriteria,
   type MetricSamples,
   type Thresholds,
@@ -37,6 +38,19 @@ describe('median and hodgesLehmann', () => {
     // Differences: 10-1, 10-2, 20-1, 20-2 = 9, 8, 19, 18 → median (9 + 18) / 2.
     expect(hodgesLehmann([10, 20], [1, 2])).toBe(13.5);
   });
+
+  it('selects the same k-th value and the same shift as sorting every difference would', () => {
+    const values = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(values, values, fc.nat(), (canary, baseline, k) => {
+        const diffs = canary.flatMap((c) => baseline.map((b) => c - b));
+        const sorted = [...diffs].sort((a, b) => a - b);
+        expect(select(Float64Array.from(diffs), k % diffs.length)).toBe(sorted[k % diffs.length]);
+        expect(hodgesLehmann(canary, baseline)).toBe(median(diffs));
+      }),
+      { seed: 14, numRuns: 500 },
+    );
+  });
 });
 
 describe('judgeMetric', () => {
@@ -54,6 +68,12 @@ describe('judgeMetric', () => {
     const m = judgeMetric(criteria(), samples);
     expect(m.verdict).toBe('NODATA');
     expect(m.reason).toBe(`latency NODATA: ${detail}`);
+  });
+
+  it('needs a point on each side even when minPoints is 0', () => {
+    expect(judgeMetric(criteria({ minPoints: 0 }), pair([], steady)).reason).toBe(
+      'latency NODATA: canary 0 points, baseline 12, at least 1 each needed',
+    );
   });
 
   it('drops non-finite values, says how many, and counts only the rest towards minPoints', () => {
@@ -238,6 +258,10 @@ describe('judge', () => {
 
   it('is NODATA when no metric has data, and when there is no metric at all', () => {
     expect(judge([latency, errors], thresholds, {}).verdict).toBe('NODATA');
+    expect(judge([latency], { pass: 0, marginal: 0 }, { latency: starved })).toMatchObject({
+      verdict: 'NODATA',
+      reason: 'NODATA: no metric has enough data; 0 of 1 metrics passed',
+    });
     expect(judge([], thresholds, { latency: good })).toEqual({
       verdict: 'NODATA',
       score: 0,

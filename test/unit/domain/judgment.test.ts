@@ -1,6 +1,8 @@
 import type { AnalysisMetric } from '../../../functions/config/policy-analysis';
 import {
+  criteriaOf,
   deploymentPlaceholders,
+  dimensionsOf,
   endpointPlaceholders,
   judgmentWindow,
   outcomeOf,
@@ -160,5 +162,44 @@ describe('trafficHookOf', () => {
     ['no hook names this function', yaml('  - AfterAllowTraffic: CodeDeployHook_other\n'), undefined],
   ])('%s', (_name, content, expected) => {
     expect(trafficHookOf(d(content), 'CodeDeployHook_judge')).toBe(expected);
+  });
+});
+
+describe('criteriaOf and dimensionsOf', () => {
+  const m = {
+    name: 'latency',
+    namespace: 'AWS/Lambda',
+    metricName: 'Duration',
+    statistic: 'p99',
+    dimensions: { FunctionName: 'f', ExecutedVersion: 'shared' },
+    canary: { ExecutedVersion: '8' },
+    baseline: {},
+    worse: 'increase',
+    allowedChange: 10,
+    effect: 'hodges-lehmann',
+    minPoints: 10,
+    critical: true,
+    weight: 2,
+  } as AnalysisMetric;
+
+  it("a metric without its own confidence takes the entry's", () => {
+    expect(criteriaOf({ confidence: 99, metrics: [m] })).toEqual([
+      {
+        name: 'latency',
+        worse: 'increase',
+        confidence: 99,
+        allowedChange: 10,
+        effect: 'hodges-lehmann',
+        minPoints: 10,
+        critical: true,
+        weight: 2,
+      },
+    ]);
+    expect(criteriaOf({ confidence: 99, metrics: [{ ...m, confidence: 90 }] })[0]!.confidence).toBe(90);
+  });
+
+  it("a side's own dimensions win over the shared ones", () => {
+    expect(dimensionsOf(m, 'canary')).toEqual({ FunctionName: 'f', ExecutedVersion: '8' });
+    expect(dimensionsOf(m, 'baseline')).toEqual({ FunctionName: 'f', ExecutedVersion: 'shared' });
   });
 });

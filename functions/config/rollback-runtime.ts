@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
+import { CloudWatchMetricSeries } from '../adapters/aws/cloudwatch-metrics';
 import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
@@ -64,6 +65,8 @@ export function rollbackPorts(
     packages: new SageMakerPackageStatus(clients.sagemaker),
     decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
     redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+    // Only the alarm function's tick judges (workflows/rollback/judge.ts); its role reads series.
+    ...(policy.analysis.length > 0 ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
     ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
     ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
     ...(retrainRequests ? { retrainRequests } : {}),
@@ -117,6 +120,7 @@ export function hookPorts(
     invoker: new SageMakerInvoker(clients.sagemakerRuntime),
     objects: new S3ObjectStore(clients.s3),
     claims: new DynamoClaims(clients.dynamo, table),
+    ...(policy.analysis.some((a) => a.hook) ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
     decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
   };
 }

@@ -65,7 +65,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'unknown key',
       (p: any) => (p.retraining[0].trigger.maxObject = 3),
-      'retraining[0].trigger: Unrecognized key: "maxObject"',
+      'retraining[0].trigger: unknown key "maxObject": did you mean "maxObjects"? (write maxObjects: …)',
     ],
     [
       'negative cooldown',
@@ -103,7 +103,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'a batch-id parameter on a CodePipeline target',
       (p: any) => (p.retraining[0].target.batchIdParameter = 'BatchId'),
-      'retraining[0].target: Unrecognized key: "batchIdParameter"',
+      'retraining[0].target: unknown key "batchIdParameter": remove it, or write one of type, name, manifestVariable, batchIdVariable, variables',
     ],
     [
       'two rules owning the same objects',

@@ -157,7 +157,9 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
     if (!lookup) return undefined;
     if (lookup.state === 'present') return lookup.facts;
     if (lookup.state === 'missing')
-      out.errors.push(`${path}: no ${what}${region ? ` in ${region}` : ''} (${lookup.detail})`);
+      out.errors.push(
+        `${path}: no ${what}${region ? ` in ${region}` : ''} (${lookup.detail}): create it, or write the name of one that exists`,
+      );
     else out.unchecked.push(`${path}: ${what}: ${lookup.detail}`);
     return undefined;
   }

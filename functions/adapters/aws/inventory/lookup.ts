@@ -8,8 +8,11 @@ import type { Lookup } from '../../../domain/resources';
 export function lookupFailure(error: unknown, missing: readonly string[], message?: RegExp): Lookup<never> {
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
-  if (missing.includes(name) && (!message || message.test(e.message ?? '')))
-    return { state: 'missing', detail: `${name}${e.message && e.message !== name ? `: ${e.message}` : ''}` };
   const status = e.$metadata?.httpStatusCode;
-  return { state: 'unchecked', detail: `${name}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? 'no message'}` };
+  // The first line only: SDK deserialization errors append a paragraph of advice.
+  const text = (e.message ?? '').split('\n')[0]!.trim();
+  // HEAD answers have no body: the SDK names the status and says "UnknownError".
+  const said = text && text !== name && text !== 'UnknownError' ? `: ${text}` : status ? `, HTTP ${status}` : '';
+  if (missing.includes(name) && (!message || message.test(text))) return { state: 'missing', detail: `${name}${said}` };
+  return { state: 'unchecked', detail: `${name}${status && said.startsWith(':') ? ` (HTTP ${status})` : ''}${said}` };
 }

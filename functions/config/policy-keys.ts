@@ -26,13 +26,16 @@ const fold = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
 
 /**
  * The known key `unknown` was most likely meant to be: the same once case, "-" and "_" are ignored
- * (`model_package_group`), else the nearest within a third of its length (at least 1, at most 3
+ * (`model_package_group`), else the one key it begins (`manifestVar`), else the nearest within a third of its length (at least 1, at most 3
  * edits), ties to the first listed. Undefined when nothing is that close.
  */
 export function closestKey(unknown: string, known: readonly string[]): string | undefined {
   const target = fold(unknown);
   const same = known.find((k) => fold(k) === target);
   if (same !== undefined) return same;
+  // A key cut short (`manifestVar`): the one known key it begins.
+  const longer = target.length >= 4 ? known.filter((k) => fold(k).startsWith(target)) : [];
+  if (longer.length === 1) return longer[0];
   const limit = Math.min(3, Math.max(1, Math.floor(target.length / 3)));
   let best: { key: string; distance: number } | undefined;
   for (const key of known) {

@@ -230,8 +230,9 @@ export function describePolicyIssues(issues: readonly z.core.$ZodIssue[], input:
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') continue;
     const where = formatIssuePath(issue.path);
+    // Whatever is said about the key spelled right (missing, required with another) follows from the misspelling.
+    if (suggested.has(where)) continue;
     const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    if (missing && suggested.has(where)) continue;
     const message = missing ? 'required' : fill(issue.message);
     problems.push(where ? `${where}: ${message}` : message);
   }

@@ -65,7 +65,8 @@ describe('policy validation names the path of every mistake', () => {
     [
       'unknown key',
       (p: any) => (p.retraining[0].trigger.maxObject = 3),
-      'retraining[0].trigger: unknown key "maxObject": did you mean "maxObjects"? (write maxObjects: …)',
+      // maxObjects is written too: no suggestion to write it twice.
+      'retraining[0].trigger: unknown key "maxObject": remove it, or write one of marker, maxObjects, maxBytes, quietSeconds',
     ],
     [
       'negative cooldown',

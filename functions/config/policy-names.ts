@@ -67,6 +67,7 @@ export function bucketProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** The name checks only: S3's naming rules are warnings (policy-warnings.ts), tests and simulations use short names. */
 export const bucketName = plainName('bucket');
 
 /** Why `value` is not an S3 key prefix as events carry keys (no leading "/", no URI); else undefined. */

@@ -1,4 +1,5 @@
 import type { Policy, RetrainingRule } from './policy';
+import { bucketProblem } from './policy-names';
 
 /**
  * What a valid policy may not mean: each warning names the path, what will happen, and what to
@@ -106,8 +107,28 @@ export function unboundHookAlarmWarnings(policy: Pick<Policy, 'rollback' | 'hook
   return warnings;
 }
 
+/**
+ * Bucket names S3 would never have created (uppercase, "_", too short): a warning, not an error,
+ * because the policy's own checks (and simulations) run on any name; `validate --aws` then finds no
+ * such bucket.
+ */
+export function bucketNameWarnings(policy: Pick<Policy, 'controller' | 'retraining' | 'gates'>): PolicyWarning[] {
+  const named: Array<[string, string]> = [
+    ['controller.manifests.bucket', policy.controller.manifests.bucket],
+    ...policy.retraining.map((r, i): [string, string] => [`retraining[${i}].source.bucket`, r.source.bucket]),
+    ...policy.gates.flatMap((g, i) =>
+      g.reportBuckets.map((b, k): [string, string] => [`gates[${i}].reportBuckets[${k}]`, b]),
+    ),
+  ];
+  return named.flatMap(([path, bucket]) => {
+    const problem = bucketProblem(bucket);
+    return problem ? [{ path, message: `${bucket} cannot be an S3 bucket's name: ${problem}` }] : [];
+  });
+}
+
 export function policyWarnings(policy: Policy): PolicyWarning[] {
   return [
+    ...bucketNameWarnings(policy),
     ...overlapWarnings(policy.retraining),
     ...sharedTargetWarnings(policy.retraining),
     ...unboundHookAlarmWarnings(policy),

@@ -1,11 +1,11 @@
 import {
+  bucketNameWarnings,
   overlapWarnings,
   policyWarnings,
   sharedTargetWarnings,
   unboundHookAlarmWarnings,
 } from '../../../functions/config/policy-warnings';
-import { validatePolicy } from '../../../functions/config/policy';
-import { parsePolicyText } from '../../../functions/config/policy';
+import { parsePolicyText, validatePolicy } from '../../../functions/config/policy';
 import { readFileSync } from 'node:fs';
 import { testPolicy } from '../../support/policies';
 
@@ -153,6 +153,58 @@ describe('unboundHookAlarmWarnings: an alarm a hook checks that no binding acts 
     ],
   ])('%s', (_name, rollback, hooks, message) => {
     expect(unboundHookAlarmWarnings(policy(rollback, hooks)).map((w) => w.message)).toEqual([message]);
+  });
+});
+
+describe('bucketNameWarnings: names S3 would never have given a bucket', () => {
+  it.each([
+    ['acme-ml-data', []],
+    ['acme.ml.data', []],
+    ['ab', ["ab cannot be an S3 bucket's name: a bucket name has 3 to 63 characters"]],
+    [
+      'Acme_Data',
+      [
+        'Acme_Data cannot be an S3 bucket\'s name: a bucket name has no uppercase letters or "_" (write acme-data if that is the bucket)',
+      ],
+    ],
+    [
+      '-acme',
+      [
+        '-acme cannot be an S3 bucket\'s name: a bucket name has lowercase letters, digits, "." and "-" only, starting and ending with a letter or digit',
+      ],
+    ],
+    ['acme..data', ['acme..data cannot be an S3 bucket\'s name: a bucket name has no two adjacent "."']],
+    ['192.168.1.1', ["192.168.1.1 cannot be an S3 bucket's name: a bucket name is not an IP address"]],
+  ])('%s', (bucket, messages) => {
+    const policy = testPolicy([rule('r', { prefix: 'x/' })], {
+      accounts: ['123456789012'],
+      regions: ['us-east-1'],
+      manifests: { bucket },
+    });
+    expect(bucketNameWarnings(policy)).toEqual(
+      messages.map((message) => ({ path: 'controller.manifests.bucket', message })),
+    );
+  });
+
+  it('names every bucket field', () => {
+    const policy = validatePolicy({
+      version: 1,
+      controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket: 'M' } },
+      retraining: [{ ...rule('r', { prefix: 'x/' }), source: { bucket: 'D', prefix: 'x/' } }],
+      gates: [
+        {
+          name: 'g',
+          modelPackageGroup: 'models',
+          reportBuckets: ['R'],
+          checks: [{ metric: 'auc', from: 'ModelQuality.Statistics', path: 'auc', min: 0.5 }],
+        },
+      ],
+    });
+    expect(bucketNameWarnings(policy).map((w) => w.path)).toEqual([
+      'controller.manifests.bucket',
+      'retraining[0].source.bucket',
+      'gates[0].reportBuckets[0]',
+    ]);
   });
 });
 

@@ -48,7 +48,8 @@ export function register(program: Command): void {
         }
       }
       const warned = report.warnings.length > 0 ? `; ${report.warnings.length} warning(s)` : '';
-      console.log(`${file}: valid (${counts(report.policy)})${options.aws ? ', AWS resources checked' : ''}${warned}`);
+      const aws = !options.aws ? '' : unchecked > 0 ? `, AWS: ${unchecked} not checked` : ', AWS resources checked';
+      console.log(`${file}: valid (${counts(report.policy)})${aws}${warned}`);
       if (options.strict && report.warnings.length > 0) process.exitCode = EXIT.warnings;
       else if (unchecked > 0) process.exitCode = EXIT.unchecked;
     });

@@ -82,6 +82,34 @@ describe('mlops-controller validate', () => {
     expect(aws.stderr).toMatch(/SDK loaded: @aws-sdk\/client-/);
   });
 
+  it('--aws: a resource it cannot reach is "not checked", never a pass, and exits 3', () => {
+    // Nothing listens on port 9: every lookup fails to connect (one attempt each).
+    const run = spawnSync(process.execPath, ['functions/cli/bin.mjs', 'validate', '--aws', 'controller.yml'], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_MAX_ATTEMPTS: '1',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    expect(run.status).toBe(EXIT.unchecked);
+    expect(run.stderr).toMatch(/^not checked: retraining\[0\]\.target\.name: CodePipeline pipeline churn-retrain: /m);
+    expect(run.stderr).toMatch(
+      /^not checked: hooks\[0\]\.smoke\.payload: object s3:\/\/acme-ml-artifacts\/smoke\/churn-request\.json: /m,
+    );
+    // Each lookup was tried once: 3 pipelines, 1 SageMaker pipeline, 1 group, 2 endpoints, 2 model
+    // groups, 2 buckets, 1 object, the names and the prefix (2 DescribeAlarms), 1 topic.
+    expect(run.stderr).toContain(
+      'controller.yml: 15 read-only calls: cloudwatch.DescribeAlarms ×2, codedeploy.GetDeploymentGroup ×1, codepipeline.GetPipeline ×3, s3.HeadBucket ×2, s3.HeadObject ×1, sagemaker.DescribeEndpoint ×2, sagemaker.DescribeModelPackageGroup ×2, sagemaker.DescribePipeline ×1, sns.GetTopicAttributes ×1',
+    );
+    expect(run.stdout).toMatch(/^controller\.yml: valid \(.*\), AWS: \d+ not checked$/m);
+    expect(run.stdout).not.toContain('AWS resources checked');
+  });
+
   it('validate --help documents --strict and --aws', () => {
     const help = cli(['validate', '--help']).stdout;
     expect(help).toMatch(/--strict +warnings fail too \(exit 2\)/);

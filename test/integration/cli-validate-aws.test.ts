@@ -27,7 +27,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { validatePolicy, type Policy } from '../../functions/config/policy';
 import { awsClients, checkAws, READ_ONLY } from '../../functions/cli/validate-aws';
 import { awsClientConfig, motoEndpoint, uniqueName } from '../support/aws';
-import { epochMetadata } from '../support/moto-timestamps';
+import { epochTimestamps } from '../support/moto-timestamps';
 
 const config = awsClientConfig();
 const s3 = new S3Client(config);
@@ -247,7 +247,8 @@ function policyDoc(over: (p: any) => void = () => {}): any {
 
 const check = async (policy: Policy) => {
   const clients = awsClients(config);
-  epochMetadata(clients.codepipeline);
+  epochTimestamps(clients.codepipeline);
+  epochTimestamps(clients.codedeploy);
   const report = await checkAws(policy, clients);
   for (const c of Object.values(clients))
     if (c && typeof c === 'object' && 'destroy' in c) (c as { destroy(): void }).destroy();
@@ -256,7 +257,8 @@ const check = async (policy: Policy) => {
 
 describe('validate --aws on moto', () => {
   it('finds every named resource, with one read-only call per resource', async () => {
-    const report = await check(validatePolicy(policyDoc()));
+    // A hook on every group of the application: GetApplication instead.
+    const report = await check(validatePolicy(policyDoc((p) => p.hooks.push({ application: n.lambdaApp }))));
     expect(report.errors).toEqual([]);
     expect(report.unchecked).toEqual([]);
     // The prefix matches no alarm: named, but acting on nothing.
@@ -270,6 +272,7 @@ describe('validate --aws on moto', () => {
       'sagemaker.DescribeModelPackageGroup': 1,
       'sagemaker.DescribeEndpoint': 1,
       'codedeploy.GetDeploymentGroup': 1,
+      'codedeploy.GetApplication': 1,
       's3.HeadBucket': 3,
       's3.HeadObject': 1,
       // The names in one call; each prefix in one more.
@@ -329,6 +332,7 @@ describe('validate --aws on moto', () => {
         p.gates[0].approvals[0].package = { variable: 'PACKAGE' };
         p.rollback[0].freeze.stage = 'Production';
         p.hooks[0].application = n.serverApp;
+        p.hooks.push({ application: n.serverApp });
         p.stageRetry[0].stages = ['Approval', 'Deploy'];
       }),
     );
@@ -343,6 +347,7 @@ describe('validate --aws on moto', () => {
         `gates[0].approvals[0].action: Ship is a deploy action (CodeDeploy), not a manual approval: PutApprovalResult answers Approval actions only; name its approval action (QualityGate)`,
         `rollback[0].freeze.stage: pipeline ${n.deploy} has no stage Production (its stages: Source, Approval)`,
         `hooks[0].deploymentGroup: ${n.serverApp}/live deploys to EC2/on-premises (Server): its lifecycle hooks are scripts the agent runs on the instances, never a Lambda function, so this check would never run; bind a Lambda or ECS deployment group`,
+        `hooks[1].application: ${n.serverApp} deploys to EC2/on-premises (Server): its lifecycle hooks are scripts the agent runs on the instances, never a Lambda function, so this check would never run; bind a Lambda or ECS deployment group`,
         `stageRetry[0].stages[1]: pipeline ${n.deploy} has no stage Deploy (its stages: Source, Approval)`,
       ].sort(),
     );
@@ -361,7 +366,8 @@ describe('validate --aws on moto', () => {
           AWS_EC2_METADATA_DISABLED: 'true',
         },
       });
-    // Without CodePipeline names: the CLI process cannot read moto's GetPipeline (moto-timestamps.ts).
+    // Without CodePipeline names and application-wide hooks: the CLI process cannot read moto's
+    // GetPipeline and GetApplication answers (moto-timestamps.ts).
     const withoutCodePipeline = (p: any) => {
       p.retraining.shift();
       p.gates[0].approvals = [];

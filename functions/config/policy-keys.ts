@@ -85,28 +85,72 @@ function branch(schema: Schema, input: unknown): Schema | undefined {
   return options.reduce<Schema | undefined>((best, o) => (!best || common(o) > common(best) ? o : best), undefined);
 }
 
-/** The keys the schema expects of the object at `path` in `input`, or undefined if the walk leaves the schema. */
-export function knownKeysAt(root: Schema, path: readonly PropertyKey[], input: unknown): string[] | undefined {
+interface Walked {
+  schema?: Schema;
+  /** The union the object's schema was chosen from, if the last step went through one. */
+  union?: Schema;
+}
+
+function walk(root: Schema, path: readonly PropertyKey[], input: unknown): Walked {
   let schema: Schema | undefined = unwrap(root);
+  let union: Schema | undefined;
   let value = input;
   const resolve = () => {
-    while (schema && defOf(schema).type === 'union') schema = branch(schema, value);
+    union = undefined;
+    while (schema && defOf(schema).type === 'union') {
+      union = schema;
+      schema = branch(schema, value);
+    }
     if (schema) schema = unwrap(schema);
   };
   resolve();
   for (const part of path) {
-    if (!schema) return undefined;
+    if (!schema) return {};
     const def = defOf(schema);
     if (def.type === 'object') schema = shapeOf(schema)![String(part)];
     else if (def.type === 'array') schema = def.element as Schema;
     else if (def.type === 'record') schema = def.valueType as Schema;
-    else return undefined;
+    else return {};
     value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part as string] : undefined;
     if (schema) schema = unwrap(schema);
     resolve();
   }
+  return { ...(schema ? { schema } : {}), ...(union ? { union } : {}) };
+}
+
+/** The keys the schema expects of the object at `path` in `input`, or undefined if the walk leaves the schema. */
+export function knownKeysAt(root: Schema, path: readonly PropertyKey[], input: unknown): string[] | undefined {
+  const { schema } = walk(root, path, input);
   const shape = schema ? shapeOf(schema) : undefined;
   return shape ? Object.keys(shape) : undefined;
+}
+
+export interface Branch {
+  /** `type: sagemaker` */
+  label: string;
+  keys: string[];
+}
+
+const labelOf = (option: Schema, discriminator: string): string => {
+  const literal = defOf(unwrap(shapeOf(option)![discriminator]!));
+  return `${discriminator}: ${(literal.values as unknown[]).map(String).join(' | ')}`;
+};
+
+/**
+ * At a discriminated union (a retraining target): the branch the input chose and the others, so a
+ * key of another branch (`batchIdParameter` on a CodePipeline target) is told where it belongs.
+ */
+export function branchesAt(
+  root: Schema,
+  path: readonly PropertyKey[],
+  input: unknown,
+): { chosen: Branch; others: Branch[] } | undefined {
+  const { schema, union } = walk(root, path, input);
+  const discriminator = union ? (defOf(union).discriminator as string | undefined) : undefined;
+  if (!schema || !union || discriminator === undefined) return undefined;
+  const options = (defOf(union).options as Schema[]).map(unwrap).filter((o) => shapeOf(o));
+  const branchOf = (o: Schema): Branch => ({ label: labelOf(o, discriminator), keys: Object.keys(shapeOf(o)!) });
+  return { chosen: branchOf(schema), others: options.filter((o) => o !== schema).map(branchOf) };
 }
 
 export interface KeyIssue {
@@ -122,6 +166,7 @@ export function unknownKeyMessages(
   keys: readonly string[],
   known: readonly string[] | undefined,
   input: unknown,
+  branches?: { chosen: Branch; others: Branch[] },
 ): KeyIssue[] {
   const present = input && typeof input === 'object' ? Object.keys(input) : [];
   return keys.map((key) => {
@@ -137,6 +182,12 @@ export function unknownKeyMessages(
         key,
         suggestion,
         message: `unknown key "${key}": did you mean "${suggestion}"? (write ${suggestion}: …)`,
+      };
+    const elsewhere = branches?.others.find((b) => b.keys.includes(key));
+    if (elsewhere && branches)
+      return {
+        key,
+        message: `unknown key "${key}": it is a key of ${elsewhere.label}; with ${branches.chosen.label} write one of ${branches.chosen.keys.join(', ')}`,
       };
     return {
       key,

@@ -4,7 +4,7 @@ import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
-import { knownKeysAt, unknownKeyMessages } from './policy-keys';
+import { branchesAt, knownKeysAt, unknownKeyMessages } from './policy-keys';
 import { bucketName, keyPrefix, plainName } from './policy-names';
 
 const name = z
@@ -222,7 +222,8 @@ export function describePolicyIssues(issues: readonly z.core.$ZodIssue[], input:
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     const known = knownKeysAt(policySchema, issue.path, input);
-    for (const k of unknownKeyMessages(issue.keys, known, issue.input)) {
+    const branches = branchesAt(policySchema, issue.path, input);
+    for (const k of unknownKeyMessages(issue.keys, known, issue.input, branches)) {
       problems.push(`${formatIssuePath(issue.path) || '(top level)'}: ${k.message}`);
       if (k.suggestion !== undefined) suggested.add(formatIssuePath([...issue.path, k.suggestion]));
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { policySchema, validatePolicy } from '../../../functions/config/policy';
-import { closestKey, editDistance, knownKeysAt } from '../../../functions/config/policy-keys';
+import { branchesAt, closestKey, editDistance, knownKeysAt } from '../../../functions/config/policy-keys';
 import { PolicyError } from '../../../functions/domain/errors';
 
 const example = (): any => parseYaml(readFileSync('controller.yml', 'utf8'));
@@ -154,6 +154,35 @@ describe('a misspelled key gets "did you mean" at every level of the policy, onc
   ])('%s', (path, mutate, wrong, right) => {
     // Only the suggestion: a required key spelled wrong is not also reported missing.
     expect(problems(mutate)).toEqual([`${path}: unknown key "${wrong}": did you mean "${right}"? (write ${right}: …)`]);
+  });
+
+  it.each([
+    [
+      'a SageMaker key on a CodePipeline target',
+      (p: any) => (p.retraining[0].target.parameters = { A: 'b' }),
+      'retraining[0].target: unknown key "parameters": it is a key of type: sagemaker; with type: codepipeline write one of type, name, manifestVariable, batchIdVariable, variables',
+    ],
+    [
+      'a CodePipeline key on a SageMaker target',
+      (p: any) => (p.retraining[1].target.manifestVariable = 'MANIFEST_URI'),
+      'retraining[1].target: unknown key "manifestVariable": it is a key of type: codepipeline; with type: sagemaker write one of type, name, manifestParameter, batchIdParameter, parameters',
+    ],
+  ])('%s is told which target type it belongs to', (_name, mutate, message) => {
+    expect(problems(mutate)).toEqual([message]);
+  });
+
+  it('branchesAt: only at a discriminated union', () => {
+    const doc = example();
+    expect(branchesAt(policySchema, ['retraining', 1, 'target'], doc)).toEqual({
+      chosen: {
+        label: 'type: sagemaker',
+        keys: ['type', 'name', 'manifestParameter', 'batchIdParameter', 'parameters'],
+      },
+      others: [
+        { label: 'type: codepipeline', keys: ['type', 'name', 'manifestVariable', 'batchIdVariable', 'variables'] },
+      ],
+    });
+    expect(branchesAt(policySchema, ['retraining', 1, 'source'], doc)).toBeUndefined();
   });
 
   it('a key close to none is told which keys are allowed there', () => {

@@ -104,7 +104,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'a batch-id parameter on a CodePipeline target',
       (p: any) => (p.retraining[0].target.batchIdParameter = 'BatchId'),
-      'retraining[0].target: unknown key "batchIdParameter": remove it, or write one of type, name, manifestVariable, batchIdVariable, variables',
+      'retraining[0].target: unknown key "batchIdParameter": it is a key of type: sagemaker; with type: codepipeline write one of type, name, manifestVariable, batchIdVariable, variables',
     ],
     [
       'two rules owning the same objects',

@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import type { Policy } from '../config/policy';
 import { ControllerError, PolicyError } from '../domain/errors';
 import { register as registerValidate } from './commands/validate';
+import { register as registerRollback } from './commands/rollback';
+import { register as registerApprove } from './commands/approve';
+import { register as registerReject } from './commands/reject';
+import { register as registerAnalyze } from './commands/analyze';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -138,6 +142,11 @@ for (const [command, paused] of [
       await setPaused(table, paused, process.env.USER ?? 'a person', options.reason);
       console.log(paused ? `${table}: paused; write actions are withheld` : `${table}: resumed`);
     });
+
+registerRollback(program);
+registerApprove(program);
+registerReject(program);
+registerAnalyze(program);
 
 try {
   await program.parseAsync(process.argv);

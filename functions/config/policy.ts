@@ -4,6 +4,7 @@ import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
+import { analysisIssues, analysisPolicyShape } from './policy-analysis';
 import { branchesAt, knownKeysAt, unknownKeyMessages } from './policy-keys';
 import { bucketName, keyPrefix, plainName } from './policy-names';
 
@@ -161,6 +162,7 @@ export const policySchema = z
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,
     ...rollbackPolicyShape,
+    ...analysisPolicyShape,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -188,6 +190,7 @@ export const policySchema = z
     });
     for (const issue of checkGates(policy.gates)) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of rollbackIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of analysisIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;

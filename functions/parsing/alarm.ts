@@ -11,7 +11,10 @@ import type { Parsed, RecordOrigin } from './parsed';
 export interface AlarmChange {
   /** The delivery's own id (EventBridge id, SNS MessageId), or a stable stand-in. */
   id: string;
-  via: 'eventbridge' | 'lambda-action' | 'sns';
+  /** `operator`: no alarm, a person's `mlops-controller rollback` (workflows/rollback/operator.ts). */
+  via: 'eventbridge' | 'lambda-action' | 'sns' | 'operator';
+  /** Who asked, for an operator's rollback. */
+  by?: string;
   name: string;
   arn?: string;
   account?: string;

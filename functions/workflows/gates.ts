@@ -23,6 +23,7 @@ import type { Logger } from '../ports/logger';
 import { ReportError, type MetricReports } from '../ports/metric-reports';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry';
 import type { Notifier } from '../ports/notifier';
+import { packageDecisionClaim, setStatusCommitted } from './package-claim';
 import { Recorder, type EventOrigin } from './recorder';
 
 export interface GateDeps {
@@ -50,11 +51,6 @@ export interface Evaluation {
 const TOKEN_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000];
 /** A HOLD notification is sent once per situation for this long. */
 const HOLD_NOTIFY_TTL_SECONDS = 7 * 86_400;
-/**
- * How long one delivery holds the right to approve/reject a package: longer than the function's
- * 30 s timeout, shorter than Lambda's first retry (~1 min), so a holder that died never blocks it.
- */
-const DECIDE_CLAIM_SECONDS = 45;
 /** Champion packages described per container: a package version's ModelMetrics never change. */
 const CHAMPION_CACHE = 32;
 
@@ -170,25 +166,11 @@ export class GateWorkflow {
     // finds the status set (SKIPPED).
     const committed = await this.recorder.commit(
       { kind: 'gate.registry', subject, outcome: verdict.outcome, reasons: [evaluation.description], inputs },
-      { key: `GATE-DECIDE#${arn}`, ttlSeconds: DECIDE_CLAIM_SECONDS },
+      packageDecisionClaim(arn),
       [writes.updateModelPackage(arn)],
     );
     if (!committed) throw new ContentionError(`another delivery is deciding ${arn}; retry`);
-    try {
-      await this.deps.registry.setApprovalStatus(arn, status, evaluation.description);
-    } catch (error) {
-      // A lost answer (a timeout after the update landed) is read back: the committed decision
-      // then stands, rather than being marked failed and skipped by the retry (fault suite).
-      const landed = await this.deps.registry.describe(arn).then(
-        (now) => now?.status === status,
-        () => false,
-      );
-      if (!landed) {
-        await committed.fail(error).catch(() => undefined);
-        throw error;
-      }
-    }
-    await committed.done();
+    await setStatusCommitted(this.deps.registry, committed, arn, status, evaluation.description);
   }
 
   private async ignoreUnbound(subject: string, eventId: string): Promise<void> {

@@ -4,10 +4,12 @@ import { onAlarm } from './rollback/alarm';
 import { onEndpoint, type EndpointSighting } from './rollback/endpoint';
 import { rollbackFlow, type RollbackDeps, type RollbackFlow } from './rollback/flow';
 import { unfreeze } from './rollback/freeze';
+import { operatorRollback, type OperatorRollback, type OperatorRollbackResult } from './rollback/operator';
 import { tick } from './rollback/tick';
 
 export type { EndpointSighting } from './rollback/endpoint';
 export type { RollbackDeps } from './rollback/flow';
+export type { OperatorRollback, OperatorRollbackResult } from './rollback/operator';
 
 /**
  * Alarm → rollback / retraining request; endpoint history; re-checks and auto-unfreeze on a timer.
@@ -36,6 +38,11 @@ export class RollbackWorkflow {
 
   async onEndpoint(s: EndpointSighting): Promise<void> {
     return onEndpoint(this.flow, s);
+  }
+
+  /** A person's `mlops-controller rollback <binding>`: the binding's alarm response, once per request. */
+  async onOperator(request: OperatorRollback): Promise<OperatorRollbackResult> {
+    return operatorRollback(this.flow, request);
   }
 
   async tick(): Promise<void> {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { resourcesOfType } from './support/intrinsics';
@@ -61,6 +61,11 @@ const statements = (role: string) =>
   }>;
 
 describe('osls package --param="policy=<a file outside the repository>"', () => {
+  it('is given a policy file outside the repository', () => {
+    expect(relative(process.cwd(), policyDir)).toMatch(/^\.\.\//);
+    expect(packaged.params).toEqual([`--param=policy=${join(policyDir, 'fraud.yml')}`]);
+  });
+
   it("builds the rules and roles from that file and nothing from the repository's controller.yml", () => {
     const text = JSON.stringify(packaged.template);
     expect(EXAMPLE_NAMES.filter((name) => text.includes(name))).toEqual([]);

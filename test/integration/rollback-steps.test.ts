@@ -5,20 +5,10 @@
  * otherwise real clients.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  CodeDeployClient,
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-} from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateModelPackageCommand,
-  CreateModelPackageGroupCommand,
-  DescribeModelPackageCommand,
-  SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchAlarms } from '../../functions/adapters/aws/cloudwatch';
 import { CodeDeployDeployments } from '../../functions/adapters/aws/codedeploy';
@@ -41,6 +31,7 @@ import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { motoRollbackTarget } from '../support/moto-rollback-target';
 import { policyInput } from '../support/policies';
 import { serializeRequests } from '../support/serialize-requests';
 import { stubOperation } from '../support/stub-operation';
@@ -78,40 +69,7 @@ async function world(rejectFailures = 1) {
   const sns = new SNSClient(awsClientConfig());
   const codepipeline = new CodePipelineClient(awsClientConfig());
   const cloudwatch = new CloudWatchClient(awsClientConfig());
-  const group = uniqueName('churn-models');
-  await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
-  const pkg = (
-    await sagemaker.send(
-      new CreateModelPackageCommand({
-        ModelPackageGroupName: group,
-        ModelApprovalStatus: 'Approved',
-        InferenceSpecification: {
-          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:4' }],
-          SupportedContentTypes: ['text/csv'],
-          SupportedResponseMIMETypes: ['text/csv'],
-        },
-      }),
-    )
-  ).ModelPackageArn!;
-  const application = uniqueName('app');
-  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
-  await codedeploy.send(
-    new CreateDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: 'live',
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/cd',
-    }),
-  );
-  const inFlight = (
-    await codedeploy.send(
-      new CreateDeploymentCommand({
-        applicationName: application,
-        deploymentGroupName: 'live',
-        description: `model ${pkg}`,
-        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: `model ${pkg}` } },
-      }),
-    )
-  ).deploymentId!;
+  const { group, pkg, application, inFlight } = await motoRollbackTarget(codedeploy, sagemaker);
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('decisions') }))).TopicArn!;
   const stops = stubOperation(codedeploy, 'StopDeploymentCommand', () => ({ status: 'Pending' }));
   const freezes = stubOperation(codepipeline, 'DisableStageTransitionCommand', () => ({}));

@@ -3,7 +3,7 @@ import { recheckVerdict } from '../../domain/alarm-response';
 import { isoTime } from '../../domain/time';
 import type { AlarmChange } from '../../parsing/alarm';
 import type { EndpointSighting } from '../../parsing/sagemaker';
-import { EndpointConfigMissingError } from '../../domain/errors';
+import { ControllerError, EndpointConfigMissingError } from '../../domain/errors';
 import { endpointPhase, endpointPlan } from '../../domain/rollback';
 import { writes } from '../../domain/writes';
 import type { Recheck } from '../../ports/rollback-store';
@@ -40,6 +40,11 @@ export async function rollbackEndpoint(
   }
   const plan = endpointPlan(state, history);
   if (plan.kind === 'wait') {
+    // A re-check asks the alarm again once the endpoint settles; a person's rollback has no alarm to ask.
+    if (change.via === 'operator')
+      throw new ControllerError(`endpoint ${name} is ${state.status}: run the rollback again once it is InService`, {
+        retryable: true,
+      });
     await flow.store.putRecheck({
       endpoint: name,
       binding: binding.name,

@@ -73,6 +73,7 @@ const CLAIM_SECONDS = 5 * 60;
 
 /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */
 export function reasonText(change: AlarmChange): string {
+  if (change.via === 'operator') return `rollback asked by ${change.by} at ${change.since}: ${change.reason}`;
   return `alarm ${change.name} in ALARM since ${change.since}`;
 }
 

@@ -23,7 +23,8 @@ export async function freeze(flow: RollbackFlow, binding: RollbackBinding, chang
         pipeline: f.pipeline,
         stage: f.stage,
         binding: binding.name,
-        alarms: [change.name],
+        // A person's freeze names no alarm: no alarm going OK thaws it, only `unfreeze` does.
+        alarms: change.via === 'operator' ? [] : [change.name],
         since: flow.now().toISOString(),
       });
     },
@@ -36,7 +37,7 @@ export async function noteOk(flow: RollbackFlow, bindings: RollbackBinding[], si
   const frozen = await flow.store.freezes();
   for (const f of frozen) {
     const binding = bindings.find((b) => b.name === f.binding);
-    if (!binding?.freeze?.autoUnfreezeAfterOkSeconds) continue;
+    if (!binding?.freeze?.autoUnfreezeAfterOkSeconds || f.alarms.length === 0) continue;
     const states = await flow.alarms.states(f.alarms);
     if (f.alarms.every((a) => states.get(a) === 'OK')) await flow.store.markOk(f.pipeline, f.stage, since);
   }
@@ -47,7 +48,8 @@ export async function thaw(flow: RollbackFlow): Promise<void> {
   for (const f of await flow.store.freezes()) {
     const binding = flow.policy.rollback.find((b) => b.name === f.binding);
     const after = binding?.freeze?.autoUnfreezeAfterOkSeconds;
-    if (!after || !f.okSince || flow.now().getTime() - Date.parse(f.okSince) < after * 1000) continue;
+    if (!after || !f.okSince || f.alarms.length === 0 || flow.now().getTime() - Date.parse(f.okSince) < after * 1000)
+      continue;
     const states = await flow.alarms.states(f.alarms);
     if (!f.alarms.every((a) => states.get(a) === 'OK')) {
       await flow.store.markOk(f.pipeline, f.stage, undefined);

@@ -59,7 +59,7 @@ describe('editDistance and closestKey', () => {
 describe('knownKeysAt walks the schema along the path, the input choosing the union branch', () => {
   const doc = example();
   it.each([
-    [[], ['version', 'controller', 'retraining', 'gates', 'rollback', 'hooks', 'stageRetry']],
+    [[], ['version', 'controller', 'retraining', 'gates', 'rollback', 'hooks', 'stageRetry', 'analysis']],
     [
       ['retraining', 0, 'target'],
       ['type', 'name', 'manifestVariable', 'batchIdVariable', 'variables'],

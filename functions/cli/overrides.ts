@@ -1,0 +1,171 @@
+/**
+ * A person's overrides against a deployed stage, with their AWS credentials: `rollback <binding>`
+ * runs the binding's alarm response, `approve`/`reject <package-arn>` the registry gate's
+ * decision. Both go through the same guardrails the functions run in (observe mode from the
+ * policy, the kill switch on the state table, decisions explained, published and notified as the
+ * policy says), so an override is recorded like any other decision.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
+import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
+import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
+import { SageMakerModelRegistry } from '../adapters/aws/model-registry';
+import { decisionEvents } from '../config/bundling/decision-events-sink';
+import { decisionNotifier } from '../config/bundling/decision-notifier-sink';
+import type { Policy } from '../config/policy';
+import { rollbackPorts, type RollbackClients } from '../config/rollback-runtime';
+import type { OverrideStatus } from '../domain/overrides';
+import { Guardrails } from '../guardrails';
+import { systemClock } from '../ports/clock';
+import type { Decision, DecisionLog } from '../ports/decision-log';
+import type { Logger } from '../ports/logger';
+import type { PackageOverrideResult } from '../workflows/package-override';
+import type { OperatorRollbackResult } from '../workflows/rollback';
+import { wirePackageOverride } from '../wiring/package-override';
+import { wireRollback } from '../wiring/rollback';
+
+type ClientConfig = Record<string, unknown>;
+
+export interface OverrideOptions {
+  policy: Policy;
+  table: string;
+  by: string;
+  reason: string;
+  logger: Logger;
+  /** SDK client settings (tests point them at moto); default: the environment's. */
+  clientConfig?: ClientConfig;
+}
+
+/** What the override decided: its result and every decision it recorded, in order. */
+export interface Overridden<R> {
+  result: R;
+  decisions: Decision[];
+}
+
+/** The store's log, keeping each decision it stored (explained: with its actions) for the summary. */
+function keeping(inner: DecisionLog, kept: Decision[]): DecisionLog {
+  const commit = async (...args: Parameters<DecisionLog['commit']>) => {
+    const result = await (
+      inner.commit as (...a: Parameters<DecisionLog['commit']>) => ReturnType<DecisionLog['commit']>
+    )(...args);
+    if (result && !('paused' in result)) kept.push(args[0]);
+    return result;
+  };
+  return {
+    record: async (decision) => {
+      await inner.record(decision);
+      kept.push(decision);
+    },
+    commit: commit as DecisionLog['commit'],
+  };
+}
+
+/** The functions' guardrails, built for this process: the switch is read fresh (no cache to wait out). */
+function guardrailsFor(policy: Policy, killSwitch: DynamoKillSwitch, clientConfig: ClientConfig, logger: Logger) {
+  const { eventBus, topicArn } = policy.controller.decisions;
+  // The SDK's default attempts unless the caller's settings say otherwise.
+  const sinkConfig = { maxAttempts: 3, ...clientConfig };
+  const events = decisionEvents(eventBus, sinkConfig);
+  const notifier = decisionNotifier(topicArn, sinkConfig);
+  return new Guardrails({
+    policy,
+    killSwitch,
+    ...(events ? { events } : {}),
+    ...(notifier ? { notifier } : {}),
+    logger,
+    clock: systemClock,
+  });
+}
+
+/** `mlops-controller rollback <binding> --reason`. */
+export async function rollbackBinding(
+  options: OverrideOptions & { binding: string; clients?: Partial<RollbackClients> },
+): Promise<Overridden<OperatorRollbackResult>> {
+  const config = options.clientConfig ?? {};
+  const clients: RollbackClients = {
+    dynamo: new DynamoDBClient(config),
+    codedeploy: new CodeDeployClient(config),
+    sagemaker: new SageMakerClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    codepipeline: new CodePipelineClient(config),
+    lambda: new LambdaClient(config),
+    ecs: new ECSClient(config),
+    ...options.clients,
+  };
+  const killSwitch = new DynamoKillSwitch(clients.dynamo, options.table, { cacheSeconds: 0 });
+  const ports = rollbackPorts(
+    options.policy,
+    options.table,
+    clients,
+    killSwitch,
+    new DynamoRetrainRequests(clients.dynamo, options.table),
+  );
+  const decisions: Decision[] = [];
+  const workflow = wireRollback(
+    { ...ports, decisions: keeping(ports.decisions, decisions) },
+    {
+      policy: options.policy,
+      clock: systemClock,
+      logger: options.logger,
+      guardrails: guardrailsFor(options.policy, killSwitch, config, options.logger),
+    },
+  );
+  const result = await workflow.onOperator({ binding: options.binding, reason: options.reason, by: options.by });
+  return { result, decisions };
+}
+
+/** `mlops-controller approve|reject <package-arn> --reason`. */
+export async function decidePackage(
+  options: OverrideOptions & {
+    arn: string;
+    status: OverrideStatus;
+    clients?: { dynamo?: DynamoDBClient; sagemaker?: SageMakerClient };
+  },
+): Promise<Overridden<PackageOverrideResult>> {
+  const config = options.clientConfig ?? {};
+  const dynamo = options.clients?.dynamo ?? new DynamoDBClient(config);
+  const sagemaker = options.clients?.sagemaker ?? new SageMakerClient(config);
+  const killSwitch = new DynamoKillSwitch(dynamo, options.table, { cacheSeconds: 0 });
+  const decisions: Decision[] = [];
+  const log = new DynamoDecisionLog(dynamo, options.table, {
+    ttlDays: options.policy.controller.decisionTtlDays,
+    killSwitch,
+  });
+  const workflow = wirePackageOverride(
+    { registry: new SageMakerModelRegistry(sagemaker), decisions: keeping(log, decisions) },
+    {
+      policy: options.policy,
+      clock: systemClock,
+      logger: options.logger,
+      guardrails: guardrailsFor(options.policy, killSwitch, config, options.logger),
+    },
+  );
+  const result = await workflow.decide({
+    arn: options.arn,
+    status: options.status,
+    reason: options.reason,
+    by: options.by,
+  });
+  return { result, decisions };
+}
+
+/** One line per recorded decision, then its actions: taken (▶) or withheld (⊘, and why). */
+export function decisionLines(decisions: readonly Decision[]): string[] {
+  return decisions.flatMap((d) => [
+    `${d.kind} ${d.outcome} ${d.subject}: ${d.reasons.join('; ')}`,
+    ...(d.actions ?? []).map(
+      (a) =>
+        `  ${a.status === 'withheld' ? '⊘ withheld' : a.status === 'failed' ? '✗ failed' : '▶'} ${a.service} ${a.operation} ${a.target}${a.why ? ` (${a.why})` : ''}`,
+    ),
+  ]);
+}
+
+/** How many of the decisions' writes were withheld (observe mode, kill switch), for the summary line. */
+export const withheldCount = (decisions: readonly Decision[]): number =>
+  decisions.flatMap((d) => d.actions ?? []).filter((a) => a.status === 'withheld').length;

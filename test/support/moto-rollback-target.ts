@@ -1,0 +1,55 @@
+/**
+ * What a CodeDeploy rollback binding acts on, made on moto: a model package group with one
+ * Approved package, and a Lambda application whose `live` group has one deployment in flight
+ * naming that package (its description, as a deploy pipeline writes it).
+ */
+import {
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  type CodeDeployClient,
+} from '@aws-sdk/client-codedeploy';
+import {
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { uniqueName } from './aws';
+
+export async function motoRollbackTarget(codedeploy: CodeDeployClient, sagemaker: SageMakerClient) {
+  const group = uniqueName('churn-models');
+  await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+  const pkg = (
+    await sagemaker.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: group,
+        ModelApprovalStatus: 'Approved',
+        InferenceSpecification: {
+          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:4' }],
+          SupportedContentTypes: ['text/csv'],
+          SupportedResponseMIMETypes: ['text/csv'],
+        },
+      }),
+    )
+  ).ModelPackageArn!;
+  const application = uniqueName('app');
+  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
+  await codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: application,
+      deploymentGroupName: 'live',
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/cd',
+    }),
+  );
+  const inFlight = (
+    await codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: application,
+        deploymentGroupName: 'live',
+        description: `model ${pkg}`,
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: `model ${pkg}` } },
+      }),
+    )
+  ).deploymentId!;
+  return { group, pkg, application, inFlight };
+}

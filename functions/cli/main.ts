@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Policy } from '../config/policy';
-import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { register as registerValidate } from './commands/validate';
 import { register as registerRollback } from './commands/rollback';
 import { register as registerApprove } from './commands/approve';
 import { register as registerReject } from './commands/reject';
@@ -34,23 +34,7 @@ const program = new Command()
     if (profile) process.env.AWS_PROFILE = profile;
   });
 
-program
-  .command('validate')
-  .argument('<file>', 'policy file (YAML or JSON)')
-  .description(
-    'check a policy file and that one stack can serve it (one account, one region: --region); prints every problem with its path',
-  )
-  .action(async (file: string) => {
-    const policy = deployablePolicy(await readPolicy(file), program.opts<{ region?: string }>());
-    const counts = [
-      [policy.retraining.length, 'retraining rules'],
-      [policy.gates.length, 'gates'],
-      [policy.rollback.length, 'rollback bindings'],
-      [policy.hooks.length, 'lifecycle-hook checks'],
-      [policy.stageRetry.length, 'stage-retry rules'],
-    ] as const;
-    console.log(`${file}: valid (${counts.map(([n, what]) => `${n} ${what}`).join(', ')})`);
-  });
+registerValidate(program);
 
 program
   .command('simulate')

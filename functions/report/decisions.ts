@@ -47,7 +47,7 @@ export function decisionsSection(records: readonly Decision[]): Section {
   const html =
     filters +
     table(['at (UTC)', 'kind', 'subject', 'outcome', 'actions', 'reasons', 'policy'], rows, {
-      id: 'decisions',
+      id: 'decisions-table',
       rowAttributes: (i) =>
         ` data-kind="${escapeHtml(sorted[i]!.kind)}" data-outcome="${escapeHtml(sorted[i]!.outcome)}"`,
     });

@@ -105,7 +105,8 @@ const VERDICTS = ['APPROVE', 'REJECT', 'HOLD'];
 const label = (r: GateRow): string => `v${r.version ?? '?'}${r.kind === 'gate.approval' ? ' · pipeline' : ''}`;
 
 function groupChart(g: GroupGates): Chart | undefined {
-  const values = g.rows
+  const values = [...g.rows]
+    .sort((a, b) => Number(a.version ?? Infinity) - Number(b.version ?? Infinity) || (a.at < b.at ? -1 : 1))
     .filter((r) => VERDICTS.includes(r.outcome) && r.checks.length > 0)
     .flatMap((r) =>
       r.checks.map((c) => ({
@@ -136,53 +137,63 @@ function groupChart(g: GroupGates): Chart | undefined {
     { field: 'outcome' },
     { field: 'reason' },
   ];
+  // One chart per metric, each with a layer per series its records hold: an empty layer makes
+  // Vega warn of an infinite extent.
+  const metrics = [...new Set(values.map((v) => v.metric))];
+  const perMetric = (metric: string) => {
+    const rows = values.filter((v) => v.metric === metric);
+    const series = (field: 'min' | 'max' | 'champion', mark: Record<string, unknown>) =>
+      rows.some((v) => v[field] !== null)
+        ? [
+            {
+              transform: [{ filter: `datum.${field} !== null` }],
+              mark,
+              encoding: { x, y: { field, type: 'quantitative', scale: { zero: false } }, tooltip },
+            },
+          ]
+        : [];
+    return {
+      title: metric,
+      width: 220,
+      height: 180,
+      data: { values: rows },
+      layer: [
+        ...series('min', { type: 'tick', color: '#2a9d4b', thickness: 2 }),
+        ...series('max', { type: 'tick', color: '#d62728', thickness: 2 }),
+        ...series('champion', { type: 'point', shape: 'diamond', filled: false, color: '#555', size: 90 }),
+        ...(rows.some((v) => v.value !== null)
+          ? [
+              {
+                transform: [{ filter: 'datum.value !== null' }],
+                mark: { type: 'point', filled: true, size: 80 },
+                encoding: {
+                  x,
+                  y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+                  color: {
+                    field: 'outcome',
+                    type: 'nominal',
+                    scale: { domain: VERDICTS, range: ['#2a9d4b', '#d62728', '#f0a830'] },
+                  },
+                  shape: {
+                    field: 'outcome',
+                    type: 'nominal',
+                    scale: { domain: VERDICTS, range: ['circle', 'cross', 'square'] },
+                  },
+                  tooltip,
+                },
+              },
+            ]
+          : []),
+      ],
+    };
+  };
   return {
     id: `chart-gates-${slug(g.group)}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      data: { values },
-      facet: { column: { field: 'metric', type: 'nominal', title: `${g.group}: metric` } },
+      title: `${g.group}: metrics per version`,
+      hconcat: metrics.map(perMetric),
       resolve: { scale: { y: 'independent' } },
-      spec: {
-        width: 220,
-        height: 180,
-        layer: [
-          {
-            transform: [{ filter: 'datum.min !== null' }],
-            mark: { type: 'tick', color: '#2a9d4b', thickness: 2 },
-            encoding: { x, y: { field: 'min', type: 'quantitative', scale: { zero: false } }, tooltip },
-          },
-          {
-            transform: [{ filter: 'datum.max !== null' }],
-            mark: { type: 'tick', color: '#d62728', thickness: 2 },
-            encoding: { x, y: { field: 'max', type: 'quantitative' }, tooltip },
-          },
-          {
-            transform: [{ filter: 'datum.champion !== null' }],
-            mark: { type: 'point', shape: 'diamond', filled: false, color: '#555', size: 90 },
-            encoding: { x, y: { field: 'champion', type: 'quantitative' }, tooltip },
-          },
-          {
-            transform: [{ filter: 'datum.value !== null' }],
-            mark: { type: 'point', filled: true, size: 80 },
-            encoding: {
-              x,
-              y: { field: 'value', type: 'quantitative', title: 'value' },
-              color: {
-                field: 'outcome',
-                type: 'nominal',
-                scale: { domain: VERDICTS, range: ['#2a9d4b', '#d62728', '#f0a830'] },
-              },
-              shape: {
-                field: 'outcome',
-                type: 'nominal',
-                scale: { domain: VERDICTS, range: ['circle', 'cross', 'square'] },
-              },
-              tooltip,
-            },
-          },
-        ],
-      },
     },
   };
 }

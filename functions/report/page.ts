@@ -39,7 +39,7 @@ h2 { font-size: 19px; margin: 18px 0 8px; }
 h3 { font-size: 15px; margin: 16px 0 6px; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 3px 7px; text-align: left; vertical-align: top; }
-th { background: #f3f5f8; position: sticky; top: 37px; }
+th { background: #f3f5f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.reasons { white-space: pre-wrap; max-width: 720px; }
 .chart-figure { margin: 8px 0 14px; }
@@ -71,7 +71,7 @@ const CLIENT = `
     function () { document.body.dataset.charts = 'ready'; },
     function (error) { document.body.dataset.charts = 'failed'; console.error('chart failed: ' + (error && error.message)); }
   );
-  var table = document.getElementById('decisions');
+  var table = document.getElementById('decisions-table');
   if (!table) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var text = document.getElementById('filter-text');

@@ -191,44 +191,52 @@ const batchChart = (r: RuleRetraining): Chart => ({
   },
 });
 
-const startsChart = (r: RuleRetraining): Chart => ({
-  id: `chart-starts-${slug(r.rule)}`,
-  spec: {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 'container',
-    height: 140,
-    layer: [
-      {
-        data: {
-          values: r.days.flatMap((d) => [
-            { day: d.day, write: 'taken', starts: d.started },
-            { day: d.day, write: 'withheld', starts: d.withheld },
-          ]),
-        },
-        mark: { type: 'bar' },
-        encoding: {
-          x: { field: 'day', type: 'ordinal', title: `${r.rule}: starts per UTC day` },
-          y: { field: 'starts', type: 'quantitative', stack: 'zero', title: 'starts' },
-          color: {
-            field: 'write',
-            type: 'nominal',
-            scale: { domain: ['taken', 'withheld'], range: ['#2a9d4b', '#f0a830'] },
+const startsChart = (r: RuleRetraining): Chart => {
+  const caps = r.days.filter((d) => typeof d.cap === 'number').map((d) => ({ day: d.day, cap: d.cap }));
+  return {
+    id: `chart-starts-${slug(r.rule)}`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 'container',
+      height: 140,
+      layer: [
+        {
+          data: {
+            values: r.days.flatMap((d) => [
+              { day: d.day, write: 'taken', starts: d.started },
+              { day: d.day, write: 'withheld', starts: d.withheld },
+            ]),
           },
-          tooltip: [{ field: 'day' }, { field: 'write' }, { field: 'starts' }],
+          mark: { type: 'bar' },
+          encoding: {
+            x: { field: 'day', type: 'ordinal', title: `${r.rule}: starts per UTC day` },
+            y: { field: 'starts', type: 'quantitative', stack: 'zero', title: 'starts' },
+            color: {
+              field: 'write',
+              type: 'nominal',
+              scale: { domain: ['taken', 'withheld'], range: ['#2a9d4b', '#f0a830'] },
+            },
+            tooltip: [{ field: 'day' }, { field: 'write' }, { field: 'starts' }],
+          },
         },
-      },
-      {
-        data: { values: r.days.filter((d) => typeof d.cap === 'number').map((d) => ({ day: d.day, cap: d.cap })) },
-        mark: { type: 'tick', color: '#d62728', thickness: 2 },
-        encoding: {
-          x: { field: 'day', type: 'ordinal' },
-          y: { field: 'cap', type: 'quantitative' },
-          tooltip: [{ field: 'day' }, { field: 'cap', title: 'daily cap' }],
-        },
-      },
-    ],
-  },
-});
+        // Layers only with data: an empty one makes Vega warn of an infinite extent.
+        ...(caps.length
+          ? [
+              {
+                data: { values: caps },
+                mark: { type: 'tick', color: '#d62728', thickness: 2 },
+                encoding: {
+                  x: { field: 'day', type: 'ordinal' },
+                  y: { field: 'cap', type: 'quantitative' },
+                  tooltip: [{ field: 'day' }, { field: 'cap', title: 'daily cap' }],
+                },
+              },
+            ]
+          : []),
+      ],
+    },
+  };
+};
 
 function ruleHtml(r: RuleRetraining): string {
   const rows = r.batches.map((b) => [

@@ -100,7 +100,7 @@ export function rollbacksSection(records: readonly Decision[]): Section {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
-    height: { step: 28 },
+    height: 40 + 32 * new Set(incidents.map((i) => i.binding)).size,
     layer: [
       {
         data: {

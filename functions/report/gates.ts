@@ -160,12 +160,19 @@ function groupChart(g: GroupGates): Chart | undefined {
       layer: [
         ...series('min', { type: 'tick', color: '#2a9d4b', thickness: 2 }),
         ...series('max', { type: 'tick', color: '#d62728', thickness: 2 }),
-        ...series('champion', { type: 'point', shape: 'diamond', filled: false, color: '#555', size: 90 }),
+        ...series('champion', {
+          type: 'point',
+          shape: 'diamond',
+          filled: false,
+          color: '#555',
+          size: 90,
+          ariaRoleDescription: 'champion value',
+        }),
         ...(rows.some((v) => v.value !== null)
           ? [
               {
                 transform: [{ filter: 'datum.value !== null' }],
-                mark: { type: 'point', filled: true, size: 80 },
+                mark: { type: 'point', filled: true, size: 80, ariaRoleDescription: 'version value' },
                 encoding: {
                   x,
                   y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },

@@ -1,3 +1,5 @@
+import { escapeHtml } from './html';
+
 /** What each section of the report hands the page: its HTML and the charts to draw in it. */
 export interface Chart {
   /** The element id the chart is drawn into (a `<div class="chart">` inside the section's HTML). */
@@ -15,9 +17,7 @@ export interface Section {
 
 /** Where a chart goes, with the description a reader (and a screen reader) sees beside it. */
 export const chartSlot = (id: string, description: string): string =>
-  `<figure class="chart-figure"><div class="chart" id="${id}" role="img" aria-label="${description.replace(/"/g, '&quot;')}"></div><figcaption>${description
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')}</figcaption></figure>`;
+  `<figure class="chart-figure"><div class="chart" id="${escapeHtml(id)}" role="img" aria-label="${escapeHtml(description)}"></div><figcaption>${escapeHtml(description)}</figcaption></figure>`;
 
 /** Ids from record text (rule names, model groups, bindings): letters, digits and dashes only. */
 export const slug = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';

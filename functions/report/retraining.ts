@@ -4,7 +4,7 @@
  * against the rule's daily cap as the start records state it.
  */
 import { bytesText, durationText, escapeHtml, missing, outcomeLabel, table, timeText } from './html';
-import { chronological, dayOf, inputsTruncated, num, text, type Decision } from './records';
+import { chronological, dayOf, inputsTruncated, num, object, text, type Decision } from './records';
 import { chartSlot, slug, type Chart, type Section } from './section';
 
 export interface BatchRow {
@@ -17,7 +17,7 @@ export interface BatchRow {
   closeReason?: string;
   objects?: number;
   bytes?: number;
-  /** The S3 event time of the batch's first data object, when the batch record holds it. */
+  /** The S3 event time of the batch's first object (`inputs.arrivals.firstAt`), when the batch record holds it. */
   firstObjectAt?: string;
   startedAt?: string;
   /** How the start's write went: taken, withheld (observe, kill switch), failed. */
@@ -91,7 +91,8 @@ export function retraining(records: readonly Decision[]): Retraining {
     const objectsFrom = () => {
       row.objects ??= num(inputs.objects);
       row.bytes ??= num(inputs.bytes);
-      row.firstObjectAt ??= text(inputs.firstObjectAt);
+      // The batch's arrivals (workflows/retraining/ingest.ts, for whatif) start at its first object.
+      row.firstObjectAt ??= text(object(inputs.arrivals)?.firstAt);
     };
     switch (d.kind) {
       case 'retraining.batch':

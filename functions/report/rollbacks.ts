@@ -4,7 +4,7 @@
  * that ran, was withheld, found nothing to do or failed.
  */
 import { durationText, escapeHtml, missing, outcomeLabel, table, timeText } from './html';
-import { atMs, chronological, text, type Decision } from './records';
+import { atMs, chronological, object, text, type Decision } from './records';
 import { chartSlot, type Section } from './section';
 
 /** The texts functions/workflows/rollback/flow.ts `reasonText` writes into every step's reasons. */
@@ -45,7 +45,18 @@ export interface Incident {
   actionSeconds?: number;
 }
 
-export function incidentTrigger(reasons: readonly string[]): { trigger: string; since: string } | undefined {
+/**
+ * The alarm episode a step belongs to: the record's `inputs.trigger` (alarm and since) where the
+ * step recorded it, else the reason text every step's reasons start with.
+ */
+export function incidentTrigger(
+  reasons: readonly string[],
+  inputs: Record<string, unknown> = {},
+): { trigger: string; since: string } | undefined {
+  const recorded = object(inputs.trigger);
+  const alarm = text(recorded?.alarm);
+  const since = text(recorded?.since);
+  if (alarm !== undefined && since !== undefined) return { trigger: alarm, since };
   for (const r of reasons) {
     const alarm = ALARM_REASON.exec(r);
     if (alarm) return { trigger: alarm[1]!, since: alarm[2]! };
@@ -67,7 +78,7 @@ export function rollbacks(records: readonly Decision[]): Incident[] {
   const incidents = new Map<string, Incident>();
   for (const d of chronological(records)) {
     if (!d.kind.startsWith('rollback.') || NOT_STEPS.has(d.kind)) continue;
-    const trigger = incidentTrigger(d.reasons);
+    const trigger = incidentTrigger(d.reasons, d.inputs ?? {});
     if (!trigger) continue;
     const binding = d.subject.split('/')[0] ?? d.subject;
     const key = `${binding}\u0000${trigger.trigger}\u0000${trigger.since}`;

@@ -83,7 +83,10 @@ describe('retraining', () => {
 
   it("joins a batch's close, deferral and start, and takes the wait from the first object's time when recorded", () => {
     const [rule] = retraining([
-      d({ inputs: { objects: 3, bytes: 30, firstObjectAt: '2026-11-22T07:50:00.000Z' }, reasons: ['marker arrived'] }),
+      d({
+        inputs: { objects: 3, bytes: 30, arrivals: { firstAt: '2026-11-22T07:50:00.000Z', runs: [], markers: [] } },
+        reasons: ['marker arrived'],
+      }),
       d({ kind: 'retraining.defer', outcome: 'DEFERRED', at: '2026-11-22T08:01:00.000Z', reasons: ['cooldown'] }),
       d({
         kind: 'retraining.start',
@@ -146,6 +149,14 @@ describe('rollbacks', () => {
   it("reads the alarm episode from the reason the rollback flow writes (flow.ts's reasonText)", () => {
     const text = reasonText({ name: 'churn errors', since: '2026-11-22T14:02:00.000Z', via: 'eventbridge' } as never);
     expect(incidentTrigger([text])).toEqual({ trigger: 'churn errors', since: '2026-11-22T14:02:00.000Z' });
+  });
+
+  it("prefers the step's recorded trigger to its reason text", () => {
+    const trigger = { via: 'eventbridge', alarm: 'b', since: '2026-11-22T15:00:00.000Z' };
+    expect(incidentTrigger(['alarm a in ALARM since 2026-11-22T14:02:00.000Z'], { trigger })).toEqual({
+      trigger: 'b',
+      since: '2026-11-22T15:00:00.000Z',
+    });
   });
 
   it('times alarm → first taken write, folds duplicate records, and marks a failed step', () => {

@@ -254,7 +254,13 @@ function ruleHtml(r: RuleRetraining): string {
       : '',
     b.waitSeconds !== undefined
       ? { html: escapeHtml(durationText(b.waitSeconds)), className: 'num' }
-      : { html: b.startedAt ? '<em>first object time not recorded</em>' : '' },
+      : {
+          html: !b.startedAt
+            ? ''
+            : b.closedAt
+              ? '<em>first object time not recorded</em>'
+              : '<em>no batch record: a start an alarm asked for, or a batch closed before the selection</em>',
+        },
     b.ended ?? '',
     {
       html: escapeHtml(
@@ -269,7 +275,7 @@ function ruleHtml(r: RuleRetraining): string {
   const capNote = r.days.some((d) => d.cap === undefined)
     ? missing('Some start records do not state the daily cap: those days show no cap.')
     : '';
-  const noWait = r.batches.filter((b) => b.startedAt && b.waitSeconds === undefined).length;
+  const noWait = r.batches.filter((b) => b.startedAt && b.closedAt && b.waitSeconds === undefined).length;
   return [
     `<h3 id="rule-${slug(r.rule)}">Rule ${escapeHtml(r.rule)}</h3>`,
     chartSlot(

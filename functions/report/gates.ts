@@ -124,7 +124,9 @@ function groupChart(g: GroupGates): Chart | undefined {
       })),
     );
   if (values.length === 0) return undefined;
-  const x = { field: 'version', type: 'ordinal', sort: null, title: 'version' };
+  // The versions in order on every layer: a layer's own order of appearance (one without v1's
+  // champion, say) would otherwise reorder the axis.
+  const x = { field: 'version', type: 'ordinal', sort: [...new Set(values.map((v) => v.version))], title: 'version' };
   const tooltip = [
     { field: 'version' },
     { field: 'metric' },

@@ -31,7 +31,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 header { padding: 18px 28px 10px; border-bottom: 1px solid var(--line); }
 header h1 { margin: 0 0 4px; font-size: 22px; }
 header p { margin: 0; color: var(--muted); }
-nav { padding: 8px 28px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: #fff; z-index: 2; }
+nav { padding: 8px 28px; border-bottom: 1px solid var(--line); background: #fff; }
 nav a { margin-right: 16px; color: #1f5fbf; text-decoration: none; }
 main { padding: 0 28px 40px; max-width: 1400px; }
 section { padding-top: 10px; border-bottom: 1px solid var(--line); padding-bottom: 18px; }

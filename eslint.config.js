@@ -165,6 +165,19 @@ export default defineConfig(
     },
   },
   {
+    // The report page builder (renderReport): decision records in, an HTML string out. Pure like
+    // the domain: the CLI reads the records and the charting library and passes them in.
+    files: ['functions/report/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        nodeIo,
+        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'cli', 'wiring'], 'report'),
+        configValues('report'),
+      ),
+    },
+  },
+  {
     // Interfaces the workflows need: they name no implementation and no SDK type.
     files: ['functions/ports/**/*.ts'],
     rules: {

@@ -33,5 +33,7 @@ export default {
     },
     // The real stack (osls deploy into a moto server of its own, started by the test itself).
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/test/deploy/**/*.test.ts'] },
+    // Pages in a real browser: Debian's chromium, headless, driven by playwright-core.
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

@@ -10,6 +10,7 @@ import { register as registerAnalyze } from './commands/analyze';
 import { register as registerDecisions } from './commands/decisions';
 import { register as registerQuarantine } from './commands/quarantine';
 import { register as registerStatus } from './commands/status';
+import { register as registerReport } from './commands/report';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -127,6 +128,7 @@ registerRollback(program);
 registerApprove(program);
 registerReject(program);
 registerAnalyze(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

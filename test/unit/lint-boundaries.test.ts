@@ -89,6 +89,11 @@ const forbidden: Case[] = [
   ['functions/wiring/probe.ts', "import { sharedRuntime } from '../config/runtime';"],
   ['functions/config/probe-runtime.ts', "import * as z from 'zod';"],
   ['functions/cli/probe.ts', "import * as z from 'zod/mini';"],
+  ['functions/report/probe.ts', "import { readFileSync } from 'node:fs';"],
+  ['functions/report/probe.ts', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';"],
+  ['functions/report/probe.ts', "import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';"],
+  ['functions/report/probe.ts', "import { scenarioDecisions } from '../cli/local-decisions';"],
+  ['functions/report/probe.ts', "import { sharedRuntime } from '../config/runtime';"],
 ];
 
 const allowed: Case[] = [
@@ -121,6 +126,8 @@ const allowed: Case[] = [
   ['functions/config/probe-runtime.ts', "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';"],
   ['functions/config/probe-runtime.ts', "import { DynamoClaims } from '../adapters/aws/dynamodb/claims';"],
   ['functions/cli/probe.ts', "import * as z from 'zod';"],
+  ['functions/report/probe.ts', "import type { Decision } from '../ports/decision-log';"],
+  ['functions/report/probe.ts', "import { table } from './html';"],
 ];
 
 describe('import boundaries (eslint.config.js)', () => {

@@ -5,6 +5,7 @@ import { knownTimeZone, parseSchedule } from '../domain/schedule';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
+import { analysisIssues, analysisPolicyShape } from './policy-analysis';
 
 const name = z
   .string({ error: 'required' })
@@ -182,6 +183,7 @@ export const policySchema = z
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,
     ...rollbackPolicyShape,
+    ...analysisPolicyShape,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -209,6 +211,7 @@ export const policySchema = z
     });
     for (const issue of checkGates(policy.gates)) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of rollbackIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of analysisIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;

@@ -36,10 +36,16 @@ describe('simulate: schedule-closed batches and a failed run explained (test/sce
 
   it("retrains ranking at 03:00 UTC on batch 0's manifest when no new data came (startWhenEmpty)", () => {
     const scheduled = of('retraining.start').find((d) => d.subject === 'ranking/schedule-20261122T030000Z');
-    expect(scheduled?.inputs).toMatchObject({
-      manifestUri: 's3://acme-ml-manifests/mlops-controller/manifests/ranking/batch-000000.json',
-      fireAt: '2026-11-22T03:00:00.000Z',
-    });
+    expect(scheduled?.reasons[0]).toBe(
+      "schedule cron(0 3 * * ? *) (UTC) fired at 2026-11-22T03:00:00.000Z; no new data: retraining on batch 0's manifest (trigger.startWhenEmpty)",
+    );
+    const sageMakerStarts = r.actions.filter(
+      (a) => a.service === 'sagemaker' && a.operation === 'StartPipelineExecution',
+    );
+    expect(sageMakerStarts.map((a) => a.input.PipelineParameters)).toEqual([
+      [{ Name: 'ManifestUri', Value: 's3://acme-ml-manifests/mlops-controller/manifests/ranking/batch-000000.json' }],
+      [{ Name: 'ManifestUri', Value: 's3://acme-ml-manifests/mlops-controller/manifests/ranking/batch-000000.json' }],
+    ]);
   });
 
   it('records the next night as an empty fire time and starts nothing', () => {

@@ -1,31 +1,7 @@
-import type { RetrainingRule } from '../../config/policy';
 import { releaseRunning } from '../../domain/guards';
-import { explainFailure } from '../../domain/run-failure';
+import { explainFailed, FAILED } from './failed';
 import type { RetrainingFlow } from './flow';
 import { runState, startDue } from './starts';
-
-/** CodePipeline's event state and SageMaker's execution status for a failed run. */
-const FAILED = new Set(['FAILED', 'Failed']);
-
-/** A failed run, explained from its service (bounded reads), as a decision its notification repeats. */
-async function explainFailed(
-  flow: RetrainingFlow,
-  rule: RetrainingRule,
-  subject: string,
-  executionId: string,
-  eventId: string,
-): Promise<void> {
-  const facts = await flow.failures.facts(rule.target, executionId);
-  const target = `${rule.target.type}:${rule.target.name}`;
-  const explained = explainFailure(target, executionId, facts);
-  await flow.recorder.record({
-    kind: 'retraining.failure',
-    subject,
-    outcome: 'FAILED',
-    reasons: [explained.text],
-    inputs: { eventId, target, executionId, cause: explained.cause, ...facts },
-  });
-}
 
 /** A pipeline execution ended: free the rules it was blocking and start what waits. */
 export async function onExecutionFinished(

@@ -45,14 +45,14 @@ const FUNCTIONS = {
   // closesBatches: the function closes the ledger's batches (RetrainingWorkflow.tryClose and the
   // sweeper's recovery), which reads the new objects' heads and may replace a lapsed closer's batch
   // item. executionFinished only releases guards and starts recorded batches: it does neither, and
-  // never looks for a lane's end (no Query).
+  // never looks for a lane's end (no Query). explainsFailures: it reads why a failed run failed.
   dataArrived: {
     role: 'DataArrivedRole',
     logGroup: 'DataArrivedLogGroup',
     consumesDataQueue: true,
     closesBatches: true,
   },
-  executionFinished: { role: 'ExecutionFinishedRole', logGroup: 'ExecutionFinishedLogGroup' },
+  executionFinished: { role: 'ExecutionFinishedRole', logGroup: 'ExecutionFinishedLogGroup', explainsFailures: true },
   sweeper: { role: 'SweeperRole', logGroup: 'SweeperLogGroup', closesBatches: true },
   // alarmRollback, endpointTracker, deploymentHook, stageRetry: statements from infra/rollback.cjs.
   ...rollback.FUNCTIONS,
@@ -113,7 +113,7 @@ const uniqueSubs = (texts) => unique(texts).map(sub);
  */
 const sageMakerNames = (name) => unique([name, name.toLowerCase()]);
 
-function controllerStatements(policy, { closesBatches = true } = {}) {
+function controllerStatements(policy, { closesBatches = true, explainsFailures = false } = {}) {
   const rules = policy.retraining;
   const { manifests } = policy.controller;
   const statements = [
@@ -194,6 +194,40 @@ function controllerStatements(policy, { closesBatches = true } = {}) {
       ),
     });
   }
+  if (explainsFailures) statements.push(...failureReadStatements(codePipelines, sageMakerPipelines));
+  return statements;
+}
+
+/**
+ * The reads that explain a failed run (functions/adapters/aws/*-failures.ts), on the targets'
+ * pipelines and their executions only.
+ */
+function failureReadStatements(codePipelines, sageMakerPipelines) {
+  const statements = [];
+  if (codePipelines.length > 0)
+    statements.push({
+      Sid: 'ExplainCodePipelineFailures',
+      Effect: 'Allow',
+      Action: ['codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions'],
+      Resource: uniqueSubs(
+        codePipelines.map((name) => `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${name}`),
+      ),
+    });
+  if (sageMakerPipelines.length > 0)
+    statements.push({
+      Sid: 'ExplainSageMakerFailures',
+      Effect: 'Allow',
+      // Both are authorized on the execution (resource type pipeline-execution).
+      Action: ['sagemaker:ListPipelineExecutionSteps', 'sagemaker:DescribePipelineExecution'],
+      Resource: uniqueSubs(
+        sageMakerPipelines
+          .flatMap(sageMakerNames)
+          .map(
+            (name) =>
+              `arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:pipeline/${name}/execution/*`,
+          ),
+      ),
+    });
   return statements;
 }
 
@@ -226,7 +260,10 @@ function roleResource(functionKey, spec, policy) {
   statements.push(
     ...(spec.kind
       ? rollback.statementsFor(spec.kind, policy)
-      : controllerStatements(policy, { closesBatches: Boolean(spec.closesBatches) })),
+      : controllerStatements(policy, {
+          closesBatches: Boolean(spec.closesBatches),
+          explainsFailures: Boolean(spec.explainsFailures),
+        })),
     ...decisionStatements(policy),
   );
   return {

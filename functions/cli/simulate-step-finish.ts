@@ -3,11 +3,19 @@ import { ControllerError } from '../domain/errors';
 import * as envelopes from './envelopes';
 import { defineStep } from './simulate-step';
 
-/** Ends the running execution of a rule's pipeline with the real pipeline-execution event. */
+/**
+ * Ends the running execution of a rule's pipeline with the real pipeline-execution event. A failed
+ * one may say what its service would report (`failure`: the failed stage/action or step and its
+ * message), which the failure decision explains.
+ */
 export const finish = defineStep({
   key: 'finish',
   phase: 'events',
-  schema: z.strictObject({ rule: z.string(), status: z.string().optional() }),
+  schema: z.strictObject({
+    rule: z.string(),
+    status: z.string().optional(),
+    failure: z.strictObject({ failedAt: z.string().optional(), message: z.string().optional() }).optional(),
+  }),
   run(f, { sim, note }) {
     const rule = sim.policy.retraining.find((r) => r.name === f.rule);
     if (!rule) throw new ControllerError(`finish.rule: no retraining rule named ${f.rule}`);
@@ -20,6 +28,7 @@ export const finish = defineStep({
     }
     const ok = !f.status || /succ/i.test(f.status);
     running.status = ok ? 'Succeeded' : 'Failed';
+    if (!ok && f.failure) running.failure = f.failure;
     const event =
       running.kind === 'codepipeline'
         ? envelopes.codePipelineFinishedEvent(running.pipeline, running.id, f.status ?? 'SUCCEEDED', sim.where())

@@ -25,6 +25,7 @@ import { MemoryPipelines } from '../adapters/memory/pipelines';
 import { MemoryLambdaAliases, MemoryTaskDefinitions } from '../adapters/memory/redeploy-facts';
 import { MemoryRedeployWatch } from '../adapters/memory/redeploy-watch';
 import { MemoryRetrainRequests } from '../adapters/memory/retrain-requests';
+import { MemoryRunFailures } from '../adapters/memory/run-failures';
 import { MemoryRollbackStore } from '../adapters/memory/rollback-store';
 import { rollbackWorld } from '../adapters/memory/rollback-world';
 import { MemoryRunStore } from '../adapters/memory/run-store';
@@ -166,6 +167,7 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
       objects,
       pipelines: new MemoryPipelines(world, { account, region }),
       requests: retrainRequests,
+      failures: new MemoryRunFailures(world),
       decisions,
     },
     wiring,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { PolicyError } from '../domain/errors';
+import { knownTimeZone, parseSchedule } from '../domain/schedule';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
@@ -96,15 +97,35 @@ const sageMakerTarget = z
     distinctBatchId(t.batchIdParameter, t.manifestParameter, t.parameters, 'batchIdParameter', ctx),
   );
 
+/** `trigger.schedule`: an EventBridge cron or rate expression, checked as EventBridge would. */
+const scheduleExpression = z.string({ error: 'required' }).superRefine((text, ctx) => {
+  const parsed = parseSchedule(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
+
 const trigger = z
   .strictObject({
     marker: z.string().min(1).optional(),
     maxObjects: positiveInt.optional(),
     maxBytes: positiveInt.optional(),
     quietSeconds: positiveInt.optional(),
+    /** Closes the open batch at each fire time (the sweeper evaluates it, once per fire time). */
+    schedule: scheduleExpression.optional(),
+    /** IANA time zone the cron expression is read in; UTC when absent. */
+    timezone: z
+      .string()
+      .refine(knownTimeZone, { message: 'not an IANA time zone name: write e.g. Europe/Berlin or UTC' })
+      .optional(),
+    /** At a fire time with no new data, start anyway with the last batch's manifest. */
+    startWhenEmpty: z.boolean().optional(),
   })
-  .refine((t) => t.marker || t.maxObjects || t.maxBytes || t.quietSeconds, {
-    message: 'needs at least one of marker, maxObjects, maxBytes, quietSeconds',
+  .refine((t) => t.marker || t.maxObjects || t.maxBytes || t.quietSeconds || t.schedule, {
+    message: 'needs at least one of marker, maxObjects, maxBytes, quietSeconds, schedule',
+  })
+  .superRefine((t, ctx) => {
+    for (const field of ['timezone', 'startWhenEmpty'] as const)
+      if (t[field] !== undefined && t.schedule === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'applies to a schedule: add trigger.schedule' });
   });
 
 const schemaCheck = z.strictObject({

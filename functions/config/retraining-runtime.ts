@@ -9,6 +9,9 @@ import { S3ObjectStore } from '../adapters/aws/s3';
 import { AwsPipelines } from '../adapters/aws/pipelines';
 import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
+import { AwsRunFailures } from '../adapters/aws/run-failures';
+import { CodePipelineFailureReader } from '../adapters/aws/codepipeline-failures';
+import { SageMakerFailureReader } from '../adapters/aws/sagemaker-failures';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
@@ -45,6 +48,10 @@ export function retrainingPorts(
       sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
     }),
     requests: new DynamoRetrainRequests(clients.dynamo, table),
+    failures: new AwsRunFailures({
+      codepipeline: new CodePipelineFailureReader(clients.codepipeline),
+      sagemaker: new SageMakerFailureReader(clients.sagemaker),
+    }),
   };
 }
 

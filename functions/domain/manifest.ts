@@ -49,3 +49,8 @@ export function manifestKey(prefix: string, rule: string, batch: number): string
 export function startToken(rule: string, batch: number): string {
   return createHash('sha256').update(`mlops-controller/${rule}/${batch}`).digest('hex');
 }
+
+/** The start token of a rule's scheduled start at `fireAt` (no batch): one execution per fire time. */
+export function scheduledStartToken(rule: string, fireAt: string): string {
+  return createHash('sha256').update(`mlops-controller/${rule}/schedule/${fireAt}`).digest('hex');
+}

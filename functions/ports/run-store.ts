@@ -90,4 +90,14 @@ export interface RunStore {
   getGuard(rule: string): Promise<GuardState>;
   /** Replaces the guard state if its version is still `expected.version`; bumps the version. */
   swapGuard(rule: string, expected: GuardState, next: Omit<GuardState, 'version'>): Promise<boolean>;
+  /**
+   * The rule's schedule mark (`trigger.schedule`): the last fire time claimed, or when the schedule
+   * was first evaluated. Undefined before that.
+   */
+  getScheduleMark(rule: string): Promise<string | undefined>;
+  /**
+   * Moves the mark from `from` (undefined: none yet) to `to`, one conditional write: of concurrent
+   * sweeps that saw the same fire time, exactly one gets true, and acts on it.
+   */
+  swapScheduleMark(rule: string, from: string | undefined, to: string): Promise<boolean>;
 }

@@ -214,5 +214,37 @@ export function describeRunStoreContract(
       },
       timeout,
     );
+
+    test(
+      'the schedule mark is set once from none, then moves only from the value the mover read',
+      async () => {
+        expect(await store.getScheduleMark(rule)).toBeUndefined();
+        const armed = await Promise.all([
+          store.swapScheduleMark(rule, undefined, '2025-03-01T02:00:00.000Z'),
+          store.swapScheduleMark(rule, undefined, '2025-03-01T02:01:00.000Z'),
+        ]);
+        expect(armed.filter(Boolean)).toHaveLength(1);
+        const mark = (await store.getScheduleMark(rule))!;
+        expect(['2025-03-01T02:00:00.000Z', '2025-03-01T02:01:00.000Z']).toContain(mark);
+        expect(await store.swapScheduleMark(rule, '1999-01-01T00:00:00.000Z', '2025-03-02T03:00:00.000Z')).toBe(false);
+        expect(await store.getScheduleMark(rule)).toBe(mark);
+      },
+      timeout,
+    );
+
+    test(
+      'of concurrent sweeps claiming one fire time from the same mark, exactly one wins',
+      async () => {
+        await store.swapScheduleMark(rule, undefined, '2025-03-01T02:00:00.000Z');
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            store.swapScheduleMark(rule, '2025-03-01T02:00:00.000Z', '2025-03-02T03:00:00.000Z'),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.getScheduleMark(rule)).toBe('2025-03-02T03:00:00.000Z');
+      },
+      timeout,
+    );
   });
 }

@@ -10,6 +10,7 @@ import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
 import { MemoryPackageStatus } from '../../functions/adapters/memory/package-status';
 import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
+import { MemoryRunFailures } from '../../functions/adapters/memory/run-failures';
 import { MemoryStageControl } from '../../functions/adapters/memory/stage-control';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { MemoryKillSwitch } from '../../functions/adapters/memory/kill-switch';
@@ -109,6 +110,7 @@ export function alarmRetraining(
       objects: new MemoryObjectStore(world),
       pipelines: crashing(new MemoryPipelines(world), options.crashBeforeStart ?? 0),
       requests: table.requests,
+      failures: new MemoryRunFailures(world),
     },
     wiring,
   );

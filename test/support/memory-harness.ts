@@ -5,6 +5,7 @@ import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log'
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
 import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
 import { MemoryRetrainRequests } from '../../functions/adapters/memory/retrain-requests';
+import { MemoryRunFailures } from '../../functions/adapters/memory/run-failures';
 import { MemoryRunStore } from '../../functions/adapters/memory/run-store';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import type { Clock } from '../../functions/ports/clock';
@@ -79,6 +80,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
     objects: new MemoryObjectStore(world),
     pipelines: new MemoryPipelines(world),
     requests: new MemoryRetrainRequests(),
+    failures: new MemoryRunFailures(world),
     decisions,
     clock,
     logger,

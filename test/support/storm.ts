@@ -14,6 +14,7 @@ import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decisio
 import { DynamoRetrainRequests } from '../../functions/adapters/aws/dynamodb/retrain-requests';
 import { S3ObjectStore } from '../../functions/adapters/aws/s3';
 import { MemoryPipelines } from '../../functions/adapters/memory/pipelines';
+import { MemoryRunFailures } from '../../functions/adapters/memory/run-failures';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { dataArrived } from '../../functions/handlers/data-arrived';
 import { sweeper } from '../../functions/handlers/sweeper';
@@ -169,6 +170,7 @@ export async function runStorm({
         objects: new S3ObjectStore(s3),
         pipelines: new MemoryPipelines(world),
         requests: new DynamoRetrainRequests(dynamo, table),
+        failures: new MemoryRunFailures(world),
       },
       { policy, clock: systemClock, logger },
     );

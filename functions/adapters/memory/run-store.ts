@@ -5,6 +5,7 @@ const emptyGuard = (): GuardState => ({ version: 0, startsToday: 0, nextSeq: 0 }
 export class MemoryRunStore implements RunStore {
   private readonly records = new Map<string, BatchRecord>();
   private readonly guards = new Map<string, GuardState>();
+  private readonly marks = new Map<string, string>();
 
   private static key(rule: string, seq: number): string {
     return `${rule}#${seq}`;
@@ -55,6 +56,16 @@ export class MemoryRunStore implements RunStore {
     const current = this.guards.get(rule) ?? emptyGuard();
     if (current.version !== expected.version) return false;
     this.guards.set(rule, { ...structuredClone(next), version: current.version + 1 });
+    return true;
+  }
+
+  async getScheduleMark(rule: string): Promise<string | undefined> {
+    return this.marks.get(rule);
+  }
+
+  async swapScheduleMark(rule: string, from: string | undefined, to: string): Promise<boolean> {
+    if (this.marks.get(rule) !== from) return false;
+    this.marks.set(rule, to);
     return true;
   }
 }

@@ -24,6 +24,8 @@ export interface PipelineExecution {
   status: 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
   values: Record<string, string>;
   startedAt: string;
+  /** What the service would say about a failed run (a scenario's `finish.failure`). */
+  failure?: { failedAt?: string; message?: string };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { releaseRunning } from '../../domain/guards';
+import { explainFailed, FAILED } from './failed';
 import type { RetrainingFlow } from './flow';
 import { runState, startDue } from './starts';
 
@@ -43,6 +44,8 @@ export async function onExecutionFinished(
           ],
           inputs: { eventId },
         });
+        // After the release that only one delivery wins: one explanation per failure.
+        if (FAILED.has(status)) await explainFailed(flow, rule, `${rule.name}/${running.seq}`, executionId, eventId);
         break;
       }
     }

@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger';
 import type { ObjectStore } from '../../ports/object-store';
 import type { Pipelines } from '../../ports/pipelines';
 import type { RetrainRequests } from '../../ports/retrain-requests';
+import type { RunFailures } from '../../ports/run-failures';
 import type { RunStore } from '../../ports/run-store';
 import { Recorder } from '../recorder';
 
@@ -17,6 +18,8 @@ export interface RetrainingDeps {
   pipelines: Pipelines;
   /** Starts alarms asked for (rollback bindings with `retrain`); the sweeper acts on them. */
   requests: RetrainRequests;
+  /** Why a run the controller started failed (read once, when its failure releases the rule). */
+  failures: RunFailures;
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;

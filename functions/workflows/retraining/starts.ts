@@ -170,6 +170,8 @@ export async function startNow(
   reason: string,
   token: string,
   context: Record<string, unknown> = {},
+  /** A schedule that fired with no new data passes the last batch's manifest (`startWhenEmpty`). */
+  manifestUri = 'none',
 ): Promise<StartNowResult> {
   const rule = flow.rule(ruleName);
   if (!rule) return { outcome: 'UNKNOWN', reasons: [`no retraining rule named ${ruleName}`] };
@@ -195,7 +197,7 @@ export async function startNow(
     const started = await flow.pipelines.start({
       target: rule.target,
       token,
-      manifestUri: 'none',
+      manifestUri,
       batchId: reasonId,
     });
     const executionId = recordedExecutionId(started, token);
@@ -210,7 +212,13 @@ export async function startNow(
       subject,
       outcome: 'STARTED',
       reasons: [reason, ...reasons],
-      inputs: { ...context, target: `${rule.target.type}:${rule.target.name}`, executionId, token },
+      inputs: {
+        ...context,
+        target: `${rule.target.type}:${rule.target.name}`,
+        executionId,
+        token,
+        ...(manifestUri === 'none' ? {} : { manifestUri }),
+      },
     });
     // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
     // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.

@@ -3,13 +3,14 @@ import { mayClose } from '../../domain/batching';
 import type { OpenBatch } from '../../ports/batch-ledger';
 import type { RetrainingFlow } from './flow';
 import { processClosed, tryClose } from './ingest';
+import { onSchedule } from './schedule';
 import { launch, runState, startDue, startNow } from './starts';
 
 /** A claimed start not recorded after this long is assumed to belong to a crashed invocation. */
 const STALE_START_MS = 2 * 60_000;
 
 /**
- * The timer: closes quiet batches, re-issues starts a crash interrupted, records batches whose
+ * The timer: closes quiet batches and scheduled ones (trigger.schedule), re-issues starts a crash interrupted, records batches whose
  * close was committed but not processed, and starts deferred batches whose guard cleared.
  */
 export async function sweep(flow: RetrainingFlow): Promise<void> {
@@ -31,6 +32,7 @@ async function sweepRule(flow: RetrainingFlow, rule: RetrainingRule): Promise<vo
   await recoverUnprocessed(flow, rule, open);
   // A marker whose close failed is among the pending objects: let the exact check find it.
   if (mayClose(rule, open, rule.trigger.marker !== undefined, flow.now())) await tryClose(flow, rule);
+  await onSchedule(flow, rule);
   const { unrecorded } = await runState(flow, rule, await flow.runs.getGuard(rule.name));
   if (unrecorded && flow.now().getTime() - Date.parse(unrecorded.since) > STALE_START_MS)
     await launch(flow, rule, unrecorded.batch, ['re-issued after an interrupted start']);

@@ -12,6 +12,9 @@
  * kept the work from completing always surfaced (thrown, or the SQS record reported failed).
  * FAULTS_OCCURRENCES (default 1) also faults the 2nd, 3rd... call of each site.
  */
+import { AwsRunFailures } from '../../../functions/adapters/aws/run-failures';
+import { CodePipelineFailureReader } from '../../../functions/adapters/aws/codepipeline-failures';
+import { SageMakerFailureReader } from '../../../functions/adapters/aws/sagemaker-failures';
 import { jest } from '@jest/globals';
 import {
   CodeDeployClient,
@@ -197,6 +200,10 @@ async function dataDropWorld() {
       sagemaker: new SageMakerPipelineStarter(new SageMakerClient(awsClientConfig())),
     }),
     requests: new DynamoRetrainRequests(dynamo, table),
+    failures: new AwsRunFailures({
+      codepipeline: new CodePipelineFailureReader(codepipeline),
+      sagemaker: new SageMakerFailureReader(new SageMakerClient(awsClientConfig())),
+    }),
     clock,
     logger,
   });

@@ -151,6 +151,13 @@ const RULES: Record<string, Rule> = {
   'sagemaker:StartPipelineExecution': (input, w) => [
     { action: 'sagemaker:StartPipelineExecution', resource: sagemaker(w, 'pipeline', input.PipelineName) },
   ],
+  // Both are authorized on the execution itself (resource type pipeline-execution).
+  'sagemaker:ListPipelineExecutionSteps': (input) => [
+    { action: 'sagemaker:ListPipelineExecutionSteps', resource: input.PipelineExecutionArn },
+  ],
+  'sagemaker:DescribePipelineExecution': (input) => [
+    { action: 'sagemaker:DescribePipelineExecution', resource: input.PipelineExecutionArn },
+  ],
   'sagemaker:DescribeModelPackage': (input, w) => [
     { action: 'sagemaker:DescribeModelPackage', resource: modelPackage(w, input.ModelPackageName) },
   ],

@@ -55,7 +55,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'empty trigger',
       (p: any) => (p.retraining[1].trigger = {}),
-      'retraining[1].trigger: needs at least one of marker, maxObjects, maxBytes, quietSeconds',
+      'retraining[1].trigger: needs at least one of marker, maxObjects, maxBytes, quietSeconds, schedule',
     ],
     [
       'bad account',

@@ -2,6 +2,7 @@
  * Batch lifecycle and per-rule guard on the state table (pk `RUNS#<rule>`):
  *   BATCH#<seq:10>  one closed batch and its status; every move is conditional on the status.
  *   GUARD           the start guard with a numeric `version`; every swap is conditional on it.
+ *   SCHEDULE        the schedule mark (`at`): the last fire time claimed; every move is conditional on it.
  * Both items stay far below 1 KB, so each write bills one write unit. A start is claimed by the
  * guard swap alone (see functions/ports/run-store.ts): one conditional PutItem, not a transaction
  * with the batch (which bills two units per item and cannot be cheaper than the swap it contains).
@@ -159,6 +160,28 @@ export class DynamoRunStore implements RunStore {
                   ExpressionAttributeNames: { '#version': 'version' },
                   ExpressionAttributeValues: { ':version': N(expected.version) },
                 }),
+          }),
+        ),
+      this.clock,
+    );
+  }
+
+  async getScheduleMark(rule: string): Promise<string | undefined> {
+    return str(await this.get(rule, 'SCHEDULE'), 'at');
+  }
+
+  async swapScheduleMark(rule: string, from: string | undefined, to: string): Promise<boolean> {
+    return conditionally(
+      'PutItem',
+      () =>
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { ...this.key(rule, 'SCHEDULE'), at: S(to) },
+            ConditionExpression: from === undefined ? 'attribute_not_exists(sk)' : '#at = :from',
+            ...(from === undefined
+              ? {}
+              : { ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':from': S(from) } }),
           }),
         ),
       this.clock,

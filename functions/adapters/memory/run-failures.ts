@@ -1,0 +1,17 @@
+import type { RetrainingTarget } from '../../config/policy';
+import type { FailureFacts } from '../../domain/run-failure';
+import type { RunFailures } from '../../ports/run-failures';
+import type { MemoryWorld } from './world';
+
+/** What the embedded world's executions say about their failure (a scenario sets it on `finish`). */
+export class MemoryRunFailures implements RunFailures {
+  constructor(private readonly world: MemoryWorld) {}
+
+  async facts(target: Pick<RetrainingTarget, 'type' | 'name'>, executionId: string): Promise<FailureFacts> {
+    const execution = this.world.executions.find((e) => e.id === executionId && e.kind === target.type);
+    if (!execution) return { unread: `could not read why: no ${target.type} execution ${executionId}` };
+    if (!execution.failure?.failedAt && !execution.failure?.message)
+      return { unread: `${target.type} recorded no failed step or message for ${executionId}` };
+    return { ...execution.failure };
+  }
+}

@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
@@ -10,6 +12,9 @@ import { S3ObjectStore } from '../adapters/aws/s3';
 import { AwsPipelines } from '../adapters/aws/pipelines';
 import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
+import { StepFunctionsStarter } from '../adapters/aws/stepfunctions';
+import { CodeBuildStarter } from '../adapters/aws/codebuild';
+import { DynamoBuildSlots } from '../adapters/aws/dynamodb/build-slots';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
@@ -20,12 +25,15 @@ import { guardrailsRuntime } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
-/** The SDK clients the retraining functions call: state table, S3, and the two pipeline services. */
+/** The SDK clients the retraining functions call: state table, S3, and the target services. */
 export interface RetrainingClients {
   dynamo: DynamoDBClient;
   s3: S3Client;
   codepipeline: CodePipelineClient;
   sagemaker: SageMakerClient;
+  /** Needed only where a rule targets Step Functions / CodeBuild (the Lambda runtime always has them). */
+  stepfunctions?: SFNClient;
+  codebuild?: CodeBuildClient;
 }
 
 /** The retraining ports on the AWS adapters: state table, S3 and the two pipeline services. */
@@ -47,7 +55,10 @@ export function retrainingPorts(
     pipelines: new AwsPipelines({
       codepipeline: new CodePipelineStarter(clients.codepipeline),
       sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+      ...(clients.stepfunctions ? { stepfunctions: new StepFunctionsStarter(clients.stepfunctions) } : {}),
+      ...(clients.codebuild ? { codebuild: new CodeBuildStarter(clients.codebuild) } : {}),
     }),
+    slots: new DynamoBuildSlots(clients.dynamo, table),
     requests: new DynamoRetrainRequests(clients.dynamo, table),
   };
 }
@@ -77,6 +88,8 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
     s3: new S3Client(clientConfig),
     codepipeline: new CodePipelineClient(clientConfig),
     sagemaker: new SageMakerClient(clientConfig),
+    stepfunctions: new SFNClient(clientConfig),
+    codebuild: new CodeBuildClient(clientConfig),
   };
   return {
     logger,

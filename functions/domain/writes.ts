@@ -4,10 +4,11 @@
  * guard recognises a write its decision already recorded.
  */
 import type { PlannedWrite } from '../ports/decision-log';
+import type { TargetType } from '../config/policy';
 import { packageGroupOf } from './modes';
 
 export const writes = {
-  startPipeline: (type: 'codepipeline' | 'sagemaker', name: string): PlannedWrite => ({
+  startPipeline: (type: TargetType, name: string): PlannedWrite => ({
     service: type,
     operation: 'StartPipelineExecution',
     resource: name,

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { eventId, notUnderstood, one, type Origin, type Parsed } from './parsed';
+import type { TargetType } from '../config/policy';
 
 /**
  * "CodePipeline Pipeline Execution State Change" / "SageMaker Model Building Pipeline Execution
@@ -9,7 +10,7 @@ import { eventId, notUnderstood, one, type Origin, type Parsed } from './parsed'
 export interface ExecutionStateChange {
   id: string;
   origin: Origin;
-  target: { type: 'codepipeline' | 'sagemaker'; name: string };
+  target: { type: TargetType; name: string };
   executionId: string;
   status: string;
   ended: boolean;

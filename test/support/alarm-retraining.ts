@@ -30,6 +30,7 @@ import { asCloudWatchHolds, sentAt } from './cloudwatch-alarms';
 import { loadFixture } from './fixtures';
 import { recordingLogger, TestClock } from './memory-harness';
 import { policyInput } from './policies';
+import { MemoryBuildSlots } from '../../functions/adapters/memory/build-slots';
 
 function crashing(pipelines: Pipelines, crashes: number): Pipelines {
   let left = crashes;
@@ -109,6 +110,7 @@ export function alarmRetraining(
       objects: new MemoryObjectStore(world),
       pipelines: crashing(new MemoryPipelines(world), options.crashBeforeStart ?? 0),
       requests: table.requests,
+      slots: new MemoryBuildSlots(),
     },
     wiring,
   );

@@ -11,6 +11,7 @@ import type { Clock } from '../../functions/ports/clock';
 import type { Logger } from '../../functions/ports/logger';
 import type { RetrainingDeps } from '../../functions/workflows/retraining';
 import { wireRetraining } from '../../functions/wiring/retraining';
+import { MemoryBuildSlots } from '../../functions/adapters/memory/build-slots';
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse('2026-11-22T08:00:00Z')) {}
@@ -79,6 +80,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
     objects: new MemoryObjectStore(world),
     pipelines: new MemoryPipelines(world),
     requests: new MemoryRetrainRequests(),
+    slots: new MemoryBuildSlots(),
     decisions,
     clock,
     logger,

@@ -24,6 +24,7 @@ import { loadFixture } from './fixtures';
 import { recordingLogger } from './memory-harness';
 import { attachMeter } from './wcu-meter';
 import { serializeRequests } from './serialize-requests';
+import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
 
 /**
  * Only flushes the tail after the storm. Long enough that moto's pauses (every request is
@@ -169,6 +170,7 @@ export async function runStorm({
         objects: new S3ObjectStore(s3),
         pipelines: new MemoryPipelines(world),
         requests: new DynamoRetrainRequests(dynamo, table),
+        slots: new DynamoBuildSlots(dynamo, table),
       },
       { policy, clock: systemClock, logger },
     );

@@ -67,6 +67,7 @@ import { recordingLogger, TestClock } from '../../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../../support/moto-codedeploy-times';
 import { policyInput, testController } from '../../support/policies';
 import { stubOperation } from '../../support/stub-operation';
+import { DynamoBuildSlots } from '../../../functions/adapters/aws/dynamodb/build-slots';
 
 const OCCURRENCES = Number(process.env.FAULTS_OCCURRENCES ?? 1);
 // A path's cases grow with OCCURRENCES (about a second each on moto), and so does its bound.
@@ -197,6 +198,7 @@ async function dataDropWorld() {
       sagemaker: new SageMakerPipelineStarter(new SageMakerClient(awsClientConfig())),
     }),
     requests: new DynamoRetrainRequests(dynamo, table),
+    slots: new DynamoBuildSlots(dynamo, table),
     clock,
     logger,
   });

@@ -116,7 +116,7 @@ describe('policy validation names the path of every mistake', () => {
 
   it('sends no batch id unless the rule names the variable or parameter', () => {
     const targets = validatePolicy(base()).retraining.map((r) => r.target);
-    expect(targets.map((t) => (t.type === 'codepipeline' ? t.batchIdVariable : t.batchIdParameter))).toEqual([
+    expect(targets.map((t) => (t.type === 'sagemaker' ? t.batchIdParameter : 'batchIdVariable' in t ? t.batchIdVariable : undefined))).toEqual([
       undefined,
       undefined,
       undefined,

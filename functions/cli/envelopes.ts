@@ -7,7 +7,7 @@ import type { ObjectRef } from '../domain/objects';
 const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events', 'samples');
 const cache = new Map<string, unknown>();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function sample(name: string): any {
+export function sample(name: string): any {
   if (!cache.has(name)) cache.set(name, JSON.parse(readFileSync(join(samplesDir, name), 'utf8')));
   return structuredClone(cache.get(name));
 }

@@ -1,12 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Where } from './envelopes';
+import { sample, type Where } from './envelopes';
 
 /** Gate events built from the real AWS payloads in events/samples, changed only where needed. */
-const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'events', 'samples');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const sample = (name: string): any => JSON.parse(readFileSync(join(samplesDir, name), 'utf8'));
 
 export function modelPackageEvent(
   p: { arn: string; group: string; version: number; status: string; createdAt: string },
@@ -50,8 +44,15 @@ export function approvalStartedEvent(
   return e;
 }
 
-/** The approval's SNS notification as Lambda receives it. */
-export function approvalNotificationEvent(message: unknown, w: Where): unknown {
+/**
+ * An approval's SNS notification as Lambda receives it: the action's own notification (subject
+ * APPROVAL NEEDED) or, with `null`, a CodeStar Notifications rule's message (no subject).
+ */
+export function approvalNotificationEvent(
+  message: unknown,
+  w: Where,
+  subject: string | null = 'APPROVAL NEEDED',
+): unknown {
   const e = sample('sns-envelope.json');
   const topic = `arn:aws:sns:${w.region}:${w.account}:pipeline-approvals`;
   e.Records[0].EventSubscriptionArn = `${topic}:${w.id}`;
@@ -59,9 +60,10 @@ export function approvalNotificationEvent(message: unknown, w: Where): unknown {
     MessageId: w.id,
     TopicArn: topic,
     Timestamp: w.time,
-    Subject: 'APPROVAL NEEDED',
+    Subject: subject,
     Message: JSON.stringify(message),
   });
+  if (subject === null) delete e.Records[0].Sns.Subject;
   return e;
 }
 

@@ -6,6 +6,7 @@ import { ControllerError, PolicyError } from '../domain/errors';
 import { register as registerRollback } from './commands/rollback';
 import { register as registerApprove } from './commands/approve';
 import { register as registerReject } from './commands/reject';
+import { register as registerAnalyze } from './commands/analyze';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -161,6 +162,7 @@ for (const [command, paused] of [
 registerRollback(program);
 registerApprove(program);
 registerReject(program);
+registerAnalyze(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -14,29 +14,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ControllerError } from '../domain/errors';
+import { FUNCTION_KEYS, type FunctionKey } from './function-keys';
 
-export type FunctionKey =
-  | 'dataArrived'
-  | 'executionFinished'
-  | 'sweeper'
-  | 'registryGate'
-  | 'approvalGate'
-  | 'alarmRollback'
-  | 'endpointTracker'
-  | 'deploymentHook'
-  | 'stageRetry';
-
-export const FUNCTION_KEYS: readonly FunctionKey[] = [
-  'dataArrived',
-  'executionFinished',
-  'sweeper',
-  'registryGate',
-  'approvalGate',
-  'alarmRollback',
-  'endpointTracker',
-  'deploymentHook',
-  'stageRetry',
-];
+export { FUNCTION_KEYS, type FunctionKey };
 
 export interface Unwrapped {
   fn: FunctionKey;

@@ -4,6 +4,7 @@ import { PolicyError } from '../domain/errors';
 import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
+import { analysisIssues, analysisPolicyShape } from './policy-analysis';
 
 const name = z
   .string({ error: 'required' })
@@ -218,6 +219,7 @@ export const policySchema = z
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,
     ...rollbackPolicyShape,
+    ...analysisPolicyShape,
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -245,6 +247,7 @@ export const policySchema = z
     });
     for (const issue of checkGates(policy.gates)) ctx.addIssue({ code: 'custom', ...issue });
     for (const issue of rollbackIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of analysisIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type Policy = z.output<typeof policySchema>;

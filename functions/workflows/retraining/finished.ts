@@ -41,7 +41,12 @@ export async function onExecutionFinished(
           kind: 'retraining.release',
           subject: `${rule.name}/${running.seq}`,
           outcome: status,
-          reasons: [`execution ${executionId} ended ${status}`],
+          // A withheld start (starts.ts) has no execution to end: say so rather than "ended".
+          reasons: [
+            status === 'WITHHELD'
+              ? 'the start was withheld, so no execution runs: the rule is free for its next batch'
+              : `execution ${executionId} ended ${status}`,
+          ],
           inputs: { eventId },
         });
         break;

@@ -130,14 +130,14 @@ describe('demo chapter 4: operating it', () => {
       expect.not.objectContaining({ withheld: expect.anything() }),
     ]);
     expect(
-      decided(doc, 'gate.registry', 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/1'),
+      decided(doc, 'gate.registry', 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/8'),
     ).toEqual([
       expect.objectContaining({
         withheld: [expect.objectContaining({ why: expect.stringMatching(/^paused by alice/) })],
       }),
     ]);
     expect(doc.actions.filter((a) => a.operation === 'UpdateModelPackage').map((a) => a.input.ModelPackageArn)).toEqual(
-      [expect.stringMatching(/churn-models\/2$/)],
+      [expect.stringMatching(/churn-models\/9$/)],
     );
   });
 

@@ -1,0 +1,30 @@
+import * as z from 'zod';
+import { ControllerError } from '../domain/errors';
+import * as envelopes from './envelopes';
+import { defineStep } from './simulate-step';
+
+/** Ends the running execution of a rule's pipeline with the real pipeline-execution event. */
+export const finish = defineStep({
+  key: 'finish',
+  phase: 'events',
+  schema: z.strictObject({ rule: z.string(), status: z.string().optional() }),
+  run(f, { sim, note }) {
+    const rule = sim.policy.retraining.find((r) => r.name === f.rule);
+    if (!rule) throw new ControllerError(`finish.rule: no retraining rule named ${f.rule}`);
+    const running = sim.world.executions
+      .filter((e) => e.pipeline === rule.target.name && e.status === 'InProgress')
+      .at(-1);
+    if (!running) {
+      note(`(no running execution of ${rule.target.name} to finish)`);
+      return [];
+    }
+    const ok = !f.status || /succ/i.test(f.status);
+    running.status = ok ? 'Succeeded' : 'Failed';
+    const event =
+      running.kind === 'codepipeline'
+        ? envelopes.codePipelineFinishedEvent(running.pipeline, running.id, f.status ?? 'SUCCEEDED', sim.where())
+        : envelopes.sageMakerFinishedEvent(running.id, f.status ?? 'Succeeded', sim.where());
+    note(`${running.kind} execution ${running.id.split('/').at(-1)} of ${running.pipeline} ends ${running.status}`);
+    return [{ fn: 'executionFinished', event, label: 'pipeline finished' }];
+  },
+});

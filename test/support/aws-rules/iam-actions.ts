@@ -151,6 +151,11 @@ const RULES: Record<string, Rule> = {
   'sagemaker:StartPipelineExecution': (input, w) => [
     { action: 'sagemaker:StartPipelineExecution', resource: sagemaker(w, 'pipeline', input.PipelineName) },
   ],
+  // Authorized on the ARN sent: a version or alias ARN is a resource of its own.
+  'sfn:StartExecution': (input) => [{ action: 'states:StartExecution', resource: input.stateMachineArn }],
+  'codebuild:StartBuild': (input, w) => [
+    { action: 'codebuild:StartBuild', resource: arn(w, 'codebuild', `project/${input.projectName}`) },
+  ],
   'sagemaker:DescribeModelPackage': (input, w) => [
     { action: 'sagemaker:DescribeModelPackage', resource: modelPackage(w, input.ModelPackageName) },
   ],
@@ -279,6 +284,8 @@ const SERVICE: Record<string, string> = {
   sns: 'sns',
   lambda: 'lambda',
   ecs: 'ecs',
+  sfn: 'sfn',
+  codebuild: 'codebuild',
 };
 
 export function serviceKey(service: string): string {
@@ -336,7 +343,14 @@ export function resourceTypes(action: string): Promise<string[]> {
  */
 export function iamActionsOfCommand(command: string): string[] {
   const [client, operation] = command.split(':') as [string, string];
-  const service = client === 'sagemaker-runtime' ? 'sagemaker' : client === 'eventbridge' ? 'events' : client;
+  const service =
+    client === 'sagemaker-runtime'
+      ? 'sagemaker'
+      : client === 'eventbridge'
+        ? 'events'
+        : client === 'sfn'
+          ? 'states'
+          : client;
   const action = `${service}:${operation}`;
   switch (action) {
     case 's3:GetObject':

@@ -1,4 +1,5 @@
 import { AwsCallError, ControllerError } from '../../domain/errors';
+import { writes } from '../../domain/writes';
 import type { Pipelines, StartRequest, StartResult } from '../../ports/pipelines';
 import type { CodeBuildStarter } from './codebuild';
 import type { CodePipelineStarter } from './codepipeline';
@@ -56,13 +57,6 @@ const REJECTED = new Set([
   'InvalidInputException',
 ]);
 
-/** The start operation of each target type, by its API name. */
-export const START_OPERATION: Record<Kind, { service: string; operation: string }> = {
-  codepipeline: { service: 'codepipeline', operation: 'StartPipelineExecution' },
-  sagemaker: { service: 'sagemaker', operation: 'StartPipelineExecution' },
-  stepfunctions: { service: 'sfn', operation: 'StartExecution' },
-  codebuild: { service: 'codebuild', operation: 'StartBuild' },
-};
 
 /**
  * Not found and rejected requests are final. Everything else is surfaced as retryable AwsCallError:
@@ -76,7 +70,8 @@ export function mapStartError(kind: Kind, pipeline: string, error: unknown): Con
   const name = error instanceof Error ? error.name : '';
   if (NOT_FOUND.has(name)) return new PipelineNotFoundError(kind, pipeline, error);
   if (REJECTED.has(name)) return new PipelineStartRejectedError(kind, pipeline, error);
-  return new AwsCallError(START_OPERATION[kind].service, START_OPERATION[kind].operation, error);
+  const { service, operation } = writes.startPipeline(kind, pipeline);
+  return new AwsCallError(service, operation, error);
 }
 
 export interface Starters {

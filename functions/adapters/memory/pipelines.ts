@@ -1,8 +1,9 @@
 import { codeBuildStartInput } from '../aws/codebuild';
 import { codePipelineStartInput } from '../aws/codepipeline';
-import { PipelineNotFoundError, START_OPERATION } from '../aws/pipelines';
+import { PipelineNotFoundError } from '../aws/pipelines';
 import { sageMakerStartInput } from '../aws/sagemaker';
 import { executionArn, stepFunctionsStartInput } from '../aws/stepfunctions';
+import { writes } from '../../domain/writes';
 import type { Pipelines, StartRequest, StartResult } from '../../ports/pipelines';
 import type { MemoryWorld, PipelineExecution } from './world';
 
@@ -62,7 +63,7 @@ export class MemoryPipelines implements Pipelines {
     }
 
     const sent = this.sent(request);
-    const { service, operation } = START_OPERATION[target.type];
+    const { service, operation } = writes.startPipeline(target.type, target.name);
     this.world.record(service, operation, sent.input);
     const { token, values } = sent;
 

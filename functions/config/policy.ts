@@ -125,7 +125,10 @@ export function stateMachineName(arn: string): string {
 /** CodeBuild's project name (CreateProject): 2–255 of letters, digits, "-" and "_", not starting with "-"/"_". */
 const codeBuildProjectName = z
   .string({ error: 'required' })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/, 'letters, digits, "-" and "_" only, 2 to 255, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/,
+    'letters, digits, "-" and "_" only, 2 to 255, starting with a letter or digit',
+  );
 /**
  * An environment variable name the build's shell can read; CodeBuild reserves the `CODEBUILD_`
  * prefix for its own variables.

@@ -1,4 +1,4 @@
-import type { RetrainingRule, TargetType } from '../config/policy';
+import type { RetrainingRule } from '../config/policy';
 import type { ObjectRef } from '../domain/objects';
 import type { Origin } from '../parsing/parsed';
 import type { ClosedBatch, OpenBatch } from '../ports/batch-ledger';

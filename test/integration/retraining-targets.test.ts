@@ -110,7 +110,7 @@ async function dropped(key: string) {
 }
 
 /** The documented payloads events/samples keeps (the shared fixtures have none for these services). */
- 
+
 const sample = (file: string): Record<string, any> => JSON.parse(readFileSync(`events/samples/${file}`, 'utf8'));
 
 /** The StartBuild requests the controller sent for `project`. */

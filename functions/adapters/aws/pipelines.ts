@@ -57,7 +57,6 @@ const REJECTED = new Set([
   'InvalidInputException',
 ]);
 
-
 /**
  * Not found and rejected requests are final. Everything else is surfaced as retryable AwsCallError:
  * throttling, 5xx, CodePipeline ConflictException ("pipeline is busy") and

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseExecutionStateChange } from '../../../functions/parsing/pipeline-execution';
 
 /** The documented payloads events/samples keeps (the shared fixtures have none for these services). */
- 
+
 const sample = (file: string): Record<string, any> => JSON.parse(readFileSync(`events/samples/${file}`, 'utf8'));
 const stepFunctions = () => sample('stepfunctions-execution-status-change.failed.json');
 const codeBuild = () => sample('codebuild-build-state-change.succeeded.docs-repaired.json');

@@ -53,9 +53,7 @@ async function executions(name: string) {
     }),
   );
   // ListExecutions answers newest first; the contract wants the oldest first.
-  return found
-    .sort((a, b) => a.startDate.getTime() - b.startDate.getTime())
-    .map(({ id, values }) => ({ id, values }));
+  return found.sort((a, b) => a.startDate.getTime() - b.startDate.getTime()).map(({ id, values }) => ({ id, values }));
 }
 
 describePipelinesContract(

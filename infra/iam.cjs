@@ -8,7 +8,8 @@
  *   ${file(./infra/iam.cjs):roles}                       role resources (merged into `resources`)
  *   ${file(./infra/iam.cjs):patterns.dataArrived}        S3 "Object Created" pattern
  *   ${file(./infra/iam.cjs):patterns.dataArrivedEnabled}  false when there is nothing to match
- *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sageMakerFinished / ...Enabled
+ *   ${file(./infra/iam.cjs):patterns.codePipelineFinished} / sageMakerFinished / stepFunctionsFinished /
+ *   codeBuildFinished / ...Enabled
  *   ${file(./infra/iam.cjs):sourceBucketArns}            list of Fn::Sub bucket ARNs
  *   ${file(./infra/iam.cjs):sourceAccounts}              the accounts that may own them
  *   ${file(./infra/iam.cjs):gateResources}               the gates' roles, SNS subscriptions (gates-iam.cjs)
@@ -194,6 +195,28 @@ function controllerStatements(policy, { closesBatches = true, explainsFailures =
       ),
     });
   }
+  const stateMachines = rules.filter((rule) => rule.target.type === 'stepfunctions').map((rule) => rule.target);
+  if (stateMachines.length > 0) {
+    statements.push({
+      Sid: 'StartStateMachines',
+      Effect: 'Allow',
+      // Authorized on the state machine ARN the rule names (a version or alias ARN is its own
+      // resource): exactly what StartExecution is sent.
+      Action: ['states:StartExecution'],
+      Resource: unique(stateMachines.map((t) => t.stateMachineArn)),
+    });
+  }
+  const projects = rules.filter((rule) => rule.target.type === 'codebuild').map((rule) => rule.target.name);
+  if (projects.length > 0) {
+    statements.push({
+      Sid: 'StartCodeBuildProjects',
+      Effect: 'Allow',
+      Action: ['codebuild:StartBuild'],
+      Resource: uniqueSubs(
+        projects.map((name) => `arn:\${AWS::Partition}:codebuild:\${AWS::Region}:\${AWS::AccountId}:project/${name}`),
+      ),
+    });
+  }
   if (explainsFailures) statements.push(...failureReadStatements(codePipelines, sageMakerPipelines));
   return statements;
 }
@@ -333,6 +356,14 @@ function patterns(policy) {
   const sageMakerPipelines = targets('sagemaker');
   const codePipelineBase = readPattern('codepipeline-execution-finished.json');
   const sageMakerBase = readPattern('sagemaker-pipeline-execution-finished.json');
+  const stateMachines = unique(
+    policy.retraining
+      .filter((r) => r.target.type === 'stepfunctions')
+      .map((r) => r.target.stateMachineArn.split(':').slice(0, 7).join(':')),
+  );
+  const projects = targets('codebuild');
+  const stepFunctionsBase = readPattern('stepfunctions-execution-finished.json');
+  const codeBuildBase = readPattern('codebuild-build-finished.json');
   return {
     dataArrived: dataArrivedPattern(policy),
     // Without retraining rules the base pattern would match every bucket: keep the rule disabled.
@@ -358,6 +389,17 @@ function patterns(policy) {
             },
           },
     sageMakerFinishedEnabled: sageMakerPipelines.length > 0,
+    // The event names the state machine unqualified, whatever version or alias the rule starts.
+    stepFunctionsFinished:
+      stateMachines.length === 0
+        ? stepFunctionsBase
+        : { ...stepFunctionsBase, detail: { ...stepFunctionsBase.detail, stateMachineArn: stateMachines } },
+    stepFunctionsFinishedEnabled: stateMachines.length > 0,
+    codeBuildFinished:
+      projects.length === 0
+        ? codeBuildBase
+        : { ...codeBuildBase, detail: { ...codeBuildBase.detail, 'project-name': projects } },
+    codeBuildFinishedEnabled: projects.length > 0,
     ...rollback.patterns(policy, readPattern),
   };
 }

@@ -112,6 +112,32 @@ export function codePipelineFinishedEvent(pipeline: string, executionId: string,
   return e;
 }
 
+/** A state machine ARN may carry a version or alias; the event names the state machine itself. */
+export function stepFunctionsFinishedEvent(
+  stateMachineArn: string,
+  executionArn: string,
+  status: string,
+  w: Where,
+): unknown {
+  const e = sample('stepfunctions-execution-status-change.failed.json');
+  Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [executionArn] });
+  Object.assign(e.detail, {
+    executionArn,
+    stateMachineArn: stateMachineArn.split(':').slice(0, 7).join(':'),
+    name: executionArn.split(':').at(-1),
+    status,
+    stopDate: Date.parse(w.time),
+  });
+  return e;
+}
+
+export function codeBuildFinishedEvent(project: string, buildArn: string, status: string, w: Where): unknown {
+  const e = sample('codebuild-build-state-change.succeeded.docs-repaired.json');
+  Object.assign(e, { id: w.id, account: w.account, region: w.region, time: w.time, resources: [buildArn] });
+  Object.assign(e.detail, { 'project-name': project, 'build-id': buildArn, 'build-status': status });
+  return e;
+}
+
 export function sageMakerFinishedEvent(executionArn: string, status: string, w: Where): unknown {
   const e = sample('sagemaker-pipeline-execution-status-change.json');
   const pipelineArn = executionArn.split('/execution/')[0];

@@ -29,6 +29,9 @@ export function decisionLines(d: Decision): string[] {
 
 const packageName = (arn: unknown) => String(arn).split(':model-package/')[1] ?? String(arn);
 
+/** The start calls of every target type. */
+const START_OPERATIONS = new Set(['StartPipelineExecution', 'StartExecution', 'StartBuild']);
+
 /** One write call's input, in full, in the words of its operation. */
 export function describeInput(a: Pick<Action, 'operation' | 'input'>): string {
   const i = a.input as Record<string, unknown>;
@@ -37,6 +40,15 @@ export function describeInput(a: Pick<Action, 'operation' | 'input'>): string {
       const params = (i.variables ?? i.PipelineParameters) as Array<Record<string, string>> | undefined;
       const manifest = params?.find((p) => /manifest/i.test(p.name ?? p.Name ?? ''));
       return `${i.name ?? i.PipelineName} manifest=${manifest?.value ?? manifest?.Value} token=${String(i.clientRequestToken ?? i.ClientRequestToken).slice(0, 8)}…`;
+    }
+    case 'StartExecution': {
+      const input = JSON.parse(String(i.input)) as { manifestUri?: string };
+      return `${String(i.stateMachineArn).split(':')[6]} name=${i.name} manifest=${input.manifestUri}`;
+    }
+    case 'StartBuild': {
+      const vars = (i.environmentVariablesOverride ?? []) as Array<Record<string, string>>;
+      const manifest = vars.find((v) => /manifest/i.test(v.name ?? ''));
+      return `${i.projectName} manifest=${manifest?.value} token=${String(i.idempotencyToken).slice(0, 8)}…`;
     }
     case 'PutObject':
       return `s3://${i.Bucket}/${i.Key}`;
@@ -77,10 +89,8 @@ export function summaryLines(sim: SimWorld): string[] {
   const lines = ['Summary'];
   const retraining = decisions.filter((d) => d.kind.startsWith('retraining.'));
   if (world.executions.length || retraining.length) {
-    const starts = world.actions.filter((a) => a.operation === 'StartPipelineExecution').length;
-    lines.push(
-      `  pipeline executions started: ${world.executions.length} (${plural(starts, 'StartPipelineExecution call')})`,
-    );
+    const starts = world.actions.filter((a) => START_OPERATIONS.has(a.operation)).length;
+    lines.push(`  pipeline executions started: ${world.executions.length} (${plural(starts, 'start call')})`);
     const batches = ['retraining.batch', 'retraining.quarantine', 'retraining.defer', 'retraining.ignore'].map(count);
     if (batches.some((n) => n > 0))
       lines.push(

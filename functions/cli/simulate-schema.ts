@@ -52,7 +52,12 @@ export const worldSchema = z
   .strictObject({
     /** S3 objects that exist (report bodies, smoke payloads, earlier data). */
     objects: z.array(z.strictObject({ bucket: z.string(), key: z.string(), body: z.string() })).default([]),
-    pipelines: z.array(z.strictObject({ type: z.enum(['codepipeline', 'sagemaker']), name: z.string() })).default([]),
+    /** Targets that exist: pipelines, state machines (by name) and CodeBuild projects. */
+    pipelines: z
+      .array(
+        z.strictObject({ type: z.enum(['codepipeline', 'sagemaker', 'stepfunctions', 'codebuild']), name: z.string() }),
+      )
+      .default([]),
     modelPackages: z.array(modelPackage).default([]),
     /** Approval actions already waiting. */
     approvals: z.array(approval).default([]),

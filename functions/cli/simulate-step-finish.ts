@@ -29,10 +29,15 @@ export const finish = defineStep({
     const ok = !f.status || /succ/i.test(f.status);
     running.status = ok ? 'Succeeded' : 'Failed';
     if (!ok && f.failure) running.failure = f.failure;
+    const w = sim.where();
     const event =
-      running.kind === 'codepipeline'
-        ? envelopes.codePipelineFinishedEvent(running.pipeline, running.id, f.status ?? 'SUCCEEDED', sim.where())
-        : envelopes.sageMakerFinishedEvent(running.id, f.status ?? 'Succeeded', sim.where());
+      rule.target.type === 'codepipeline'
+        ? envelopes.codePipelineFinishedEvent(running.pipeline, running.id, f.status ?? 'SUCCEEDED', w)
+        : rule.target.type === 'sagemaker'
+          ? envelopes.sageMakerFinishedEvent(running.id, f.status ?? 'Succeeded', w)
+          : rule.target.type === 'stepfunctions'
+            ? envelopes.stepFunctionsFinishedEvent(rule.target.stateMachineArn, running.id, f.status ?? 'SUCCEEDED', w)
+            : envelopes.codeBuildFinishedEvent(running.pipeline, running.id, f.status ?? 'SUCCEEDED', w);
     note(`${running.kind} execution ${running.id.split('/').at(-1)} of ${running.pipeline} ends ${running.status}`);
     return [{ fn: 'executionFinished', event, label: 'pipeline finished' }];
   },

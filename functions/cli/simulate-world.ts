@@ -21,6 +21,7 @@ import { MemoryModelRegistry } from '../adapters/memory/model-registry';
 import { MemoryNotifier } from '../adapters/memory/notifier';
 import { MemoryObjectStore } from '../adapters/memory/object-store';
 import { MemoryPackageStatus } from '../adapters/memory/package-status';
+import { MemoryBuildSlots } from '../adapters/memory/build-slots';
 import { MemoryPipelines } from '../adapters/memory/pipelines';
 import { MemoryLambdaAliases, MemoryTaskDefinitions } from '../adapters/memory/redeploy-facts';
 import { MemoryRedeployWatch } from '../adapters/memory/redeploy-watch';
@@ -168,6 +169,7 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
       pipelines: new MemoryPipelines(world, { account, region }),
       requests: retrainRequests,
       failures: new MemoryRunFailures(world),
+      slots: new MemoryBuildSlots(),
       decisions,
     },
     wiring,

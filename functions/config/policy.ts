@@ -102,6 +102,59 @@ const scheduleExpression = z.string({ error: 'required' }).superRefine((text, ct
   const parsed = parseSchedule(text);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
 });
+/**
+ * A state machine ARN (unqualified, or with a version or alias: StartExecution accepts all three).
+ * The state machine name is 1–80 characters without white space, brackets, wildcards or
+ * `"#%\\^|~`$&,;:/` (CreateStateMachine); the controller needs it alone to match the terminal event.
+ */
+const stateMachineArn = z
+  .string({ error: 'required' })
+  .regex(
+    /^arn:aws[a-z-]*:states:[a-z]{2}(-[a-z]+)+-\d:\d{12}:stateMachine:[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}(:[A-Za-z0-9_-]{1,80})?$/,
+    'must be a state machine ARN: arn:aws:states:<region>:<account>:stateMachine:<name>',
+  );
+
+const stepFunctionsTarget = z
+  .strictObject({
+    type: z.literal('stepfunctions'),
+    stateMachineArn,
+    /** Sent in the execution input under `parameters` (the manifest URI and batch id beside them). */
+    parameters: z.record(z.string().min(1), z.string()).default({}),
+  })
+  .transform((t) => ({ ...t, name: stateMachineName(t.stateMachineArn) }));
+
+/** `arn:aws:states:r:a:stateMachine:<name>[:<version or alias>]` → `<name>`. */
+export function stateMachineName(arn: string): string {
+  return arn.split(':')[6] ?? '';
+}
+
+/** CodeBuild's project name (CreateProject): 2–255 of letters, digits, "-" and "_", not starting with "-"/"_". */
+const codeBuildProjectName = z
+  .string({ error: 'required' })
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/,
+    'letters, digits, "-" and "_" only, 2 to 255, starting with a letter or digit',
+  );
+/**
+ * An environment variable name the build's shell can read; CodeBuild reserves the `CODEBUILD_`
+ * prefix for its own variables.
+ */
+const envName = z
+  .string({ error: 'required' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'letters, digits and "_" only, not starting with a digit, at most 128')
+  .refine((n) => !n.toUpperCase().startsWith('CODEBUILD_'), 'the CODEBUILD_ prefix is reserved by CodeBuild');
+
+const codeBuildTarget = z
+  .strictObject({
+    type: z.literal('codebuild'),
+    name: codeBuildProjectName,
+    /** Environment variable (environmentVariablesOverride) that receives the manifest's S3 URI. */
+    manifestVariable: envName.default('MANIFEST_URI'),
+    /** Environment variable that receives the run's id; opt-in like the pipelines' batchIdVariable. */
+    batchIdVariable: envName.optional(),
+    variables: z.record(envName, z.string()).default({}),
+  })
+  .superRefine((t, ctx) => distinctBatchId(t.batchIdVariable, t.manifestVariable, t.variables, 'batchIdVariable', ctx));
 
 const trigger = z
   .strictObject({
@@ -154,8 +207,8 @@ const retrainingRule = z.strictObject({
     prefix: keyPrefix.default(''),
     suffix: z.string().optional(),
   }),
-  target: z.discriminatedUnion('type', [codePipelineTarget, sageMakerTarget], {
-    error: 'type must be codepipeline or sagemaker',
+  target: z.discriminatedUnion('type', [codePipelineTarget, sageMakerTarget, stepFunctionsTarget, codeBuildTarget], {
+    error: 'type must be codepipeline, sagemaker, stepfunctions or codebuild',
   }),
   trigger,
   schema: schemaCheck.optional(),
@@ -179,6 +232,12 @@ export const policySchema = z
       /** Days decision records are kept (DynamoDB TTL). */
       decisionTtlDays: positiveInt.default(90),
       ...guardrailsControllerShape,
+      /**
+       * CodeBuild runs builds of every project in the account and region against one quota
+       * ("Concurrently running builds", 60 by default): codebuild targets start no build beyond
+       * this many running, across rules, and defer instead.
+       */
+      codebuild: z.strictObject({ maxConcurrentBuilds: positiveInt.default(60) }).default({ maxConcurrentBuilds: 60 }),
     }),
     retraining: z.array(retrainingRule).default([]),
     gates: gatesSchema,
@@ -217,6 +276,7 @@ export const policySchema = z
 export type Policy = z.output<typeof policySchema>;
 export type RetrainingRule = Policy['retraining'][number];
 export type RetrainingTarget = RetrainingRule['target'];
+export type TargetType = RetrainingTarget['type'];
 
 /** `retraining[2].target.name: required` */
 export function formatIssuePath(path: readonly PropertyKey[]): string {

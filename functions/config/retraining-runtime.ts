@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
@@ -12,6 +14,9 @@ import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
 import { AwsRunFailures } from '../adapters/aws/run-failures';
 import { CodePipelineFailureReader } from '../adapters/aws/codepipeline-failures';
 import { SageMakerFailureReader } from '../adapters/aws/sagemaker-failures';
+import { StepFunctionsStarter } from '../adapters/aws/stepfunctions';
+import { CodeBuildStarter } from '../adapters/aws/codebuild';
+import { DynamoBuildSlots } from '../adapters/aws/dynamodb/build-slots';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
@@ -22,12 +27,15 @@ import { guardrailsRuntime, stateDecisionLog } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
-/** The SDK clients the retraining functions call: state table, S3, and the two pipeline services. */
+/** The SDK clients the retraining functions call: state table, S3, and the target services. */
 export interface RetrainingClients {
   dynamo: DynamoDBClient;
   s3: S3Client;
   codepipeline: CodePipelineClient;
   sagemaker: SageMakerClient;
+  /** Needed only where a rule targets Step Functions / CodeBuild (the Lambda runtime always has them). */
+  stepfunctions?: SFNClient;
+  codebuild?: CodeBuildClient;
 }
 
 /** The retraining ports on the AWS adapters: state table, S3 and the two pipeline services. */
@@ -46,7 +54,10 @@ export function retrainingPorts(
     pipelines: new AwsPipelines({
       codepipeline: new CodePipelineStarter(clients.codepipeline),
       sagemaker: new SageMakerPipelineStarter(clients.sagemaker),
+      ...(clients.stepfunctions ? { stepfunctions: new StepFunctionsStarter(clients.stepfunctions) } : {}),
+      ...(clients.codebuild ? { codebuild: new CodeBuildStarter(clients.codebuild) } : {}),
     }),
+    slots: new DynamoBuildSlots(clients.dynamo, table),
     requests: new DynamoRetrainRequests(clients.dynamo, table),
     failures: new AwsRunFailures({
       codepipeline: new CodePipelineFailureReader(clients.codepipeline),
@@ -80,6 +91,8 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
     s3: new S3Client(clientConfig),
     codepipeline: new CodePipelineClient(clientConfig),
     sagemaker: new SageMakerClient(clientConfig),
+    stepfunctions: new SFNClient(clientConfig),
+    codebuild: new CodeBuildClient(clientConfig),
   };
   return {
     logger,

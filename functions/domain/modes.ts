@@ -3,12 +3,12 @@
  * binds the resource the call writes. Observe wins: a resource bound by an observing rule is never
  * written, even when another rule binding it enforces.
  */
-import type { Policy } from '../config/policy';
+import type { Policy, TargetType } from '../config/policy';
 import { packageGroupName } from './arns';
 import type { Mode } from '../config/policy-guardrails';
 
 export type WriteTarget =
-  | { kind: 'pipeline'; type: 'codepipeline' | 'sagemaker'; name: string }
+  | { kind: 'pipeline'; type: TargetType; name: string }
   | { kind: 'modelPackage'; group: string }
   | { kind: 'approval'; pipeline: string; stage: string; action: string }
   | { kind: 'deploymentGroup'; application: string; group: string }

@@ -208,7 +208,7 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
       if (t.batchIdVariable)
         declared(`${at}.target.batchIdVariable`, t.name, facts, t.batchIdVariable, 'batchIdVariable');
       for (const v of Object.keys(t.variables)) declared(`${at}.target.variables.${v}`, t.name, facts, v, 'variables');
-    } else {
+    } else if (t.type === 'sagemaker') {
       const facts = present(`${at}.target.name`, `SageMaker pipeline ${t.name}`, found.sageMakerPipelines.get(t.name));
       if (!facts?.parameters) return;
       const params = facts.parameters;

@@ -4,12 +4,20 @@
  * guard recognises a write its decision already recorded.
  */
 import type { PlannedWrite } from '../ports/decision-log';
+import type { TargetType } from '../config/policy';
 import { packageGroupOf } from './modes';
 
+/** Each target type's start call, by its API names (the SDK client's name for Step Functions). */
+const START: Record<TargetType, Pick<PlannedWrite, 'service' | 'operation'>> = {
+  codepipeline: { service: 'codepipeline', operation: 'StartPipelineExecution' },
+  sagemaker: { service: 'sagemaker', operation: 'StartPipelineExecution' },
+  stepfunctions: { service: 'sfn', operation: 'StartExecution' },
+  codebuild: { service: 'codebuild', operation: 'StartBuild' },
+};
+
 export const writes = {
-  startPipeline: (type: 'codepipeline' | 'sagemaker', name: string): PlannedWrite => ({
-    service: type,
-    operation: 'StartPipelineExecution',
+  startPipeline: (type: TargetType, name: string): PlannedWrite => ({
+    ...START[type],
     resource: name,
     target: { kind: 'pipeline', type, name },
   }),

@@ -1,15 +1,18 @@
 import * as z from 'zod/mini';
 import { eventId, notUnderstood, one, type Origin, type Parsed } from './parsed';
+import type { TargetType } from '../config/policy';
 
 /**
  * "CodePipeline Pipeline Execution State Change" / "SageMaker Model Building Pipeline Execution
- * Status Change", any state. `ended` says whether the state is terminal; the handler checks the
+ * Status Change" / "Step Functions Execution Status Change" / "CodeBuild Build State Change", any
+ * state. `ended` says whether the state is terminal; the handler checks the
  * origin first, so a foreign event is recorded even when it has not ended.
  */
 export interface ExecutionStateChange {
   id: string;
   origin: Origin;
-  target: { type: 'codepipeline' | 'sagemaker'; name: string };
+  /** A state machine is also named by its ARN: rules match on it. */
+  target: { type: TargetType; name: string; stateMachineArn?: string };
   executionId: string;
   status: string;
   ended: boolean;
@@ -39,6 +42,31 @@ const sageMakerFinished = z.object({
   }),
 });
 
+const stepFunctionsFinished = z.object({
+  id: z.string(),
+  source: z.literal('aws.states'),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  detail: z.object({
+    executionArn: z.string().check(z.minLength(1)),
+    stateMachineArn: z.string().check(z.minLength(1)),
+    status: z.string(),
+  }),
+});
+
+const codeBuildFinished = z.object({
+  id: z.string(),
+  source: z.literal('aws.codebuild'),
+  account: z.optional(z.string()),
+  region: z.optional(z.string()),
+  detail: z.object({
+    'project-name': z.string().check(z.minLength(1)),
+    /** The build's ARN (`arn:aws:codebuild:r:a:build/<project>:<uuid>`), as StartBuild's `build.arn`. */
+    'build-id': z.string().check(z.minLength(1)),
+    'build-status': z.string(),
+  }),
+});
+
 // CodePipeline's event states are upper case and spell it CANCELED (its API's status is
 // "Cancelled"); SageMaker's are PascalCase.
 const TERMINAL = new Set([
@@ -51,6 +79,10 @@ const TERMINAL = new Set([
   'Failed',
   'Stopped',
 ]);
+// Step Functions: RUNNING until one of these (developer guide, "Step Functions event examples").
+const SFN_TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+// CodeBuild: IN_PROGRESS until one of these (StatusType in the CodeBuild API).
+const CODEBUILD_TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED']);
 
 const originOf = (e: { account?: string | undefined; region?: string | undefined }): Origin => ({
   account: e.account,
@@ -61,7 +93,7 @@ export function parseExecutionStateChange(event: unknown): Parsed<ExecutionState
   const invalid = () =>
     notUnderstood<ExecutionStateChange>(
       { via: 'unknown', id: eventId(event) },
-      'not a CodePipeline or SageMaker pipeline execution state change',
+      'not a CodePipeline, SageMaker, Step Functions or CodeBuild execution state change',
     );
   const cp = codePipelineFinished.safeParse(event);
   if (cp.success) {
@@ -73,6 +105,33 @@ export function parseExecutionStateChange(event: unknown): Parsed<ExecutionState
       executionId: cp.data.detail['execution-id'],
       status,
       ended: TERMINAL.has(status),
+    });
+  }
+  const sfn = stepFunctionsFinished.safeParse(event);
+  if (sfn.success) {
+    const { stateMachineArn, executionArn, status } = sfn.data.detail;
+    // arn:aws:states:region:account:stateMachine:<name>
+    const name = stateMachineArn.split(':')[6] ?? '';
+    if (!name || stateMachineArn.split(':')[5] !== 'stateMachine') return invalid();
+    return one({
+      id: sfn.data.id,
+      origin: originOf(sfn.data),
+      target: { type: 'stepfunctions', name, stateMachineArn },
+      executionId: executionArn,
+      status,
+      ended: SFN_TERMINAL.has(status),
+    });
+  }
+  const cb = codeBuildFinished.safeParse(event);
+  if (cb.success) {
+    const status = cb.data.detail['build-status'];
+    return one({
+      id: cb.data.id,
+      origin: originOf(cb.data),
+      target: { type: 'codebuild', name: cb.data.detail['project-name'] },
+      executionId: cb.data.detail['build-id'],
+      status,
+      ended: CODEBUILD_TERMINAL.has(status),
     });
   }
   const sm = sageMakerFinished.safeParse(event);

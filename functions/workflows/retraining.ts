@@ -2,7 +2,7 @@ import type { RetrainingRule } from '../config/policy';
 import type { ObjectRef } from '../domain/objects';
 import type { Origin } from '../parsing/parsed';
 import type { ClosedBatch, OpenBatch } from '../ports/batch-ledger';
-import { onExecutionFinished } from './retraining/finished';
+import { onExecutionFinished, type FinishedTarget } from './retraining/finished';
 import { retrainingFlow, type RetrainingDeps, type RetrainingFlow } from './retraining/flow';
 import { onObjects, tryClose } from './retraining/ingest';
 import { dropQuarantined, releaseQuarantined, type QuarantineResult } from './retraining/quarantine';
@@ -56,7 +56,7 @@ export class RetrainingWorkflow {
   }
 
   async onExecutionFinished(
-    target: { type: 'codepipeline' | 'sagemaker'; name: string },
+    target: FinishedTarget,
     executionId: string,
     status: string,
     eventId: string,

@@ -1,9 +1,12 @@
 /**
- * The Pipelines port's contract, per target kind. The memory backend runs it for both kinds; the
- * AWS adapter runs it against moto where moto implements StartPipelineExecution (SageMaker).
+ * The Pipelines port's contract, per target kind. The memory backend runs it for every kind; the
+ * AWS adapter runs it against moto where moto implements the start (SageMaker
+ * StartPipelineExecution, Step Functions StartExecution, CodeBuild StartBuild).
  */
+import type { CodeBuildTarget } from '../../functions/adapters/aws/codebuild';
 import type { CodePipelineTarget } from '../../functions/adapters/aws/codepipeline';
 import type { SageMakerTarget } from '../../functions/adapters/aws/sagemaker';
+import type { StepFunctionsTarget } from '../../functions/adapters/aws/stepfunctions';
 import type { RetrainingTarget } from '../../functions/config/policy';
 import { ControllerError } from '../../functions/domain/errors';
 import type { Pipelines, StartRequest } from '../../functions/ports/pipelines';
@@ -29,30 +32,55 @@ export interface PipelinesContractOptions {
 const MANIFEST = 's3://manifests-bucket/mlops-controller/manifests/churn/batch-1.json';
 const TOKEN = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';
 
-/** The batch-id name a test pipeline declares: `BATCH_ID` (CodePipeline), `BatchId` (SageMaker). */
+/**
+ * The batch-id name a test pipeline declares: `BATCH_ID` (CodePipeline, CodeBuild), `BatchId`
+ * (SageMaker); a Step Functions execution's input always carries `batchId`.
+ */
 export const batchIdName = (kind: RetrainingTarget['type']): string =>
-  kind === 'codepipeline' ? 'BATCH_ID' : 'BatchId';
+  ({ codepipeline: 'BATCH_ID', sagemaker: 'BatchId', stepfunctions: 'batchId', codebuild: 'BATCH_ID' })[kind];
+
+/** The name the manifest URI arrives under, per kind (the targets' defaults). */
+export const manifestNameOf = (kind: RetrainingTarget['type']): string =>
+  ({ codepipeline: 'MANIFEST_URI', sagemaker: 'ManifestUri', stepfunctions: 'manifestUri', codebuild: 'MANIFEST_URI' })[
+    kind
+  ];
+
+/** The state machines of the contract live here (moto's default account). */
+export const stateMachineArnOf = (name: string): string => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
 
 /** A target as the policy yields it; `withBatchId` names the batch-id variable/parameter (opt-in). */
 export function targetFor(kind: 'codepipeline', name: string, withBatchId?: boolean): CodePipelineTarget;
 export function targetFor(kind: 'sagemaker', name: string, withBatchId?: boolean): SageMakerTarget;
+export function targetFor(kind: 'stepfunctions', name: string, withBatchId?: boolean): StepFunctionsTarget;
+export function targetFor(kind: 'codebuild', name: string, withBatchId?: boolean): CodeBuildTarget;
 export function targetFor(kind: RetrainingTarget['type'], name: string, withBatchId?: boolean): RetrainingTarget;
 export function targetFor(kind: RetrainingTarget['type'], name: string, withBatchId = false): RetrainingTarget {
-  return kind === 'codepipeline'
-    ? {
-        type: 'codepipeline',
+  switch (kind) {
+    case 'codepipeline':
+    case 'codebuild':
+      return {
+        type: kind,
         name,
         manifestVariable: 'MANIFEST_URI',
         ...(withBatchId ? { batchIdVariable: batchIdName(kind) } : {}),
         variables: { STAGE: 'prod' },
-      }
-    : {
+      };
+    case 'sagemaker':
+      return {
         type: 'sagemaker',
         name,
         manifestParameter: 'ManifestUri',
         ...(withBatchId ? { batchIdParameter: batchIdName(kind) } : {}),
         parameters: { InstanceType: 'ml.m5.large' },
       };
+    case 'stepfunctions':
+      return {
+        type: 'stepfunctions',
+        name,
+        stateMachineArn: stateMachineArnOf(name),
+        parameters: { InstanceType: 'ml.m5.large' },
+      };
+  }
 }
 
 export function describePipelinesContract(
@@ -61,8 +89,12 @@ export function describePipelinesContract(
   makeSubject: () => Promise<PipelinesSubject>,
   options: PipelinesContractOptions,
 ): void {
-  const manifestName = kind === 'codepipeline' ? 'MANIFEST_URI' : 'ManifestUri';
-  const staticValues = kind === 'codepipeline' ? { STAGE: 'prod' } : { InstanceType: 'ml.m5.large' };
+  const manifestName = manifestNameOf(kind);
+  const staticValues =
+    kind === 'codepipeline' || kind === 'codebuild' ? { STAGE: 'prod' } : { InstanceType: 'ml.m5.large' };
+  // The execution input is the controller's own document, not a declared parameter list: it
+  // always carries the batch id.
+  const unnamedBatchId = kind === 'stepfunctions' ? { [batchIdName(kind)]: 'churn-1' } : {};
 
   describe(`Pipelines contract (${kind}): ${name}`, () => {
     let subject: PipelinesSubject;
@@ -83,7 +115,7 @@ export function describePipelinesContract(
     it('starts one execution that receives the manifest URI and the static values, and no batch id the target does not name', async () => {
       const id = startedExecutionId(await subject.pipelines.start(request()));
       expect(await subject.executions(pipeline)).toEqual([
-        { id, values: { [manifestName]: MANIFEST, ...staticValues } },
+        { id, values: { [manifestName]: MANIFEST, ...unnamedBatchId, ...staticValues } },
       ]);
     });
 
@@ -102,7 +134,7 @@ export function describePipelinesContract(
       await subject.pipelines.start(
         request({
           target:
-            target.type === 'codepipeline'
+            target.type === 'codepipeline' || target.type === 'codebuild'
               ? { ...target, variables: { ...target.variables, ...clash } }
               : { ...target, parameters: { ...target.parameters, ...clash } },
         }),

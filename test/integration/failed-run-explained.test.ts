@@ -25,6 +25,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CodePipelineStarter } from '../../functions/adapters/aws/codepipeline';
 import { CodePipelineFailureReader } from '../../functions/adapters/aws/codepipeline-failures';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
+import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
 import { DynamoRetrainRequests } from '../../functions/adapters/aws/dynamodb/retrain-requests';
 import { DynamoRunStore } from '../../functions/adapters/aws/dynamodb/run-store';
 import { AwsPipelines } from '../../functions/adapters/aws/pipelines';
@@ -87,6 +88,7 @@ async function world() {
     policy,
     ledger: new DynamoBatchLedger(dynamo, table, systemClock),
     runs: new DynamoRunStore(dynamo, table),
+    slots: new DynamoBuildSlots(dynamo, table),
     decisions,
     objects: new S3ObjectStore(s3),
     pipelines: new AwsPipelines({

@@ -10,6 +10,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { jest } from '@jest/globals';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
+import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
 import { DynamoRetrainRequests } from '../../functions/adapters/aws/dynamodb/retrain-requests';
 import { DynamoRunStore } from '../../functions/adapters/aws/dynamodb/run-store';
 import { AwsPipelines } from '../../functions/adapters/aws/pipelines';
@@ -57,6 +58,7 @@ const workflow = new RetrainingWorkflow({
   policy,
   ledger: new DynamoBatchLedger(dynamo, table, systemClock),
   runs: new DynamoRunStore(dynamo, table),
+  slots: new DynamoBuildSlots(dynamo, table),
   decisions,
   objects: new S3ObjectStore(s3),
   pipelines: new AwsPipelines({

@@ -31,6 +31,7 @@ import { asCloudWatchHolds, sentAt } from './cloudwatch-alarms';
 import { loadFixture } from './fixtures';
 import { recordingLogger, TestClock } from './memory-harness';
 import { policyInput } from './policies';
+import { MemoryBuildSlots } from '../../functions/adapters/memory/build-slots';
 
 function crashing(pipelines: Pipelines, crashes: number): Pipelines {
   let left = crashes;
@@ -111,6 +112,7 @@ export function alarmRetraining(
       pipelines: crashing(new MemoryPipelines(world), options.crashBeforeStart ?? 0),
       requests: table.requests,
       failures: new MemoryRunFailures(world),
+      slots: new MemoryBuildSlots(),
     },
     wiring,
   );

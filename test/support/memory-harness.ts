@@ -12,6 +12,7 @@ import type { Clock } from '../../functions/ports/clock';
 import type { Logger } from '../../functions/ports/logger';
 import type { RetrainingDeps } from '../../functions/workflows/retraining';
 import { wireRetraining } from '../../functions/wiring/retraining';
+import { MemoryBuildSlots } from '../../functions/adapters/memory/build-slots';
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse('2026-11-22T08:00:00Z')) {}
@@ -81,6 +82,7 @@ export function memoryHarness(policy: Policy = basePolicy(), overrides: Partial<
     pipelines: new MemoryPipelines(world),
     requests: new MemoryRetrainRequests(),
     failures: new MemoryRunFailures(world),
+    slots: new MemoryBuildSlots(),
     decisions,
     clock,
     logger,

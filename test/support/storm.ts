@@ -25,6 +25,7 @@ import { loadFixture } from './fixtures';
 import { recordingLogger } from './memory-harness';
 import { attachMeter } from './wcu-meter';
 import { serializeRequests } from './serialize-requests';
+import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
 
 /**
  * Only flushes the tail after the storm. Long enough that moto's pauses (every request is
@@ -171,6 +172,7 @@ export async function runStorm({
         pipelines: new MemoryPipelines(world),
         requests: new DynamoRetrainRequests(dynamo, table),
         failures: new MemoryRunFailures(world),
+        slots: new DynamoBuildSlots(dynamo, table),
       },
       { policy, clock: systemClock, logger },
     );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock';
+import type { TargetType } from '../../config/policy';
 
 /** One AWS write call the embedded backend performed, named as AWS names it. */
 export interface Action {
@@ -19,7 +20,7 @@ export interface StoredObject {
 export interface PipelineExecution {
   id: string;
   pipeline: string;
-  kind: 'codepipeline' | 'sagemaker';
+  kind: TargetType;
   token: string;
   status: 'InProgress' | 'Succeeded' | 'Failed' | 'Stopped';
   values: Record<string, string>;
@@ -34,7 +35,7 @@ export interface PipelineExecution {
  */
 export class MemoryWorld {
   readonly objects = new Map<string, StoredObject>();
-  readonly pipelines = new Map<string, { kind: 'codepipeline' | 'sagemaker' }>();
+  readonly pipelines = new Map<string, { kind: TargetType }>();
   readonly executions: PipelineExecution[] = [];
   readonly actions: Action[] = [];
   private counter = 0;

@@ -2,8 +2,11 @@ import type { RetrainingRule } from '../../config/policy';
 import { explainFailure } from '../../domain/run-failure';
 import type { RetrainingFlow } from './flow';
 
-/** CodePipeline's event state and SageMaker's execution status for a failed run. */
-export const FAILED: ReadonlySet<string> = new Set(['FAILED', 'Failed']);
+/**
+ * A failed run's end state: CodePipeline's and Step Functions' FAILED, SageMaker's Failed, Step
+ * Functions' and CodeBuild's TIMED_OUT, CodeBuild's FAULT (a stop or an abort is a person's, not a failure).
+ */
+export const FAILED: ReadonlySet<string> = new Set(['FAILED', 'Failed', 'TIMED_OUT', 'FAULT']);
 
 /** A failed run, explained from its service (bounded reads), as a decision its notification repeats. */
 export async function explainFailed(

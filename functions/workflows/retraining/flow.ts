@@ -1,5 +1,6 @@
 import type { Policy, RetrainingRule } from '../../config/policy';
 import type { BatchLedger } from '../../ports/batch-ledger';
+import type { BuildSlots } from '../../ports/build-slots';
 import type { Clock } from '../../ports/clock';
 import type { DecisionLog } from '../../ports/decision-log';
 import type { Logger } from '../../ports/logger';
@@ -16,6 +17,8 @@ export interface RetrainingDeps {
   runs: RunStore;
   objects: ObjectStore;
   pipelines: Pipelines;
+  /** The account's CodeBuild slots, shared by the codebuild rules. */
+  slots: BuildSlots;
   /** Starts alarms asked for (rollback bindings with `retrain`); the sweeper acts on them. */
   requests: RetrainRequests;
   /** Why a run the controller started failed (read once, when its failure releases the rule). */

@@ -13,6 +13,7 @@ import {
 import { CLAIMABLE, type BatchRecord, type GuardState } from '../../ports/run-store';
 import { onExecutionFinished } from './finished';
 import type { RetrainingFlow } from './flow';
+import { bindBuild, giveSlot, takeSlot } from './slots';
 
 /**
  * Starts the rule's next batches while their guards allow, in batch order; defers the next one
@@ -35,21 +36,14 @@ export async function startDue(flow: RetrainingFlow, rule: RetrainingRule): Prom
     }
     const seq = batch!.seq;
     if (next.phase === 'defer') {
-      if (next.changed) {
-        const moved = await flow.runs.transition(rule.name, seq, [batch!.status], {
-          status: 'DEFERRED',
-          reason: next.reason,
-          updatedAt: now.toISOString(),
-        });
-        if (moved)
-          await flow.recorder.record({
-            kind: 'retraining.defer',
-            subject: `${rule.name}/${seq}`,
-            outcome: 'DEFERRED',
-            reasons: next.reasons,
-            inputs: { guard: run.guard, retryAt: next.retryAt },
-          });
-      }
+      if (next.changed) await defer(flow, rule, batch!, next.reasons, run.guard, next.retryAt);
+      return;
+    }
+    // Before the claim: a start that cannot get a CodeBuild slot stays the rule's next batch.
+    const slot = await takeSlot(flow, rule, startToken(rule.name, seq));
+    if (!slot.taken) {
+      if (batch!.status !== 'DEFERRED' || batch!.reason !== slot.reason)
+        await defer(flow, rule, batch!, [slot.reason], run.guard, slot.retryAt);
       return;
     }
     // The claim: one conditional write of the guard (see functions/ports/run-store.ts).
@@ -64,6 +58,30 @@ export async function startDue(flow: RetrainingFlow, rule: RetrainingRule): Prom
     if (!(await flow.runs.getBatch(rule.name, seq + 1))) return;
   }
   flow.logger.warn('startDue gave up after repeated contention', { rule: rule.name });
+}
+
+async function defer(
+  flow: RetrainingFlow,
+  rule: RetrainingRule,
+  batch: BatchRecord,
+  reasons: string[],
+  guard: GuardState,
+  retryAt: string | undefined,
+): Promise<void> {
+  const reason = reasons.join('; ');
+  const moved = await flow.runs.transition(rule.name, batch.seq, [batch.status], {
+    status: 'DEFERRED',
+    reason,
+    updatedAt: flow.now().toISOString(),
+  });
+  if (moved)
+    await flow.recorder.record({
+      kind: 'retraining.defer',
+      subject: `${rule.name}/${batch.seq}`,
+      outcome: 'DEFERRED',
+      reasons,
+      inputs: { guard, retryAt },
+    });
 }
 
 /**
@@ -111,6 +129,7 @@ export async function launch(
     batchId: `${rule.name}-${batch.seq}`,
   });
   const executionId = recordedExecutionId(started, token);
+  if (rule.target.type === 'codebuild' && 'executionId' in started) await bindBuild(flow, token, executionId);
   const recorded = await flow.runs.transition(rule.name, batch.seq, CLAIMABLE, {
     status: 'STARTED',
     executionId,
@@ -134,7 +153,12 @@ export async function launch(
     },
   });
   // A withheld start (observe mode, kill switch) never runs: free the rule as its end would.
-  if ('withheld' in started) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
+  if ('withheld' in started) await withheld(flow, rule, executionId, token);
+}
+
+async function withheld(flow: RetrainingFlow, rule: RetrainingRule, executionId: string, token: string): Promise<void> {
+  if (rule.target.type === 'codebuild') await giveSlot(flow, token);
+  await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
 }
 
 async function rebuildManifest(flow: RetrainingFlow, rule: RetrainingRule, batch: BatchRecord): Promise<string> {
@@ -192,7 +216,20 @@ export async function startNow(
       });
       return { outcome: 'DEFERRED', reasons: verdict.reasons };
     }
-    if (verdict.phase === 'start' && !(await flow.runs.swapGuard(rule.name, guard, verdict.claim))) continue;
+    if (verdict.phase === 'start') {
+      const slot = await takeSlot(flow, rule, token);
+      if (!slot.taken) {
+        await flow.recorder.record({
+          kind: 'retraining.defer',
+          subject,
+          outcome: 'DEFERRED',
+          reasons: [reason, slot.reason],
+          inputs: { ...context, guard, retryAt: slot.retryAt },
+        });
+        return { outcome: 'DEFERRED', reasons: [slot.reason] };
+      }
+      if (!(await flow.runs.swapGuard(rule.name, guard, verdict.claim))) continue;
+    }
     const { reasons } = verdict;
     const started = await flow.pipelines.start({
       target: rule.target,
@@ -201,6 +238,7 @@ export async function startNow(
       batchId: reasonId,
     });
     const executionId = recordedExecutionId(started, token);
+    if (rule.target.type === 'codebuild' && 'executionId' in started) await bindBuild(flow, token, executionId);
     for (let i = 0; i < 5; i++) {
       const g = await flow.runs.getGuard(rule.name);
       if (g.running?.seq !== -1 || g.running.executionId) break;
@@ -222,7 +260,7 @@ export async function startNow(
     });
     // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as
     // launch() does for a batch, or an exclusive rule would wait maxRunSeconds for it.
-    if ('withheld' in started) await onExecutionFinished(flow, rule.target, executionId, 'WITHHELD', token);
+    if ('withheld' in started) await withheld(flow, rule, executionId, token);
     return { outcome: 'STARTED', reasons, executionId };
   }
   throw new ContentionError(`retraining rule ${rule.name}: guard kept changing; retry the delivery`);

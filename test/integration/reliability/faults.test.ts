@@ -70,6 +70,7 @@ import { recordingLogger, TestClock } from '../../support/memory-harness';
 import { fixMotoCodeDeployTimes } from '../../support/moto-codedeploy-times';
 import { policyInput, testController } from '../../support/policies';
 import { stubOperation } from '../../support/stub-operation';
+import { DynamoBuildSlots } from '../../../functions/adapters/aws/dynamodb/build-slots';
 
 const OCCURRENCES = Number(process.env.FAULTS_OCCURRENCES ?? 1);
 // A path's cases grow with OCCURRENCES (about a second each on moto), and so does its bound.
@@ -204,6 +205,7 @@ async function dataDropWorld() {
       codepipeline: new CodePipelineFailureReader(codepipeline),
       sagemaker: new SageMakerFailureReader(new SageMakerClient(awsClientConfig())),
     }),
+    slots: new DynamoBuildSlots(dynamo, table),
     clock,
     logger,
   });

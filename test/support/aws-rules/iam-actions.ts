@@ -158,6 +158,11 @@ const RULES: Record<string, Rule> = {
   'sagemaker:DescribePipelineExecution': (input) => [
     { action: 'sagemaker:DescribePipelineExecution', resource: input.PipelineExecutionArn },
   ],
+  // Authorized on the ARN sent: a version or alias ARN is a resource of its own.
+  'sfn:StartExecution': (input) => [{ action: 'states:StartExecution', resource: input.stateMachineArn }],
+  'codebuild:StartBuild': (input, w) => [
+    { action: 'codebuild:StartBuild', resource: arn(w, 'codebuild', `project/${input.projectName}`) },
+  ],
   'sagemaker:DescribeModelPackage': (input, w) => [
     { action: 'sagemaker:DescribeModelPackage', resource: modelPackage(w, input.ModelPackageName) },
   ],
@@ -289,6 +294,8 @@ const SERVICE: Record<string, string> = {
   sns: 'sns',
   lambda: 'lambda',
   ecs: 'ecs',
+  sfn: 'sfn',
+  codebuild: 'codebuild',
 };
 
 export function serviceKey(service: string): string {
@@ -346,7 +353,14 @@ export function resourceTypes(action: string): Promise<string[]> {
  */
 export function iamActionsOfCommand(command: string): string[] {
   const [client, operation] = command.split(':') as [string, string];
-  const service = client === 'sagemaker-runtime' ? 'sagemaker' : client === 'eventbridge' ? 'events' : client;
+  const service =
+    client === 'sagemaker-runtime'
+      ? 'sagemaker'
+      : client === 'eventbridge'
+        ? 'events'
+        : client === 'sfn'
+          ? 'states'
+          : client;
   const action = `${service}:${operation}`;
   switch (action) {
     case 's3:GetObject':

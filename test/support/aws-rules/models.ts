@@ -70,6 +70,7 @@ const directories: Record<string, string> = {
   CloudFormation: 'cloudformation',
   CloudWatch: 'cloudwatch',
   'CloudWatch Logs': 'logs',
+  CodeBuild: 'codebuild',
   CodeDeploy: 'codedeploy',
   CodePipeline: 'codepipeline',
   DynamoDB: 'dynamodb',
@@ -80,10 +81,13 @@ const directories: Record<string, string> = {
   S3: 's3',
   SageMaker: 'sagemaker',
   'SageMaker Runtime': 'sagemaker-runtime',
+  SFN: 'stepfunctions',
   SNS: 'sns',
   SQS: 'sqs',
 };
 for (const directory of Object.values(directories)) directories[directory] = directory;
+// The memory adapters record Step Functions under its SDK client's name.
+directories.sfn = 'stepfunctions';
 export const modelledServices = [...new Set(Object.values(directories))].sort();
 
 const cacheDir = join(tmpdir(), `mlops-aws-models-${process.getuid?.() ?? 'user'}`);

@@ -50,7 +50,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'unknown target type',
       (p: any) => (p.retraining[0].target.type = 'lambda'),
-      'retraining[0].target.type: type must be codepipeline or sagemaker',
+      'retraining[0].target.type: type must be codepipeline, sagemaker, stepfunctions or codebuild',
     ],
     [
       'empty trigger',
@@ -117,11 +117,11 @@ describe('policy validation names the path of every mistake', () => {
 
   it('sends no batch id unless the rule names the variable or parameter', () => {
     const targets = validatePolicy(base()).retraining.map((r) => r.target);
-    expect(targets.map((t) => (t.type === 'codepipeline' ? t.batchIdVariable : t.batchIdParameter))).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(
+      targets.map((t) =>
+        t.type === 'sagemaker' ? t.batchIdParameter : 'batchIdVariable' in t ? t.batchIdVariable : undefined,
+      ),
+    ).toEqual([undefined, undefined, undefined]);
   });
 
   it('keeps the batch-id names a rule declares', () => {

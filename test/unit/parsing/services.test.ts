@@ -89,7 +89,7 @@ describe('parseExecutionStateChange', () => {
     expect(r.invalid).toEqual([
       {
         origin: { via: 'unknown', id: event.id },
-        reason: 'not a CodePipeline or SageMaker pipeline execution state change',
+        reason: 'not a CodePipeline, SageMaker, Step Functions or CodeBuild execution state change',
       },
     ]);
   });

@@ -10,7 +10,7 @@ import { startedExecutionId } from '../../../support/started';
 
 const clock: Clock = { now: () => new Date('2024-05-01T12:00:00Z'), sleep: async () => {} };
 
-for (const kind of ['codepipeline', 'sagemaker'] as const) {
+for (const kind of ['codepipeline', 'sagemaker', 'stepfunctions', 'codebuild'] as const) {
   describePipelinesContract(
     'MemoryPipelines',
     kind,

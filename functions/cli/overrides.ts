@@ -12,13 +12,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { SageMakerModelRegistry } from '../adapters/aws/model-registry';
 import { decisionEvents } from '../config/bundling/decision-events-sink';
 import { decisionNotifier } from '../config/bundling/decision-notifier-sink';
 import type { Policy } from '../config/policy';
+import { stateDecisionLog } from '../config/guardrails-runtime';
 import { rollbackPorts, type RollbackClients } from '../config/rollback-runtime';
 import type { OverrideStatus } from '../domain/overrides';
 import { Guardrails } from '../guardrails';
@@ -133,10 +133,7 @@ export async function decidePackage(
   const sagemaker = options.clients?.sagemaker ?? new SageMakerClient(config);
   const killSwitch = new DynamoKillSwitch(dynamo, options.table, { cacheSeconds: 0 });
   const decisions: Decision[] = [];
-  const log = new DynamoDecisionLog(dynamo, options.table, {
-    ttlDays: options.policy.controller.decisionTtlDays,
-    killSwitch,
-  });
+  const log = stateDecisionLog(dynamo, options.table, options.policy, killSwitch);
   const workflow = wirePackageOverride(
     { registry: new SageMakerModelRegistry(sagemaker), decisions: keeping(log, decisions) },
     {

@@ -5,11 +5,11 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
 import type { Policy } from '../config/policy';
+import { stateDecisionLog } from '../config/guardrails-runtime';
 import type { ControllerStatus } from '../domain/status';
 import { systemClock, type Clock } from '../ports/clock';
 import type { StatusOptions } from '../workflows/status';
@@ -29,13 +29,14 @@ export async function statusOfTable(options: {
   const { table, policy } = options;
   const clock = options.clock ?? systemClock;
   try {
+    const killSwitch = new DynamoKillSwitch(dynamo, table, { clock });
     const read = wireStatus(
       {
         ledger: new DynamoBatchLedger(dynamo, table, clock),
         runs: new DynamoRunStore(dynamo, table, clock),
         rollback: new DynamoRollbackStore(dynamo, table, clock),
-        killSwitch: new DynamoKillSwitch(dynamo, table, { clock }),
-        decisions: new DynamoDecisionLog(dynamo, table, { clock }),
+        killSwitch,
+        decisions: stateDecisionLog(dynamo, table, policy, killSwitch, { clock }),
       },
       { policy, clock },
     );

@@ -6,7 +6,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Decision } from '../ports/decision-log';
 import type { DecisionQuery } from '../ports/decision-history';
@@ -14,6 +13,7 @@ import { redrive, type FunctionKey, type RedriveReport } from './redrive';
 import { readFileSync } from 'node:fs';
 import { parsePolicyText } from '../config/policy';
 import { usePolicy } from '../config/runtime';
+import { stateDecisionLog } from '../config/guardrails-runtime';
 
 const HANDLER_FILES: Record<FunctionKey, string> = {
   dataArrived: 'data-arrived',
@@ -74,7 +74,7 @@ export async function listDecisions(
   const { table, clientConfig, ...query } = options;
   const dynamo = new DynamoDBClient(clientConfig ?? {});
   try {
-    return await new DynamoDecisionLog(dynamo, table).list(query);
+    return await stateDecisionLog(dynamo, table).list(query);
   } finally {
     dynamo.destroy();
   }

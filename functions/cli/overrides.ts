@@ -12,16 +12,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { SageMakerModelRegistry } from '../adapters/aws/model-registry';
-import { decisionEvents } from '../config/bundling/decision-events-sink';
-import { decisionNotifier } from '../config/bundling/decision-notifier-sink';
 import type { Policy } from '../config/policy';
+import { stateDecisionLog } from '../config/guardrails-runtime';
 import { rollbackPorts, type RollbackClients } from '../config/rollback-runtime';
 import type { OverrideStatus } from '../domain/overrides';
-import { Guardrails } from '../guardrails';
 import { systemClock } from '../ports/clock';
 import type { Decision, DecisionLog } from '../ports/decision-log';
 import type { Logger } from '../ports/logger';
@@ -29,6 +26,7 @@ import type { PackageOverrideResult } from '../workflows/package-override';
 import type { OperatorRollbackResult } from '../workflows/rollback';
 import { wirePackageOverride } from '../wiring/package-override';
 import { wireRollback } from '../wiring/rollback';
+import { cliGuardrails } from './cli-guardrails';
 
 type ClientConfig = Record<string, unknown>;
 
@@ -66,23 +64,6 @@ function keeping(inner: DecisionLog, kept: Decision[]): DecisionLog {
   };
 }
 
-/** The functions' guardrails, built for this process: the switch is read fresh (no cache to wait out). */
-function guardrailsFor(policy: Policy, killSwitch: DynamoKillSwitch, clientConfig: ClientConfig, logger: Logger) {
-  const { eventBus, topicArn } = policy.controller.decisions;
-  // The SDK's default attempts unless the caller's settings say otherwise.
-  const sinkConfig = { maxAttempts: 3, ...clientConfig };
-  const events = decisionEvents(eventBus, sinkConfig);
-  const notifier = decisionNotifier(topicArn, sinkConfig);
-  return new Guardrails({
-    policy,
-    killSwitch,
-    ...(events ? { events } : {}),
-    ...(notifier ? { notifier } : {}),
-    logger,
-    clock: systemClock,
-  });
-}
-
 /** `mlops-controller rollback <binding> --reason`. */
 export async function rollbackBinding(
   options: OverrideOptions & { binding: string; clients?: Partial<RollbackClients> },
@@ -113,7 +94,7 @@ export async function rollbackBinding(
       policy: options.policy,
       clock: systemClock,
       logger: options.logger,
-      guardrails: guardrailsFor(options.policy, killSwitch, config, options.logger),
+      guardrails: cliGuardrails(options.policy, killSwitch, config, options.logger),
     },
   );
   const result = await workflow.onOperator({ binding: options.binding, reason: options.reason, by: options.by });
@@ -133,17 +114,14 @@ export async function decidePackage(
   const sagemaker = options.clients?.sagemaker ?? new SageMakerClient(config);
   const killSwitch = new DynamoKillSwitch(dynamo, options.table, { cacheSeconds: 0 });
   const decisions: Decision[] = [];
-  const log = new DynamoDecisionLog(dynamo, options.table, {
-    ttlDays: options.policy.controller.decisionTtlDays,
-    killSwitch,
-  });
+  const log = stateDecisionLog(dynamo, options.table, options.policy, killSwitch);
   const workflow = wirePackageOverride(
     { registry: new SageMakerModelRegistry(sagemaker), decisions: keeping(log, decisions) },
     {
       policy: options.policy,
       clock: systemClock,
       logger: options.logger,
-      guardrails: guardrailsFor(options.policy, killSwitch, config, options.logger),
+      guardrails: cliGuardrails(options.policy, killSwitch, config, options.logger),
     },
   );
   const result = await workflow.decide({

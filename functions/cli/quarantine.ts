@@ -1,7 +1,8 @@
 /**
  * `quarantine release|drop <rule> <batch>` against a deployed stage, with your AWS credentials: the
  * retraining workflow on the functions' own adapters and guardrails (observe mode, the kill
- * switch), so a release starts the batch exactly as the sweeper would, and records who and why.
+ * switch, the decision sinks), so a release starts the batch exactly as the sweeper would, and
+ * records, publishes and notifies who and why.
  */
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,11 +11,11 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Policy } from '../config/policy';
 import { retrainingPorts, type RetrainingClients } from '../config/retraining-runtime';
-import { Guardrails } from '../guardrails';
 import { systemClock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { QuarantineResult } from '../workflows/retraining/quarantine';
 import { wireRetraining } from '../wiring/retraining';
+import { cliGuardrails } from './cli-guardrails';
 
 export async function quarantine(options: {
   act: 'release' | 'drop';
@@ -39,7 +40,7 @@ export async function quarantine(options: {
   try {
     // Read fresh at every write: a pause set a moment ago applies to this command too.
     const killSwitch = new DynamoKillSwitch(clients.dynamo, table, { cacheSeconds: 0 });
-    const guardrails = new Guardrails({ policy, killSwitch, logger, clock: systemClock });
+    const guardrails = cliGuardrails(policy, killSwitch, config, logger);
     const workflow = wireRetraining(retrainingPorts(policy, table, clients, killSwitch), {
       policy,
       clock: systemClock,

@@ -147,7 +147,14 @@ export function statusTable(status: ControllerStatus): string {
       ? '  none'
       : textTable(
           ['AT', 'KIND', 'SUBJECT', 'WHY'],
-          status.holds.map((h) => [when(h.at, today), h.kind, h.subject, firstLine(h.reason)]),
+          status.holds.map((h) => [
+            when(h.at, today),
+            h.kind,
+            h.subject,
+            h.settledOutside
+              ? `settled outside the controller (now ${h.settledOutside}); ${firstLine(h.reason)}`
+              : firstLine(h.reason),
+          ]),
         ),
   );
   return out.join('\n');

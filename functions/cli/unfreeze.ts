@@ -1,9 +1,9 @@
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
 import type { Policy } from '../config/policy';
+import { stateDecisionLog } from '../config/guardrails-runtime';
 import { ControllerError } from '../domain/errors';
 import { systemClock } from '../ports/clock';
 import type { Deployments } from '../ports/deployments';
@@ -36,7 +36,7 @@ export async function unfreeze(options: {
     {
       store: new DynamoRollbackStore(dynamo, options.table),
       stages: new CodePipelineStages(new CodePipelineClient(options.clientConfig ?? {})),
-      decisions: new DynamoDecisionLog(dynamo, options.table, { ttlDays: options.policy.controller.decisionTtlDays }),
+      decisions: stateDecisionLog(dynamo, options.table, options.policy),
       deployments: unused<Deployments>('CodeDeploy'),
       endpoints: unused('SageMaker endpoints'),
       alarms: unused('CloudWatch'),

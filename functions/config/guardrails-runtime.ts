@@ -12,7 +12,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
-import { systemClock } from '../ports/clock';
+import { systemClock, type Clock } from '../ports/clock';
 import type { DecisionMetrics } from '../ports/decision-metrics';
 import { Guardrails } from '../guardrails';
 import { decisionEvents } from './bundling/decision-events-sink';
@@ -31,17 +31,24 @@ const emf: DecisionMetrics = {
 };
 
 /**
- * The decision log every function's workflow records to: the state table, the policy's retention,
- * and the guardrails' kill switch, so a commit that makes a write checks the switch in its own
- * transaction (DynamoDecisionLog.commit with `unlessPaused`).
+ * The decision log every function's workflow and every CLI command records to or reads from: the
+ * state table, the policy's retention, and the guardrails' kill switch, so a commit that makes a
+ * write checks the switch in its own transaction (DynamoDecisionLog.commit with `unlessPaused`).
+ * A reader needs neither: without a policy, records keep the adapter's default retention; without
+ * a switch, a commit `unlessPaused` is refused.
  */
 export function stateDecisionLog(
   dynamo: DynamoDBClient,
   table: string,
-  policy: Pick<Policy, 'controller'>,
-  killSwitch: DynamoKillSwitch,
+  policy?: Pick<Policy, 'controller'>,
+  killSwitch?: DynamoKillSwitch,
+  options: { clock?: Clock } = {},
 ): DynamoDecisionLog {
-  return new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays, killSwitch });
+  return new DynamoDecisionLog(dynamo, table, {
+    ...(policy ? { ttlDays: policy.controller.decisionTtlDays } : {}),
+    ...(killSwitch ? { killSwitch } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 }
 
 let guardrails: Promise<Guardrails<DynamoKillSwitch>> | undefined;

@@ -96,6 +96,11 @@ export interface HoldStatus {
   reason: string;
   /** The package held, when the decision names one. */
   package?: string;
+  /**
+   * A registry HOLD's package is no longer pending: a person decided it outside the controller
+   * (console, API), which leaves no decision record. Its approval status now.
+   */
+  settledOutside?: string;
 }
 
 export interface ControllerStatus {
@@ -343,6 +348,23 @@ export function pendingHolds(decisions: readonly Decision[]): HoldStatus[] {
     }
   }
   return [...open.values()];
+}
+
+/** The registry HOLDs (subject: the package) whose package status can tell they were settled outside. */
+export const registryHolds = (holds: readonly HoldStatus[]): HoldStatus[] =>
+  holds.filter((h) => isModelPackageArn(h.subject));
+
+/**
+ * Marks the registry HOLDs whose package is no longer `PendingManualApproval` (`statuses`: the
+ * approval status read now, by package ARN) as settled outside the controller. An approval
+ * action's HOLD is about the action, not the package's status, and a package not read stays as
+ * recorded.
+ */
+export function settledOutside(holds: readonly HoldStatus[], statuses: ReadonlyMap<string, string>): HoldStatus[] {
+  return holds.map((h) => {
+    const status = isModelPackageArn(h.subject) ? statuses.get(h.subject) : undefined;
+    return status !== undefined && status !== 'PendingManualApproval' ? { ...h, settledOutside: status } : h;
+  });
 }
 
 export function controllerStatus(policy: Policy, reads: StatusReads, now: Date): ControllerStatus {

@@ -5,11 +5,18 @@
  * names a batch run without its execution id.
  */
 import type { Policy } from '../config/policy';
-import { controllerStatus, type ControllerStatus, type RuleReads } from '../domain/status';
+import {
+  controllerStatus,
+  registryHolds,
+  settledOutside,
+  type ControllerStatus,
+  type RuleReads,
+} from '../domain/status';
 import type { BatchLedger } from '../ports/batch-ledger';
 import type { Clock } from '../ports/clock';
 import type { DecisionHistory } from '../ports/decision-history';
 import type { KillSwitch } from '../ports/kill-switch';
+import type { ModelRegistry } from '../ports/model-registry';
 import type { RollbackStore } from '../ports/rollback-store';
 import type { BatchStatus, RunStore } from '../ports/run-store';
 
@@ -21,7 +28,16 @@ export interface StatusDeps {
   rollback: Pick<RollbackStore, 'freezes'>;
   killSwitch: Pick<KillSwitch, 'state'>;
   decisions: DecisionHistory;
+  /**
+   * The model registry, to tell a listed registry HOLD a person settled outside the controller
+   * (one DescribeModelPackage per held package, the newest MAX_HOLD_CHECKS); without it, HOLDs are
+   * listed as recorded.
+   */
+  packages?: Pick<ModelRegistry, 'describe'>;
 }
+
+/** Held packages read per status, newest HOLD first: the screen stays one quick read. */
+export const MAX_HOLD_CHECKS = 20;
 
 /** Every status but STARTED: what has not started (yet), and what never will by itself. */
 const NOT_STARTED: readonly BatchStatus[] = ['CLOSED', 'DEFERRED', 'STARTING', 'QUARANTINED'];
@@ -41,7 +57,28 @@ export async function readStatus(deps: StatusDeps, options: StatusOptions = {}):
     deps.killSwitch.state({ fresh: true }),
     deps.decisions.list({ since: holdsSince, until: now.toISOString(), kind: 'gate' }),
   ]);
-  return controllerStatus(deps.policy, { rules: new Map(rules), freezes, killSwitch, decisions, holdsSince }, now);
+  const status = controllerStatus(
+    deps.policy,
+    { rules: new Map(rules), freezes, killSwitch, decisions, holdsSince },
+    now,
+  );
+  if (!deps.packages) return status;
+  return { ...status, holds: settledOutside(status.holds, await packageStatuses(deps.packages, status)) };
+}
+
+/** The approval status of the newest held packages; one that cannot be read now stays as recorded. */
+async function packageStatuses(
+  packages: Pick<ModelRegistry, 'describe'>,
+  status: ControllerStatus,
+): Promise<Map<string, string>> {
+  const newest = registryHolds(status.holds)
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+    .slice(0, MAX_HOLD_CHECKS)
+    .map((h) => h.subject);
+  const read = await Promise.all(
+    newest.map(async (arn) => [arn, await packages.describe(arn).catch(() => undefined)] as const),
+  );
+  return new Map(read.flatMap(([arn, pkg]) => (pkg ? [[arn, pkg.status] as const] : [])));
 }
 
 async function readRule(deps: StatusDeps, rule: string): Promise<RuleReads> {

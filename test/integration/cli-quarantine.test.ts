@@ -4,12 +4,21 @@
  */
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
 import { DynamoRunStore } from '../../functions/adapters/aws/dynamodb/run-store';
+import { DECISION_DETAIL_TYPE, DECISION_SOURCE } from '../../functions/adapters/aws/eventbridge';
 import { quarantine } from '../../functions/cli/quarantine';
 import { validatePolicy } from '../../functions/config/policy';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
@@ -18,9 +27,52 @@ import { recordingLogger } from '../support/memory-harness';
 const dynamo = new DynamoDBClient(awsClientConfig());
 const sagemaker = new SageMakerClient(awsClientConfig());
 const s3 = new S3Client({ ...awsClientConfig(), forcePathStyle: true });
-afterAll(() => [dynamo, sagemaker, s3].forEach((c) => c.destroy()));
+const sns = new SNSClient(awsClientConfig());
+const sqs = new SQSClient(awsClientConfig());
+const eventbridge = new EventBridgeClient(awsClientConfig());
+afterAll(() => [dynamo, sagemaker, s3, sns, sqs, eventbridge].forEach((c) => c.destroy()));
 
-async function stage() {
+async function queue(): Promise<{ url: string; arn: string }> {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('decisions') }))).QueueUrl!;
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return { url, arn: Attributes!.QueueArn! };
+}
+
+/** A topic and a bus, each delivering what reaches it to its own queue (as a subscriber would see it). */
+async function sinks() {
+  const notified = await queue();
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('decisions') }))).TopicArn!;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: notified.arn }));
+  const published = await queue();
+  const eventBus = uniqueName('decisions');
+  await eventbridge.send(new CreateEventBusCommand({ Name: eventBus }));
+  const rule = uniqueName('decisions');
+  await eventbridge.send(
+    new PutRuleCommand({
+      Name: rule,
+      EventBusName: eventBus,
+      EventPattern: JSON.stringify({ source: [DECISION_SOURCE], 'detail-type': [DECISION_DETAIL_TYPE] }),
+    }),
+  );
+  await eventbridge.send(
+    new PutTargetsCommand({ Rule: rule, EventBusName: eventBus, Targets: [{ Id: 'queue', Arn: published.arn }] }),
+  );
+  return { decisions: { topicArn, eventBus, routine: true }, notified: notified.url, published: published.url };
+}
+
+/** The message bodies a queue holds, parsed; bounded by the queue's answers. */
+async function received(url: string, count: number): Promise<Record<string, unknown>[]> {
+  const bodies: Record<string, unknown>[] = [];
+  for (let i = 0; i < 20 && bodies.length < count; i++) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    bodies.push(...Messages.map((m) => JSON.parse(m.Body!) as Record<string, unknown>));
+  }
+  return bodies;
+}
+
+async function stage(sinksOf?: { topicArn: string; eventBus: string; routine: boolean }) {
   const table = uniqueName('quarantine');
   const pipeline = uniqueName('retrain');
   const bucket = uniqueName('manifests');
@@ -40,7 +92,12 @@ async function stage() {
   );
   const policy = validatePolicy({
     version: 1,
-    controller: { accounts: ['123456789012'], regions: ['us-east-1'], manifests: { bucket, prefix: 'm/' } },
+    controller: {
+      accounts: ['123456789012'],
+      regions: ['us-east-1'],
+      manifests: { bucket, prefix: 'm/' },
+      ...(sinksOf ? { decisions: sinksOf } : {}),
+    },
     retraining: [
       {
         name: 'churn',
@@ -129,4 +186,26 @@ describe('mlops-controller quarantine (moto)', () => {
     expect(await s.runs.getBatch('churn', 0)).toMatchObject({ status: 'DROPPED' });
     expect(await s.decisions()).toEqual([['retraining.quarantine', 'DROPPED']]);
   }, 60_000);
+
+  it("release and drop publish their decisions to the policy's bus and notify its topic, like every other override", async () => {
+    const out = await sinks();
+    const released = await stage(out.decisions);
+    await released.act('release');
+    const dropped = await stage(out.decisions);
+    await dropped.act('drop');
+
+    const subjects = (await received(out.notified, 3)).map((m) => m.Subject).sort();
+    expect(subjects).toEqual([
+      'mlops-controller retraining.quarantine DROPPED',
+      'mlops-controller retraining.quarantine RELEASED',
+      'mlops-controller retraining.start STARTED',
+    ]);
+    const events = await received(out.published, 3);
+    expect(events.map((e) => [e.source, e['detail-type']])).toEqual(
+      Array.from({ length: 3 }, () => [DECISION_SOURCE, DECISION_DETAIL_TYPE]),
+    );
+    expect(
+      events.map((e) => `${(e.detail as { kind: string }).kind} ${(e.detail as { outcome: string }).outcome}`).sort(),
+    ).toEqual(['retraining.quarantine DROPPED', 'retraining.quarantine RELEASED', 'retraining.start STARTED']);
+  }, 90_000);
 });

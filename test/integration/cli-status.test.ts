@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateModelPackageGroupCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoDecisionLog } from '../../functions/adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../../functions/adapters/aws/dynamodb/kill-switch';
@@ -17,6 +18,7 @@ import { validatePolicy } from '../../functions/config/policy';
 import type { Clock } from '../../functions/ports/clock';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
+import { motoModelPackage } from '../support/moto-packages';
 import { HELD_PACKAGE, NOW, at, seedStatusWorld, statusPolicyDocument } from '../support/status-world';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -42,8 +44,10 @@ describe('mlops-controller status (DynamoDB on moto)', () => {
   it('reads every section back from the table with Query, GetItem and BatchGetItem only', async () => {
     const client = new DynamoDBClient(awsClientConfig());
     const counted = countCalls(client);
+    // The held package is not in the registry: its DescribeModelPackage finds nothing to settle.
+    const sagemaker = new SageMakerClient(awsClientConfig());
     try {
-      const status = await statusOfTable({ policy, table, client, clock });
+      const status = await statusOfTable({ policy, table, client, sagemaker, clock });
       expect(status.rules).toEqual([
         expect.objectContaining({
           rule: 'churn',
@@ -76,6 +80,7 @@ describe('mlops-controller status (DynamoDB on moto)', () => {
       });
       expect(counted.calls).toHaveLength(26);
     } finally {
+      sagemaker.destroy();
       client.destroy();
     }
   });
@@ -127,4 +132,41 @@ describe('mlops-controller status (DynamoDB on moto)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('shows a registry HOLD whose package a person approved in the console as settled outside the controller', async () => {
+    const sagemaker = new SageMakerClient(awsClientConfig());
+    const table2 = uniqueName('status-holds');
+    try {
+      await createStateTable(dynamo, table2);
+      const group = uniqueName('churn-models');
+      await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+      const approved = await motoModelPackage(sagemaker, group, 'PendingManualApproval');
+      const pending = await motoModelPackage(sagemaker, group, 'PendingManualApproval');
+      const log = new DynamoDecisionLog(dynamo, table2, { clock });
+      for (const [subject, time] of [
+        [approved, '08:00:00'],
+        [pending, '08:30:00'],
+      ] as const)
+        await log.record({
+          kind: 'gate.registry',
+          subject,
+          outcome: 'HOLD',
+          reasons: ['HOLD by gate churn-quality: warning check did not pass'],
+          inputs: { package: subject },
+          at: at(time),
+        });
+      // The person's answer in the console: the package's status changes, no decision is recorded.
+      await sagemaker.send(
+        new UpdateModelPackageCommand({ ModelPackageArn: approved, ModelApprovalStatus: 'Approved' }),
+      );
+
+      const status = await statusOfTable({ policy, table: table2, client: dynamo, sagemaker, clock });
+      expect(status.holds.map((h) => [h.subject, h.settledOutside])).toEqual([
+        [approved, 'Approved'],
+        [pending, undefined],
+      ]);
+    } finally {
+      sagemaker.destroy();
+    }
+  }, 60_000);
 });

@@ -9,6 +9,8 @@ import { MemoryNotifier } from '../../functions/adapters/memory/notifier';
 import { MemoryWorld } from '../../functions/adapters/memory/world';
 import { approvalRequested } from '../../functions/handlers/approval-requested';
 import { modelRegistered } from '../../functions/handlers/model-registered';
+import { Guardrails } from '../../functions/guardrails';
+import type { KillSwitch } from '../../functions/ports/kill-switch';
 import type { ModelPackage } from '../../functions/ports/model-registry';
 import type { GateDeps } from '../../functions/workflows/gates';
 import { wireGates } from '../../functions/wiring/gates';
@@ -59,10 +61,15 @@ export const arnOf = (group: string, version: number) =>
 export const report = (auc: unknown, recall: unknown = 0.7) =>
   JSON.stringify({ binary_classification_metrics: { auc: { value: auc }, recall: { value: recall } } });
 
-export function gatesHarness(policy: Policy = gatesPolicy(), overrides: Partial<GateDeps> = {}) {
+/** `killSwitch`: the gates run inside the guardrails (observe mode, the switch) as the functions do. */
+export function gatesHarness(
+  policy: Policy = gatesPolicy(),
+  overrides: Partial<GateDeps> = {},
+  options: { killSwitch?: KillSwitch } = {},
+) {
   const clock = new TestClock();
   const world = new MemoryWorld(clock);
-  const decisions = new MemoryDecisionLog(clock);
+  const decisions = new MemoryDecisionLog(clock, options.killSwitch ? { killSwitch: options.killSwitch } : {});
   const { logger, lines } = recordingLogger();
   const registry = new MemoryModelRegistry(world);
   const deps: GateDeps = {
@@ -78,7 +85,10 @@ export function gatesHarness(policy: Policy = gatesPolicy(), overrides: Partial<
     ...overrides,
   };
   const { policy: p, clock: c, logger: l, ...ports } = deps;
-  const gates = wireGates(ports, { policy: p, clock: c, logger: l });
+  const guardrails = options.killSwitch
+    ? new Guardrails({ policy: p, killSwitch: options.killSwitch, logger: l, clock: c })
+    : undefined;
+  const gates = wireGates(ports, { policy: p, clock: c, logger: l, ...(guardrails ? { guardrails } : {}) });
   const state = gatesState(world);
 
   /** A package in the world; `auc`/`recall` write its report unless `reportBody` says otherwise. */

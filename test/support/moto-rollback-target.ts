@@ -9,29 +9,14 @@ import {
   CreateDeploymentGroupCommand,
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
-import {
-  CreateModelPackageCommand,
-  CreateModelPackageGroupCommand,
-  type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { CreateModelPackageGroupCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { uniqueName } from './aws';
+import { motoModelPackage } from './moto-packages';
 
 export async function motoRollbackTarget(codedeploy: CodeDeployClient, sagemaker: SageMakerClient) {
   const group = uniqueName('churn-models');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
-  const pkg = (
-    await sagemaker.send(
-      new CreateModelPackageCommand({
-        ModelPackageGroupName: group,
-        ModelApprovalStatus: 'Approved',
-        InferenceSpecification: {
-          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:4' }],
-          SupportedContentTypes: ['text/csv'],
-          SupportedResponseMIMETypes: ['text/csv'],
-        },
-      }),
-    )
-  ).ModelPackageArn!;
+  const pkg = await motoModelPackage(sagemaker, group, 'Approved');
   const application = uniqueName('app');
   await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
   await codedeploy.send(

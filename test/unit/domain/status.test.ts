@@ -5,6 +5,7 @@ import {
   freezeStatus,
   pendingHolds,
   ruleStatus,
+  settledOutside,
 } from '../../../functions/domain/status';
 import type { OpenBatchView } from '../../../functions/ports/batch-ledger';
 import type { Decision } from '../../../functions/ports/decision-log';
@@ -273,6 +274,22 @@ describe('pendingHolds', () => {
         package: ARN,
       },
     ]);
+  });
+});
+
+describe('settledOutside', () => {
+  const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/5';
+  const registry = { kind: 'gate.registry', subject: ARN, at: t('09:00:00'), reason: 'HOLD', package: ARN };
+  const approval = { ...registry, kind: 'gate.approval', subject: 'deploy/Approve/gate@exec-1' };
+
+  it.each<[string, typeof registry, Map<string, string>, string | undefined]>([
+    ['a registry HOLD whose package a person approved', registry, new Map([[ARN, 'Approved']]), 'Approved'],
+    ['a registry HOLD whose package a person rejected', registry, new Map([[ARN, 'Rejected']]), 'Rejected'],
+    ['a registry HOLD still pending stays listed', registry, new Map([[ARN, 'PendingManualApproval']]), undefined],
+    ['a registry HOLD whose package was not read stays as recorded', registry, new Map(), undefined],
+    ['an approval action HOLD is about the action, not its package', approval, new Map([[ARN, 'Approved']]), undefined],
+  ])('%s', (_, hold, statuses, settled) => {
+    expect(settledOutside([hold], statuses)[0]!.settledOutside).toBe(settled);
   });
 });
 

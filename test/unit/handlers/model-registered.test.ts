@@ -1,4 +1,5 @@
 import { AwsCallError, ContentionError } from '../../../functions/domain/errors';
+import { MemoryKillSwitch } from '../../../functions/adapters/memory/kill-switch';
 import { loadFixture } from '../../support/fixtures';
 import {
   ACCOUNT,
@@ -341,6 +342,31 @@ describe('modelRegistered (registry gate)', () => {
       await h.registryHandler(registered(2));
       expect(h.actions('Publish')).toHaveLength(1);
       expect(h.gateDecisions().map((d) => d.outcome)).toEqual(['HOLD', 'HOLD', 'HOLD']);
+    });
+  });
+
+  describe('while the kill switch is on', () => {
+    it('withholds the approval it decides but still notifies a HOLD: telling people is not a write', async () => {
+      const killSwitch = new MemoryKillSwitch();
+      await killSwitch.set({ paused: true, by: 'bob', reason: 'incident 7' });
+      const h = gatesHarness(gatesPolicy(), {}, { killSwitch });
+      h.addPackage(1, { status: 'Approved', auc: 0.84 });
+      h.addPackage(2, { auc: 0.9 });
+      h.addPackage(3, { reportBody: null });
+      await h.registryHandler(registered(2));
+      await h.registryHandler(registered(3));
+      expect(h.actions('UpdateModelPackage')).toHaveLength(0);
+      expect(h.actions('Publish')).toHaveLength(1);
+      const [approve, hold] = h.gateDecisions();
+      expect(approve).toMatchObject({ outcome: 'APPROVE' });
+      expect(approve!.actions).toEqual([
+        expect.objectContaining({
+          operation: 'UpdateModelPackage',
+          status: 'withheld',
+          why: 'paused by bob: incident 7',
+        }),
+      ]);
+      expect(hold).toMatchObject({ outcome: 'HOLD' });
     });
   });
 

@@ -265,6 +265,40 @@ function hookStatements(policy) {
       Action: ['cloudwatch:GetMetricData'],
       Resource: '*',
     });
+  // A FAIL at the hook rejects the deployment's package as the tick's FAIL does, through the group's
+  // rollback binding: a committed decision (kill switch ConditionCheck), its claim extended when done
+  // and given back when the write fails (functions/adapters/aws/dynamodb/decision-log.ts).
+  const rejecting = unique(
+    judged.flatMap((g) =>
+      policy.rollback
+        .filter(
+          (b) =>
+            b.modelPackageGroup &&
+            b.codedeploy?.application === g.application &&
+            b.codedeploy.deploymentGroup === g.deploymentGroup,
+        )
+        .map((b) => b.modelPackageGroup.slice(b.modelPackageGroup.lastIndexOf('/') + 1)),
+    ),
+  );
+  if (rejecting.length > 0)
+    statements.push(
+      killSwitchCheck,
+      {
+        Sid: 'JudgedRejectionClaims',
+        Effect: 'Allow',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLAIM#ROLLBACK#package:*'] } },
+      },
+      {
+        Sid: 'RejectJudgedPackage',
+        Effect: 'Allow',
+        Action: ['sagemaker:UpdateModelPackage'],
+        Resource: uniqueSubs(
+          rejecting.flatMap(sageMakerNames).map((g) => arn('sagemaker', `model-package/${literal(g)}/*`)),
+        ),
+      },
+    );
   // The Service Authorization Reference lists no resource type for this action, so IAM accepts only
   // "*"; a deployment-group ARN would never match and every answer would be denied. The call names a
   // hook execution id only CodeDeploy's invocation hands the function.

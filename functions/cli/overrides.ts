@@ -60,6 +60,7 @@ function keeping(inner: DecisionLog, kept: Decision[]): DecisionLog {
       await inner.record(decision);
       kept.push(decision);
     },
+    taken: (key) => inner.taken(key),
     commit: commit as DecisionLog['commit'],
   };
 }

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { METRIC_SOURCES } from '../config/policy-gates';
 import { FUNCTION_KEYS, type FunctionKey } from './function-keys';
+import { metricSeed } from './simulate-metrics';
 
 const reportSource = z.enum(METRIC_SOURCES.filter((s) => s !== 'CustomerMetadataProperties') as [string, ...string[]]);
 
@@ -120,6 +121,8 @@ export const worldSchema = z
         }),
       )
       .default([]),
+    /** CloudWatch series the canary judgments (`analysis`) read: a line with seeded noise each. */
+    metrics: z.array(metricSeed).default([]),
   })
   .prefault({});
 export type WorldSeed = z.output<typeof worldSchema>;

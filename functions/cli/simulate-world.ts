@@ -17,6 +17,7 @@ import { MemoryEndpoints } from '../adapters/memory/endpoints';
 import { gatesState } from '../adapters/memory/gates-world';
 import { MemoryKillSwitch } from '../adapters/memory/kill-switch';
 import { MemoryMetricReports } from '../adapters/memory/metric-reports';
+import { MemoryMetricSeries, metricWorld } from '../adapters/memory/metric-series';
 import { MemoryModelRegistry } from '../adapters/memory/model-registry';
 import { MemoryNotifier } from '../adapters/memory/notifier';
 import { MemoryObjectStore } from '../adapters/memory/object-store';
@@ -52,6 +53,7 @@ import { wireRollback } from '../wiring/rollback';
 import { wireStageRetry } from '../wiring/stage-retry';
 import type { Where } from './envelopes';
 import { alarmArn, scheduledEvent } from './rollback-envelopes';
+import { seriesPoints } from './simulate-metrics';
 import type { FunctionName, ModelPackageSeed, PackageRef, WorldSeed } from './simulate-schema';
 
 export type Handler = (event: unknown) => Promise<unknown>;
@@ -97,6 +99,8 @@ export interface SimWorld {
   ledger: MemoryBatchLedger;
   runs: MemoryRunStore;
   rollbackStore: MemoryRollbackStore;
+  /** The metric series the judgments read (its `requests` counts GetMetricData calls). */
+  series: MemoryMetricSeries;
   functions: Record<FunctionName, Handler>;
   /** The rollback function's scheduled tick. */
   tick(): Delivery;
@@ -158,6 +162,8 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
   const alarms = new MemoryAlarms(world);
   const stages = new MemoryStageControl(world);
   const packages = new MemoryPackageStatus(world);
+  // One reader for the tick and the hook: its request count is the demo's GetMetricData count.
+  const series = new MemoryMetricSeries(world);
 
   const ledger = new MemoryBatchLedger();
   const runs = new MemoryRunStore();
@@ -198,11 +204,21 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
       lambdaAliases: new MemoryLambdaAliases(world),
       taskDefinitions: new MemoryTaskDefinitions(world),
       redeploys: new MemoryRedeployWatch(),
+      series,
     },
     wiring,
   );
   const hooks = wireDeploymentHook(
-    { deployments, alarms, packages, invoker: endpoints, objects, claims: new MemoryClaims(clock), decisions },
+    {
+      deployments,
+      alarms,
+      packages,
+      invoker: endpoints,
+      objects,
+      claims: new MemoryClaims(clock),
+      decisions,
+      series,
+    },
     wiring,
   );
   const retry = wireStageRetry({ stages, store: rollbackStore, decisions }, wiring);
@@ -236,6 +252,7 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
     ledger,
     runs,
     rollbackStore,
+    series,
     functions,
     tick: () => ({ fn: 'alarmRollback', event: scheduledEvent(clock.now().toISOString()), label: 'rollback tick' }),
     where: () => ({
@@ -287,4 +304,6 @@ function seedWorld(
   for (const a of seed.alarms) state.alarms.set(a.name, { state: a.state, arn: alarmArn(at, a.name), tags: a.tags });
   for (const p of seed.packageStatuses) state.packages.set(p.arn, p.status);
   state.actionRuns.push(...seed.actionRuns);
+  const metrics = metricWorld(world);
+  for (const m of seed.metrics) for (const point of seriesPoints(m, at.start)) metrics.put(point);
 }

@@ -31,6 +31,8 @@ export interface SimulationResult {
   timeline: string[];
   /** Handler invocations, sweeper and rollback ticks included. */
   deliveries: number;
+  /** GetMetricData requests the canary judgments made (one per judgment). */
+  metricRequests: number;
   /** The embedded backend's state after the run, as `status --scenario` reads it. */
   state: StatusPorts & { policy: Policy; clock: Clock };
 }
@@ -109,6 +111,7 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     records: decisions.decisions.map((d) => structuredClone(d)),
     timeline,
     deliveries,
+    metricRequests: sim.series.requests,
     state: {
       policy,
       clock,

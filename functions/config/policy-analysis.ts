@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { MetricCriteria } from '../domain/canary';
+import { dimensionsOf } from '../domain/judgment';
 import { mode } from './policy-guardrails';
 
 /**
@@ -182,25 +183,6 @@ export const defaultCriteria = (name: string): MetricCriteria => ({
   minPoints: ANALYSIS_DEFAULTS.minPoints,
   critical: ANALYSIS_DEFAULTS.critical,
   weight: ANALYSIS_DEFAULTS.weight,
-});
-
-/** The domain's criteria for each metric of an entry, defaults and the entry's confidence applied. */
-export const criteriaOf = (entry: AnalysisEntry): MetricCriteria[] =>
-  entry.metrics.map((m) => ({
-    name: m.name,
-    worse: m.worse,
-    confidence: m.confidence ?? entry.confidence,
-    allowedChange: m.allowedChange,
-    effect: m.effect,
-    minPoints: m.minPoints,
-    critical: m.critical,
-    weight: m.weight,
-  }));
-
-/** The dimensions of one side: shared ones, then the side's own. */
-export const dimensionsOf = (metric: AnalysisMetric, side: 'canary' | 'baseline'): Record<string, string> => ({
-  ...metric.dimensions,
-  ...metric[side],
 });
 
 interface Issue {

@@ -62,6 +62,7 @@ export class ExplainedDecisions {
         await inner.record(explained);
         await this.announce(explained);
       },
+      taken: (key) => inner.taken(key),
       commit: commit as DecisionLog['commit'],
     };
   }

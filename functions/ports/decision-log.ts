@@ -88,6 +88,12 @@ export interface Paused {
 export interface DecisionLog {
   record(decision: Decision): Promise<void>;
   /**
+   * Whether a commit holds `key` now (one consistent read, no write): work whose decision is already
+   * made (a judgment of an interval another tick judged) can be skipped before it is done. False
+   * once the claim ran out or was given back. Holding it is no reservation: only `commit` claims.
+   */
+  taken(key: string): Promise<boolean>;
+  /**
    * Write-ahead: stores `decision`, with `planned` as its actions, and takes `claim`, in one atomic
    * write, before the writes are made. That one write is both the exactly-once guard and the
    * explained record. Undefined, with nothing written, when another caller holds the claim;

@@ -3,7 +3,9 @@ import type { AnalysisEntry } from '../config/policy-analysis';
 import type { HookRule } from '../config/policy-rollback';
 import { alarmsCheck, crashedCheck, hookRuleFor, noHookRule, packageCheck, smokeCheck } from '../domain/hook-checks';
 import { deploymentPlaceholders, judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
+import { packageGroupName } from '../domain/arns';
 import { hookVerdict, type CheckResult } from '../domain/rollback';
+import { writes } from '../domain/writes';
 import type { Alarms } from '../ports/alarms';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
@@ -15,6 +17,7 @@ import type { MetricSeries } from '../ports/metric-series';
 import type { ObjectStore } from '../ports/object-store';
 import type { PackageStatus } from '../ports/package-status';
 import { Recorder } from './recorder';
+import { rollbackClaim } from './rollback/flow';
 import { judgmentInputs, readAndJudge } from './rollback/judge';
 
 export interface HookDeps {
@@ -144,7 +147,51 @@ export class DeploymentHookWorkflow {
       reasons: [verdict.reason],
       inputs,
     });
+    const judgment = results.find((r) => r.check === 'judgment');
+    if (deployment && judgment?.outcome === 'FAIL') await this.rejectJudged(deployment, judgment);
     return verdict.status;
+  }
+
+  /**
+   * A judgment FAIL at the hook rejects the deployment's package as the tick's FAIL does (through
+   * the group's rollback binding, under the same claim, so between them it is rejected once). After
+   * the answer: CodeDeploy's rollback must not wait on the registry. A rejection that fails is
+   * recorded failed with its claim given back, and the invocation fails with it.
+   */
+  private async rejectJudged(d: DeploymentDetail, judgment: CheckResult): Promise<void> {
+    const binding = this.deps.policy.rollback.find(
+      (b) => b.codedeploy?.application === d.application && b.codedeploy.deploymentGroup === d.deploymentGroup,
+    );
+    if (!binding?.modelPackageGroup) return;
+    const base = { kind: 'rollback.package', subject: `${binding.name}/${binding.modelPackageGroup}` };
+    const why = `canary judgment FAIL at the AfterAllowTraffic hook of ${d.id}: ${judgment.detail}`;
+    const group = packageGroupName(binding.modelPackageGroup).toLowerCase();
+    const arn = d.modelPackageArn;
+    if (!arn || !arn.toLowerCase().includes(`:model-package/${group}/`))
+      return this.recorder.record({
+        ...base,
+        outcome: 'UNKNOWN_LIVE_PACKAGE',
+        reasons: [why, `the deployment names no package of group ${binding.modelPackageGroup}`],
+        inputs: { badVersions: [d.id], seen: arn ? [arn] : [] },
+      });
+    const committed = await this.recorder.commit(
+      {
+        ...base,
+        outcome: 'REJECTED',
+        reasons: [why, `${arn} was live when the judgment failed`],
+        inputs: { modelPackageArn: arn, badVersions: [d.id] },
+      },
+      rollbackClaim(`package:${arn}`, d.id, binding.staleAfterSeconds),
+      [writes.updateModelPackage(arn)],
+    );
+    if (!committed) return;
+    try {
+      await this.deps.packages.reject(arn, `Rejected by mlops-controller rollback: ${why}`);
+    } catch (error) {
+      await committed.fail(error).catch(() => undefined);
+      throw error;
+    }
+    await committed.done();
   }
 
   /**

@@ -87,6 +87,22 @@ export function describeDecisionLogContract(name: string, makeSubject: () => Pro
       expect((await mine(subject)).map((d) => d.outcome).sort()).toEqual(['FAILED', 'STOPPED']);
     });
 
+    it('tells a claim taken from one free, expired or given back, with no write', async () => {
+      const subject = fresh('taken');
+      expect(await s.log.taken(subject)).toBe(false);
+      const committed = await s.log.commit(decision(subject), { key: subject, ttlSeconds: 60 }, []);
+      expect(await s.log.taken(subject)).toBe(true);
+      const before = (await mine(subject)).length;
+      await s.log.taken(subject);
+      expect(await mine(subject)).toHaveLength(before);
+      await committed!.fail(new Error('throttled'));
+      expect(await s.log.taken(subject)).toBe(false);
+      const expiring = fresh('taken-expiring');
+      await s.log.commit(decision(expiring), { key: expiring, ttlSeconds: 60 }, []);
+      s.advance(61);
+      expect(await s.log.taken(expiring)).toBe(false);
+    });
+
     it('a claim whose holder never finished is taken over once its time has passed', async () => {
       const subject = fresh('crash');
       expect(await s.log.commit(decision(subject), { key: subject, ttlSeconds: 60 }, [])).toBeDefined();

@@ -163,8 +163,11 @@ describe('canary judgment on the alarm function’s tick (moto)', () => {
     expect((await decided('rollback.package')).filter((d) => d.outcome === 'REJECTED')).toHaveLength(1);
     // Starved: 4 canary minutes against 15 baseline ones.
     expect(judged.some((d) => d.text.includes('canary 4 points, baseline 15'))).toBe(true);
-    // One GetMetricData per judgment; each of the 4 ticks reads each of the 3 canaries once (the
-    // decision of a tick whose interval is already judged is not written).
-    expect(runtimeCalls().filter((c) => c === 'CloudWatch.GetMetricData')).toHaveLength(4 * 3);
+    // One GetMetricData per judgment: a tick that finds the interval's claim taken (one GetItem per
+    // canary) reads no series. Only the two concurrent ticks, should an interval boundary fall just
+    // before them, may both read the 3 canaries of the new interval before one commits.
+    const reads = runtimeCalls().filter((c) => c === 'CloudWatch.GetMetricData').length;
+    expect(reads).toBeGreaterThanOrEqual(judged.length);
+    expect(reads).toBeLessThanOrEqual(judged.length + 3);
   }, 60_000);
 });

@@ -14,6 +14,12 @@ export class MemoryClaims implements Claims {
     return true;
   }
 
+  /** Whether the claim is held now. */
+  held(key: string): boolean {
+    const expiry = this.expiries.get(key);
+    return expiry !== undefined && expiry > Math.floor(this.clock.now().getTime() / 1000);
+  }
+
   /** Holds a claim `seconds` from now (its holder finished and keeps it). */
   hold(key: string, seconds: number): void {
     this.expiries.set(key, Math.floor(this.clock.now().getTime() / 1000) + seconds);

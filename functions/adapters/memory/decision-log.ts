@@ -41,6 +41,10 @@ export class MemoryDecisionLog implements DecisionLog, DecisionHistory {
     this.decisions.push(structuredClone(decision));
   }
 
+  async taken(key: string): Promise<boolean> {
+    return this.claims.held(key);
+  }
+
   commit(
     decision: Decision,
     claim: DecisionClaim,

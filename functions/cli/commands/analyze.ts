@@ -47,8 +47,9 @@ export async function analyze(
 ): Promise<AnalyzeResult> {
   const { parseSeriesFile } = await import('../../parsing/metric-series');
   const { judge } = await import('../../domain/canary');
-  const { ANALYSIS_DEFAULTS, analysisMetric, analysisEntry, criteriaOf, defaultCriteria } =
+  const { ANALYSIS_DEFAULTS, analysisMetric, analysisEntry, defaultCriteria } =
     await import('../../config/policy-analysis');
+  const { criteriaOf } = await import('../../domain/judgment');
 
   let criteria: MetricCriteria[];
   let thresholds: Thresholds;

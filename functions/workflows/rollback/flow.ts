@@ -75,6 +75,17 @@ export interface Incident {
  */
 const CLAIM_SECONDS = 5 * 60;
 
+/**
+ * The claim of one rollback step or rejection per (target, bad version): shared with the hook's
+ * rejection (workflows/deployment-hook.ts), so a package the tick's judgment or an alarm rejected
+ * is not rejected again by the hook, nor the other way round.
+ */
+export const rollbackClaim = (target: string, version: string, keepSeconds?: number) => ({
+  key: `ROLLBACK#${target}#${version}`,
+  ttlSeconds: CLAIM_SECONDS,
+  ...(keepSeconds !== undefined ? { keepSeconds } : {}),
+});
+
 /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */
 export function reasonText(change: AlarmChange): string {
   if (change.via === 'operator') return `rollback asked by ${change.by} at ${change.since}: ${change.reason}`;
@@ -96,15 +107,7 @@ export async function once(
   work: () => Promise<unknown>,
   keepSeconds?: number,
 ): Promise<boolean> {
-  const committed = await flow.recorder.commit(
-    decision,
-    {
-      key: `ROLLBACK#${target}#${version}`,
-      ttlSeconds: CLAIM_SECONDS,
-      ...(keepSeconds !== undefined ? { keepSeconds } : {}),
-    },
-    planned,
-  );
+  const committed = await flow.recorder.commit(decision, rollbackClaim(target, version, keepSeconds), planned);
   if (!committed) return false;
   try {
     await work();

@@ -133,8 +133,8 @@ async function judgeEntry(flow: RollbackFlow, series: MetricSeries, entry: Analy
 }
 
 /**
- * One judgment of one pair for the current interval: read, judge, then commit the decision with
- * the interval's claim, so however many ticks (retried, concurrent) reach the same interval, one
+ * One judgment of one pair for the current interval: unless its claim is taken already, read,
+ * judge, then commit the decision with the interval's claim, so however many ticks (retried, concurrent) reach the same interval, one
  * decision is recorded and one response made. FAIL rolls back as an alarm on the bound target
  * would, through the same steps and claims (so an alarm and a judgment on the same bad version
  * roll it back once); a failed rollback gives the claim back, and the next tick judges again.
@@ -147,6 +147,14 @@ async function judgePair(flow: RollbackFlow, series: MetricSeries, entry: Analys
     return;
   }
   const { window } = at;
+  const key = `JUDGE#${entry.name}#${pair.id}#${window.end.toISOString()}`;
+  // A tick every minute and an interval of many: every tick after the judgment finds the claim and
+  // skips the series read, so an interval costs one GetMetricData, not one per tick. Ticks racing
+  // to an unjudged interval may each read; the commit below still lets one decide.
+  if (await flow.decisions.taken(key)) {
+    flow.logger.info('interval already judged', { analysis: entry.name, pair: pair.id, end: window.end.toISOString() });
+    return;
+  }
   const { judgment, unread } = await readAndJudge(series, entry, pair.values, window);
   const response = responseTo[judgment.verdict];
   const binding = bindingOf(flow, entry);
@@ -171,7 +179,7 @@ async function judgePair(flow: RollbackFlow, series: MetricSeries, entry: Analys
       inputs: judgmentInputs(entry, pair.id, window, judgment),
     },
     {
-      key: `JUDGE#${entry.name}#${pair.id}#${window.end.toISOString()}`,
+      key,
       // Held past the end of the interval (every later tick of it finds the judgment made), from
       // the commit: a claim extended when done would cost one more write per judgment.
       ttlSeconds: Math.max(CLAIM_SECONDS, entry.intervalMinutes * 60 * 2),

@@ -1,11 +1,6 @@
 import { validatePolicy } from '../../../functions/config/policy';
-import {
-  ANALYSIS_DEFAULTS,
-  criteriaOf,
-  defaultCriteria,
-  dimensionsOf,
-  placeholdersIn,
-} from '../../../functions/config/policy-analysis';
+import { ANALYSIS_DEFAULTS, defaultCriteria, placeholdersIn } from '../../../functions/config/policy-analysis';
+import { criteriaOf, dimensionsOf } from '../../../functions/domain/judgment';
 import { PolicyError } from '../../../functions/domain/errors';
 import { policyInput } from '../../support/policies';
 

@@ -209,6 +209,24 @@ describe('canary judgment grants (infra/rollback.cjs)', () => {
     expect(sids('hook', rollbackPolicy({ analysis: [analysis(true)] }))).toContain('ReadMetricSeries');
   });
 
+  it('the hook function rejects, on a judgment FAIL, only the packages of the judged group\u2019s rollback binding', () => {
+    const judged = rollbackPolicy({ analysis: [analysis(true)] });
+    expect(resources(statement('hook', judged, 'RejectJudgedPackage')!)).toEqual([
+      JSON.stringify({
+        'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/churn-models/*',
+      }),
+    ]);
+    expect(statement('hook', judged, 'JudgedRejectionClaims')).toMatchObject({
+      Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CLAIM#ROLLBACK#package:*'] } },
+    });
+    expect(sids('hook', judged)).toContain('KillSwitchCheck');
+    // Judged on the tick only: the hook answers nothing with the judgment and rejects nothing.
+    const tickOnly = rollbackPolicy({ analysis: [analysis(false)] });
+    expect(sids('hook', tickOnly)).not.toEqual(expect.arrayContaining(['RejectJudgedPackage']));
+    expect(sids('hook', tickOnly)).not.toContain('JudgedRejectionClaims');
+  });
+
   it('without analyses nothing reads series', () => {
     for (const kind of ['rollback', 'endpoint', 'hook', 'stageRetry'])
       expect(sids(kind, rollbackPolicy())).not.toContain('ReadMetricSeries');

@@ -14,7 +14,7 @@ import { simulate, type SimulationResult } from '../../../functions/cli/simulate
  * DUPLICATES_SEEDS (default 2) runs more orders.
  */
 const SCENARIOS = readdirSync('test/scenarios')
-  .filter((f) => f.endsWith('.yml') && f !== 'rollback-policy.yml')
+  .filter((f) => f.endsWith('.yml') && !['rollback-policy.yml', 'canary-policy.yml'].includes(f))
   .map((f) => `test/scenarios/${f}`);
 const COPIES = 3;
 const SEEDS = Array.from({ length: Number(process.env.DUPLICATES_SEEDS ?? 2) }, (_, i) => 101 + i);

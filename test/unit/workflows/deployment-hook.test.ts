@@ -5,7 +5,7 @@
 import { deploymentHook } from '../../../functions/handlers/deployment-hook';
 import { loadFixture } from '../../support/fixtures';
 import { seedLambdaSeries, type SHAPES } from '../../support/canary-series';
-import { rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
+import { P4, rollbackHarness, rollbackPolicy } from '../../support/rollback-harness';
 
 const HOOK_FUNCTION = 'CodeDeployHook_churn-judge';
 const hookEvent = () =>
@@ -22,7 +22,10 @@ const metric = (name: string, metricName: string) => ({
   baseline: { ExecutedVersion: '{baselineVersion}' },
 });
 
-function ready(options: { latency: keyof typeof SHAPES; hookEvent?: string; withInvocations?: boolean }) {
+function ready(
+  options: { latency: keyof typeof SHAPES; hookEvent?: string; withInvocations?: boolean },
+  overrides: Parameters<typeof rollbackHarness>[1] = {},
+) {
   const policy = rollbackPolicy({
     hooks: [],
     analysis: [
@@ -39,7 +42,7 @@ function ready(options: { latency: keyof typeof SHAPES; hookEvent?: string; with
       },
     ],
   });
-  const h = rollbackHarness(policy);
+  const h = rollbackHarness(policy, overrides);
   h.seedGroup('InProgress');
   const d = h.state.deployments.find((x) => x.id === 'd-2')!;
   d.createTime = h.ago(30);
@@ -67,18 +70,64 @@ Hooks:
 
 const answers = (h: ReturnType<typeof rollbackHarness>) =>
   h.ops('PutLifecycleEventHookExecutionStatus').map((a) => (a.input as { status: string }).status);
+const rejected = (h: ReturnType<typeof rollbackHarness>) =>
+  h.ops('UpdateModelPackage').map((a) => (a.input as { ModelPackageArn: string }).ModelPackageArn);
 
 describe('the AfterAllowTraffic hook answers with the canary judgment', () => {
   it.each([
-    ['noisy but equal', 'PASS', 'Succeeded'],
-    ['drifting', 'FAIL', 'Failed'],
-    ['starved', 'NODATA', 'Failed'],
-  ] as const)('a %s canary: %s, answered %s', async (shape, outcome, status) => {
+    ['noisy but equal', 'PASS', 'Succeeded', []],
+    ['drifting', 'FAIL', 'Failed', [P4]],
+    ['starved', 'NODATA', 'Failed', []],
+  ] as const)('a %s canary: %s, answered %s, packages rejected: %j', async (shape, outcome, status, packages) => {
     const h = ready({ latency: shape });
     await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx);
     expect(answers(h)).toEqual([status]);
     expect(h.kinds('analysis.judgment').map((d) => [d.subject, d.outcome])).toEqual([['churn-canary/d-2', outcome]]);
     expect(h.kinds('rollback.hook')[0]!.outcome).toBe(status.toUpperCase());
+    expect(rejected(h)).toEqual(packages);
+  });
+
+  it('a FAIL rejects the package as the tick would: after the Failed answer, recorded with the judgment', async () => {
+    const h = ready({ latency: 'drifting' });
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx);
+    expect(h.world.actions.map((a) => a.operation)).toEqual([
+      'PutLifecycleEventHookExecutionStatus',
+      'UpdateModelPackage',
+    ]);
+    expect(h.ops('UpdateModelPackage')[0]!.input).toMatchObject({
+      ModelPackageArn: P4,
+      ModelApprovalStatus: 'Rejected',
+    });
+    const [record] = h.kinds('rollback.package');
+    expect(record).toMatchObject({ subject: 'churn-live/churn-models', outcome: 'REJECTED' });
+    expect(record!.reasons[0]).toMatch(
+      /^canary judgment FAIL at the AfterAllowTraffic hook of d-2: churn-canary: FAIL/,
+    );
+  });
+
+  it('the hook and the tick failing the same deployment reject its package once between them', async () => {
+    const h = ready({ latency: 'drifting' });
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx);
+    await h.rollback.tick();
+    expect(h.kinds('analysis.judgment').map((d) => d.outcome)).toEqual(['FAIL', 'FAIL']);
+    expect(rejected(h)).toEqual([P4]);
+  });
+
+  it('a rejection that fails gives its claim back, and the next tick judging the deployment FAIL rejects it', async () => {
+    const tried: string[] = [];
+    const registry = {
+      approval: async () => 'Approved',
+      reject: async (arn: string) => {
+        tried.push(arn);
+        if (tried.length === 1) throw new Error('ThrottlingException: Rate exceeded');
+      },
+    };
+    const h = ready({ latency: 'drifting' }, { packages: registry });
+    await expect(deploymentHook(h.hooks, h.logger)(hookEvent(), ctx)).rejects.toThrow('ThrottlingException');
+    expect(answers(h)).toEqual(['Failed']);
+    await h.rollback.tick();
+    expect(tried).toEqual([P4, P4]);
+    expect(h.kinds('rollback.package').map((d) => d.outcome)).toEqual(['FAILED', 'REJECTED']);
   });
 
   it('judges once however often the hook is invoked', async () => {

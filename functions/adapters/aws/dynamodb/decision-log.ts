@@ -8,6 +8,7 @@
  * and a record after them, and a decision can no longer be made without its record.
  */
 import {
+  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
@@ -78,6 +79,27 @@ export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
     await call('PutItem', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })), {
       clock: this.clock,
     });
+  }
+
+  /** The claim item claimPut writes, read consistently: a claim committed a moment ago counts. */
+  async taken(key: string): Promise<boolean> {
+    const out = await call(
+      'GetItem',
+      () =>
+        this.client.send(
+          new GetItemCommand({
+            TableName: this.table,
+            Key: { pk: S(`CLAIM#${key}`), sk: S('CLAIM') },
+            ConsistentRead: true,
+            ProjectionExpression: '#ttl',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+          }),
+        ),
+      { clock: this.clock },
+    );
+    const ttl = Number(out.Item?.ttl?.N);
+    // TTL deletion lags expiry by up to days: an expired claim still in the table is free (claimPut's condition).
+    return Number.isFinite(ttl) && ttl > Math.floor(this.clock.now().getTime() / 1000);
   }
 
   commit(

@@ -2,7 +2,10 @@
  * Live canary judgment on the rollback tick (issue 14): a Lambda canary judged against its baseline
  * on ExecutedVersion series, once per interval, with FAIL rolling back as an alarm would.
  */
+import { MemoryDeployments } from '../../../../functions/adapters/memory/deployments';
 import { metricWorld } from '../../../../functions/adapters/memory/metric-series';
+import { AwsCallError } from '../../../../functions/domain/errors';
+import type { Deployments } from '../../../../functions/ports/deployments';
 import { noise, seedLambdaSeries, SHAPES } from '../../../support/canary-series';
 import { rollbackHarness, rollbackPolicy, P3, P4, lambdaRevision } from '../../../support/rollback-harness';
 
@@ -25,9 +28,20 @@ const ANALYSIS = {
   lookbackMinutes: 15,
 };
 
-function setup(options: { mode?: 'observe'; shape: keyof typeof SHAPES }) {
-  const policy = rollbackPolicy({ analysis: [{ ...ANALYSIS, ...(options.mode ? { mode: options.mode } : {}) }] });
-  const h = rollbackHarness(policy);
+function setup(
+  options: { mode?: 'observe'; shape: keyof typeof SHAPES; intervalMinutes?: number },
+  overrides: Parameters<typeof rollbackHarness>[1] = {},
+) {
+  const policy = rollbackPolicy({
+    analysis: [
+      {
+        ...ANALYSIS,
+        ...(options.mode ? { mode: options.mode } : {}),
+        ...(options.intervalMinutes ? { intervalMinutes: options.intervalMinutes } : {}),
+      },
+    ],
+  });
+  const h = rollbackHarness(policy, overrides);
   const { state, world, clock } = h;
   state.applications.set('churn-app', new Set(['churn-live']));
   state.deployments.push(
@@ -103,6 +117,46 @@ describe('canary judgment on the rollback tick', () => {
     await Promise.all([h.rollback.tick(), h.rollback.tick()]);
     expect(judgments(h)).toHaveLength(1);
     expect(h.ops('StopDeployment')).toHaveLength(1);
+    // The ticks after the first find the interval's claim taken and read no series.
+    expect(h.series.requests).toBe(1);
+  });
+
+  it('an interval longer than the tick costs one GetMetricData, however many ticks fall in it', async () => {
+    const h = setup({ shape: 'noisy but equal', intervalMinutes: 15 });
+    for (let minute = 0; minute < 15; minute++) {
+      await h.rollback.tick();
+      h.clock.advance(60);
+    }
+    expect(judgments(h).map((d) => d.outcome)).toEqual(['PASS']);
+    expect(h.series.requests).toBe(1);
+    // 10:15: the next interval is read and judged.
+    await h.rollback.tick();
+    expect(judgments(h)).toHaveLength(2);
+    expect(h.series.requests).toBe(2);
+  });
+
+  it('an interval whose rollback failed gives its claim back: the next tick reads and judges it again', async () => {
+    // The memory deployments need the harness's world: bound once the harness exists.
+    const late: { real?: MemoryDeployments } = {};
+    let failures = 1;
+    const flaky = new Proxy({} as Deployments, {
+      get: (_, name: keyof Deployments) =>
+        name === 'stop'
+          ? async (id: string) => {
+              if (failures-- > 0)
+                throw new AwsCallError('codedeploy', 'StopDeployment', new Error('ThrottlingException'));
+              return late.real!.stop(id);
+            }
+          : late.real![name].bind(late.real),
+    });
+    const h = setup({ shape: 'drifting' }, { deployments: flaky });
+    late.real = new MemoryDeployments(h.world);
+    await expect(h.rollback.tick()).rejects.toThrow(/StopDeployment failed/);
+    await h.rollback.tick();
+    expect(h.series.requests).toBe(2);
+    // The first judgment's record says its rollback failed; the second acted.
+    expect(judgments(h).map((d) => d.outcome)).toEqual(['FAILED', 'FAIL']);
+    expect(h.ops('StopDeployment').map((a) => a.input)).toEqual([{ deploymentId: 'd-2', autoRollbackEnabled: true }]);
   });
 
   it('concurrent first ticks make one decision and one rollback', async () => {

@@ -7,6 +7,7 @@ import { register as registerRollback } from './commands/rollback';
 import { register as registerApprove } from './commands/approve';
 import { register as registerReject } from './commands/reject';
 import { register as registerAnalyze } from './commands/analyze';
+import { register as registerWhatIf } from './commands/whatif';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -163,6 +164,7 @@ registerRollback(program);
 registerApprove(program);
 registerReject(program);
 registerAnalyze(program);
+registerWhatIf(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -45,7 +45,7 @@ export interface WhatIf {
   /** Every re-decided record, in record order (batches: each recorded batch). */
   redecided: Redecided[];
   /** Batches the new policy forms that no recorded batch matches exactly (splits, merges, new ones). */
-  batches: Judged[];
+  batches: (Judged & { rule: string })[];
 }
 
 const BATCH_KINDS: ReadonlySet<string> = new Set(['retraining.batch', 'retraining.quarantine']);
@@ -106,7 +106,7 @@ export function whatIf(
   return {
     counts: [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind)),
     redecided,
-    batches: replay.formed.filter((b) => b.unmatched).map(({ outcome, reasons }) => ({ outcome, reasons })),
+    batches: replay.formed.filter((b) => b.unmatched).map(({ rule, outcome, reasons }) => ({ rule, outcome, reasons })),
   };
 }
 

@@ -69,11 +69,9 @@ function countLine(c: KindCounts, width: number): string {
 
 function flipLines(r: Redecided): string[] {
   const head = `  ${r.kind} ${r.subject} (${r.at}): ${r.before.outcome} → ${r.after?.outcome ?? '?'}`;
-  return [
-    head,
-    `      was: ${indent(r.before.reasons.join('; '), '           ')}`,
-    `      now: ${indent((r.after?.reasons ?? [r.missing ?? '']).join('; '), '           ')}`,
-  ];
+  const reasons = (label: string, list: readonly string[]) =>
+    list.map((reason, i) => `      ${i === 0 ? label : '    '} ${indent(reason, '           ')}`);
+  return [head, ...reasons('was:', r.before.reasons), ...reasons('now:', r.after?.reasons ?? [r.missing ?? ''])];
 }
 
 export function render(result: WhatIf, recordCount: number): string {
@@ -91,7 +89,7 @@ export function render(result: WhatIf, recordCount: number): string {
     lines.push(
       '',
       'Batches the new policy forms that no recorded batch matches:',
-      ...result.batches.map((b) => `  ${b.outcome}: ${b.reasons.join('; ')}`),
+      ...result.batches.map((b) => `  ${b.rule}: ${b.outcome}: ${b.reasons.join('; ')}`),
     );
   if (missing.length > 0)
     lines.push(

@@ -146,3 +146,26 @@ describe('whatif command', () => {
     expect(output).toMatch(/\n {6}now: REJECT by gate churn-quality: critical check failed/);
   });
 });
+
+describe('docs/whatif.md', () => {
+  const doc = text('docs/whatif.md');
+  const examples = [
+    ...doc.matchAll(/```\n\$ npx mlops-controller whatif --scenario (\S+) --policy (\S+)\n([\s\S]*?)\n```/g),
+  ];
+
+  it('shows the comparison of the three chapters under controller.yml', () => {
+    expect(examples.map((m) => m[1])).toEqual([
+      'test/scenarios/demo.yml',
+      'test/scenarios/demo-gates.yml',
+      'test/scenarios/demo-operate.yml',
+    ]);
+  });
+
+  it.each(examples.map((m) => [m[1]!, m[2]!, m[3]!]))(
+    'prints what whatif prints for %s',
+    async (file, policy, shown) => {
+      const { records, end } = runs.get(file.replace('test/scenarios/', ''))!;
+      expect((await whatIfOn(records, text(policy), end)).output).toBe(shown);
+    },
+  );
+});

@@ -13,6 +13,7 @@ import { closeVerdict, mayClose } from './batching';
 import type { ObjectRef } from './objects';
 import { isMarker, routeObject } from './routing';
 import type { Judged, Redecided } from './whatif';
+import { asRecorded } from './whatif-records';
 
 interface Member {
   at: number;
@@ -48,13 +49,7 @@ export function replayBatches(
     const name = b.r.subject.slice(0, b.r.subject.lastIndexOf('/'));
     byRule.set(name, [...(byRule.get(name) ?? []), b]);
   }
-  const base = (r: Decision, index: number) => ({
-    index,
-    kind: r.kind,
-    subject: r.subject,
-    at: r.at,
-    before: { outcome: r.outcome, reasons: r.reasons },
-  });
+  const base = (r: Decision, index: number) => ({ index, ...asRecorded(r) });
 
   // Objects the recorded policy routed nowhere, with what each needs to be batched.
   const ignored = records

@@ -10,7 +10,7 @@ import type { Decision } from '../ports/decision-log';
 import { alarmFreshness, alarmResponse, type RollbackStep } from './alarm-response';
 import { packageGroupName } from './arns';
 import { selects } from './rollback';
-import type { Redecided } from './whatif';
+import { asRecorded, lacking, type Redecision } from './whatif-records';
 
 const STEP_OF: Record<string, RollbackStep | 'retrain'> = {
   'rollback.freeze': 'freeze',
@@ -43,20 +43,12 @@ interface Trigger {
   tags?: Record<string, string>;
 }
 
-export function redecideRollback(
-  record: Decision,
-  bindings: readonly RollbackBinding[],
-): Omit<Redecided, 'index'> | undefined {
+export function redecideRollback(record: Decision, bindings: readonly RollbackBinding[]): Redecision | undefined {
   const step = STEP_OF[record.kind];
   if (step === undefined) return undefined;
-  const base = {
-    kind: record.kind,
-    subject: record.subject,
-    at: record.at,
-    before: { outcome: record.outcome, reasons: record.reasons },
-  };
-  const missing = (what: string): Omit<Redecided, 'index'> => ({ ...base, missing: what, flipped: false });
-  const wouldNot = (reason: string): Omit<Redecided, 'index'> => ({
+  const base = asRecorded(record);
+  const missing = (what: string) => lacking(base, what);
+  const wouldNot = (reason: string): Redecision => ({
     ...base,
     after: { outcome: 'NO_ACTION', reasons: [reason] },
     flipped: true,

@@ -10,6 +10,7 @@ import type { Decision } from '../ports/decision-log';
 import { packageGroupName } from './arns';
 import { decideGate, evaluateCheck, isRelative, summarize, type CheckResult, type Reading } from './gates';
 import { replayBatches } from './whatif-batching';
+import { asRecorded, lacking, type Redecision } from './whatif-records';
 import { redecideRollback } from './whatif-rollback';
 
 export interface Judged {
@@ -130,17 +131,12 @@ const CHAMPION_PREFIX = 'champion: ';
  * through evaluateCheck and decideGate. Undefined for a record that is no verdict (SKIPPED, RETRY,
  * IGNORED) or one decided before any check ran (no package to judge).
  */
-export function redecideGate(record: Decision, gates: readonly Gate[]): Omit<Redecided, 'index'> | undefined {
+export function redecideGate(record: Decision, gates: readonly Gate[]): Redecision | undefined {
   if (record.kind !== 'gate.registry' && record.kind !== 'gate.approval') return undefined;
   if (!GATE_OUTCOMES.has(record.outcome)) return undefined;
   const inputs = record.inputs;
-  const base = {
-    kind: record.kind,
-    subject: record.subject,
-    at: record.at,
-    before: { outcome: record.outcome, reasons: record.reasons },
-  };
-  const missing = (what: string): Omit<Redecided, 'index'> => ({ ...base, missing: what, flipped: false });
+  const base = asRecorded(record);
+  const missing = (what: string) => lacking(base, what);
   if ('truncated' in inputs) return missing('its inputs were truncated to fit the record');
   const pkg = typeof inputs.package === 'string' ? inputs.package : undefined;
   if (pkg === undefined || !Array.isArray(inputs.checks)) return undefined;
@@ -194,7 +190,7 @@ export function redecideGate(record: Decision, gates: readonly Gate[]): Omit<Red
   return judged(base, { outcome: verdict.outcome, reasons: [summarize(gate, verdict, label, limit)] });
 }
 
-function judged(base: Omit<Redecided, 'index' | 'after' | 'flipped'>, after: Judged): Omit<Redecided, 'index'> {
+function judged(base: ReturnType<typeof asRecorded>, after: Judged): Redecision {
   return { ...base, after, flipped: after.outcome !== base.before.outcome };
 }
 

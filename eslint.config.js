@@ -147,7 +147,7 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': bundledImports(
         sdk,
         nodeIo,
-        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'cli'], 'domain'),
+        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'parsing', 'wiring', 'cli'], 'domain'),
         configValues('domain'),
       ),
     },
@@ -159,7 +159,7 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': bundledImports(
         sdk,
         nodeIo,
-        layers(['adapters', 'workflows', 'handlers', 'cli'], 'parsing'),
+        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'wiring', 'cli'], 'parsing'),
         configValues('parsing'),
       ),
     },
@@ -170,25 +170,55 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-restricted-imports': bundledImports(
         sdk,
-        layers(['adapters', 'workflows', 'guardrails', 'handlers'], 'ports'),
+        layers(['adapters', 'workflows', 'guardrails', 'handlers', 'wiring', 'cli'], 'ports'),
+        configValues('ports'),
       ),
     },
   },
   {
-    // A handler gets its capabilities wired by config/*-runtime.ts, never builds an adapter itself.
+    // A handler gets its capabilities wired by config/*-runtime.ts, never builds an adapter or a
+    // client itself.
     files: ['functions/handlers/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': bundledImports(layers(['adapters'], 'handlers')) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        layers(['adapters'], 'handlers'),
+        layers(['cli'], 'handlers'),
+      ),
+    },
   },
   {
-    // Workflows act through ports only.
+    // Workflows act through ports only, and are called, never calling up (handlers, wiring, cli).
     files: ['functions/workflows/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': bundledImports(sdk, layers(['adapters'], 'workflows')) },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        layers(['adapters', 'handlers', 'wiring', 'cli'], 'workflows'),
+        configValues('workflows'),
+      ),
+    },
   },
   {
     // The guardrails wrap ports with ports: no SDK, no adapter, no workflow.
     files: ['functions/guardrails/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': bundledImports(sdk, layers(['adapters', 'workflows'], 'guardrails')),
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        layers(['adapters', 'workflows', 'handlers', 'wiring', 'cli'], 'guardrails'),
+        configValues('guardrails'),
+      ),
+    },
+  },
+  {
+    // One wiring per capability: it joins ports given to it (AWS adapters from config/*-runtime.ts,
+    // memory adapters from simulate and the tests) to a workflow, so it names no adapter or client.
+    files: ['functions/wiring/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': bundledImports(
+        sdk,
+        layers(['adapters', 'handlers', 'cli'], 'wiring'),
+        configValues('wiring'),
+      ),
     },
   },
   {

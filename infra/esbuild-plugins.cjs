@@ -13,7 +13,7 @@
  * The decision sinks follow the same policy: functions/config/bundling/decision-events-sink.ts (EventBridge
  * client, ≈ 17 KB) and decision-notifier-sink.ts (SNS client, ≈ 24 KB) are bundled only when the
  * policy names `controller.decisions.eventBus` / `topicArn`; otherwise the import resolves to
- * no-decision-sink.ts. The roles follow the same keys (infra/hardening.cjs), so a bundle holds
+ * no-decision-sink.ts. The roles follow the same keys (infra/decisions-iam.cjs), so a bundle holds
  * PutEvents / Publish exactly when its role may call them.
  *
  * `@aws-sdk/credential-provider-node` (the SDK's default credential chain, imported by every

@@ -135,7 +135,7 @@ function role(functionKey, spec, policy) {
                 Resource: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] },
               },
               ...gateStatements(policy, spec.pipelines, spec.commits),
-              ...require('./hardening.cjs').hardeningStatements(policy),
+              ...require('./decisions-iam.cjs').decisionStatements(policy),
             ],
           },
         },

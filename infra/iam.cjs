@@ -39,7 +39,7 @@ const ids = {
 
 /** serverless.yml function key -> osls log group logical id (osls: `${Upper(key)}LogGroup`). */
 const rollback = require('./rollback.cjs');
-const { hardeningStatements } = require('./hardening.cjs');
+const { decisionStatements } = require('./decisions-iam.cjs');
 
 const FUNCTIONS = {
   // closesBatches: the function closes the ledger's batches (RetrainingWorkflow.tryClose and the
@@ -227,7 +227,7 @@ function roleResource(functionKey, spec, policy) {
     ...(spec.kind
       ? rollback.statementsFor(spec.kind, policy)
       : controllerStatements(policy, { closesBatches: Boolean(spec.closesBatches) })),
-    ...hardeningStatements(policy),
+    ...decisionStatements(policy),
   );
   return {
     Type: 'AWS::IAM::Role',

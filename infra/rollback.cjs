@@ -201,24 +201,70 @@ function rollbackStatements(policy, kind = 'rollback') {
       // Tag-bound alarms: names the policy cannot know, so the account's alarms in this region.
       Resource: tagged ? [sub(arn('cloudwatch', 'alarm:*'))] : uniqueSubs(alarmArns(names, prefixes)),
     });
+  if (kind === 'rollback') statements.push(...judgmentStatements(policy));
+  return statements;
+}
+
+/**
+ * The rollback tick judges each analysis (functions/workflows/rollback/judge.ts): one GetMetricData
+ * per judgment, and for a CodeDeploy target the group's deployments in flight (a group named only by
+ * a hooks rule has no rollback binding above). A FAIL then acts through the rollback binding of the
+ * target, whose statements are above.
+ */
+function judgmentStatements(policy) {
+  const analysis = policy.analysis ?? [];
+  if (analysis.length === 0) return [];
+  const statements = [
+    {
+      Sid: 'ReadMetricSeries',
+      Effect: 'Allow',
+      // The Service Authorization Reference's only resource type for GetMetricData is the OTLP
+      // `dataset` (PromQL queries); a MetricStat query of classic metrics is authorized on "*".
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    },
+  ];
+  const groups = analysis.filter((a) => a.target.codedeploy).map((a) => a.target.codedeploy);
+  if (groups.length > 0)
+    statements.push({
+      Sid: 'JudgedDeployments',
+      Effect: 'Allow',
+      Action: ['codedeploy:ListDeployments', 'codedeploy:BatchGetDeployments'],
+      Resource: uniqueSubs(
+        groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
+      ),
+    });
   return statements;
 }
 
 function hookStatements(policy) {
   const hooks = policy.hooks;
+  // Analyses that answer AfterAllowTraffic with their judgment (functions/workflows/deployment-hook.ts).
+  const judged = (policy.analysis ?? []).filter((a) => a.hook && a.target.codedeploy).map((a) => a.target.codedeploy);
   const statements = [decisionRecords];
-  if (hooks.length === 0) return statements;
+  if (hooks.length === 0 && judged.length === 0) return statements;
   statements.push(killSwitchRead);
   statements.push({
     Sid: 'ReadHookDeployments',
     Effect: 'Allow',
     Action: ['codedeploy:GetDeployment'],
-    Resource: uniqueSubs(
-      hooks.map((h) =>
+    Resource: uniqueSubs([
+      ...hooks.map((h) =>
         arn('codedeploy', `deploymentgroup:${literal(h.application)}/${literal(h.deploymentGroup ?? '*')}`),
       ),
-    ),
+      ...judged.map((g) =>
+        arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`),
+      ),
+    ]),
   });
+  if (judged.length > 0)
+    statements.push({
+      Sid: 'ReadMetricSeries',
+      Effect: 'Allow',
+      // Classic metrics: GetMetricData is authorized on "*" (see judgmentStatements).
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
   // The Service Authorization Reference lists no resource type for this action, so IAM accepts only
   // "*"; a deployment-group ARN would never match and every answer would be denied. The call names a
   // hook execution id only CodeDeploy's invocation hands the function.

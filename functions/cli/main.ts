@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Policy } from '../config/policy';
-import { deployablePolicy } from '../config/policy-stack';
 import { ControllerError, PolicyError } from '../domain/errors';
+import { register as registerValidate } from './commands/validate';
 import { register as registerRollback } from './commands/rollback';
 import { register as registerApprove } from './commands/approve';
 import { register as registerReject } from './commands/reject';
 import { register as registerAnalyze } from './commands/analyze';
+import { register as registerDecisions } from './commands/decisions';
+import { register as registerQuarantine } from './commands/quarantine';
+import { register as registerStatus } from './commands/status';
 import { register as registerWhatIf } from './commands/whatif';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
@@ -32,23 +35,7 @@ const program = new Command()
     if (profile) process.env.AWS_PROFILE = profile;
   });
 
-program
-  .command('validate')
-  .argument('<file>', 'policy file (YAML or JSON)')
-  .description(
-    'check a policy file and that one stack can serve it (one account, one region: --region); prints every problem with its path',
-  )
-  .action(async (file: string) => {
-    const policy = deployablePolicy(await readPolicy(file), program.opts<{ region?: string }>());
-    const counts = [
-      [policy.retraining.length, 'retraining rules'],
-      [policy.gates.length, 'gates'],
-      [policy.rollback.length, 'rollback bindings'],
-      [policy.hooks.length, 'lifecycle-hook checks'],
-      [policy.stageRetry.length, 'stage-retry rules'],
-    ] as const;
-    console.log(`${file}: valid (${counts.map(([n, what]) => `${n} ${what}`).join(', ')})`);
-  });
+registerValidate(program);
 
 program
   .command('simulate')
@@ -112,32 +99,9 @@ program
     if (report.failed > 0) process.exitCode = 1;
   });
 
-program
-  .command('decisions')
-  .option('--table <name>', 'state table (default: $STATE_TABLE)')
-  .option('--scenario <file>', 'instead of a table: run this scenario on the embedded backend and list its decisions')
-  .option('--subject <subject>', 'only this subject (rule/seq, package ARN, alarm, ...)')
-  .option('--since <iso>', 'from this time (default: 7 days ago)')
-  .option('--json', 'print JSON')
-  .description('list recorded decisions: what was decided, why, and the actions taken or withheld')
-  .action(async (options: { table?: string; scenario?: string; subject?: string; since?: string; json?: boolean }) => {
-    const { subject, since } = options;
-    const query = { ...(subject !== undefined ? { subject } : {}), ...(since !== undefined ? { since } : {}) };
-    const { listDecisions, decisionTable } = await import('./operate');
-    let decisions;
-    if (options.scenario) {
-      const { scenarioDecisions } = await import('./local-decisions');
-      decisions = await scenarioDecisions(options.scenario, query);
-    } else {
-      const table = options.table ?? process.env.STATE_TABLE;
-      if (!table)
-        throw new ControllerError(
-          'decisions needs the state table (--table <name> or STATE_TABLE) or --scenario <file>',
-        );
-      decisions = await listDecisions({ ...query, table });
-    }
-    console.log(options.json ? JSON.stringify(decisions, null, 2) : decisionTable(decisions));
-  });
+registerDecisions(program);
+registerStatus(program);
+registerQuarantine(program);
 
 for (const [command, paused] of [
   ['pause', true],

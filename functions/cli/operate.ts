@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Decision } from '../ports/decision-log';
+import type { DecisionQuery } from '../ports/decision-history';
 import { redrive, type FunctionKey, type RedriveReport } from './redrive';
 import { readFileSync } from 'node:fs';
 import { parsePolicyText } from '../config/policy';
@@ -67,17 +68,16 @@ export async function redriveWithHandlers(options: {
 }
 
 /** `clientConfig`: default, your AWS credentials and region (tests point it at moto). */
-export async function listDecisions(options: {
-  table: string;
-  subject?: string;
-  since?: string;
-  clientConfig?: DynamoDBClientConfig;
-}): Promise<Decision[]> {
-  const log = new DynamoDecisionLog(new DynamoDBClient(options.clientConfig ?? {}), options.table);
-  return log.list({
-    ...(options.subject !== undefined ? { subject: options.subject } : {}),
-    ...(options.since !== undefined ? { since: options.since } : {}),
-  });
+export async function listDecisions(
+  options: DecisionQuery & { table: string; clientConfig?: DynamoDBClientConfig },
+): Promise<Decision[]> {
+  const { table, clientConfig, ...query } = options;
+  const dynamo = new DynamoDBClient(clientConfig ?? {});
+  try {
+    return await new DynamoDecisionLog(dynamo, table).list(query);
+  } finally {
+    dynamo.destroy();
+  }
 }
 
 export async function setPaused(
@@ -94,7 +94,7 @@ export async function setPaused(
   });
 }
 
-/** A readable table: time, kind, subject, outcome, actions, first reason. */
+/** A readable table: time, kind, subject, outcome, actions, the first reason's first line. */
 export function decisionTable(decisions: readonly Decision[]): string {
   const rows = decisions.map((d) => [
     d.at.slice(0, 19).replace('T', ' '),
@@ -102,7 +102,8 @@ export function decisionTable(decisions: readonly Decision[]): string {
     d.subject.length > 40 ? `…${d.subject.slice(-39)}` : d.subject,
     d.outcome,
     (d.actions ?? []).map((a) => `${a.status === 'withheld' ? '⊘' : '▶'}${a.operation}`).join(' ') || '-',
-    d.reasons[0] ?? '',
+    // A gate's reason has a line per check after its verdict line: one row per decision.
+    (d.reasons[0] ?? '').split('\n', 1)[0] ?? '',
   ]);
   const header = ['AT (UTC)', 'KIND', 'SUBJECT', 'OUTCOME', 'ACTIONS', 'WHY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)).valueOf());

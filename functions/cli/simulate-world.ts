@@ -91,6 +91,10 @@ export interface SimWorld {
   decisions: MemoryDecisionLog;
   guardrails: Guardrails<MemoryKillSwitch>;
   killSwitch: MemoryKillSwitch;
+  /** The retraining and rollback state, as `status --scenario` reads it after the run. */
+  ledger: MemoryBatchLedger;
+  runs: MemoryRunStore;
+  rollbackStore: MemoryRollbackStore;
   functions: Record<FunctionName, Handler>;
   /** The rollback function's scheduled tick. */
   tick(): Delivery;
@@ -153,10 +157,12 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
   const stages = new MemoryStageControl(world);
   const packages = new MemoryPackageStatus(world);
 
+  const ledger = new MemoryBatchLedger();
+  const runs = new MemoryRunStore();
   const retraining = wireRetraining(
     {
-      ledger: new MemoryBatchLedger(),
-      runs: new MemoryRunStore(),
+      ledger,
+      runs,
       objects,
       pipelines: new MemoryPipelines(world, { account, region }),
       requests: retrainRequests,
@@ -223,6 +229,9 @@ export function buildWorld(opts: { policy: Policy; seed: WorldSeed; start: numbe
     decisions,
     guardrails,
     killSwitch,
+    ledger,
+    runs,
+    rollbackStore,
     functions,
     tick: () => ({ fn: 'alarmRollback', event: scheduledEvent(clock.now().toISOString()), label: 'rollback tick' }),
     where: () => ({

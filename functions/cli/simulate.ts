@@ -4,6 +4,9 @@
  * are delivered as AWS would (repeated, concurrent, duplicated); the timeline is simulate-render.ts.
  */
 import type { Action } from '../adapters/memory/world';
+import type { Policy } from '../config/policy';
+import type { Clock } from '../ports/clock';
+import type { StatusPorts } from '../wiring/status';
 import type { ActionRecord, Decision } from '../ports/decision-log';
 import { loadScenario, parseAt, type Step } from './simulate-load';
 import { actionLine, decisionLines, plural, summaryLines } from './simulate-render';
@@ -28,6 +31,8 @@ export interface SimulationResult {
   timeline: string[];
   /** Handler invocations, sweeper and rollback ticks included. */
   deliveries: number;
+  /** The embedded backend's state after the run, as `status --scenario` reads it. */
+  state: StatusPorts & { policy: Policy; clock: Clock };
 }
 
 /**
@@ -104,6 +109,15 @@ export async function simulate(file: string, options: SimulateOptions = {}): Pro
     records: decisions.decisions.map((d) => structuredClone(d)),
     timeline,
     deliveries,
+    state: {
+      policy,
+      clock,
+      ledger: sim.ledger,
+      runs: sim.runs,
+      rollback: sim.rollbackStore,
+      killSwitch: sim.killSwitch,
+      decisions,
+    },
   };
 }
 

@@ -3,7 +3,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { S3MetricReports } from '../adapters/aws/metric-reports';
 import { SageMakerModelRegistry } from '../adapters/aws/model-registry';
 import { SnsNotifier } from '../adapters/aws/sns';
@@ -15,7 +14,7 @@ import type { GateWorkflow } from '../workflows/gates';
 import { wireGates, type GatePorts } from '../wiring/gates';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
-import { guardrailsRuntime } from './guardrails-runtime';
+import { guardrailsRuntime, stateDecisionLog } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime, type Shared } from './runtime';
 
@@ -49,10 +48,7 @@ export function gatePorts(
     notifier: new SnsNotifier(clients.sns),
     approvals,
     claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      killSwitch,
-    }),
+    decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
   };
 }
 

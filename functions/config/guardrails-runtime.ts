@@ -10,6 +10,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import { systemClock } from '../ports/clock';
 import type { DecisionMetrics } from '../ports/decision-metrics';
@@ -17,6 +18,7 @@ import { Guardrails } from '../guardrails';
 import { decisionEvents } from './bundling/decision-events-sink';
 import { decisionNotifier } from './bundling/decision-notifier-sink';
 import { metrics } from './metrics';
+import type { Policy } from './policy';
 import { powertoolsLogger, sharedRuntime } from './runtime';
 
 const emf: DecisionMetrics = {
@@ -27,6 +29,20 @@ const emf: DecisionMetrics = {
     single.addMetric(name, MetricUnit.Count, 1);
   },
 };
+
+/**
+ * The decision log every function's workflow records to: the state table, the policy's retention,
+ * and the guardrails' kill switch, so a commit that makes a write checks the switch in its own
+ * transaction (DynamoDecisionLog.commit with `unlessPaused`).
+ */
+export function stateDecisionLog(
+  dynamo: DynamoDBClient,
+  table: string,
+  policy: Pick<Policy, 'controller'>,
+  killSwitch: DynamoKillSwitch,
+): DynamoDecisionLog {
+  return new DynamoDecisionLog(dynamo, table, { ttlDays: policy.controller.decisionTtlDays, killSwitch });
+}
 
 let guardrails: Promise<Guardrails<DynamoKillSwitch>> | undefined;
 

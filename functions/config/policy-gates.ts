@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { mode } from './policy-guardrails';
+import { bucketName, plainName, snsTopicArn } from './policy-names';
 
 /**
  * Model quality gates: which model package groups are judged on which metrics, and which
@@ -50,14 +51,13 @@ const packageFromStatus = z.strictObject({
 });
 
 /** CodePipeline `PipelineName`/`StageName`/`ActionName` (PutApprovalResult's model): ≤ 100 of these. */
-const codePipelineName = z
-  .string({ error: 'required' })
-  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+const codePipelineName = (what: string) =>
+  plainName(what).regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
 
 const approval = z.strictObject({
-  pipeline: codePipelineName,
-  stage: codePipelineName,
-  action: codePipelineName,
+  pipeline: codePipelineName('pipeline'),
+  stage: codePipelineName('stage'),
+  action: codePipelineName('action'),
   /**
    * How the execution's model package is found: a V2 pipeline variable holding its ARN, or the
    * group's newest package in a status.
@@ -69,10 +69,7 @@ const approval = z.strictObject({
    * The SNS topic the approval action notifies (or a CodeStar Notifications rule on the pipeline
    * targets), when the gate should also answer from it.
    */
-  notificationTopicArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')
-    .optional(),
+  notificationTopicArn: snsTopicArn(/^arn:aws[a-z-]*:sns:/).optional(),
 });
 export type ApprovalBinding = z.output<typeof approval>;
 
@@ -81,9 +78,10 @@ export const gateSchema = z.strictObject({
     .string({ error: 'required' })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64'),
   /** Model package group name (not ARN). */
-  modelPackageGroup: z
-    .string({ error: 'required' })
-    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'must be a model package group name'),
+  modelPackageGroup: plainName('model package group').regex(
+    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
+    'must be a model package group name',
+  ),
   checks: z.array(check).min(1, 'list at least one check'),
   /** No approved package in the group yet: judge on the absolute checks alone, or hold. */
   firstModel: z.enum(['approve', 'hold'], { error: 'must be approve or hold' }).default('hold'),
@@ -95,12 +93,9 @@ export const gateSchema = z.strictObject({
   /** Reports larger than this are not read (ERROR). */
   reportMaxBytes: z.number().int().positive().max(10_485_760, 'at most 10485760').default(1_048_576),
   /** HOLD decisions are published here for a person to look at. */
-  notifyTopicArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')
-    .optional(),
+  notifyTopicArn: snsTopicArn(/^arn:aws[a-z-]*:sns:/).optional(),
   /** Buckets the reports may be read from (the IAM scope); a report elsewhere is an ERROR, never read. */
-  reportBuckets: z.array(z.string().min(3)).default([]),
+  reportBuckets: z.array(bucketName).default([]),
   approvals: z.array(approval).default([]),
 });
 export type Gate = z.output<typeof gateSchema>;

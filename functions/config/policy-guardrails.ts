@@ -4,14 +4,11 @@
  * capability's schema stays small.
  */
 import * as z from 'zod';
+import { snsTopicArn } from './policy-names';
 
 /** `observe` decides, records and notifies, and makes no write call to the services it controls. */
 export const mode = z.enum(['enforce', 'observe'], { error: 'must be enforce or observe' });
 export type Mode = z.output<typeof mode>;
-
-const snsTopicArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN');
 
 export const publishingSchema = z
   .strictObject({
@@ -21,7 +18,7 @@ export const publishingSchema = z
      * Topic for decisions people should hear about: rejections, holds, rollbacks, quarantines and
      * withheld actions always; routine starts and approvals only with `routine: true`.
      */
-    topicArn: snsTopicArn.optional(),
+    topicArn: snsTopicArn().optional(),
     routine: z.boolean().default(false),
   })
   .default({ routine: false });

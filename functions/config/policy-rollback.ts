@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { mode } from './policy-guardrails';
+import { plainName } from './policy-names';
 
 /**
  * The rollback part of the policy: which alarms bind to which live targets (`rollback`), the checks
@@ -9,19 +10,20 @@ import { mode } from './policy-guardrails';
 const name = z
   .string({ error: 'required' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
-const awsName = z.string({ error: 'required' }).min(1, 'required');
+const alarmName = plainName('alarm').min(1, 'required');
 // Names sent in rollback requests, constrained as the services' API models constrain them: a
 // name AWS refuses would fail the rollback mid-incident, so the policy refuses it at load.
 /** CodeDeploy `ApplicationName` / `DeploymentGroupName`: 1–100 characters. */
-const codeDeployName = awsName.max(100, 'at most 100 characters');
+const codeDeployName = (what: string, part?: 'first') =>
+  plainName(what, part).min(1, 'required').max(100, 'at most 100 characters');
 /** CodePipeline `PipelineName` / `StageName`: 1–100 of letters, digits, ".", "@", "-", "_". */
-const codePipelineName = z
-  .string({ error: 'required' })
-  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+const codePipelineName = (what: string) =>
+  plainName(what).regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
 /** SageMaker `EndpointName` (UpdateEndpoint, InvokeEndpoint): alphanumerics joined by "-", ≤ 63. */
-const endpointName = z
-  .string({ error: 'required' })
-  .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, 'letters, digits and "-" only (no "_" or "."), at most 63');
+const endpointName = plainName('endpoint').regex(
+  /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
+  'letters, digits and "-" only (no "_" or "."), at most 63',
+);
 /** SageMaker `ModelPackageGroupName` (ArnOrName): a name as above, or its ARN; ≤ 170. */
 const packageGroup = z
   .string({ error: 'required' })
@@ -34,8 +36,8 @@ const positiveInt = z.number({ error: 'must be a number' }).int('must be a whole
 
 const alarmSelector = z
   .strictObject({
-    names: z.array(awsName).default([]),
-    prefixes: z.array(awsName).default([]),
+    names: z.array(alarmName).default([]),
+    prefixes: z.array(alarmName).default([]),
     /** Every tag listed must be on the alarm (ListTagsForResource on the alarm's ARN). */
     tags: z.record(z.string(), z.string()).default({}),
   })
@@ -44,15 +46,15 @@ const alarmSelector = z
   });
 
 const codeDeployTarget = z.strictObject({
-  application: codeDeployName,
-  deploymentGroup: codeDeployName,
+  application: codeDeployName('application', 'first'),
+  deploymentGroup: codeDeployName('deployment group'),
   /** How far back ListDeployments looks for the last good revision. */
   lookbackDays: positiveInt.max(90).default(30),
 });
 
 const freezeTarget = z.strictObject({
-  pipeline: codePipelineName,
-  stage: codePipelineName,
+  pipeline: codePipelineName('pipeline'),
+  stage: codePipelineName('stage'),
   /** Re-enable the transition by itself once every bound alarm is OK for this long; else a person does. */
   autoUnfreezeAfterOkSeconds: positiveInt.optional(),
 });
@@ -120,11 +122,11 @@ const smokeCheck = z.strictObject({
 });
 
 export const hookRule = z.strictObject({
-  application: codeDeployName,
+  application: codeDeployName('application', 'first'),
   /** Omitted: every deployment group of the application. */
-  deploymentGroup: codeDeployName.optional(),
+  deploymentGroup: codeDeployName('deployment group').optional(),
   /** None of these may be in ALARM (an alarm that does not exist fails the check). */
-  alarms: z.array(awsName).default([]),
+  alarms: z.array(alarmName).default([]),
   /** The model package the deployment names (description or AppSpec) must be Approved. */
   requireApprovedPackage: z.boolean().default(true),
   smoke: smokeCheck.optional(),
@@ -132,8 +134,8 @@ export const hookRule = z.strictObject({
 });
 
 export const stageRetryRule = z.strictObject({
-  pipeline: codePipelineName,
-  stages: z.array(codePipelineName).min(1, 'list at least one stage'),
+  pipeline: codePipelineName('pipeline'),
+  stages: z.array(codePipelineName('stage')).min(1, 'list at least one stage'),
   maxAttempts: positiveInt.max(10).default(2),
   /** Wait before retrying (the function's timeout leaves room for the longest delay). */
   delaySeconds: z.number().int().nonnegative().max(600, 'must be ≤ 600').default(30),

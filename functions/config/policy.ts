@@ -5,22 +5,22 @@ import { checkGates, gatesSchema } from './policy-gates';
 import { rollbackIssues, rollbackPolicyShape } from './policy-rollback';
 import { guardrailsControllerShape, mode } from './policy-guardrails';
 import { analysisIssues, analysisPolicyShape } from './policy-analysis';
+import { branchesAt, knownKeysAt, unknownKeyMessages } from './policy-keys';
+import { bucketName, keyPrefix, plainName } from './policy-names';
 
 const name = z
   .string({ error: 'required' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "-" and "_" only, at most 64');
-const awsName = z.string({ error: 'required' }).min(1, 'required');
 /** CodePipeline's `PipelineName` (API model): 1–100 of letters, digits, ".", "@", "-", "_". */
-const codePipelineName = z
-  .string({ error: 'required' })
-  .regex(/^[A-Za-z0-9.@_-]{1,100}$/, 'letters, digits, ".", "@", "-" and "_" only, at most 100');
+const codePipelineName = plainName('pipeline').regex(
+  /^[A-Za-z0-9.@_-]{1,100}$/,
+  'letters, digits, ".", "@", "-" and "_" only, at most 100',
+);
 /** SageMaker's `PipelineName` (API model): alphanumerics joined by single or repeated "-", ≤ 256. */
-const sageMakerPipelineName = z
-  .string({ error: 'required' })
-  .regex(
-    /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
-    'letters, digits and "-" only (no "_"), starting with a letter or digit, at most 256',
-  );
+const sageMakerPipelineName = plainName('pipeline').regex(
+  /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/,
+  'letters, digits and "-" only (no "_"), starting with a letter or digit, at most 256',
+);
 /**
  * AWS matches a `.*` pattern as Java does: `.` stops at a line terminator, so a value with a line
  * break is refused at every start.
@@ -129,8 +129,8 @@ const guards = z.strictObject({
 const retrainingRule = z.strictObject({
   name,
   source: z.strictObject({
-    bucket: awsName,
-    prefix: z.string().default(''),
+    bucket: bucketName,
+    prefix: keyPrefix.default(''),
     suffix: z.string().optional(),
   }),
   target: z.discriminatedUnion('type', [codePipelineTarget, sageMakerTarget], {
@@ -152,8 +152,8 @@ export const policySchema = z
         .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region like us-east-1'))
         .min(1, 'required'),
       manifests: z.strictObject({
-        bucket: awsName,
-        prefix: z.string().default('mlops-controller/manifests/'),
+        bucket: bucketName,
+        prefix: keyPrefix.default('mlops-controller/manifests/'),
       }),
       /** Days decision records are kept (DynamoDB TTL). */
       decisionTtlDays: positiveInt.default(90),
@@ -205,16 +205,49 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
+/** The single account and region the controller lists, to fill `<account>`/`<region>` in what to write. */
+function controllerPlaceholders(input: unknown): (message: string) => string {
+  const controller = (input as { controller?: { accounts?: unknown; regions?: unknown } } | null)?.controller;
+  const only = (list: unknown) =>
+    Array.isArray(list) && list.length === 1 && typeof list[0] === 'string' ? list[0] : undefined;
+  const account = only(controller?.accounts);
+  const region = only(controller?.regions);
+  return (message) =>
+    message.replaceAll('<account>', account ?? '<account>').replaceAll('<region>', region ?? '<region>');
+}
+
+/** Each issue as `path: message`; unknown keys get a "did you mean" from the schema at their path. */
+export function describePolicyIssues(issues: readonly z.core.$ZodIssue[], input: unknown): string[] {
+  const fill = controllerPlaceholders(input);
+  const problems: string[] = [];
+  // A misspelled required key is also reported missing under its right name: the suggestion says both.
+  const suggested = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeysAt(policySchema, issue.path, input);
+    const branches = branchesAt(policySchema, issue.path, input);
+    for (const k of unknownKeyMessages(issue.keys, known, issue.input, branches)) {
+      problems.push(`${formatIssuePath(issue.path) || '(top level)'}: ${k.message}`);
+      if (k.suggestion !== undefined) suggested.add(formatIssuePath([...issue.path, k.suggestion]));
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') continue;
+    const where = formatIssuePath(issue.path);
+    // Whatever is said about the key spelled right (missing, required with another) follows from the misspelling.
+    if (suggested.has(where)) continue;
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const message = missing ? 'required' : fill(issue.message);
+    problems.push(where ? `${where}: ${message}` : message);
+  }
+  return problems;
+}
+
 export function validatePolicy(input: unknown): Policy {
   // reportInput: so a wrong-typed value ("must be a number") is told apart from a missing one ("required").
   const result = policySchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const where = formatIssuePath(issue.path);
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.message;
-    return where ? `${where}: ${message}` : message;
-  });
-  throw new PolicyError(problems);
+  throw new PolicyError(describePolicyIssues(result.error.issues, input));
 }
 
 export function parsePolicyText(text: string): Policy {

@@ -4,7 +4,6 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoBatchLedger } from '../adapters/aws/dynamodb/ledger';
 import { DynamoRunStore } from '../adapters/aws/dynamodb/run-store';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { S3ObjectStore } from '../adapters/aws/s3';
 import { AwsPipelines } from '../adapters/aws/pipelines';
@@ -16,7 +15,7 @@ import type { RetrainingWorkflow } from '../workflows/retraining';
 import { wireRetraining, type RetrainingPorts } from '../wiring/retraining';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
-import { guardrailsRuntime } from './guardrails-runtime';
+import { guardrailsRuntime, stateDecisionLog } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -39,10 +38,7 @@ export function retrainingPorts(
   return {
     ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
     runs: new DynamoRunStore(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      killSwitch,
-    }),
+    decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
     objects: new S3ObjectStore(clients.s3),
     pipelines: new AwsPipelines({
       codepipeline: new CodePipelineStarter(clients.codepipeline),

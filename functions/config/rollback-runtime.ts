@@ -8,10 +8,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
+import { CloudWatchMetricSeries } from '../adapters/aws/cloudwatch-metrics';
 import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
-import { DynamoDecisionLog } from '../adapters/aws/dynamodb/decision-log';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { DynamoRedeployWatch } from '../adapters/aws/dynamodb/redeploy-watch';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
@@ -31,7 +31,7 @@ import { wireRollback, type RollbackPorts } from '../wiring/rollback';
 import { wireStageRetry } from '../wiring/stage-retry';
 import type { DynamoKillSwitch } from '../adapters/aws/dynamodb/kill-switch';
 import type { Guardrails } from '../guardrails';
-import { guardrailsRuntime } from './guardrails-runtime';
+import { guardrailsRuntime, stateDecisionLog } from './guardrails-runtime';
 import type { Policy } from './policy';
 import { sharedRuntime } from './runtime';
 
@@ -63,11 +63,10 @@ export function rollbackPorts(
     alarms: new CloudWatchAlarms(clients.cloudwatch),
     stages: new CodePipelineStages(clients.codepipeline),
     packages: new SageMakerPackageStatus(clients.sagemaker),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      killSwitch,
-    }),
+    decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
     redeploys: new DynamoRedeployWatch(clients.dynamo, table),
+    // Only the alarm function's tick judges (workflows/rollback/judge.ts); its role reads series.
+    ...(policy.analysis.length > 0 ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
     ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
     ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
     ...(retrainRequests ? { retrainRequests } : {}),
@@ -121,10 +120,8 @@ export function hookPorts(
     invoker: new SageMakerInvoker(clients.sagemakerRuntime),
     objects: new S3ObjectStore(clients.s3),
     claims: new DynamoClaims(clients.dynamo, table),
-    decisions: new DynamoDecisionLog(clients.dynamo, table, {
-      ttlDays: policy.controller.decisionTtlDays,
-      killSwitch,
-    }),
+    ...(policy.analysis.some((a) => a.hook) ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
+    decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
   };
 }
 
@@ -217,10 +214,7 @@ export async function stageRetryRuntime(): Promise<{ stageRetry: StageRetryWorkf
       {
         stages: new CodePipelineStages(new CodePipelineClient(clientConfig)),
         store: new DynamoRollbackStore(dynamo, env.STATE_TABLE),
-        decisions: new DynamoDecisionLog(dynamo, env.STATE_TABLE, {
-          ttlDays: policy.controller.decisionTtlDays,
-          killSwitch: guardrails.killSwitch,
-        }),
+        decisions: stateDecisionLog(dynamo, env.STATE_TABLE, policy, guardrails.killSwitch),
       },
       { policy, clock: systemClock, logger, guardrails },
     ),

@@ -4,6 +4,7 @@
  * version, the task definition's status) through ports and hands them in.
  */
 import { readAppSpec, withLambdaVersions, type AppSpec } from './appspec';
+import { AwsCallError } from './errors';
 import { IN_FLIGHT, ROLLBACK_MARK, type DeploymentInfo } from './rollback';
 
 export type ComputePlatform = 'Server' | 'Lambda' | 'ECS';
@@ -238,4 +239,23 @@ export function followVerdict(
       reason: `redeployment ${d.id} is still ${d.status} ${Math.floor(hours)} h after it was created (limit ${FOLLOW_HOURS} h): a person must look`,
     };
   return { kind: 'wait' };
+}
+
+/**
+ * A followed redeployment GetDeployment no longer finds (deleted, or CodeDeploy aged it out): the
+ * follow-up ends FAILED, since nothing says what serves now. Undefined for any other error, which
+ * the tick retries.
+ */
+export function vanishedVerdict(deploymentId: string, error: unknown): FollowVerdict | undefined {
+  const gone =
+    error instanceof AwsCallError &&
+    error.cause instanceof Error &&
+    error.cause.name === 'DeploymentDoesNotExistException';
+  return gone
+    ? {
+        kind: 'done',
+        outcome: 'FAILED',
+        reason: `redeployment ${deploymentId} no longer exists in CodeDeploy: a person must check what serves`,
+      }
+    : undefined;
 }

@@ -1,4 +1,5 @@
 import type { RetrainingRule } from '../config/policy';
+import type { StartResult } from '../ports/pipelines';
 import { CLAIMABLE, type BatchRecord, type GuardState } from '../ports/run-store';
 import { evaluateStart } from './guards';
 
@@ -112,3 +113,13 @@ export function requestedStart(
     claim: { ...verdict.next, nextSeq: guard.nextSeq, running: { seq: -1, since: now.toISOString(), token } },
   };
 }
+
+/**
+ * The execution id a run's batch record, guard and decision carry. A withheld start (observe mode,
+ * kill switch) created no execution: its run is named `withheld:<token>`, unique per start and
+ * never an id CodePipeline or SageMaker hands out, so no execution's end can release it by
+ * mistake. The value is only stored and compared, never parsed; the prefix is what records
+ * written since observe mode began already say.
+ */
+export const recordedExecutionId = (result: StartResult, token: string): string =>
+  'executionId' in result ? result.executionId : `withheld:${token}`;

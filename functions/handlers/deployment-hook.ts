@@ -15,14 +15,22 @@ const DEFAULT_BUDGET_MS = 25_000;
  * remaining time minus a margin, so the answer goes out before the function times out.
  */
 export function deploymentHook(workflow: DeploymentHookWorkflow, logger: Logger) {
-  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
+  return async (
+    event: unknown,
+    context?: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'functionName'>>,
+  ): Promise<void> => {
     const { commands, invalid } = parseLifecycleHook(event);
     // Without both ids there is nobody to answer: log loudly; CodeDeploy times the hook out.
     for (const { reason } of invalid)
       logger.error('not a CodeDeploy lifecycle hook event; ignored', { problem: reason });
     const remaining = context?.getRemainingTimeInMillis?.() ?? DEFAULT_BUDGET_MS + ANSWER_MARGIN_MS;
     for (const hook of commands)
-      await workflow.onHook(hook.deploymentId, hook.hookExecutionId, Math.max(0, remaining - ANSWER_MARGIN_MS));
+      await workflow.onHook(
+        hook.deploymentId,
+        hook.hookExecutionId,
+        Math.max(0, remaining - ANSWER_MARGIN_MS),
+        context?.functionName,
+      );
   };
 }
 

@@ -11,8 +11,11 @@ import type { Parsed, RecordOrigin } from './parsed';
 export interface AlarmChange {
   /** The delivery's own id (EventBridge id, SNS MessageId), or a stable stand-in. */
   id: string;
-  /** `operator`: no alarm, a person's `mlops-controller rollback` (workflows/rollback/operator.ts). */
-  via: 'eventbridge' | 'lambda-action' | 'sns' | 'operator';
+  /**
+   * `operator`: no alarm, a person's `mlops-controller rollback` (workflows/rollback/operator.ts).
+   * `judgment`: no alarm, a canary judgment that FAILed (workflows/rollback/judge.ts), `name` its analysis.
+   */
+  via: 'eventbridge' | 'lambda-action' | 'sns' | 'operator' | 'judgment';
   /** Who asked, for an operator's rollback. */
   by?: string;
   name: string;

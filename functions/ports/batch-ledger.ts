@@ -12,6 +12,11 @@ export interface OpenBatch {
   closing?: boolean;
 }
 
+/** The open batch as an operator sees it: the counters and when its oldest pending object arrived. */
+export interface OpenBatchView extends OpenBatch {
+  firstArrivalAt?: string;
+}
+
 export interface AppendResult {
   /** Objects recorded for the first time by this call. */
   accepted: ObjectRef[];
@@ -35,6 +40,8 @@ export interface ClosedBatch {
 export interface BatchLedger {
   append(rule: string, objects: ObjectRef[], now: Date): Promise<AppendResult>;
   open(rule: string): Promise<OpenBatch>;
+  /** `open`, plus the arrival time of the oldest pending object (its age); writes nothing. */
+  inspect(rule: string): Promise<OpenBatchView>;
   /**
    * Closes the open batch if `decide` (called with the exact pending members) says so.
    * `worthTrying`, when given, is asked first on exact counters, before anything is written: a

@@ -19,13 +19,6 @@ export interface StartRequest {
  */
 export type StartResult = { executionId: string } | { withheld: string };
 
-/**
- * The execution id a run and its decision record: a withheld start has none, so it is recorded as
- * `withheld:<token>` (the record reads the same as before starts answered a typed result).
- */
-export const executionIdOf = (result: StartResult, token: string): string =>
-  'executionId' in result ? result.executionId : `withheld:${token}`;
-
 export interface Pipelines {
   start(request: StartRequest): Promise<StartResult>;
 }

@@ -19,7 +19,9 @@ export type BatchStatus =
   /** Claimed by earlier releases, which marked the batch itself: an unrecorded claim like any other. */
   | 'STARTING'
   | 'STARTED'
-  | 'QUARANTINED';
+  | 'QUARANTINED'
+  /** A quarantined batch a person decided never to train on (`quarantine drop`). */
+  | 'DROPPED';
 
 /** The statuses a claimed batch can have until its start is recorded. */
 export const CLAIMABLE: readonly BatchStatus[] = ['CLOSED', 'DEFERRED', 'STARTING'];
@@ -65,9 +67,19 @@ export interface GuardState {
   nextSeq: number;
 }
 
+/** Which batch records of a rule `batches` returns. */
+export interface BatchQuery {
+  /** Only these statuses (default: every status). */
+  statuses?: readonly BatchStatus[];
+  /** Only batches from this seq on. */
+  fromSeq?: number;
+}
+
 export interface RunStore {
   putBatch(record: BatchRecord): Promise<boolean>;
   getBatch(rule: string, seq: number): Promise<BatchRecord | undefined>;
+  /** The rule's batch records that match `query`, in seq order (a read for operators: status). */
+  batches(rule: string, query?: BatchQuery): Promise<BatchRecord[]>;
   /** Moves a batch from one of `from` to a new status; false if it was not in `from`. */
   transition(
     rule: string,

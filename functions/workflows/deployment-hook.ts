@@ -1,6 +1,9 @@
 import type { Policy } from '../config/policy';
+import type { AnalysisEntry } from '../config/policy-analysis';
 import type { HookRule } from '../config/policy-rollback';
-import { hookVerdict, smokeMismatch, type CheckResult } from '../domain/rollback';
+import { alarmsCheck, crashedCheck, hookRuleFor, noHookRule, packageCheck, smokeCheck } from '../domain/hook-checks';
+import { deploymentPlaceholders, judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
+import { hookVerdict, type CheckResult } from '../domain/rollback';
 import type { Alarms } from '../ports/alarms';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
@@ -8,9 +11,11 @@ import type { DecisionLog } from '../ports/decision-log';
 import type { DeploymentDetail, Deployments } from '../ports/deployments';
 import type { Invoker } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
+import type { MetricSeries } from '../ports/metric-series';
 import type { ObjectStore } from '../ports/object-store';
 import type { PackageStatus } from '../ports/package-status';
 import { Recorder } from './recorder';
+import { judgmentInputs, readAndJudge } from './rollback/judge';
 
 export interface HookDeps {
   policy: Policy;
@@ -24,6 +29,8 @@ export interface HookDeps {
   decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
+  /** Canary and baseline series for the analyses that answer AfterAllowTraffic (`hook: true`). */
+  series?: MetricSeries;
 }
 
 /** A hook execution lives at most an hour (CodeDeploy's hook timeout); its claim outlives it. */
@@ -55,17 +62,25 @@ export class DeploymentHookWorkflow {
     this.recorder = new Recorder(deps, 'rollback.ignore');
   }
 
-  private rule(d: DeploymentDetail): HookRule | undefined {
-    const hooks = this.deps.policy.hooks.filter((h) => h.application === d.application);
-    return hooks.find((h) => h.deploymentGroup === d.deploymentGroup) ?? hooks.find((h) => !h.deploymentGroup);
+  private analysis(d: DeploymentDetail): AnalysisEntry | undefined {
+    return this.deps.policy.analysis.find(
+      (a) =>
+        a.hook &&
+        a.target.codedeploy?.application === d.application &&
+        a.target.codedeploy.deploymentGroup === d.deploymentGroup,
+    );
   }
 
-  /** `budgetMs`: how long the checks may take before the answer must go out. */
+  /**
+   * `budgetMs`: how long the checks may take before the answer must go out. `functionName`: this
+   * function's name, to tell from the AppSpec which traffic hook is being run.
+   */
   async onHook(
     deploymentId: string,
     hookExecutionId: string,
     budgetMs: number,
-  ): Promise<'Succeeded' | 'Failed' | 'Duplicate'> {
+    functionName?: string,
+  ): Promise<'Succeeded' | 'Failed' | 'Duplicate' | 'Held'> {
     if (!(await this.firstDelivery(hookExecutionId))) {
       await this.recorder.record({
         kind: 'rollback.hook',
@@ -78,47 +93,115 @@ export class DeploymentHookWorkflow {
     }
     const results: CheckResult[] = [];
     let deployment: DeploymentDetail | undefined;
+    let marginal = false;
     try {
       await within(
         (async () => {
           deployment = await this.deps.deployments.get(deploymentId);
-          const rule = this.rule(deployment);
-          if (!rule) {
-            results.push({
-              check: 'policy',
-              outcome: 'NODATA',
-              detail: `no hooks rule for ${deployment.application}/${deployment.deploymentGroup}`,
-            });
+          const rule = hookRuleFor(this.deps.policy.hooks, deployment);
+          const analysis = this.analysis(deployment);
+          if (!rule && !analysis) {
+            results.push(noHookRule(deployment));
             return;
           }
-          results.push(...(await Promise.all(this.checks(rule, deployment))));
+          const checks: Array<Promise<CheckResult | undefined>> = rule ? this.checks(rule, deployment) : [];
+          if (analysis) checks.push(this.judged(analysis, deployment, functionName, () => (marginal = true)));
+          results.push(...(await Promise.all(checks)).filter((r): r is CheckResult => r !== undefined));
         })(),
         budgetMs,
       );
     } catch (error) {
-      const timedOut = error instanceof Timeout;
-      results.push({
-        check: deployment ? 'checks' : 'deployment',
-        outcome: 'ERROR',
-        detail: timedOut
-          ? (error as Error).message
-          : `crashed: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      results.push(crashedCheck(deployment ? 'checks' : 'deployment', error, error instanceof Timeout));
     }
     const verdict = hookVerdict(results);
+    const inputs = {
+      hookExecutionId,
+      results,
+      ...(deployment ? { application: deployment.application, group: deployment.deploymentGroup } : {}),
+    };
+    // MARGINAL holds: everything else passed, so the deployment neither goes on nor rolls back until
+    // a person answers the hook (aws deploy put-lifecycle-event-hook-execution-status) or CodeDeploy's
+    // hook timeout fails it. The decision's HOLD notifies.
+    const judgedOnly = results.filter((r) => r.check !== 'judgment');
+    if (marginal && judgedOnly.every((r) => r.outcome === 'PASS')) {
+      await this.recorder.record({
+        kind: 'rollback.hook',
+        subject: `deployment/${deploymentId}`,
+        outcome: 'HOLD',
+        reasons: [
+          'canary judgment MARGINAL: the hook is left unanswered for a person (CodeDeploy fails it at its timeout)',
+          ...results.map((r) => `${r.check} ${r.outcome}: ${r.detail}`),
+        ],
+        inputs,
+      });
+      return 'Held';
+    }
     await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.status);
     await this.recorder.record({
       kind: 'rollback.hook',
       subject: `deployment/${deploymentId}`,
       outcome: verdict.status.toUpperCase(),
       reasons: [verdict.reason],
-      inputs: {
-        hookExecutionId,
-        results,
-        ...(deployment ? { application: deployment.application, group: deployment.deploymentGroup } : {}),
-      },
+      inputs,
     });
     return verdict.status;
+  }
+
+  /**
+   * The canary judgment as one of the hook's checks, over the minutes since the deployment began
+   * (up to the analysis's lookback) and ending at the last whole minute; not run at
+   * BeforeAllowTraffic, where the canary has served nothing yet. MARGINAL is a NODATA check that
+   * `onMarginal` marks, so the hook can hold. The judgment is recorded as its own decision; the
+   * hook's claim already makes it once per hook execution.
+   */
+  private async judged(
+    entry: AnalysisEntry,
+    d: DeploymentDetail,
+    functionName: string | undefined,
+    onMarginal: () => void,
+  ): Promise<CheckResult | undefined> {
+    const check = 'judgment';
+    // Not a pass of the judgment: before traffic shifts there is no canary to judge; this hook's
+    // verdict is its other checks', and AfterAllowTraffic judges.
+    if (trafficHookOf(d, functionName) === 'BeforeAllowTraffic')
+      return {
+        check,
+        outcome: 'PASS',
+        detail: 'BeforeAllowTraffic: no canary traffic yet, judged at AfterAllowTraffic',
+      };
+    try {
+      if (!this.deps.series)
+        return { check, outcome: 'ERROR', detail: 'metric series are not wired into this function' };
+      const at = judgmentWindow(
+        this.deps.clock.now(),
+        { intervalMinutes: 1, lookbackMinutes: entry.lookbackMinutes },
+        new Date(d.createTime),
+      );
+      if (at.phase === 'wait') return { check, outcome: 'NODATA', detail: at.reason };
+      const values = deploymentPlaceholders(d.application, d.deploymentGroup, d);
+      const { judgment, unread } = await readAndJudge(this.deps.series, entry, values, at.window);
+      const observing = entry.mode === 'observe';
+      await this.recorder.record({
+        kind: 'analysis.judgment',
+        subject: `${entry.name}/${d.id}`,
+        outcome: outcomeOf[judgment.verdict],
+        reasons: [
+          judgment.reason,
+          ...judgment.metrics.map((m) => m.reason),
+          ...unread,
+          observing
+            ? `observe mode (analysis ${entry.name}): the hook is answered without it`
+            : 'answers the AfterAllowTraffic hook',
+        ],
+        inputs: judgmentInputs(entry, d.id, at.window, judgment),
+      });
+      if (observing) return undefined;
+      if (judgment.verdict === 'MARGINAL') onMarginal();
+      const outcome = { PASS: 'PASS', FAIL: 'FAIL', MARGINAL: 'NODATA', NODATA: 'NODATA' } as const;
+      return { check, outcome: outcome[judgment.verdict], detail: `${entry.name}: ${judgment.reason}` };
+    } catch (error) {
+      return { check, outcome: 'ERROR', detail: `crashed: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   /**
@@ -140,39 +223,15 @@ export class DeploymentHookWorkflow {
 
   private checks(rule: HookRule, d: DeploymentDetail): Array<Promise<CheckResult>> {
     const guard = (check: string, fn: () => Promise<CheckResult>): Promise<CheckResult> =>
-      fn().catch((error: unknown) => ({
-        check,
-        outcome: 'ERROR' as const,
-        detail: `crashed: ${error instanceof Error ? error.message : String(error)}`,
-      }));
+      fn().catch((error: unknown) => crashedCheck(check, error));
     const out: Array<Promise<CheckResult>> = [];
     if (rule.alarms.length > 0)
-      out.push(
-        guard('alarms', async () => {
-          const states = await this.deps.alarms.states(rule.alarms);
-          const missing = rule.alarms.filter((a) => !states.has(a));
-          if (missing.length)
-            return { check: 'alarms', outcome: 'NODATA', detail: `no such alarm: ${missing.join(', ')}` };
-          const firing = rule.alarms.filter((a) => states.get(a) === 'ALARM');
-          if (firing.length) return { check: 'alarms', outcome: 'FAIL', detail: `in ALARM: ${firing.join(', ')}` };
-          return { check: 'alarms', outcome: 'PASS', detail: `none of ${rule.alarms.join(', ')} in ALARM` };
-        }),
-      );
+      out.push(guard('alarms', async () => alarmsCheck(rule.alarms, await this.deps.alarms.states(rule.alarms))));
     if (rule.requireApprovedPackage)
       out.push(
         guard('package', async () => {
           const arn = d.modelPackageArn;
-          if (!arn)
-            return {
-              check: 'package',
-              outcome: 'NODATA',
-              detail: 'the deployment names no model package (description or AppSpec)',
-            };
-          const status = await this.deps.packages.approval(arn);
-          if (status === undefined) return { check: 'package', outcome: 'NODATA', detail: `${arn} does not exist` };
-          return status === 'Approved'
-            ? { check: 'package', outcome: 'PASS', detail: `${arn} is Approved` }
-            : { check: 'package', outcome: 'FAIL', detail: `${arn} is ${status}` };
+          return packageCheck(arn, arn ? await this.deps.packages.approval(arn) : undefined);
         }),
       );
     const smoke = rule.smoke;
@@ -182,10 +241,7 @@ export class DeploymentHookWorkflow {
           const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(smoke.payload) ?? [];
           const payload = await this.deps.objects.readHead(bucket!, key!, MAX_PAYLOAD);
           const response = await this.deps.invoker.invoke(smoke.endpoint, payload, smoke.contentType);
-          const mismatch = smokeMismatch(response.body, smoke);
-          return mismatch
-            ? { check: 'smoke', outcome: 'FAIL', detail: `${smoke.endpoint}: ${mismatch}` }
-            : { check: 'smoke', outcome: 'PASS', detail: `${smoke.endpoint} answered as expected` };
+          return smokeCheck(smoke, response.body);
         }),
       );
     return out;

@@ -5,33 +5,32 @@
  * read-only ports (the Lambda alias's live version, the ECS task definition's status).
  * After: each redeployment created is recorded on the state table; the rollback tick (every five
  * minutes) reads it back with GetDeployment until CodeDeploy ends it and records the outcome as a
- * `rollback.codedeploy` decision, SUCCEEDED or FAILED (a FAILED one is noteworthy: the hardened
+ * `rollback.codedeploy` decision, SUCCEEDED or FAILED (a FAILED one is noteworthy: the guardrails'
  * decision log notifies a person). The tick rather than CodeDeploy's state-change event: it needs
  * no new rule, pattern or permission for EventBridge, it also ends follow-ups CodeDeploy never
  * reports (a deployment deleted, one stuck past FOLLOW_HOURS), and five minutes is well inside the
  * time a person needs to act on a failed rollback.
  */
-import { AwsCallError } from '../domain/errors';
 import {
   followVerdict,
   ownRedeployment,
   redeployOf,
   redeployNeed,
   redeployVerdict,
+  vanishedVerdict,
   type FollowVerdict,
   type RedeployVerdict,
 } from '../domain/redeploy';
 import type { DeploymentInfo } from '../domain/rollback';
 import type { Clock } from '../ports/clock';
-import type { DecisionLog } from '../ports/decision-log';
 import type { Deployments } from '../ports/deployments';
 import type { Logger } from '../ports/logger';
 import type { LambdaAliases, TaskDefinitions } from '../ports/redeploy-facts';
 import type { RedeployWatch, WatchedRedeploy } from '../ports/redeploy-watch';
+import type { Recorder } from './recorder';
 
 export interface RedeployDeps {
   deployments: Deployments;
-  decisions: DecisionLog;
   clock: Clock;
   logger: Logger;
   lambdaAliases?: LambdaAliases;
@@ -42,13 +41,12 @@ export interface RedeployDeps {
 /** A claim on one follow-up's outcome, so two overlapping ticks record it once. */
 const FOLLOW_CLAIM_SECONDS = 5 * 60;
 
-const missing = (error: unknown): boolean =>
-  error instanceof AwsCallError &&
-  error.cause instanceof Error &&
-  error.cause.name === 'DeploymentDoesNotExistException';
-
 export class Redeploys {
-  constructor(private readonly deps: RedeployDeps) {}
+  /** `recorder`: the rollback workflow's, so a follow-up's decisions are written as its others are. */
+  constructor(
+    private readonly deps: RedeployDeps,
+    private readonly recorder: Recorder,
+  ) {}
 
   /** What redeploying `good` means now: the revision to create, nothing to do, or why not. */
   async verdict(good: DeploymentInfo): Promise<RedeployVerdict> {
@@ -106,14 +104,12 @@ export class Redeploys {
       why,
       `found redeployment ${own.id} (${own.status}) that an earlier attempt created for ${of.bad}: following it, not creating another`,
     ];
-    this.deps.logger.info('decision rollback.codedeploy REDEPLOYED', { subject, reasons });
-    await this.deps.decisions.record({
+    await this.recorder.record({
       kind: 'rollback.codedeploy',
       subject,
       outcome: 'REDEPLOYED',
       reasons,
       inputs: { version: of.bad, good: of.good, deployment: own.id },
-      at: this.deps.clock.now().toISOString(),
     });
     const badPackage = recent.find((d) => d.id === of.bad)?.modelPackageArn;
     return { bad: of.bad, ...(badPackage ? { badPackage } : {}) };
@@ -140,23 +136,19 @@ export class Redeploys {
       status = d.status;
       verdict = followVerdict({ id: r.deploymentId, status, ...(d.error ? { error: d.error } : {}) }, r.createdAt, now);
     } catch (error) {
-      if (!missing(error)) throw error;
+      const vanished = vanishedVerdict(r.deploymentId, error);
+      if (!vanished) throw error;
       status = 'DoesNotExist';
-      verdict = {
-        kind: 'done',
-        outcome: 'FAILED',
-        reason: `redeployment ${r.deploymentId} no longer exists in CodeDeploy: a person must check what serves`,
-      };
+      verdict = vanished;
     }
     if (verdict.kind === 'wait') return;
-    const committed = await this.deps.decisions.commit(
+    const committed = await this.recorder.commit(
       {
         kind: 'rollback.codedeploy',
         subject: r.subject,
         outcome: verdict.outcome,
         reasons: [`rollback for alarm ${r.alarm} (replaces ${r.bad} with the revision of ${r.good})`, verdict.reason],
         inputs: { deployment: r.deploymentId, status, platform: r.platform, bad: r.bad, good: r.good },
-        at: now.toISOString(),
       },
       { key: `REDEPLOY-FOLLOW#${r.deploymentId}`, ttlSeconds: FOLLOW_CLAIM_SECONDS },
       [],

@@ -5,6 +5,7 @@ import type { ClosedBatch, OpenBatch } from '../ports/batch-ledger';
 import { onExecutionFinished } from './retraining/finished';
 import { retrainingFlow, type RetrainingDeps, type RetrainingFlow } from './retraining/flow';
 import { onObjects, tryClose } from './retraining/ingest';
+import { dropQuarantined, releaseQuarantined, type QuarantineResult } from './retraining/quarantine';
 import { startDue, startNow, type StartNowResult } from './retraining/starts';
 import { sweep } from './retraining/sweep';
 
@@ -61,6 +62,16 @@ export class RetrainingWorkflow {
     eventId: string,
   ): Promise<void> {
     return onExecutionFinished(this.flow, target, executionId, status, eventId);
+  }
+
+  /** A person starts a quarantined batch anyway (`quarantine release`). */
+  async releaseQuarantined(rule: string, seq: number, why: string): Promise<QuarantineResult> {
+    return releaseQuarantined(this.flow, rule, seq, why);
+  }
+
+  /** A person gives up on a quarantined batch (`quarantine drop`). */
+  async dropQuarantined(rule: string, seq: number, why: string): Promise<QuarantineResult> {
+    return dropQuarantined(this.flow, rule, seq, why);
   }
 
   async sweep(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Policy } from '../config/policy';
-import { ControllerError } from '../domain/errors';
+import { attemptStep, rejectedApproval, retryRefusal, retryRuleFor } from '../domain/stage-retry';
 import type { Clock } from '../ports/clock';
 import type { DecisionLog } from '../ports/decision-log';
 import type { StageFailure } from '../parsing/codepipeline';
@@ -19,10 +19,10 @@ export interface StageRetryDeps {
 
 export type { StageFailure };
 
-/** CodePipeline refuses a retry it cannot do; that is an answer, not a failure to retry. */
-const REFUSED = ['StageNotRetryableException', 'ConflictException', 'NotLatestPipelineExecutionException'];
-
-/** A failed stage the policy marks retryable: RetryStageExecution (FAILED_ACTIONS), at most N times. */
+/**
+ * A failed stage the policy marks retryable: RetryStageExecution (FAILED_ACTIONS), at most N times
+ * (domain/stage-retry.ts decides each step).
+ */
 export class StageRetryWorkflow {
   private readonly recorder: Recorder;
 
@@ -38,44 +38,40 @@ export class StageRetryWorkflow {
     const subject = `${f.pipeline}/${f.stage}/${f.executionId}`;
     const foreign = this.recorder.foreignOrigin(f);
     if (foreign) return this.ignore(subject, [foreign], { id: f.id });
-    const rule = this.deps.policy.stageRetry.find((r) => r.pipeline === f.pipeline && r.stages.includes(f.stage));
-    if (!rule) return this.ignore(subject, [`stage ${f.stage} of ${f.pipeline} is not marked retryable`], { id: f.id });
+    const found = retryRuleFor(this.deps.policy.stageRetry, f.pipeline, f.stage);
+    if ('reason' in found) return this.ignore(subject, [found.reason], { id: f.id });
+    const { rule } = found;
     if (f.state !== 'FAILED') {
       this.deps.logger.info('stage did not fail; nothing to retry', { subject, state: f.state });
       return;
     }
     const base = { kind: 'rollback.stage-retry', subject };
-    const runs = await this.deps.stages.actions(f.pipeline, f.executionId);
-    const rejected = runs.find((a) => a.stage === f.stage && a.category === 'Approval' && a.status === 'Failed');
+    const rejected = rejectedApproval(f.stage, await this.deps.stages.actions(f.pipeline, f.executionId));
     if (rejected)
-      return this.recorder.record({
-        ...base,
-        outcome: 'NOT_RETRIED',
-        reasons: [`approval ${rejected.action} was rejected: a person said no, retrying would overrule them`],
-        inputs: { id: f.id },
-      });
-    const attempt = await this.deps.store.countAttempt(subject, f.id, rule.maxAttempts);
-    if (attempt === 'duplicate') {
+      return this.recorder.record({ ...base, outcome: 'NOT_RETRIED', reasons: [rejected], inputs: { id: f.id } });
+    const step = attemptStep(rule, await this.deps.store.countAttempt(subject, f.id, rule.maxAttempts));
+    if (step.phase === 'duplicate') {
       this.deps.logger.info('duplicate stage failure event; attempt already counted', { subject, id: f.id });
       return;
     }
-    if (attempt === 'exhausted')
+    if (step.phase === 'exhausted')
       return this.recorder.record({
         ...base,
         outcome: 'LEFT_FAILED',
-        reasons: [`${rule.maxAttempts} retries used: the stage stays failed for a person to look at`],
+        reasons: [step.reason],
         inputs: { id: f.id, maxAttempts: rule.maxAttempts },
       });
+    const { attempt } = step;
     if (rule.delaySeconds > 0) await this.deps.clock.sleep(rule.delaySeconds * 1000);
     try {
       await this.deps.stages.retry(f.pipeline, f.stage, f.executionId);
     } catch (error) {
-      const cause = error instanceof ControllerError ? error.cause : error;
-      if (cause instanceof Error && REFUSED.includes(cause.name))
+      const refused = retryRefusal(error);
+      if (refused)
         return this.recorder.record({
           ...base,
           outcome: 'NOT_RETRIED',
-          reasons: [`CodePipeline refused the retry: ${cause.name}: ${cause.message}`],
+          reasons: [refused],
           inputs: { id: f.id, attempt },
         });
       throw error;
@@ -83,7 +79,7 @@ export class StageRetryWorkflow {
     await this.recorder.record({
       ...base,
       outcome: 'RETRIED',
-      reasons: [`attempt ${attempt} of ${rule.maxAttempts} after ${rule.delaySeconds}s (FAILED_ACTIONS)`],
+      reasons: [step.reason],
       inputs: { id: f.id, attempt, maxAttempts: rule.maxAttempts },
     });
   }

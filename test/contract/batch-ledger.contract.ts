@@ -108,6 +108,40 @@ export function describeBatchLedgerContract(
     );
 
     test(
+      'inspect: the counters and the oldest pending arrival, without writing',
+      async () => {
+        expect(await ledger.inspect(rule)).toEqual({ pendingObjects: 0, pendingBytes: 0, nextSeq: 0 });
+        const [a, b, c] = [object('a.csv'), object('b.csv'), object('c.csv')];
+        await ledger.append(rule, [a], at(1));
+        await ledger.append(rule, [b, c], at(4));
+        await ledger.append(rule, [a], at(6)); // a duplicate moves nothing
+        const seen = await ledger.inspect(rule);
+        expect(seen).toEqual({
+          pendingObjects: 3,
+          pendingBytes: a.size + b.size + c.size,
+          lastArrivalAt: at(4).toISOString(),
+          firstArrivalAt: at(1).toISOString(),
+          nextSeq: 0,
+        });
+        expect(await ledger.inspect(rule)).toEqual(seen);
+        expect(await ledger.close(rule, always, at(7))).toMatchObject({ seq: 0 });
+
+        // The next open batch ages from its own first object.
+        expect(await ledger.inspect(rule)).toEqual({ pendingObjects: 0, pendingBytes: 0, nextSeq: 1 });
+        const d = object('d.csv');
+        await ledger.append(rule, [d], at(9));
+        expect(await ledger.inspect(rule)).toEqual({
+          pendingObjects: 1,
+          pendingBytes: d.size,
+          lastArrivalAt: at(9).toISOString(),
+          firstArrivalAt: at(9).toISOString(),
+          nextSeq: 1,
+        });
+      },
+      timeout,
+    );
+
+    test(
       'a re-upload of the same key (new etag and sequencer) is a new object',
       async () => {
         const first = object('same.csv');

@@ -67,6 +67,32 @@ export function describeRunStoreContract(
     );
 
     test(
+      "batches lists one rule's records in seq order, by status and from a seq",
+      async () => {
+        const other = freshRule();
+        expect(await store.batches(rule)).toEqual([]);
+        const records = [
+          batch(rule, 11, 'DEFERRED', { reason: 'cooldown' }),
+          batch(rule, 2, 'STARTED', { executionId: 'exec-2' }),
+          batch(rule, 0, 'QUARANTINED', { reason: 'schema: missing column label' }),
+          batch(rule, 10, 'CLOSED'),
+        ];
+        for (const r of records) await store.putBatch(r);
+        await store.putBatch(batch(other, 1, 'CLOSED'));
+        // The guard lives beside the batches and is not one of them.
+        await store.swapGuard(rule, EMPTY_GUARD, { startsToday: 1, nextSeq: 3 });
+
+        expect((await store.batches(rule)).map((b) => b.seq)).toEqual([0, 2, 10, 11]);
+        expect(await store.batches(rule, { statuses: ['QUARANTINED', 'DEFERRED'] })).toEqual([records[2], records[0]]);
+        expect((await store.batches(rule, { fromSeq: 3 })).map((b) => b.seq)).toEqual([10, 11]);
+        expect(await store.batches(rule, { fromSeq: 3, statuses: ['CLOSED'] })).toEqual([records[3]]);
+        expect(await store.batches(rule, { statuses: [] })).toEqual([]);
+        expect((await store.batches(other)).map((b) => b.rule)).toEqual([other]);
+      },
+      timeout,
+    );
+
+    test(
       'transition moves a batch only from the listed statuses',
       async () => {
         await store.putBatch(batch(rule, 0));

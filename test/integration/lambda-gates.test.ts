@@ -1,6 +1,6 @@
 /**
  * The registryGate and approvalGate functions' real handlers, built by gatesRuntime
- * (functions/config/gates-runtime.ts) as Lambda builds them, hardened (kill switch, decisions) on
+ * (functions/config/gates-runtime.ts) as Lambda builds them, guarded (kill switch, decisions) on
  * moto: the Model Registry, the metric reports in S3 and the state table. moto implements none of
  * CodePipeline's approval APIs: GetPipelineState, GetPipelineExecution and PutApprovalResult are
  * stubbed on the runtime's own CodePipeline client.

@@ -7,6 +7,7 @@ import { MemoryDeployments } from '../../functions/adapters/memory/deployments';
 import { MemoryEndpoints } from '../../functions/adapters/memory/endpoints';
 import { MemoryObjectStore } from '../../functions/adapters/memory/object-store';
 import { MemoryPackageStatus } from '../../functions/adapters/memory/package-status';
+import { MemoryMetricSeries } from '../../functions/adapters/memory/metric-series';
 import { MemoryLambdaAliases, MemoryTaskDefinitions } from '../../functions/adapters/memory/redeploy-facts';
 import { MemoryRedeployWatch } from '../../functions/adapters/memory/redeploy-watch';
 import { MemoryRollbackStore } from '../../functions/adapters/memory/rollback-store';
@@ -90,6 +91,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     packages: new MemoryPackageStatus(world),
   };
   const redeploys = new MemoryRedeployWatch();
+  const series = new MemoryMetricSeries(world);
   const rollback = wireRollback(
     {
       ...common,
@@ -99,6 +101,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
       lambdaAliases: new MemoryLambdaAliases(world),
       taskDefinitions: new MemoryTaskDefinitions(world),
       redeploys,
+      series,
       ...portOverrides,
     },
     wiring,
@@ -109,6 +112,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
       invoker: endpoints,
       objects: new MemoryObjectStore(world),
       claims: new MemoryClaims(clock),
+      series,
       ...portOverrides,
     },
     wiring,
@@ -163,6 +167,7 @@ export function rollbackHarness(policy: Policy = rollbackPolicy(), overrides: Pa
     logs: lines,
     rollback,
     redeploys,
+    series,
     hooks,
     stageRetry,
     seedGroup,

@@ -1,10 +1,12 @@
-import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch } from '../../ports/batch-ledger';
+import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch, OpenBatchView } from '../../ports/batch-ledger';
 import { objectIdentity, type ObjectRef } from '../../domain/objects';
 
 interface RuleLedger {
   seen: Set<string>;
   pending: ObjectRef[];
   open: OpenBatch;
+  /** When the oldest pending object arrived (kept apart: `open` is what the closers see). */
+  firstArrivalAt?: string;
   closed: Map<number, ObjectRef[]>;
 }
 
@@ -32,6 +34,7 @@ export class MemoryBatchLedger implements BatchLedger {
         continue;
       }
       l.seen.add(id);
+      if (l.pending.length === 0) l.firstArrivalAt = now.toISOString();
       l.pending.push(o);
       accepted.push(o);
       l.open.pendingObjects += 1;
@@ -43,6 +46,11 @@ export class MemoryBatchLedger implements BatchLedger {
 
   async open(rule: string): Promise<OpenBatch> {
     return { ...this.ledger(rule).open };
+  }
+
+  async inspect(rule: string): Promise<OpenBatchView> {
+    const l = this.ledger(rule);
+    return { ...l.open, ...(l.pending.length > 0 && l.firstArrivalAt ? { firstArrivalAt: l.firstArrivalAt } : {}) };
   }
 
   async close(

@@ -1,5 +1,7 @@
 import { failedDecision, withPlanned } from '../../domain/commits';
 import { ControllerError } from '../../domain/errors';
+import { packagesTouched, selectDecisions } from '../../domain/decision-query';
+import type { DecisionHistory, DecisionQuery } from '../../ports/decision-history';
 import { systemClock, type Clock } from '../../ports/clock';
 import type {
   CommitOptions,
@@ -18,14 +20,21 @@ export interface MemoryDecisionLogOptions {
   killSwitch?: KillSwitch;
 }
 
-export class MemoryDecisionLog implements DecisionLog {
+export class MemoryDecisionLog implements DecisionLog, DecisionHistory {
   readonly decisions: Decision[] = [];
   private readonly claims: MemoryClaims;
+  private readonly clock: Clock;
   private readonly killSwitch: KillSwitch | undefined;
 
   constructor(clock: Clock = systemClock, options: MemoryDecisionLogOptions = {}) {
     this.claims = new MemoryClaims(clock);
+    this.clock = clock;
     this.killSwitch = options.killSwitch;
+  }
+
+  /** As the table selects: the packages a record touched are read from the whole record. */
+  async list(query: DecisionQuery = {}): Promise<Decision[]> {
+    return selectDecisions(this.decisions, query, this.clock.now(), packagesTouched).map((d) => structuredClone(d));
   }
 
   async record(decision: Decision): Promise<void> {

@@ -1,9 +1,9 @@
-import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../ports/run-store';
+import type { BatchQuery, BatchRecord, BatchStatus, GuardState, RunStore } from '../../ports/run-store';
 
 const emptyGuard = (): GuardState => ({ version: 0, startsToday: 0, nextSeq: 0 });
 
 export class MemoryRunStore implements RunStore {
-  private readonly batches = new Map<string, BatchRecord>();
+  private readonly records = new Map<string, BatchRecord>();
   private readonly guards = new Map<string, GuardState>();
 
   private static key(rule: string, seq: number): string {
@@ -12,14 +12,26 @@ export class MemoryRunStore implements RunStore {
 
   async putBatch(record: BatchRecord): Promise<boolean> {
     const key = MemoryRunStore.key(record.rule, record.seq);
-    if (this.batches.has(key)) return false;
-    this.batches.set(key, structuredClone(record));
+    if (this.records.has(key)) return false;
+    this.records.set(key, structuredClone(record));
     return true;
   }
 
   async getBatch(rule: string, seq: number): Promise<BatchRecord | undefined> {
-    const found = this.batches.get(MemoryRunStore.key(rule, seq));
+    const found = this.records.get(MemoryRunStore.key(rule, seq));
     return found && structuredClone(found);
+  }
+
+  async batches(rule: string, query: BatchQuery = {}): Promise<BatchRecord[]> {
+    return [...this.records.values()]
+      .filter(
+        (b) =>
+          b.rule === rule &&
+          b.seq >= (query.fromSeq ?? 0) &&
+          (query.statuses === undefined || query.statuses.includes(b.status)),
+      )
+      .sort((a, b) => a.seq - b.seq)
+      .map((b) => structuredClone(b));
   }
 
   async transition(
@@ -29,9 +41,9 @@ export class MemoryRunStore implements RunStore {
     patch: Partial<BatchRecord> & { status: BatchStatus },
   ): Promise<boolean> {
     const key = MemoryRunStore.key(rule, seq);
-    const current = this.batches.get(key);
+    const current = this.records.get(key);
     if (!current || !from.includes(current.status)) return false;
-    this.batches.set(key, { ...current, ...structuredClone(patch), rule, seq });
+    this.records.set(key, { ...current, ...structuredClone(patch), rule, seq });
     return true;
   }
 

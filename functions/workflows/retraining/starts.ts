@@ -2,8 +2,14 @@ import type { RetrainingRule } from '../../config/policy';
 import { ContentionError } from '../../domain/errors';
 import { buildManifest, manifestKey, startToken } from '../../domain/manifest';
 import { isMarker } from '../../domain/routing';
-import { mayStart, nextStart, requestedStart, resumesClaim, type RunState } from '../../domain/starts';
-import { executionIdOf } from '../../ports/pipelines';
+import {
+  mayStart,
+  nextStart,
+  recordedExecutionId,
+  requestedStart,
+  resumesClaim,
+  type RunState,
+} from '../../domain/starts';
 import { CLAIMABLE, type BatchRecord, type GuardState } from '../../ports/run-store';
 import { onExecutionFinished } from './finished';
 import type { RetrainingFlow } from './flow';
@@ -104,7 +110,7 @@ export async function launch(
     manifestUri,
     batchId: `${rule.name}-${batch.seq}`,
   });
-  const executionId = executionIdOf(started, token);
+  const executionId = recordedExecutionId(started, token);
   const recorded = await flow.runs.transition(rule.name, batch.seq, CLAIMABLE, {
     status: 'STARTED',
     executionId,
@@ -192,7 +198,7 @@ export async function startNow(
       manifestUri: 'none',
       batchId: reasonId,
     });
-    const executionId = executionIdOf(started, token);
+    const executionId = recordedExecutionId(started, token);
     for (let i = 0; i < 5; i++) {
       const g = await flow.runs.getGuard(rule.name);
       if (g.running?.seq !== -1 || g.running.executionId) break;

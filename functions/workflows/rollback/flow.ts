@@ -7,6 +7,7 @@ import type { Decision, DecisionLog, PlannedWrite } from '../../ports/decision-l
 import type { Deployments } from '../../ports/deployments';
 import type { Endpoints } from '../../ports/endpoints';
 import type { Logger } from '../../ports/logger';
+import type { MetricSeries } from '../../ports/metric-series';
 import type { PackageStatus } from '../../ports/package-status';
 import type { LambdaAliases, TaskDefinitions } from '../../ports/redeploy-facts';
 import type { RedeployWatch } from '../../ports/redeploy-watch';
@@ -33,6 +34,8 @@ export interface RollbackDeps {
   lambdaAliases?: LambdaAliases;
   taskDefinitions?: TaskDefinitions;
   redeploys?: RedeployWatch;
+  /** Canary and baseline series of the policy's analyses, judged on the tick (judge.ts). */
+  series?: MetricSeries;
 }
 
 /** What every rollback use case (alarm, its steps, endpoint, freeze, tick) works with. */
@@ -44,11 +47,12 @@ export interface RollbackFlow extends RollbackDeps {
 }
 
 export function rollbackFlow(deps: RollbackDeps): RollbackFlow {
+  const recorder = new Recorder(deps, 'rollback.ignore');
   return {
     ...deps,
-    recorder: new Recorder(deps, 'rollback.ignore'),
+    recorder,
     now: () => deps.clock.now(),
-    redeploy: new Redeploys(deps),
+    redeploy: new Redeploys(deps, recorder),
   };
 }
 
@@ -74,6 +78,7 @@ const CLAIM_SECONDS = 5 * 60;
 /** Short on purpose: it goes into decisions, CodeDeploy descriptions and approval descriptions. */
 export function reasonText(change: AlarmChange): string {
   if (change.via === 'operator') return `rollback asked by ${change.by} at ${change.since}: ${change.reason}`;
+  if (change.via === 'judgment') return `canary judgment ${change.name} FAIL over the interval ending ${change.since}`;
   return `alarm ${change.name} in ALARM since ${change.since}`;
 }
 

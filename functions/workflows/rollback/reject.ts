@@ -30,7 +30,10 @@ export async function rejectLive(
     });
   const failures: unknown[] = [];
   for (const arn of mine) {
-    const reasons = [reasonText(change), `${arn} was live when the alarm fired`];
+    const reasons = [
+      reasonText(change),
+      `${arn} was live when the ${change.via === 'judgment' ? 'judgment failed' : 'alarm fired'}`,
+    ];
     const inputs = { modelPackageArn: arn, badVersions };
     // Once per (package, bad version) however many alarms found it, held as long as a delivery
     // may still act; one package's failure does not keep the others from being rejected.

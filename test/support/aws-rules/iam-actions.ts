@@ -233,6 +233,9 @@ const RULES: Record<string, Rule> = {
       return [{ action: 'cloudwatch:DescribeAlarms', resource: alarmArn(w, `${input.AlarmNamePrefix}*`) }];
     return [{ action: 'cloudwatch:DescribeAlarms', resource: alarmArn(w, '*') }];
   },
+  // Classic metrics have no resource type (the reference's optional `dataset` is for OTLP
+  // metrics queried with PromQL): IAM authorizes a MetricStat query on "*" only.
+  'cloudwatch:GetMetricData': () => [{ action: 'cloudwatch:GetMetricData', resource: '*' }],
   'cloudwatch:ListTagsForResource': (input) => [
     { action: 'cloudwatch:ListTagsForResource', resource: input.ResourceARN },
   ],

@@ -1,44 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { scenarioDecisions, selectDecisions } from '../../../functions/cli/local-decisions';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { decisionQuery } from '../../../functions/cli/commands/decisions';
+import { scenarioDecisions } from '../../../functions/cli/local-decisions';
 import { decisionTable } from '../../../functions/cli/operate';
 import type { Decision } from '../../../functions/ports/decision-log';
-
-const d = (subject: string, at: string): Decision => ({
-  kind: 'k',
-  subject,
-  outcome: 'O',
-  reasons: [],
-  inputs: {},
-  at,
-});
-
-describe('decisions selection on local records (as the table query selects them)', () => {
-  const now = new Date('2026-11-20T00:00:00Z');
-  const records = [
-    d('a', '2026-11-19T10:00:00Z'),
-    d('b', '2026-11-12T23:59:59Z'),
-    d('a', '2026-11-13T00:00:01Z'),
-    d('a', '2026-11-19T10:00:00.000Z'),
-  ];
-
-  it.each([
-    [{}, ['2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z']],
-    [
-      { since: '2026-11-01T00:00:00Z' },
-      ['2026-11-12T23:59:59Z', '2026-11-13T00:00:01Z', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00.000Z'],
-    ],
-    [{ subject: 'b', since: '2026-11-01T00:00:00Z' }, ['2026-11-12T23:59:59Z']],
-    [{ since: '2026-11-19T10:00:00Z', limit: 1 }, ['2026-11-19T10:00:00Z']],
-  ])('%j selects oldest first from since (default 7 days back), of the subject', (query, expected) => {
-    expect(selectDecisions(records, query, now).map((r) => r.at)).toEqual(expected);
-  });
-
-  it('an unreadable --since is a clear error', () => {
-    expect(() => selectDecisions(records, { since: 'yesterday' }, now)).toThrow(
-      '--since: "yesterday" is not an ISO time',
-    );
-  });
-});
 
 describe('decisions --scenario', () => {
   it('lists the run records of one subject with the actions each took or withheld', async () => {
@@ -69,5 +33,47 @@ describe('decisions --scenario', () => {
     expect(json.length).toBeGreaterThan(0);
     expect(json.every((r) => r.at >= '2026-11-22T08:35:00')).toBe(true);
     expect(table.trimEnd()).toBe(decisionTable(JSON.parse(run('--subject', 'clicks/0', '--json')) as Decision[]));
+  });
+});
+
+describe('decisions filters', () => {
+  const HELD = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/5';
+
+  it.each([
+    [{}, {}],
+    [
+      { kind: 'gate', outcome: ['HOLD', 'REJECT'], since: 'a', until: 'b', subject: 's', limit: 3 },
+      { kind: 'gate', outcomes: ['HOLD', 'REJECT'], since: 'a', until: 'b', subject: 's', limit: 3 },
+    ],
+    [{ outcome: [] }, {}],
+  ])('the flags %j are the query %j', (flags, query) => {
+    expect(decisionQuery(flags)).toEqual(query);
+  });
+
+  it('--kind, --outcome (comma lists, repeatable) and a package ARN select on the embedded backend', () => {
+    const run = (...args: string[]) =>
+      JSON.parse(
+        execFileSync(
+          'node',
+          ['functions/cli/bin.mjs', 'decisions', '--scenario', 'test/scenarios/demo-gates.yml', '--json', ...args],
+          { encoding: 'utf8' },
+        ),
+      ) as Decision[];
+    const held = run('--kind', 'gate', '--outcome', 'HOLD', '--outcome', 'REJECT,APPROVE');
+    expect(held.length).toBeGreaterThan(1);
+    expect(held.every((d) => d.kind.startsWith('gate.') && ['HOLD', 'REJECT', 'APPROVE'].includes(d.outcome))).toBe(
+      true,
+    );
+    expect(run('--subject', HELD).map((d) => [d.kind, d.outcome])).toEqual([['gate.registry', 'HOLD']]);
+    expect(run('--kind', 'gate.registry', '--limit', '1')).toHaveLength(1);
+  });
+
+  it('a --limit that is not a whole number > 0 is a one-line error', () => {
+    const run = spawnSync(
+      'node',
+      ['functions/cli/bin.mjs', 'decisions', '--scenario', 'test/scenarios/demo-gates.yml', '--limit', '0'],
+      { encoding: 'utf8' },
+    );
+    expect([run.status, run.stderr.trim()]).toEqual([1, 'error: --limit: "0" is not a whole number > 0']);
   });
 });

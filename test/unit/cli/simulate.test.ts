@@ -100,7 +100,9 @@ describe('validate', () => {
     );
     const run = spawnSync('node', ['functions/cli/bin.mjs', 'validate', file], { encoding: 'utf8' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('retraining[0].target.name: required');
+    // The misspelled key is reported once, with the key to write; not again as a missing name.
+    expect(run.stderr).toContain('retraining[0].target: unknown key "nam": did you mean "name"? (write name: …)');
+    expect(run.stderr).not.toContain('retraining[0].target.name: required');
     expect(run.stderr).toContain('retraining[1].trigger.maxObjects: must be > 0');
   });
 

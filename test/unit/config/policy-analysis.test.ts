@@ -179,7 +179,10 @@ describe('analysis policy', () => {
     [{ lookbackMinutes: 0 }, 'analysis[0].lookbackMinutes: must be > 0'],
     [{ intervalMinutes: 2000 }, 'analysis[0].intervalMinutes: at most 1440 (a day)'],
     [{ hook: 'yes' }, 'analysis[0].hook: must be true or false'],
-    [{ extra: 1 }, 'analysis[0]: Unrecognized key: "extra"'],
+    [
+      { extra: 1 },
+      'analysis[0]: unknown key "extra": remove it, or write one of name, target, metrics, confidence, thresholds, intervalMinutes, lookbackMinutes, hook, mode',
+    ],
   ])('refuses %j with a message naming the path', (fields, message) => {
     expect(problems([{ ...codedeployEntry, ...fields }])).toContain(message);
   });

@@ -60,8 +60,16 @@ describe('policy gates', () => {
     [{ checks: [] }, 'gates[0].checks: list at least one check'],
     [{ reportBuckets: [] }, 'gates[0].reportBuckets: list the buckets holding the reports'],
     [{ onMissingData: 'approve' }, 'gates[0].onMissingData: must be hold or reject'],
-    [{ modelPackageGroup: 'arn:aws:sagemaker:x' }, 'gates[0].modelPackageGroup: must be a model package group name'],
-    [{ notifyTopicArn: 'ml-approvals' }, 'gates[0].notifyTopicArn: must be an SNS topic ARN'],
+    [{ modelPackageGroup: 'churn models' }, 'gates[0].modelPackageGroup: must be a model package group name'],
+    [
+      { modelPackageGroup: 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models' },
+      "gates[0].modelPackageGroup: arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models is an ARN: write the model package group's name alone (churn-models)",
+    ],
+    [
+      { notifyTopicArn: 'ml-approvals' },
+      "gates[0].notifyTopicArn: ml-approvals is a name: write the topic's ARN (arn:aws:sns:us-east-1:123456789012:ml-approvals)",
+    ],
+    [{ notifyTopicArn: 'arn:aws:sqs:us-east-1:123456789012:q' }, 'gates[0].notifyTopicArn: must be an SNS topic ARN'],
     [
       { approvals: [{ pipeline: 'p', stage: 's', action: 'a', package: { newest: true } }] },
       'gates[0].approvals[0].package: must be',

@@ -65,7 +65,8 @@ describe('policy validation names the path of every mistake', () => {
     [
       'unknown key',
       (p: any) => (p.retraining[0].trigger.maxObject = 3),
-      'retraining[0].trigger: Unrecognized key: "maxObject"',
+      // maxObjects is written too: no suggestion to write it twice.
+      'retraining[0].trigger: unknown key "maxObject": remove it, or write one of marker, maxObjects, maxBytes, quietSeconds',
     ],
     [
       'negative cooldown',
@@ -103,7 +104,7 @@ describe('policy validation names the path of every mistake', () => {
     [
       'a batch-id parameter on a CodePipeline target',
       (p: any) => (p.retraining[0].target.batchIdParameter = 'BatchId'),
-      'retraining[0].target: Unrecognized key: "batchIdParameter"',
+      'retraining[0].target: unknown key "batchIdParameter": it is a key of type: sagemaker; with type: codepipeline write one of type, name, manifestVariable, batchIdVariable, variables',
     ],
     [
       'two rules owning the same objects',

@@ -7,8 +7,10 @@ import {
   redeployNeed,
   redeployOf,
   redeployVerdict,
+  vanishedVerdict,
   type RedeployFacts,
 } from '../../../functions/domain/redeploy';
+import { AwsCallError } from '../../../functions/domain/errors';
 import type { DeploymentInfo } from '../../../functions/domain/rollback';
 
 const good = (computePlatform: string | undefined, revision: unknown): DeploymentInfo => ({
@@ -289,5 +291,33 @@ describe('followVerdict', () => {
       expect(v.outcome).toBe(outcome);
       if (error) expect(v.reason).toContain(error);
     }
+  });
+});
+
+describe('vanishedVerdict', () => {
+  const named = (name: string) => Object.assign(new Error(name), { name });
+  it.each<[string, unknown, boolean]>([
+    [
+      'GetDeployment found no such deployment: the follow-up ends FAILED',
+      new AwsCallError('codedeploy', 'GetDeployment', named('DeploymentDoesNotExistException')),
+      true,
+    ],
+    [
+      'throttling is retried by the tick',
+      new AwsCallError('codedeploy', 'GetDeployment', named('ThrottlingException')),
+      false,
+    ],
+    ['the same name unwrapped is not the adapter’s answer', named('DeploymentDoesNotExistException'), false],
+    ['a thrown string', 'boom', false],
+  ])('%s', (_name, error, ends) => {
+    expect(vanishedVerdict('d-ABC', error)).toEqual(
+      ends
+        ? {
+            kind: 'done',
+            outcome: 'FAILED',
+            reason: 'redeployment d-ABC no longer exists in CodeDeploy: a person must check what serves',
+          }
+        : undefined,
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { nextStart, requestedStart, resumesClaim, type RunState } from '../../../functions/domain/starts';
+import {
+  nextStart,
+  recordedExecutionId,
+  requestedStart,
+  resumesClaim,
+  type RunState,
+} from '../../../functions/domain/starts';
+import type { StartResult } from '../../../functions/ports/pipelines';
 import type { BatchRecord, BatchStatus, GuardState } from '../../../functions/ports/run-store';
 import { testRule } from '../../support/policies';
 
@@ -144,5 +151,32 @@ describe('requestedStart', () => {
     expect(resumesClaim(guard({ running: { seq: 2, since: '2026-11-22T09:59:00Z', token: 'tok' } }), 'tok')).toBe(
       false,
     );
+  });
+});
+
+describe('recordedExecutionId', () => {
+  it.each<[string, StartResult, string]>([
+    [
+      'a CodePipeline start: its execution id',
+      { executionId: 'b7d1c7a4-0e7e-4f6a-9a57-2f3c1d5e8a90' },
+      'b7d1c7a4-0e7e-4f6a-9a57-2f3c1d5e8a90',
+    ],
+    [
+      'a SageMaker start: its execution ARN',
+      { executionId: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/x1' },
+      'arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/x1',
+    ],
+    [
+      'a withheld start: named by its token, whatever the reason',
+      { withheld: 'observe (retraining[0].mode)' },
+      'withheld:tok-4',
+    ],
+    [
+      'a start withheld by the kill switch: the same name',
+      { withheld: 'paused by alice: incident 42' },
+      'withheld:tok-4',
+    ],
+  ])('%s', (_name, result, expected) => {
+    expect(recordedExecutionId(result, 'tok-4')).toBe(expected);
   });
 });

@@ -24,6 +24,8 @@ describe('rollback roles (infra/rollback.cjs)', () => {
       ['codedeploy:PutLifecycleEventHookExecutionStatus'],
       ['codedeploy:StopDeployment'],
       ['ecs:DescribeTaskDefinition'],
+      // Its one resource type is the OTLP `dataset`: a query of classic metrics is authorized on "*".
+      ['cloudwatch:GetMetricData'],
     ];
     for (const statements of Object.values(all))
       for (const s of statements) {
@@ -162,5 +164,53 @@ describe('rollback roles (infra/rollback.cjs)', () => {
         JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:${a}` }),
       ),
     );
+  });
+});
+
+describe('canary judgment grants (infra/rollback.cjs)', () => {
+  const analysis = (hook: boolean) => ({
+    name: 'churn-canary',
+    target: { codedeploy: { application: 'churn-app', deploymentGroup: 'churn-live' } },
+    metrics: [
+      {
+        name: 'latency',
+        namespace: 'AWS/Lambda',
+        metricName: 'Duration',
+        statistic: 'p99',
+        dimensions: { FunctionName: '{function}' },
+        canary: { ExecutedVersion: '{canaryVersion}' },
+        baseline: { ExecutedVersion: '{baselineVersion}' },
+      },
+    ],
+    hook,
+  });
+  const sids = (kind: string, policy: unknown) =>
+    (rollback.statementsFor(kind, policy) as Statement[]).map((s) => s.Sid);
+  const statement = (kind: string, policy: unknown, sid: string) =>
+    (rollback.statementsFor(kind, policy) as Statement[]).find((s) => s.Sid === sid);
+
+  it('the alarm function reads series (GetMetricData on "*", its only form for classic metrics) and the judged group', () => {
+    const policy = rollbackPolicy({ analysis: [analysis(false)] });
+    expect(statement('rollback', policy, 'ReadMetricSeries')).toMatchObject({
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: '*',
+    });
+    expect(resources(statement('rollback', policy, 'JudgedDeployments')!)).toEqual([
+      JSON.stringify({
+        'Fn::Sub':
+          'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:churn-app/churn-live',
+      }),
+    ]);
+    expect(sids('endpoint', policy)).not.toContain('ReadMetricSeries');
+    expect(sids('hook', policy)).not.toContain('ReadMetricSeries');
+  });
+
+  it('the hook function reads series only for an analysis that answers AfterAllowTraffic', () => {
+    expect(sids('hook', rollbackPolicy({ analysis: [analysis(true)] }))).toContain('ReadMetricSeries');
+  });
+
+  it('without analyses nothing reads series', () => {
+    for (const kind of ['rollback', 'endpoint', 'hook', 'stageRetry'])
+      expect(sids(kind, rollbackPolicy())).not.toContain('ReadMetricSeries');
   });
 });

@@ -28,8 +28,10 @@ import type {
   Paused,
   PlannedWrite,
 } from '../../../ports/decision-log';
+import type { DecisionHistory, DecisionQuery } from '../../../ports/decision-history';
 import { systemClock, type Clock } from '../../../ports/clock';
 import { ControllerError } from '../../../domain/errors';
+import { decisionWindow, isModelPackageArn, packagesTouched } from '../../../domain/decision-query';
 import { N, S, call, conditionally, isTransactionCancelled, str, type Item } from './items';
 import { claimPut } from './claims';
 import type { DynamoKillSwitch } from './kill-switch';
@@ -45,21 +47,18 @@ export interface DynamoDecisionLogOptions {
   killSwitch?: DynamoKillSwitch;
 }
 
-export interface DecisionQuery {
-  /** ISO timestamp; default 7 days before now. */
-  since?: string;
-  subject?: string;
-  limit?: number;
-}
+export type { DecisionQuery };
 
 /** Budget for the whole item; DynamoDB's item size counts attribute names and values. */
 const MAX_ITEM_BYTES = 4_000;
 const MAX_REASONS_BYTES = 1_500;
 const MAX_ACTIONS_BYTES = 1_000;
 const MAX_ACTION_FIELD = 200;
+/** The packages a record touched (what `decisions --subject <package ARN>` finds it by). */
+const MAX_PACKAGES_BYTES = 800;
 const DAY_MS = 86_400_000;
 
-export class DynamoDecisionLog implements DecisionLog {
+export class DynamoDecisionLog implements DecisionLog, DecisionHistory {
   private readonly ttlDays: number;
   private readonly clock: Clock;
   private readonly killSwitch: DynamoKillSwitch | undefined;
@@ -208,6 +207,10 @@ export class DynamoDecisionLog implements DecisionLog {
       ...(decision.recordedAt ? { recordedAt: S(decision.recordedAt) } : {}),
       ...(decision.actions?.length ? { actions: S(fitActions(decision.actions)) } : {}),
     };
+    // From the whole decision, before its inputs are cut to fit: the index must not lose an ARN
+    // that only the truncated part named.
+    const packages = fitPackages(packagesTouched(decision));
+    if (packages.length > 0) item.packages = { SS: packages };
     const json = JSON.stringify(decision.inputs ?? {});
     // "inputs" + its value, plus the optional marker attribute, must fit what is left.
     const budget = MAX_ITEM_BYTES - itemBytes(item) - 'inputs'.length - 'inputsTruncated'.length - 1;
@@ -219,16 +222,32 @@ export class DynamoDecisionLog implements DecisionLog {
     return item;
   }
 
-  /** Decisions from `since` to now, oldest first, optionally of one subject and at most `limit`. */
+  /**
+   * Decisions in the window, oldest first: one Query per UTC day partition (page after page), the
+   * window's ends as sort-key bounds, kind, outcomes and subject as a filter (so only matching
+   * records come back; the read is billed for the day's records all the same).
+   */
   async list(query: DecisionQuery = {}): Promise<Decision[]> {
-    const now = this.clock.now();
-    const since = query.since ? new Date(query.since) : new Date(now.getTime() - 7 * DAY_MS);
+    const { since, until } = decisionWindow(query, this.clock.now());
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const decisions: Decision[] = [];
-    const lastDay = dayKey(now.toISOString());
+    const firstDay = dayKey(since.toISOString());
+    const lastDay = dayKey(until.toISOString());
+    const filter = filterOf(query);
     for (let day = new Date(since); decisions.length < limit; day = new Date(day.getTime() + DAY_MS)) {
       const pk = dayKey(day.toISOString());
-      const first = pk === dayKey(since.toISOString());
+      if (pk > lastDay) break;
+      const first = pk === firstDay;
+      const last = pk === lastDay;
+      // Sort keys are `<at>#<kind>#<suffix>`: every key at `until` sorts below `<until>$` ('#' < '$').
+      const range =
+        first && last
+          ? ' AND sk BETWEEN :since AND :until'
+          : first
+            ? ' AND sk >= :since'
+            : last
+              ? ' AND sk < :until'
+              : '';
       let startKey: Item | undefined;
       do {
         const page = await call(
@@ -237,14 +256,15 @@ export class DynamoDecisionLog implements DecisionLog {
             this.client.send(
               new QueryCommand({
                 TableName: this.table,
-                KeyConditionExpression: first ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
-                ...(query.subject !== undefined
-                  ? { FilterExpression: '#subject = :subject', ExpressionAttributeNames: { '#subject': 'subject' } }
+                KeyConditionExpression: `pk = :pk${range}`,
+                ...(filter.expression
+                  ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }
                   : {}),
                 ExpressionAttributeValues: {
                   ':pk': S(pk),
                   ...(first ? { ':since': S(since.toISOString()) } : {}),
-                  ...(query.subject !== undefined ? { ':subject': S(query.subject) } : {}),
+                  ...(last ? { ':until': S(`${until.toISOString()}$`) } : {}),
+                  ...filter.values,
                 },
                 ExclusiveStartKey: startKey,
               }),
@@ -254,10 +274,38 @@ export class DynamoDecisionLog implements DecisionLog {
         for (const item of page.Items ?? []) if (decisions.length < limit) decisions.push(toDecision(item));
         startKey = decisions.length < limit ? page.LastEvaluatedKey : undefined;
       } while (startKey);
-      if (pk >= lastDay) break;
     }
     return decisions;
   }
+}
+
+/** The query's kind, outcome and subject filters as a FilterExpression: decisionMatches, on the table's side. */
+function filterOf(query: DecisionQuery): { expression?: string; names: Record<string, string>; values: Item } {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  if (query.kind !== undefined) {
+    names['#kind'] = 'kind';
+    values[':kind'] = S(query.kind);
+    values[':kindFamily'] = S(`${query.kind}.`);
+    parts.push('(#kind = :kind OR begins_with(#kind, :kindFamily))');
+  }
+  if (query.outcomes !== undefined && query.outcomes.length > 0) {
+    names['#outcome'] = 'outcome';
+    query.outcomes.forEach((o, i) => (values[`:outcome${i}`] = S(o)));
+    parts.push(`#outcome IN (${query.outcomes.map((_, i) => `:outcome${i}`).join(', ')})`);
+  }
+  if (query.subject !== undefined) {
+    names['#subject'] = 'subject';
+    if (isModelPackageArn(query.subject)) names['#packages'] = 'packages';
+    values[':subject'] = S(query.subject);
+    parts.push(
+      isModelPackageArn(query.subject)
+        ? '(#subject = :subject OR contains(#packages, :subject))'
+        : 'begins_with(#subject, :subject)',
+    );
+  }
+  return parts.length > 0 ? { expression: parts.join(' AND '), names, values } : { names, values };
 }
 
 const dayKey = (iso: string): string => `DECISIONS#${iso.slice(0, 10)}`;
@@ -276,6 +324,7 @@ function itemBytes(item: Item): number {
     else if ('N' in value && value.N !== undefined)
       total += Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
     else if ('BOOL' in value) total += 1;
+    else if ('SS' in value && value.SS) total += 3 + value.SS.reduce((sum, v) => sum + utf8(v), 0);
     else if ('L' in value && value.L)
       total += 3 + value.L.reduce((sum, v) => sum + 1 + ('S' in v && v.S ? utf8(v.S) : 0), 0);
   }
@@ -315,6 +364,18 @@ export function fitActions(actions: readonly ActionRecord[]): string {
     const json = JSON.stringify(list);
     if (utf8(json) <= MAX_ACTIONS_BYTES || keep === 0) return json;
   }
+}
+
+/** As many whole ARNs as fit MAX_PACKAGES_BYTES, in order (a cut ARN would match nothing). */
+function fitPackages(arns: readonly string[]): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const arn of arns) {
+    if (used + utf8(arn) > MAX_PACKAGES_BYTES) break;
+    kept.push(arn);
+    used += utf8(arn);
+  }
+  return kept;
 }
 
 function fitReasons(reasons: string[]): string[] {

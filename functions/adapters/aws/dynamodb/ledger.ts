@@ -42,7 +42,7 @@ import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ContentionError, ControllerError } from '../../../domain/errors';
 import { objectIdentity, type ObjectRef } from '../../../domain/objects';
-import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch } from '../../../ports/batch-ledger';
+import type { AppendResult, BatchLedger, ClosedBatch, OpenBatch, OpenBatchView } from '../../../ports/batch-ledger';
 import { systemClock, type Clock } from '../../../ports/clock';
 import {
   N,
@@ -664,6 +664,25 @@ export class DynamoBatchLedger implements BatchLedger {
   async open(rule: string): Promise<OpenBatch> {
     const { heads, found } = await this.probe(rule, [OPEN]);
     return pendingOf(found.get(OPEN), heads);
+  }
+
+  /**
+   * The counters as `open` reads them, then the first chunk past each lane's cut in one more
+   * BatchGetItem: lanes are dense, so that chunk is the lane's oldest pending append.
+   */
+  async inspect(rule: string): Promise<OpenBatchView> {
+    const { heads, found } = await this.probe(rule, [OPEN]);
+    const open = found.get(OPEN);
+    const view: OpenBatchView = pendingOf(open, heads, this.clock.now());
+    const cuts = cutsOf(open);
+    const firsts = heads.flatMap((head, lane) => {
+      const ct = (cuts[lane] ?? EMPTY).ct;
+      return head.p > ct ? [chunkKey(lane, ct + 1)] : [];
+    });
+    if (firsts.length === 0) return view;
+    const arrivals = [...(await this.batchGet(rule, firsts, true)).values()].flatMap((c) => str(c, 'at') ?? []);
+    const first = arrivals.sort()[0];
+    return first ? { ...view, firstArrivalAt: first } : view;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -7,9 +7,21 @@
  * with the batch (which bills two units per item and cannot be cheaper than the swap it contains).
  */
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
+import type { BatchQuery, BatchRecord, BatchStatus, GuardState, RunStore } from '../../../ports/run-store';
 import { systemClock, type Clock } from '../../../ports/clock';
-import { N, S, call, conditionalPut, conditionalUpdate, conditionally, num, pad, str, type Item } from './items';
+import {
+  N,
+  S,
+  call,
+  conditionalPut,
+  conditionalUpdate,
+  conditionally,
+  num,
+  pad,
+  queryAll,
+  str,
+  type Item,
+} from './items';
 
 /** Attributes of a batch that a transition may set or remove (the key fields never change). */
 const PATCHABLE = [
@@ -46,6 +58,38 @@ export class DynamoRunStore implements RunStore {
   async getBatch(rule: string, seq: number): Promise<BatchRecord | undefined> {
     const item = await this.get(rule, batchKey(seq));
     return item && toBatch(item);
+  }
+
+  /**
+   * One Query of the rule's partition from `fromSeq`'s key to the last possible batch key (the
+   * GUARD item sorts after every BATCH# key, so the range leaves it out); statuses are a filter.
+   */
+  async batches(rule: string, query: BatchQuery = {}): Promise<BatchRecord[]> {
+    const statuses = query.statuses;
+    if (statuses?.length === 0) return [];
+    const values: Item = {
+      ':pk': S(runsKey(rule)),
+      ':from': S(batchKey(Math.max(0, query.fromSeq ?? 0))),
+      ':to': S(batchKey(MAX_SEQ)),
+    };
+    statuses?.forEach((status, i) => (values[`:s${i}`] = S(status)));
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ...(statuses
+          ? {
+              FilterExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`,
+              ExpressionAttributeNames: { '#status': 'status' },
+            }
+          : {}),
+        ExpressionAttributeValues: values,
+        ConsistentRead: true,
+      },
+      this.clock,
+    );
+    return items.map(toBatch);
   }
 
   async transition(
@@ -137,6 +181,8 @@ export class DynamoRunStore implements RunStore {
 }
 
 const runsKey = (rule: string): string => `RUNS#${rule}`;
+/** The largest seq a 10-digit batch key holds. */
+const MAX_SEQ = 9_999_999_999;
 const batchKey = (seq: number): string => `BATCH#${pad(seq, 10)}`;
 
 function batchAttributes(record: BatchRecord): Item {

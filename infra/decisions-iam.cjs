@@ -14,7 +14,7 @@ function busArn(bus) {
   return `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${literal(bus)}`;
 }
 
-function hardeningStatements(policy) {
+function decisionStatements(policy) {
   const { eventBus, topicArn } = policy.controller.decisions;
   const statements = [];
   if (eventBus)
@@ -34,4 +34,4 @@ function hardeningStatements(policy) {
   return statements;
 }
 
-module.exports = { hardeningStatements, busArn };
+module.exports = { decisionStatements, busArn };

@@ -11,6 +11,7 @@ import { register as registerDecisions } from './commands/decisions';
 import { register as registerQuarantine } from './commands/quarantine';
 import { register as registerStatus } from './commands/status';
 import { register as registerReport } from './commands/report';
+import { register as registerWhatIf } from './commands/whatif';
 
 /** package.json's, two levels up from this file and from its build (functions/cli/build.mjs). */
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -129,6 +130,7 @@ registerApprove(program);
 registerReject(program);
 registerAnalyze(program);
 registerReport(program);
+registerWhatIf(program);
 
 try {
   await program.parseAsync(process.argv);

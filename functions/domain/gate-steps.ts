@@ -155,6 +155,8 @@ export function gateEvidence(
       value: r.value ?? null,
       champion: r.champion ?? null,
       threshold: gate.checks[i] ? thresholdOf(gate.checks[i]) : {},
+      // Where the reading came from: whatif re-reads it only for a check reading the same place.
+      ...(gate.checks[i] ? { from: gate.checks[i].from, path: gate.checks[i].path } : {}),
       detail: r.detail,
     })),
   };

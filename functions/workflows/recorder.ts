@@ -27,11 +27,21 @@ export class Recorder {
   constructor(
     private readonly deps: RecorderDeps,
     private readonly ignoreKind: string,
+    private readonly evidence: Record<string, unknown> = {},
   ) {}
+
+  /**
+   * The same recorder, adding `evidence` to the inputs of every decision it writes: what triggered
+   * a group of decisions, recorded once where it is known rather than by every step (whatif reads it).
+   */
+  with(evidence: Record<string, unknown>): Recorder {
+    return new Recorder(this.deps, this.ignoreKind, { ...this.evidence, ...evidence });
+  }
 
   private stamp(d: Omit<Decision, 'at'>): Decision {
     this.deps.logger.info(`decision ${d.kind} ${d.outcome}`, { subject: d.subject, reasons: d.reasons });
-    return { ...d, at: this.deps.clock.now().toISOString() };
+    const inputs = Object.keys(this.evidence).length > 0 ? { ...d.inputs, ...this.evidence } : d.inputs;
+    return { ...d, inputs, at: this.deps.clock.now().toISOString() };
   }
 
   async record(d: Omit<Decision, 'at'>): Promise<void> {

@@ -2,6 +2,7 @@ import type { RetrainingRule } from '../../config/policy';
 import { implausibleSize, schemaProblems } from '../../domain/batch-checks';
 import { closeVerdict, mayClose } from '../../domain/batching';
 import { ControllerError } from '../../domain/errors';
+import { encodeArrivals, ruleRoute } from '../../domain/arrivals';
 import { buildManifest, manifestKey } from '../../domain/manifest';
 import type { ObjectRef } from '../../domain/objects';
 import { isMarker, routeObject } from '../../domain/routing';
@@ -113,7 +114,14 @@ export async function processClosed(
     closedAt: closed.closedAt,
     updatedAt: flow.now().toISOString(),
   };
-  const objectsInput = { objects: data.length, bytes, firstKeys: data.slice(0, 5).map((m) => m.key) };
+  // The arrivals let `whatif` re-form the batches under another trigger (functions/domain/arrivals.ts).
+  const objectsInput = {
+    objects: data.length,
+    bytes,
+    firstKeys: data.slice(0, 5).map((m) => m.key),
+    arrivals: encodeArrivals(closed.members, (m) => isMarker(rule, m)),
+    route: ruleRoute(rule),
+  };
 
   if (data.length === 0) {
     // A marker with nothing before it (a re-written _SUCCESS): nothing to train on.

@@ -15,12 +15,15 @@ import { freeze, noteOk } from './freeze';
 import { reasonText, type Incident, type RollbackFlow } from './flow';
 import { rejectLive } from './reject';
 
-async function bindingsFor(flow: RollbackFlow, change: AlarmChange): Promise<RollbackBinding[]> {
+async function bindingsFor(
+  flow: RollbackFlow,
+  change: AlarmChange,
+): Promise<{ bindings: RollbackBinding[]; tags?: Record<string, string> }> {
   const all = flow.policy.rollback;
   let tags: Record<string, string> | undefined;
   // One ListTagsForResource, only when a tag-bound binding has not already matched by name.
   if (change.arn && needsTags(all, change.name)) tags = await flow.alarms.tags(change.arn);
-  return all.filter((b) => selects(b, change.name, tags));
+  return { bindings: all.filter((b) => selects(b, change.name, tags)), ...(tags ? { tags } : {}) };
 }
 
 /** An alarm changed state: record it; on ALARM, run each fresh binding's response. */
@@ -28,7 +31,7 @@ export async function onAlarm(flow: RollbackFlow, change: AlarmChange): Promise<
   const subject = `alarm/${change.name}`;
   const foreign = flow.recorder.foreignOrigin(change);
   if (foreign) return flow.recorder.ignore(subject, [foreign], { via: change.via, id: change.id });
-  const bindings = await bindingsFor(flow, change);
+  const { bindings, tags } = await bindingsFor(flow, change);
   if (bindings.length === 0)
     return flow.recorder.ignore(subject, [`no rollback binding selects alarm ${change.name}`], {
       state: change.state,
@@ -50,7 +53,7 @@ export async function onAlarm(flow: RollbackFlow, change: AlarmChange): Promise<
   const failures: unknown[] = [];
   for (const binding of fresh) {
     // One binding's failure must not keep the others from acting; the delivery still fails.
-    await act(flow, binding, change).catch((error: unknown) => {
+    await act(flow, binding, change, tags).catch((error: unknown) => {
       flow.logger.error('rollback binding failed', { binding: binding.name, error: String(error) });
       failures.push(error);
     });
@@ -108,7 +111,15 @@ const STEPS: Record<
  * throws is a FAILED `rollback.step` decision (notified), the later steps still run, and a
  * retryable failure then fails the delivery, whose retry resumes it.
  */
-export async function act(flow: RollbackFlow, binding: RollbackBinding, change: AlarmChange): Promise<void> {
+export async function act(
+  flow: RollbackFlow,
+  binding: RollbackBinding,
+  change: AlarmChange,
+  tags?: Record<string, string>,
+): Promise<void> {
+  // Every step's record names what selected the binding and how old the alarm was: whatif re-asks
+  // domain/rollback.ts `selects` and domain/alarm-response.ts `alarmFreshness` with them.
+  flow = { ...flow, recorder: flow.recorder.with({ trigger: triggerEvidence(flow, change, tags) }) };
   const response = alarmResponse(binding);
   // Asking for retraining is one write: its failure is the delivery's.
   if (response.phase === 'retrain') return retrain(flow, binding, change, response.rule);
@@ -190,4 +201,15 @@ async function retrain(flow: RollbackFlow, binding: RollbackBinding, change: Ala
     ],
     inputs: { token: request.token, batchId: request.batchId },
   });
+}
+
+/** What an alarm-triggered step was triggered by (a person's rollback names who asked instead). */
+function triggerEvidence(
+  flow: RollbackFlow,
+  change: AlarmChange,
+  tags: Record<string, string> | undefined,
+): Record<string, unknown> {
+  if (change.via === 'operator') return { via: 'operator', by: change.by };
+  const ageSeconds = Math.floor((flow.now().getTime() - Date.parse(change.since)) / 1000);
+  return { via: change.via, alarm: change.name, since: change.since, ageSeconds, ...(tags ? { tags } : {}) };
 }

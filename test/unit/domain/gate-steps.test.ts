@@ -206,7 +206,7 @@ describe('evaluation and gateEvidence', () => {
       { metric: 'auc', severity: 'critical', status: 'PASS', value: 0.86, champion: 0.84, detail: '≥ min 0.75' },
     ],
   };
-  it('names the champion in both texts, and records each check with its bounds', () => {
+  it('names the champion in both texts, and records each check with its bounds and where it was read', () => {
     const champion = pkg({ arn: ARN.replace(/2$/, '1'), version: 1, status: 'Approved' });
     const e = evaluation(gate, verdict, champion);
     expect(e.description).toContain('Champion: churn-models/1.');
@@ -225,6 +225,8 @@ describe('evaluation and gateEvidence', () => {
           value: 0.86,
           champion: 0.84,
           threshold: { min: 0.75 },
+          from: 'ModelQuality.Statistics',
+          path: 'binary_classification_metrics.auc.value',
           detail: '≥ min 0.75',
         },
       ],

@@ -1,5 +1,6 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDecisionLog } from '../../../../functions/adapters/aws/dynamodb/decision-log';
+import { encodeArrivals, MAX_ARRIVALS_BYTES, ruleRoute } from '../../../../functions/domain/arrivals';
 import type { Decision } from '../../../../functions/ports/decision-log';
 import type { Clock } from '../../../../functions/ports/clock';
 import { awsClientConfig, createStateTable, uniqueName } from '../../../support/aws';
@@ -37,6 +38,46 @@ const dayItems = async (day: string) =>
   ).Items ?? [];
 
 describe('DynamoDecisionLog', () => {
+  test('keeps a batch record whole with the largest arrivals whatif records, beside five long keys', async () => {
+    const log = new DynamoDecisionLog(client, table, { clock: clockAt('2024-03-01T12:00:00.000Z') });
+    const key = (i: number) =>
+      `ranking/events/2024-03-01/0800/region=eu-west-1/part-${String(i).padStart(5, '0')}.jsonl`;
+    // Irregular arrivals (no two alike) up to just under the arrivals' budget.
+    let members = [] as { bucket: string; key: string; size: number; eventTime: string }[];
+    for (let n = 1; ; n++) {
+      const next = Array.from({ length: n }, (_, i) => ({
+        bucket: 'acme-ml-data',
+        key: key(i),
+        size: 1_000_000 + i * i,
+        eventTime: new Date(Date.parse('2024-03-01T08:00:00Z') + i * i * 1000).toISOString(),
+      }));
+      if ('omitted' in encodeArrivals(next, () => false)) break;
+      members = next;
+    }
+    const arrivals = encodeArrivals(members, () => false);
+    expect(Buffer.byteLength(JSON.stringify(arrivals))).toBeGreaterThan(MAX_ARRIVALS_BYTES - 40);
+    const d = decision('2024-03-01T09:00:00.000Z', {
+      kind: 'retraining.batch',
+      outcome: 'CLOSED',
+      reasons: [`${members.length} objects reached maxObjects ${members.length}`],
+      inputs: {
+        objects: members.length,
+        bytes: members.reduce((sum, m) => sum + m.size, 0),
+        firstKeys: members.slice(0, 5).map((m) => m.key),
+        arrivals,
+        route: ruleRoute({
+          source: { bucket: 'acme-ml-data', prefix: 'ranking/events/', suffix: '.jsonl' },
+          trigger: { maxObjects: members.length },
+        } as Parameters<typeof ruleRoute>[0]),
+        manifestUri: 's3://acme-ml-artifacts/mlops-controller/manifests/ranking/batch-000000.json',
+      },
+    });
+    await log.record(d);
+    const item = (await dayItems('2024-03-01')).find((i) => i.subject?.S === d.subject)!;
+    expect(item.inputsTruncated).toBeUndefined();
+    expect(await log.list({ since: '2024-03-01T00:00:00.000Z', subject: d.subject })).toEqual([d]);
+  });
+
   test('records a decision in its day partition with a TTL, and lists it back', async () => {
     const log = new DynamoDecisionLog(client, table, { ttlDays: 30, clock: clockAt('2024-01-10T12:00:00.000Z') });
     const d = decision('2024-01-10T08:30:00.000Z');

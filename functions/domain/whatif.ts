@@ -1,0 +1,211 @@
+/**
+ * What a changed policy would have decided, from the decision records alone: each kind's inputs
+ * go back through the same domain functions the Lambda functions decide with (gates here,
+ * batching in whatif-batching.ts, rollbacks in whatif-rollback.ts). Nothing is read from AWS; a
+ * record that lacks an input the new policy needs says so (`missing`) instead of being guessed.
+ */
+import type { Policy } from '../config/policy';
+import type { Gate, GateCheck } from '../config/policy-gates';
+import type { Decision } from '../ports/decision-log';
+import { packageGroupName } from './arns';
+import { decideGate, evaluateCheck, isRelative, summarize, type CheckResult, type Reading } from './gates';
+import { replayBatches } from './whatif-batching';
+import { asRecorded, lacking, type Redecision } from './whatif-records';
+import { redecideRollback } from './whatif-rollback';
+
+export interface Judged {
+  outcome: string;
+  reasons: string[];
+}
+
+export interface Redecided {
+  /** The record's position in the records replayed. */
+  index: number;
+  kind: string;
+  subject: string;
+  at: string;
+  before: Judged;
+  /** What the new policy decides; absent when `missing` says which input the record lacks. */
+  after?: Judged;
+  missing?: string;
+  /** The decision differs (outcome, or for a batch its members). */
+  flipped: boolean;
+}
+
+export interface KindCounts {
+  kind: string;
+  before: Record<string, number>;
+  /** Undefined for a kind whatif does not re-decide. */
+  after?: Record<string, number>;
+  /** Records of this kind that lack an input the new policy needs. */
+  missing: number;
+}
+
+export interface WhatIf {
+  counts: KindCounts[];
+  /** Every re-decided record, in record order (batches: each recorded batch). */
+  redecided: Redecided[];
+  /** Batches the new policy forms that no recorded batch matches exactly (splits, merges, new ones). */
+  batches: (Judged & { rule: string })[];
+}
+
+const BATCH_KINDS: ReadonlySet<string> = new Set(['retraining.batch', 'retraining.quarantine']);
+
+/** Kinds re-decided here; the rest (starts and guards, hooks, stage retries, alarm states) are counted only. */
+export const REDECIDED_KINDS = [
+  'gate.registry',
+  'gate.approval',
+  'retraining.batch',
+  'retraining.quarantine',
+  'rollback.freeze',
+  'rollback.codedeploy',
+  'rollback.endpoint',
+  'rollback.package',
+  'rollback.retrain',
+] as const;
+
+export function whatIf(
+  records: readonly Decision[],
+  policy: Pick<Policy, 'gates' | 'retraining' | 'rollback'>,
+  end: Date,
+): WhatIf {
+  const redecided: Redecided[] = [];
+  records.forEach((record, index) => {
+    const gate = record.kind.startsWith('gate.') ? redecideGate(record, policy.gates) : undefined;
+    const rollback = record.kind.startsWith('rollback.') ? redecideRollback(record, policy.rollback) : undefined;
+    const one = gate ?? rollback;
+    if (one) redecided.push({ ...one, index });
+  });
+  const replay = replayBatches(records, policy.retraining, end);
+  redecided.push(...replay.redecided);
+  redecided.sort((a, b) => a.index - b.index);
+
+  const counts = new Map<string, KindCounts>();
+  const entry = (kind: string) => {
+    let c = counts.get(kind);
+    if (!c) counts.set(kind, (c = { kind, before: {}, missing: 0 }));
+    return c;
+  };
+  const bump = (tally: Record<string, number>, outcome: string) => (tally[outcome] = (tally[outcome] ?? 0) + 1);
+  const byIndex = new Map(redecided.map((r) => [r.index, r]));
+  for (const r of redecided) {
+    const c = entry(r.kind);
+    c.after ??= {};
+    if (r.missing !== undefined) c.missing += 1;
+  }
+  // Batches are counted as the new policy forms them, every other kind record by record; a record
+  // not re-decided (SKIPPED, RETRY, or lacking an input) counts as it was.
+  for (const b of replay.formed) bump((entry(b.kind).after ??= {}), b.outcome);
+  records.forEach((record, index) => {
+    const c = entry(record.kind);
+    bump(c.before, record.outcome);
+    if (!c.after) return;
+    const r = byIndex.get(index);
+    if (r?.after === undefined) bump(c.after, record.outcome);
+    else if (!BATCH_KINDS.has(record.kind)) bump(c.after, r.after.outcome);
+  });
+  return {
+    counts: [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind)),
+    redecided,
+    batches: replay.formed.filter((b) => b.unmatched).map(({ rule, outcome, reasons }) => ({ rule, outcome, reasons })),
+  };
+}
+
+/** A recorded check: what the gate wrote into its evidence (functions/workflows/gates.ts). */
+interface RecordedCheck {
+  metric: string;
+  status: string;
+  value: number | null;
+  champion: number | null;
+  threshold?: Record<string, unknown>;
+  detail: string;
+  from?: string;
+  path?: string;
+}
+
+const GATE_OUTCOMES = new Set(['APPROVE', 'REJECT', 'HOLD']);
+const CHAMPION_PREFIX = 'champion: ';
+
+/**
+ * A gate decision again under `gates`: the recorded readings of the challenger and the champion
+ * through evaluateCheck and decideGate. Undefined for a record that is no verdict (SKIPPED, RETRY,
+ * IGNORED) or one decided before any check ran (no package to judge).
+ */
+export function redecideGate(record: Decision, gates: readonly Gate[]): Redecision | undefined {
+  if (record.kind !== 'gate.registry' && record.kind !== 'gate.approval') return undefined;
+  if (!GATE_OUTCOMES.has(record.outcome)) return undefined;
+  const inputs = record.inputs;
+  const base = asRecorded(record);
+  const missing = (what: string) => lacking(base, what);
+  if ('truncated' in inputs) return missing('its inputs were truncated to fit the record');
+  const pkg = typeof inputs.package === 'string' ? inputs.package : undefined;
+  if (pkg === undefined || !Array.isArray(inputs.checks)) return undefined;
+  const group = pkg.split(':model-package/')[1]?.split('/')[0] ?? '';
+
+  let gate: Gate | undefined;
+  if (record.kind === 'gate.registry') {
+    gate = gates.find((g) => packageGroupName(g.modelPackageGroup) === group);
+    if (!gate) return judged(base, { outcome: 'IGNORED', reasons: [`no gate for group ${group}`] });
+  } else {
+    const t = inputs.target as { pipeline?: string; stage?: string; action?: string } | undefined;
+    gate = gates.find((g) =>
+      g.approvals.some((a) => a.pipeline === t?.pipeline && a.stage === t?.stage && a.action === t?.action),
+    );
+    if (!gate) return judged(base, { outcome: 'IGNORED', reasons: ['no gate is bound to this approval action'] });
+    if (packageGroupName(gate.modelPackageGroup) !== group) {
+      const problem = `model package ${pkg} is in group ${group}, not ${gate.modelPackageGroup}`;
+      return judged(base, { outcome: 'HOLD', reasons: [`HOLD by gate ${gate.name}: ${problem}`] });
+    }
+  }
+
+  const recorded = inputs.checks as RecordedCheck[];
+  const champion = typeof inputs.champion === 'string' ? inputs.champion : undefined;
+  // With no relative check the recorded gate never looked for a champion: none recorded says nothing.
+  const lookedForChampion = recorded.some((c) => isRelative((c.threshold ?? {}) as GateCheck));
+  const needsChampion = gate.checks.some(isRelative);
+  if (needsChampion && champion === undefined && !lookedForChampion)
+    return missing(
+      'the recorded gate compared nothing with a champion, so the record does not say whether one existed',
+    );
+  const hasChampion = champion !== undefined;
+
+  const results: CheckResult[] = [];
+  for (const check of gate.checks) {
+    const r = recorded.find(
+      (c) => c.metric === check.metric && (c.from === undefined || (c.from === check.from && c.path === check.path)),
+    );
+    if (!r) return missing(`no reading of ${check.metric} from ${check.from} ${check.path} is recorded`);
+    const challenger = challengerReading(r);
+    let championReading: Reading | undefined;
+    // evaluateCheck reads the champion only for a challenger with a value.
+    if (hasChampion && isRelative(check) && challenger !== undefined && 'value' in challenger) {
+      championReading = championOf(r);
+      if (!championReading) return missing(`the champion's ${check.metric} is not recorded (it was not compared)`);
+    }
+    results.push(evaluateCheck(check, challenger, championReading));
+  }
+  const verdict = decideGate(gate, results, hasChampion);
+  const label = champion?.split(':model-package/')[1] ?? champion;
+  const limit = record.kind === 'gate.registry' ? 1024 : 512;
+  return judged(base, { outcome: verdict.outcome, reasons: [summarize(gate, verdict, label, limit)] });
+}
+
+function judged(base: ReturnType<typeof asRecorded>, after: Judged): Redecision {
+  return { ...base, after, flipped: after.outcome !== base.before.outcome };
+}
+
+const isMissingStatus = (s: string): s is 'NODATA' | 'ERROR' => s === 'NODATA' || s === 'ERROR';
+
+/** The challenger's reading: its value, or why it had none (a champion's failure keeps the value). */
+function challengerReading(r: RecordedCheck): Reading {
+  if (r.value !== null) return { value: r.value };
+  return { status: isMissingStatus(r.status) ? r.status : 'NODATA', reason: r.detail };
+}
+
+/** The champion's reading as recorded, or undefined when the check did not read it. */
+function championOf(r: RecordedCheck): Reading | undefined {
+  if (r.champion !== null) return { value: r.champion };
+  if (r.value !== null && isMissingStatus(r.status) && r.detail.startsWith(CHAMPION_PREFIX))
+    return { status: r.status, reason: r.detail.slice(CHAMPION_PREFIX.length) };
+  return undefined;
+}

@@ -224,7 +224,17 @@ function judgmentStatements(policy) {
       Resource: '*',
     },
   ];
-  const groups = analysis.filter((a) => a.target.codedeploy).map((a) => a.target.codedeploy);
+  // A group a rollback binding names is read under CodeDeployRollback already; a second grant of
+  // the same actions on it would be one no call needs.
+  const bound = new Set(
+    policy.rollback
+      .filter((b) => b.codedeploy)
+      .map((b) => `${b.codedeploy.application}/${b.codedeploy.deploymentGroup}`),
+  );
+  const groups = analysis
+    .filter((a) => a.target.codedeploy)
+    .map((a) => a.target.codedeploy)
+    .filter((g) => !bound.has(`${g.application}/${g.deploymentGroup}`));
   if (groups.length > 0)
     statements.push({
       Sid: 'JudgedDeployments',

@@ -195,10 +195,19 @@ describe('canary judgment grants (infra/rollback.cjs)', () => {
       Action: ['cloudwatch:GetMetricData'],
       Resource: '*',
     });
-    expect(resources(statement('rollback', policy, 'JudgedDeployments')!)).toEqual([
+    // The group has a rollback binding: CodeDeployRollback already grants its reads.
+    expect(sids('rollback', policy)).not.toContain('JudgedDeployments');
+    expect(statement('rollback', policy, 'CodeDeployRollback')).toMatchObject({
+      Action: expect.arrayContaining(['codedeploy:ListDeployments', 'codedeploy:BatchGetDeployments']),
+    });
+    const hookOnly = {
+      ...analysis(false),
+      target: { codedeploy: { application: 'churn-app', deploymentGroup: 'churn-hooked' } },
+    };
+    expect(resources(statement('rollback', rollbackPolicy({ analysis: [hookOnly] }), 'JudgedDeployments')!)).toEqual([
       JSON.stringify({
         'Fn::Sub':
-          'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:churn-app/churn-live',
+          'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:churn-app/churn-hooked',
       }),
     ]);
     expect(sids('endpoint', policy)).not.toContain('ReadMetricSeries');

@@ -343,7 +343,10 @@ async function registryWorld() {
   const outcome = async () => ({
     status: (await setup.sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: challenger })))
       .ModelApprovalStatus,
-    decided: (await new DynamoDecisionLog(new DynamoDBClient(awsClientConfig()), table).list({ subject: challenger }))
+    // The reader keeps the world's clock: a listing ends at its now, and the retries moved it on.
+    decided: (
+      await new DynamoDecisionLog(new DynamoDBClient(awsClientConfig()), table, { clock }).list({ subject: challenger })
+    )
       .filter((d) => d.outcome === 'APPROVE' || d.outcome === 'REJECT')
       .map((d) => d.outcome),
   });

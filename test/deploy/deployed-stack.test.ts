@@ -196,12 +196,14 @@ describe('real EventBridge payloads through the deployed rules', () => {
     expect([...queues.keys()].sort()).toEqual([
       'alarm-state-change',
       'approval-gate',
+      'codebuild-finished',
       'codepipeline-finished',
       'data-arrived',
       'endpoint-state-change',
       'registry-gate',
       'sagemaker-finished',
       'stage-failed',
+      'stepfunctions-finished',
     ]);
     const cases = [...asPublished(eventBridgePayloads()), ...BOUND].map((rc) => ({
       ...rc,

@@ -191,6 +191,8 @@ describe('stepfunctions and codebuild targets on their own runtime (moto)', () =
     expect(builds(projects[1])).toHaveLength(1);
     expect(await decisions('build-a')).toEqual([
       'retraining.batch CLOSED',
+      // The failed build is explained (no failure details are read for CodeBuild runs: it says so).
+      'retraining.failure FAILED',
       'retraining.release FAILED',
       'retraining.start STARTED',
     ]);

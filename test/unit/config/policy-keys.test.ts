@@ -180,6 +180,8 @@ describe('a misspelled key gets "did you mean" at every level of the policy, onc
       },
       others: [
         { label: 'type: codepipeline', keys: ['type', 'name', 'manifestVariable', 'batchIdVariable', 'variables'] },
+        { label: 'type: stepfunctions', keys: ['type', 'stateMachineArn', 'parameters'] },
+        { label: 'type: codebuild', keys: ['type', 'name', 'manifestVariable', 'batchIdVariable', 'variables'] },
       ],
     });
     expect(branchesAt(policySchema, ['retraining', 1, 'source'], doc)).toBeUndefined();

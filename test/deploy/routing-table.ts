@@ -33,6 +33,10 @@ const AS_PUBLISHED: Record<string, string[]> = {
   'cloudwatch-alarm-state-change.composite-with-suppressor.json': ['alarm-state-change'],
   'cloudwatch-alarm-state-change.metric-math.json': ['alarm-state-change'],
   'cloudwatch-alarm-state-change.single-metric.json': ['alarm-state-change'],
+  // This stack's policy names no state machine or project, so both end-event rules are deployed
+  // with State DISABLED and a pattern without resource names. Real EventBridge delivers nothing to a
+  // disabled rule; moto 5.2.1 delivers to it anyway, and these two rows record moto's delivery.
+  'codebuild-build-state-change.succeeded.docs-repaired.json': ['codebuild-finished'],
   'codedeploy-deployment-state-change.success.aws-lambda-go.json': [],
   'codepipeline-action-execution-state-change.abandoned.json': [],
   'codepipeline-action-execution-state-change.failed-codedeploy.json': [],
@@ -51,6 +55,7 @@ const AS_PUBLISHED: Record<string, string[]> = {
   'sagemaker-endpoint-state-change.json': [],
   'sagemaker-model-package-state-change.json': [],
   'sagemaker-pipeline-execution-status-change.json': [],
+  'stepfunctions-execution-status-change.failed.json': ['stepfunctions-finished'],
 };
 
 export function asPublished(files: string[]): RouteCase[] {

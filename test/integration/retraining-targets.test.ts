@@ -1,7 +1,8 @@
 /**
  * Step Functions and CodeBuild targets through the retraining handlers on their own runtime
  * (moto for S3, DynamoDB and Step Functions): a data drop starts each target once however often
- * and concurrently it is delivered, the terminal events release the rule, and the account's
+ * and concurrently it is delivered, the terminal events release the rule and start the batch
+ * waiting behind the run (a state machine's from executionFinished too), and the account's
  * CodeBuild slots defer a second project's build until the first build ends.
  *
  * CodeBuild's StartBuild is stubbed with aws-sdk-client-mock: moto 5.2.1 implements it but answers
@@ -12,13 +13,20 @@ import { CodeBuildClient, StartBuildCommand, type StartBuildCommandInput } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { validatePolicy } from '../../functions/config/policy';
 import { usePolicy } from '../../functions/config/runtime';
 import { handler as dataArrived } from '../../functions/handlers/data-arrived';
 import { handler as executionFinished } from '../../functions/handlers/execution-finished';
+import { executionName } from '../../functions/adapters/aws/stepfunctions';
+import { startToken } from '../../functions/domain/manifest';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { loadFixture } from '../support/fixtures';
 
@@ -32,22 +40,28 @@ const table = uniqueName('retraining-targets');
 const source = uniqueName('data');
 const manifests = uniqueName('manifests');
 const machine = uniqueName('retrain');
+const queuedMachine = uniqueName('retrain-queued');
 const projects = [uniqueName('train-a'), uniqueName('train-b')] as const;
 let stateMachineArn = '';
+let queuedArn = '';
 const context = { functionName: 'retraining-targets', awsRequestId: 'r-1' } as Context;
 
 beforeAll(async () => {
   await createStateTable(dynamo, table);
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  const created = await sfn.send(
-    new CreateStateMachineCommand({
-      name: machine,
-      definition: JSON.stringify({ StartAt: 'Train', States: { Train: { Type: 'Pass', End: true } } }),
-      roleArn: 'arn:aws:iam::123456789012:role/retraining-state-machine',
-    }),
-  );
-  stateMachineArn = created.stateMachineArn!;
+  const create = async (name: string) =>
+    (
+      await sfn.send(
+        new CreateStateMachineCommand({
+          name,
+          definition: JSON.stringify({ StartAt: 'Train', States: { Train: { Type: 'Pass', End: true } } }),
+          roleArn: 'arn:aws:iam::123456789012:role/retraining-state-machine',
+        }),
+      )
+    ).stateMachineArn!;
+  stateMachineArn = await create(machine);
+  queuedArn = await create(queuedMachine);
   codebuild.on(StartBuildCommand).callsFake((input: StartBuildCommandInput) => {
     const id = `${input.projectName}:${String(++buildCount).padStart(8, '0')}`;
     return { build: { id, arn: `arn:aws:codebuild:us-east-1:123456789012:build/${id}`, buildStatus: 'IN_PROGRESS' } };
@@ -69,6 +83,13 @@ beforeAll(async () => {
           name: 'flow',
           source: { bucket: source, prefix: 'sfn/' },
           target: { type: 'stepfunctions', stateMachineArn, parameters: { InstanceType: 'ml.m5.large' } },
+          trigger: { maxObjects: 1 },
+        },
+        {
+          // Exclusive (the default): a batch closed while the rule's execution runs waits for its end.
+          name: 'queued',
+          source: { bucket: source, prefix: 'queued/' },
+          target: { type: 'stepfunctions', stateMachineArn: queuedArn },
           trigger: { maxObjects: 1 },
         },
         {
@@ -113,6 +134,37 @@ async function dropped(key: string) {
 
 const sample = (file: string): Record<string, any> => JSON.parse(readFileSync(`events/samples/${file}`, 'utf8'));
 
+/**
+ * "Step Functions Execution Status Change" for an execution moto ran, as Step Functions sends it
+ * (the documented sample, its ARNs, name and account made the execution's own).
+ */
+async function executionEnded(executionArn: string, status: 'SUCCEEDED' | 'FAILED') {
+  const ended = sample('stepfunctions-execution-status-change.failed.json');
+  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return {
+    ...ended,
+    id: uniqueName('event'),
+    account: '123456789012',
+    resources: [executionArn],
+    detail: {
+      ...ended.detail,
+      executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status,
+      startDate: execution.startDate!.getTime(),
+      input: execution.input,
+      output: status === 'SUCCEEDED' ? '{}' : null,
+    },
+  };
+}
+
+/** The state machine's executions, by name (a rule's run ids sort in start order). */
+const executions = async (arn: string) =>
+  ((await sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions ?? []).sort((a, b) =>
+    a.name!.localeCompare(b.name!),
+  );
+
 /** The StartBuild requests the controller sent for `project`. */
 const builds = (project: string): StartBuildCommandInput[] =>
   codebuild
@@ -131,22 +183,52 @@ describe('stepfunctions and codebuild targets on their own runtime (moto)', () =
   it('starts one Step Functions execution for a drop delivered twice and concurrently; its terminal event releases the rule', async () => {
     const event = await dropped('sfn/one.csv');
     await Promise.all([dataArrived(event, context), dataArrived(structuredClone(event), context)]);
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
-    expect(executions).toHaveLength(1);
+    const started = await executions(stateMachineArn);
+    expect(started).toHaveLength(1);
 
-    const ended = sample('stepfunctions-execution-status-change.failed.json');
-    await executionFinished(
-      {
-        ...ended,
-        id: uniqueName('event'),
-        account: '123456789012',
-        detail: { ...ended.detail, stateMachineArn, executionArn: executions[0]!.executionArn, status: 'SUCCEEDED' },
-      },
-      context,
-    );
+    await executionFinished(await executionEnded(started[0]!.executionArn!, 'SUCCEEDED'), context);
     expect(await decisions('flow')).toEqual([
       'retraining.batch CLOSED',
       'retraining.release SUCCEEDED',
+      'retraining.start STARTED',
+    ]);
+  });
+
+  it('a batch waiting behind a running execution is started by its terminal event, under its own deterministic name, once however often the event comes', async () => {
+    await dataArrived(await dropped('queued/one.csv'), context);
+    await dataArrived(await dropped('queued/two.csv'), context);
+    const [first, ...none] = await executions(queuedArn);
+    expect(none).toEqual([]);
+    expect(await decisions('queued')).toEqual([
+      'retraining.batch CLOSED',
+      'retraining.batch CLOSED',
+      'retraining.defer DEFERRED',
+      'retraining.start STARTED',
+    ]);
+
+    const ended = await executionEnded(first!.executionArn!, 'SUCCEEDED');
+    // EventBridge delivers at least once: twice at the same time, then once more.
+    await Promise.all([executionFinished(ended, context), executionFinished(structuredClone(ended), context)]);
+    await executionFinished(structuredClone(ended), context);
+
+    const after = await executions(queuedArn);
+    expect(after.map((e) => e.name)).toEqual([
+      executionName('queued-0', startToken('queued', 0)),
+      executionName('queued-1', startToken('queued', 1)),
+    ]);
+    expect(after[1]!.name).toMatch(/^queued-1-[0-9a-f]{16}$/);
+    const second = await sfn.send(new DescribeExecutionCommand({ executionArn: after[1]!.executionArn }));
+    expect(JSON.parse(second.input!)).toEqual({
+      manifestUri: `s3://${manifests}/mlops-controller/manifests/queued/batch-000001.json`,
+      batchId: 'queued-1',
+      parameters: {},
+    });
+    expect(await decisions('queued')).toEqual([
+      'retraining.batch CLOSED',
+      'retraining.batch CLOSED',
+      'retraining.defer DEFERRED',
+      'retraining.release SUCCEEDED',
+      'retraining.start STARTED',
       'retraining.start STARTED',
     ]);
   });

@@ -36,7 +36,7 @@ export function faultInjector(...clients: Client[]) {
   let seen = 0;
   let injected = 0;
   const sites: string[] = [];
-  for (const client of clients)
+  const watch = (client: Client) =>
     client.middlewareStack.add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
         const site = `${client.config.serviceId ?? 'aws'}.${(context.commandName ?? '').replace(/Command$/, '')}`;
@@ -51,7 +51,10 @@ export function faultInjector(...clients: Client[]) {
       },
       { step: 'initialize', priority: 'high', name: `faults-${Math.random().toString(36).slice(2)}` },
     );
+  clients.forEach(watch);
   return {
+    /** Injects into `client` too (a client a function's runtime creates after the injector). */
+    watch,
     /** Every call the clients made, in order ("DynamoDB.PutItem"): the sites a clean run reaches. */
     sites,
     arm(site: string, kind: FaultKind, occurrence = 1) {

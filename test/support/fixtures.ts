@@ -1,17 +1,23 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The real AWS payloads live beside the repository, in ../shared/fixtures/aws-events. */
-export const fixturesDir = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
+/**
+ * The real AWS payloads live beside the repository, in ../shared/fixtures/aws-events; a git
+ * worktree (one directory deeper than the repository it belongs to) finds them further up.
+ */
+export const fixturesDir = nearestAbove(join(dirname(fileURLToPath(import.meta.url)), '..', '..'), [
   'shared',
   'fixtures',
   'aws-events',
-);
+]);
+
+function nearestAbove(start: string, path: string[]): string {
+  for (let dir = dirname(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ...path))) return join(dir, ...path);
+    if (dirname(dir) === dir) return join(dirname(start), ...path);
+  }
+}
 
 const cache = new Map<string, unknown>();
 

@@ -37,20 +37,6 @@ export const UNRECORDED: Record<string, { group: string; reason: string }> = {
     "endpoint-tracker.test.ts drives the re-checks through the handler, freezing, updating and rejecting under committed decisions (UpdateItem: the freeze, the kept claims); every write the tracker makes is committed, so it reads the kill switch (GetItem) only when a commit it paused comes back without the switch's item, which AWS (ReturnValuesOnConditionCheckFailure ALL_OLD) and moto always return (the paused re-check there reads none)",
     ['endpointTracker/StateTable: dynamodb:GetItem'],
   ),
-  ...group(
-    'the hook rejects the package of a failed canary judgment',
-    "deployment-hook.test.ts drives a judgment FAIL and its rejection (the claim taken and given back, the kill switch checked in the commit) on the memory adapters; lambda-hook-judgment.test.ts (moto) answers Failed and Succeeded under duplicates and concurrency but does not drive the rejection, so its claim (UpdateItem, DeleteItem on CLAIM#ROLLBACK#package:*) and the commit's kill-switch check are not sent to DynamoDB there",
-    [
-      'deploymentHook/JudgedRejectionClaims: dynamodb:DeleteItem',
-      'deploymentHook/JudgedRejectionClaims: dynamodb:UpdateItem',
-      'deploymentHook/KillSwitchCheck: dynamodb:ConditionCheckItem',
-    ],
-  ),
-  ...group(
-    'a Step Functions run started when another run ends',
-    'retraining-targets.test.ts (moto) starts Step Functions executions from dataArrived and drives the start after a run ends (executionFinished) for a CodeBuild rule only; executionFinished starts a deferred Step Functions batch through the same AwsPipelines call, whose StartExecution the dataArrived case records',
-    ['executionFinished/StartStateMachines: states:StartExecution'],
-  ),
 };
 
 function group(name: string, reason: string, grants: string[]): Record<string, { group: string; reason: string }> {

@@ -10,15 +10,15 @@
  */
 import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
 import { handler as dataArrived } from '../../functions/handlers/data-arrived';
 import { handler as sweeper } from '../../functions/handlers/sweeper';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
-import { loadFixture } from '../support/fixtures';
 import { lambdaContext, onEveryClient, runtimeOnMoto } from '../support/lambda-on-moto';
+import { moveDateTo, objectCreated, pipelineExecutions, sageMakerPipeline } from '../support/retraining-moto';
 
 const config = awsClientConfig();
 const dynamo = new DynamoDBClient(config);
@@ -44,18 +44,7 @@ beforeAll(async () => {
   await createStateTable(dynamo, table);
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  for (const name of Object.values(pipelines))
-    await sagemaker.send(
-      new CreatePipelineCommand({
-        PipelineName: name,
-        PipelineDefinition: JSON.stringify({
-          Version: '2020-12-01',
-          Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
-          Steps: [],
-        }),
-        RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
-      }),
-    );
+  for (const name of Object.values(pipelines)) await sageMakerPipeline(sagemaker, name);
   restore = onEveryClient(DynamoDBClient, (client) =>
     client.middlewareStack.add(
       (next: (args: any) => Promise<any>, ctx: { commandName?: string }) => async (args: any) => {
@@ -113,42 +102,10 @@ function holdCommit(rule: string): { reached: Promise<string>; release: () => vo
   return { reached, release };
 }
 
-/** Only Date moves: the SDK's timers, sockets and promises keep running on the real clock. */
-function moveDateTo(now: number): void {
-  jest.useFakeTimers({
-    now,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
-
 async function arrival(key: string): Promise<Record<string, any>> {
   const body = 'a,b\n1,2\n';
   await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: body }));
-  const event = loadFixture('s3-object-created.eventbridge.json');
-  const { 'version-id': _v, ...object } = event.detail.object;
-  return {
-    ...event,
-    id: uniqueName('event'),
-    account: '123456789012',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${source}`],
-    detail: { ...event.detail, bucket: { name: source }, object: { ...object, key, size: Buffer.byteLength(body) } },
-  };
+  return objectCreated(source, { key, size: Buffer.byteLength(body) });
 }
 
 /**
@@ -168,12 +125,7 @@ async function closerHeldPastItsLease(rule: string, key: string) {
   return { first, lease, release: hold.release };
 }
 
-async function executions(name: string): Promise<string[]> {
-  const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-    new ListPipelineExecutionsCommand({ PipelineName: name }),
-  );
-  return PipelineExecutionSummaries.map((e) => e.PipelineExecutionArn!);
-}
+const executions = (name: string) => pipelineExecutions(sagemaker, name);
 
 const ledgerItem = async (rule: string, sk: string) =>
   (

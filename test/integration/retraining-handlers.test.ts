@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -26,6 +26,12 @@ import { handler as executionFinished } from '../../functions/handlers/execution
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
 import { firingOnMoto, sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
+import {
+  objectCreated as created,
+  pipelineExecutions,
+  pipelineSucceeded,
+  sageMakerPipeline,
+} from '../support/retraining-moto';
 
 const config = awsClientConfig();
 const dynamo = new DynamoDBClient(config);
@@ -45,17 +51,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: 'Enabled' } }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  await sagemaker.send(
-    new CreatePipelineCommand({
-      PipelineName: pipeline,
-      PipelineDefinition: JSON.stringify({
-        Version: '2020-12-01',
-        Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
-        Steps: [],
-      }),
-      RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
-    }),
-  );
+  await sageMakerPipeline(sagemaker, pipeline);
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('decisions') }));
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('decisions') }));
   queueUrl = queue.QueueUrl!;
@@ -104,36 +100,14 @@ async function put(key: string, body: string): Promise<{ key: string; size: numb
   return { key, size: Buffer.byteLength(body), versionId: VersionId! };
 }
 
-/** S3's EventBridge "Object Created" for `o`; an unversioned notification names no version. */
-function objectCreated(o: { key: string; size: number; versionId?: string }) {
-  const event = loadFixture('s3-object-created.eventbridge.json');
-  const { 'version-id': _v, ...object } = event.detail.object;
-  return {
-    ...event,
-    id: uniqueName('event'),
-    account: '123456789012',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${source}`],
-    detail: {
-      ...event.detail,
-      bucket: { name: source },
-      object: { ...object, key: o.key, size: o.size, ...(o.versionId ? { 'version-id': o.versionId } : {}) },
-    },
-  };
-}
+const objectCreated = (o: { key: string; size: number; versionId?: string }) => created(source, o);
+const executions = () => pipelineExecutions(sagemaker, pipeline);
 
 async function decisions(): Promise<Array<[string | undefined, string | undefined, string | undefined]>> {
   const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
   return Items.filter((i) => i.kind?.S?.startsWith('retraining.'))
     .map((i): [string | undefined, string | undefined, string | undefined] => [i.kind?.S, i.subject?.S, i.outcome?.S])
     .sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
-}
-
-async function executions(): Promise<string[]> {
-  const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-    new ListPipelineExecutionsCommand({ PipelineName: pipeline }),
-  );
-  return PipelineExecutionSummaries.map((e) => e.PipelineExecutionArn!);
 }
 
 /** The decision notifications the topic delivered to the queue, by subject; bounded by the queue's answers. */
@@ -164,18 +138,7 @@ describe('the retraining handlers on their own runtime (moto)', () => {
     await dataArrived(objectCreated({ key: second.key, size: second.size }), context);
     expect(await executions()).toHaveLength(1);
 
-    await executionFinished(
-      {
-        ...loadFixture<Record<string, unknown>>('sagemaker-pipeline-execution-status-change.json'),
-        id: uniqueName('event'),
-        detail: {
-          currentPipelineExecutionStatus: 'Succeeded',
-          pipelineArn: execution!.split('/execution/')[0],
-          pipelineExecutionArn: execution,
-        },
-      },
-      context,
-    );
+    await executionFinished(pipelineSucceeded(execution!), context);
     expect(await executions()).toHaveLength(2);
     expect(await decisions()).toEqual([
       ['retraining.batch', 'r/0', 'CLOSED'],

@@ -7,7 +7,7 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { jest } from '@jest/globals';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
@@ -27,8 +27,8 @@ import { systemClock } from '../../functions/ports/clock';
 import { RetrainingWorkflow } from '../../functions/workflows/retraining';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
-import { loadFixture } from '../support/fixtures';
 import { recordingLogger } from '../support/memory-harness';
+import { moveDateTo, objectCreated, pipelineExecutions, sageMakerPipeline } from '../support/retraining-moto';
 import { serializeRequests } from '../support/serialize-requests';
 
 const config = awsClientConfig();
@@ -79,65 +79,14 @@ beforeAll(async () => {
   await createStateTable(dynamo, table);
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  await sagemaker.send(
-    new CreatePipelineCommand({
-      PipelineName: pipeline,
-      PipelineDefinition: JSON.stringify({
-        Version: '2020-12-01',
-        Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
-        Steps: [],
-      }),
-      RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
-    }),
-  );
+  await sageMakerPipeline(sagemaker, pipeline);
 });
 afterEach(() => jest.useRealTimers());
 afterAll(() => {
   for (const c of [dynamo, s3, sagemaker]) c.destroy();
 });
 
-/** Only Date moves: the SDK's timers, sockets and promises keep running on the real clock. */
-function moveDateTo(iso: string): void {
-  jest.useFakeTimers({
-    now: Date.parse(iso),
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
-
-function objectCreated(key: string, size: number) {
-  const event = loadFixture('s3-object-created.eventbridge.json');
-  const { 'version-id': _v, ...object } = event.detail.object;
-  return {
-    ...event,
-    id: uniqueName('event'),
-    account: '123456789012',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${source}`],
-    detail: { ...event.detail, bucket: { name: source }, object: { ...object, key, size } },
-  };
-}
-
-async function executions(): Promise<number> {
-  const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-    new ListPipelineExecutionsCommand({ PipelineName: pipeline }),
-  );
-  return PipelineExecutionSummaries.length;
-}
+const executions = async () => (await pipelineExecutions(sagemaker, pipeline)).length;
 
 describe('a schedule-closed batch (sweeper against moto)', () => {
   it('arms, waits until 02:00 New York, then of four concurrent sweeps one closes and starts the batch', async () => {
@@ -153,7 +102,7 @@ describe('a schedule-closed batch (sweeper against moto)', () => {
 
     for (const key of ['n/a.csv', 'n/b.csv']) {
       await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: 'a,b\n1,2\n' }));
-      await dataArrived(objectCreated(key, 8));
+      await dataArrived(objectCreated(source, { key, size: 8 }));
     }
     moveDateTo('2026-11-22T06:59:00Z'); // 01:59 in New York (UTC-5 in November)
     await sweeper();

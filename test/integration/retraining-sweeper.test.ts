@@ -15,7 +15,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreatePipelineCommand, ListPipelineExecutionsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { jest } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { validatePolicy } from '../../functions/config/policy';
@@ -24,7 +24,13 @@ import { handler as dataArrived } from '../../functions/handlers/data-arrived';
 import { handler as executionFinished } from '../../functions/handlers/execution-finished';
 import { handler as sweeper } from '../../functions/handlers/sweeper';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
-import { loadFixture } from '../support/fixtures';
+import {
+  moveDateTo,
+  objectCreated as created,
+  pipelineExecutions,
+  pipelineSucceeded,
+  sageMakerPipeline,
+} from '../support/retraining-moto';
 
 const config = awsClientConfig();
 const dynamo = new DynamoDBClient(config);
@@ -42,18 +48,7 @@ beforeAll(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: source }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: source, VersioningConfiguration: { Status: 'Enabled' } }));
   await s3.send(new CreateBucketCommand({ Bucket: manifests }));
-  for (const name of [pipeline, exclusive])
-    await sagemaker.send(
-      new CreatePipelineCommand({
-        PipelineName: name,
-        PipelineDefinition: JSON.stringify({
-          Version: '2020-12-01',
-          Parameters: [{ Name: 'ManifestUri', Type: 'String' }],
-          Steps: [],
-        }),
-        RoleArn: 'arn:aws:iam::123456789012:role/sagemaker-pipeline',
-      }),
-    );
+  for (const name of [pipeline, exclusive]) await sageMakerPipeline(sagemaker, name);
   process.env.STATE_TABLE = table;
   process.env.AWS_ENDPOINT_URL = motoEndpoint();
   usePolicy(
@@ -90,52 +85,8 @@ async function put(key: string, body: string): Promise<{ key: string; size: numb
   return { key, size: Buffer.byteLength(body), versionId: VersionId! };
 }
 
-function objectCreated(o: { key: string; size: number; versionId?: string }) {
-  const event = loadFixture('s3-object-created.eventbridge.json');
-  const { 'version-id': _v, ...object } = event.detail.object;
-  return {
-    ...event,
-    id: uniqueName('event'),
-    account: '123456789012',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${source}`],
-    detail: {
-      ...event.detail,
-      bucket: { name: source },
-      object: { ...object, key: o.key, size: o.size, ...(o.versionId ? { 'version-id': o.versionId } : {}) },
-    },
-  };
-}
-
-async function executions(name = pipeline): Promise<string[]> {
-  const { PipelineExecutionSummaries = [] } = await sagemaker.send(
-    new ListPipelineExecutionsCommand({ PipelineName: name }),
-  );
-  return PipelineExecutionSummaries.map((e) => e.PipelineExecutionArn!);
-}
-
-/** Only Date moves: the SDK's timers, sockets and promises keep running on the real clock. */
-function moveDateTo(now: number): void {
-  jest.useFakeTimers({
-    now,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
-}
+const objectCreated = (o: { key: string; size: number; versionId?: string }) => created(source, o);
+const executions = (name = pipeline) => pipelineExecutions(sagemaker, name);
 
 describe('the sweeper on its own runtime (moto)', () => {
   it('closes a batch gone quiet: reads each head (at its version where one was named), writes the manifest and starts the pipeline', async () => {
@@ -195,18 +146,7 @@ describe('the sweeper on its own runtime (moto)', () => {
 
     // Its first invocation: the handler builds its own runtime, whose ledger never saw the lanes.
     // The members are read by key (the batch's ranges), so its role needs no Query.
-    await executionFinished(
-      {
-        ...loadFixture<Record<string, unknown>>('sagemaker-pipeline-execution-status-change.json'),
-        id: uniqueName('event'),
-        detail: {
-          currentPipelineExecutionStatus: 'Succeeded',
-          pipelineArn: execution!.split('/execution/')[0],
-          pipelineExecutionArn: execution,
-        },
-      },
-      context,
-    );
+    await executionFinished(pipelineSucceeded(execution!), context);
 
     expect(await executions(exclusive)).toHaveLength(2);
     const rebuilt = await s3.send(new GetObjectCommand({ Bucket: manifests, Key: key }));

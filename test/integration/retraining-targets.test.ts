@@ -28,7 +28,7 @@ import { handler as executionFinished } from '../../functions/handlers/execution
 import { executionName } from '../../functions/adapters/aws/stepfunctions';
 import { startToken } from '../../functions/domain/manifest';
 import { awsClientConfig, createStateTable, motoEndpoint, uniqueName } from '../support/aws';
-import { loadFixture } from '../support/fixtures';
+import { objectCreated } from '../support/retraining-moto';
 
 const config = awsClientConfig();
 const dynamo = new DynamoDBClient(config);
@@ -118,16 +118,7 @@ afterAll(() => {
 async function dropped(key: string) {
   const body = 'a,b\n1,2\n';
   await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: body }));
-  const event = loadFixture('s3-object-created.eventbridge.json');
-  const { 'version-id': _v, ...object } = event.detail.object;
-  return {
-    ...event,
-    id: uniqueName('event'),
-    account: '123456789012',
-    region: 'us-east-1',
-    resources: [`arn:aws:s3:::${source}`],
-    detail: { ...event.detail, bucket: { name: source }, object: { ...object, key, size: Buffer.byteLength(body) } },
-  };
+  return objectCreated(source, { key, size: Buffer.byteLength(body) });
 }
 
 /** The documented payloads events/samples keeps (the shared fixtures have none for these services). */

@@ -21,9 +21,7 @@
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
-  CreateApplicationCommand,
   CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
   GetDeploymentCommand,
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -44,7 +42,8 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
-import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { fixMotoCodeDeployTimes, rewriteDeployments, rollbackTick } from '../support/moto-codedeploy-times';
+import { lambdaAppSpec, liveGroup } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -77,36 +76,6 @@ let versions: string[] = [];
 let restoreCodeDeploy: () => void;
 let stages: ReturnType<typeof stubOnEveryClient>;
 
-function reportReached(client: CodeDeployClient): void {
-  fixMotoCodeDeployTimes(client);
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const output = result.output as {
-        deploymentInfo?: { deploymentId?: string; status?: string };
-        deploymentsInfo?: Array<{ deploymentId?: string; status?: string }>;
-      };
-      for (const d of [output.deploymentInfo, ...(output.deploymentsInfo ?? [])])
-        if (d?.deploymentId && reached.has(d.deploymentId)) d.status = reached.get(d.deploymentId) as never;
-      return result;
-    },
-    { step: 'initialize', priority: 'low', name: 'reportReached' },
-  );
-}
-
-const lambdaSpec = (current: string, target: string) =>
-  JSON.stringify({
-    version: 0.0,
-    Resources: [
-      {
-        predict: {
-          Type: 'AWS::Lambda::Function',
-          Properties: { Name: fn, Alias: 'live', CurrentVersion: current, TargetVersion: target },
-        },
-      },
-    ],
-  });
-
 const ecsSpec = (taskDefinition: string) =>
   JSON.stringify({
     version: 0.0,
@@ -122,18 +91,6 @@ const ecsSpec = (taskDefinition: string) =>
       },
     ],
   });
-
-async function group(application: string, platform: 'Lambda' | 'ECS', config: string): Promise<void> {
-  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: platform }));
-  await codedeploy.send(
-    new CreateDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: 'live',
-      deploymentConfigName: config,
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-    }),
-  );
-}
 
 /** A deployment of `content` that went through (the bake passed): Succeeded. */
 async function succeeded(application: string, content: string): Promise<string> {
@@ -185,9 +142,9 @@ beforeAll(async () => {
     versions.push((await lambda.send(new PublishVersionCommand({ FunctionName: fn }))).Version!);
   }
   expect(new Set(versions).size).toBe(3);
-  await group(lambdaApp, 'Lambda', CONFIGS.lambda);
-  made.lambda.push(await succeeded(lambdaApp, lambdaSpec(versions[0]!, versions[1]!)));
-  made.lambda.push(await succeeded(lambdaApp, lambdaSpec(versions[1]!, versions[2]!)));
+  await liveGroup(codedeploy, lambdaApp, 'Lambda', CONFIGS.lambda);
+  made.lambda.push(await succeeded(lambdaApp, lambdaAppSpec(fn, {}, { current: versions[0]!, target: versions[1]! })));
+  made.lambda.push(await succeeded(lambdaApp, lambdaAppSpec(fn, {}, { current: versions[1]!, target: versions[2]! })));
   // What CodeDeploy did at the end of the bad deployment (moto's CodeDeploy shifts nothing).
   await lambda.send(new CreateAliasCommand({ FunctionName: fn, Name: 'live', FunctionVersion: versions[2]! }));
 
@@ -204,7 +161,7 @@ beforeAll(async () => {
         )
       ).taskDefinition!.taskDefinitionArn!,
     );
-  await group(ecsApp, 'ECS', CONFIGS.ecs);
+  await liveGroup(codedeploy, ecsApp, 'ECS', CONFIGS.ecs);
   made.ecs.push(await succeeded(ecsApp, ecsSpec(taskDefinitions[0]!)));
   made.ecs.push(await succeeded(ecsApp, ecsSpec(taskDefinitions[1]!)));
 
@@ -229,7 +186,14 @@ beforeAll(async () => {
   }
 
   // The runtime's clients only: the test's own reads moto's answers as they are.
-  restoreCodeDeploy = onEveryClient(CodeDeployClient, (client) => client !== codedeploy && reportReached(client));
+  restoreCodeDeploy = onEveryClient(
+    CodeDeployClient,
+    (client) =>
+      client !== codedeploy &&
+      rewriteDeployments(client, (d) => {
+        if (reached.has(d.deploymentId)) d.status = reached.get(d.deploymentId);
+      }),
+  );
   stages = stubOnEveryClient(CodePipelineClient, {
     DisableStageTransitionCommand: () => ({}),
     EnableStageTransitionCommand: () => ({}),
@@ -276,21 +240,6 @@ function alarmEvent(name: string, state: 'ALARM' | 'OK', at = new Date().toISOSt
   return event;
 }
 
-/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
-function tick() {
-  return {
-    version: '0',
-    id: 'c4f3c2d4-3e5e-4d7a-9c1b-2f2a7b1f0c11',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '123456789012',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-east-1',
-    resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
-    detail: {},
-  };
-}
-
 /** The group's deployments the rollback created (moto's listing, less the test's own). */
 async function redeployments(application: string, own: string[]): Promise<string[]> {
   const { deployments = [] } = await codedeploy.send(
@@ -335,13 +284,13 @@ describe('the alarm function redeploys the last good revision after the bake, on
     );
 
     // Still Created: the tick waits.
-    await alarmFired(tick(), context);
+    await alarmFired(rollbackTick(), context);
     expect((await decisions('rollback.codedeploy', subject)).map((d) => d.outcome)).not.toContain('SUCCEEDED');
 
     reached.set(created[0]!, 'Succeeded');
-    await alarmFired(tick(), context);
+    await alarmFired(rollbackTick(), context);
     // Followed to its end once: a later tick has nothing left to follow.
-    await alarmFired(tick(), context);
+    await alarmFired(rollbackTick(), context);
     const ended = (await decisions('rollback.codedeploy', subject)).filter((d) => d.outcome === 'SUCCEEDED');
     expect(ended).toHaveLength(1);
     expect(ended[0]!.text).toContain(created[0]);
@@ -360,7 +309,7 @@ describe('the alarm function redeploys the last good revision after the bake, on
     expect(redeploy!.deploymentConfigName).toBe(CONFIGS.ecs);
 
     reached.set(created[0]!, 'Stopped');
-    await alarmFired(tick(), context);
+    await alarmFired(rollbackTick(), context);
     const subject = `serve/codedeploy:${ecsApp}/live`;
     const ended = (await decisions('rollback.codedeploy', subject)).filter((d) => d.outcome === 'FAILED');
     expect(ended).toHaveLength(1);
@@ -380,7 +329,7 @@ describe('the alarm function redeploys the last good revision after the bake, on
     await alarmFired(alarmEvent(alarms.freeze, 'OK', new Date(Date.now() - 600_000).toISOString()), context);
     expect(stages.inputs.EnableStageTransitionCommand).toEqual([]);
 
-    await alarmFired(tick(), context);
+    await alarmFired(rollbackTick(), context);
     expect(stages.inputs.EnableStageTransitionCommand).toEqual([
       { pipelineName: pipeline, stageName: 'Prod', transitionType: 'Inbound' },
     ]);

@@ -14,7 +14,6 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
-  CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   SageMakerClient,
@@ -24,7 +23,8 @@ import { handler as alarmFired } from '../../functions/handlers/alarm-fired';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
-import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { fixMotoCodeDeployTimes, rollbackTick } from '../support/moto-codedeploy-times';
+import { motoModelPackage } from '../support/moto-packages';
 import { backdate, canaryDeployment, latencyMetric, putSeries } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
@@ -52,19 +52,12 @@ beforeAll(async () => {
   await createStateTable(dynamo, table);
   const packages = uniqueName('churn-models');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: packages }));
-  packageArn = (
-    await sagemaker.send(
-      new CreateModelPackageCommand({
-        ModelPackageGroupName: packages,
-        ModelApprovalStatus: 'Approved',
-        InferenceSpecification: {
-          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/m:8' }],
-          SupportedContentTypes: ['text/csv'],
-          SupportedResponseMIMETypes: ['text/csv'],
-        },
-      }),
-    )
-  ).ModelPackageArn!;
+  packageArn = await motoModelPackage(
+    sagemaker,
+    packages,
+    'Approved',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com/m:8',
+  );
   for (const shape of SHAPES) {
     deployments[shape] = await canaryDeployment(codedeploy, apps[shape], functions[shape], {
       description: `model ${packageArn}`,
@@ -108,19 +101,6 @@ afterAll(() => {
   for (const c of [dynamo, codedeploy, cloudwatch, sagemaker]) c.destroy();
 });
 
-/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
-const tick = () => ({
-  version: '0',
-  id: 'b2f3c2d4-3e5e-4d7a-9c1b-2f2a7b1f0c12',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
-  detail: {},
-});
-
 async function decided(kind: string) {
   const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
   return Items.filter((i) => i.kind?.S === kind).map((i) => ({
@@ -135,9 +115,9 @@ async function decided(kind: string) {
 describe('canary judgment on the alarm function’s tick (moto)', () => {
   it('judges each canary once per interval: the drifting one FAILs and is stopped and rejected, once', async () => {
     // Twice in turn and twice at once: every tick of the interval finds it judged.
-    await alarmFired(tick(), context);
-    await alarmFired(tick(), context);
-    await Promise.all([alarmFired(tick(), context), alarmFired(tick(), context)]);
+    await alarmFired(rollbackTick(), context);
+    await alarmFired(rollbackTick(), context);
+    await Promise.all([alarmFired(rollbackTick(), context), alarmFired(rollbackTick(), context)]);
 
     const judged = await decided('analysis.judgment');
     // One decision per canary and interval (the ticks may straddle an interval boundary).

@@ -11,21 +11,25 @@ import {
   type CodeDeployClient,
 } from '@aws-sdk/client-codedeploy';
 import { noise } from './canary-series';
-import { fixMotoCodeDeployTimes } from './moto-codedeploy-times';
+import { rewriteDeployments } from './moto-codedeploy-times';
 
 export const NAMESPACE = 'Test/Lambda';
 
 export type MotoShape = 'drifting' | 'equal' | 'starved';
 
-/** A Lambda AppSpec shifting `fn`'s `live` alias from version 7 to 8, with the traffic hooks given. */
-export const lambdaAppSpec = (fn: string, hooks: Record<string, string> = {}) =>
+/** A Lambda AppSpec shifting `fn`'s `live` alias from version 7 to 8 (or `versions`), with the traffic hooks given. */
+export const lambdaAppSpec = (
+  fn: string,
+  hooks: Record<string, string> = {},
+  versions: { current: string; target: string } = { current: '7', target: '8' },
+) =>
   JSON.stringify({
     version: 0.0,
     Resources: [
       {
         predict: {
           Type: 'AWS::Lambda::Function',
-          Properties: { Name: fn, Alias: 'live', CurrentVersion: '7', TargetVersion: '8' },
+          Properties: { Name: fn, Alias: 'live', CurrentVersion: versions.current, TargetVersion: versions.target },
         },
       },
     ],
@@ -69,21 +73,9 @@ export async function putSeries(cloudwatch: CloudWatchClient, fn: string, shape:
  * starts at the canary's creation.
  */
 export function backdate(client: CodeDeployClient, ids: () => Iterable<string>, agoMs: number): void {
-  fixMotoCodeDeployTimes(client);
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const ours = new Set(ids());
-      const output = result.output as {
-        deploymentInfo?: { deploymentId?: string; createTime?: Date };
-        deploymentsInfo?: Array<{ deploymentId?: string; createTime?: Date }>;
-      };
-      for (const d of [output.deploymentInfo, ...(output.deploymentsInfo ?? [])])
-        if (d?.deploymentId && ours.has(d.deploymentId)) d.createTime = new Date(Date.now() - agoMs);
-      return result;
-    },
-    { step: 'initialize', priority: 'low', name: 'backdate' },
-  );
+  rewriteDeployments(client, (d) => {
+    if (new Set(ids()).has(d.deploymentId)) d.createTime = new Date(Date.now() - agoMs);
+  });
 }
 
 /** The canary metric every judgment test judges: Duration per ExecutedVersion, critical. */
@@ -98,6 +90,24 @@ export const latencyMetric = {
   critical: true,
 };
 
+/** An application of `platform` with one deployment group, `live`, deploying with `config`. */
+export async function liveGroup(
+  codedeploy: CodeDeployClient,
+  application: string,
+  platform: 'Lambda' | 'ECS',
+  config: string,
+): Promise<void> {
+  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: platform }));
+  await codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: application,
+      deploymentGroupName: 'live',
+      deploymentConfigName: config,
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+    }),
+  );
+}
+
 /**
  * A Lambda application with a `live` group and one canary deployment of `fn` in flight (moto keeps
  * every deployment `Created`, as a canary that is baking); its id.
@@ -108,15 +118,7 @@ export async function canaryDeployment(
   fn: string,
   options: { description?: string; hooks?: Record<string, string> } = {},
 ): Promise<string> {
-  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
-  await codedeploy.send(
-    new CreateDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: 'live',
-      deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-    }),
-  );
+  await liveGroup(codedeploy, application, 'Lambda', 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
   const out = await codedeploy.send(
     new CreateDeploymentCommand({
       applicationName: application,

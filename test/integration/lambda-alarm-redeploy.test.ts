@@ -42,8 +42,9 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
-import { fixMotoCodeDeployTimes, rewriteDeployments, rollbackTick } from '../support/moto-codedeploy-times';
-import { lambdaAppSpec, liveGroup } from '../support/canary-moto';
+import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
+import { liveGroup, rewriteDeployments, rollbackTick } from '../support/moto-codedeploy';
+import { lambdaAppSpec } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());

@@ -4,14 +4,9 @@
  * dimensions under a namespace of the test's own.
  */
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-  type CodeDeployClient,
-} from '@aws-sdk/client-codedeploy';
+import { CreateDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { noise } from './canary-series';
-import { rewriteDeployments } from './moto-codedeploy-times';
+import { liveGroup, rewriteDeployments } from './moto-codedeploy';
 
 export const NAMESPACE = 'Test/Lambda';
 
@@ -89,24 +84,6 @@ export const latencyMetric = {
   baseline: { ExecutedVersion: '{baselineVersion}' },
   critical: true,
 };
-
-/** An application of `platform` with one deployment group, `live`, deploying with `config`. */
-export async function liveGroup(
-  codedeploy: CodeDeployClient,
-  application: string,
-  platform: 'Lambda' | 'ECS',
-  config: string,
-): Promise<void> {
-  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: platform }));
-  await codedeploy.send(
-    new CreateDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: 'live',
-      deploymentConfigName: config,
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
-    }),
-  );
-}
 
 /**
  * A Lambda application with a `live` group and one canary deployment of `fn` in flight (moto keeps

@@ -3,14 +3,10 @@
  * Approved package, and a Lambda application whose `live` group has one deployment in flight
  * naming that package (its description, as a deploy pipeline writes it).
  */
-import {
-  CreateApplicationCommand,
-  CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
-  type CodeDeployClient,
-} from '@aws-sdk/client-codedeploy';
+import { CreateDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CreateModelPackageGroupCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { uniqueName } from './aws';
+import { liveGroup } from './moto-codedeploy';
 import { motoModelPackage } from './moto-packages';
 
 export async function motoRollbackTarget(codedeploy: CodeDeployClient, sagemaker: SageMakerClient) {
@@ -18,14 +14,7 @@ export async function motoRollbackTarget(codedeploy: CodeDeployClient, sagemaker
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
   const pkg = await motoModelPackage(sagemaker, group, 'Approved');
   const application = uniqueName('app');
-  await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
-  await codedeploy.send(
-    new CreateDeploymentGroupCommand({
-      applicationName: application,
-      deploymentGroupName: 'live',
-      serviceRoleArn: 'arn:aws:iam::123456789012:role/cd',
-    }),
-  );
+  await liveGroup(codedeploy, application, 'Lambda');
   const inFlight = (
     await codedeploy.send(
       new CreateDeploymentCommand({

@@ -11,7 +11,7 @@ import {
   type ListDeploymentsCommandInput,
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
-import { AwsCallError } from '../../domain/errors';
+import { AwsCallError, DeploymentFinishedError } from '../../domain/errors';
 import { IN_FLIGHT, modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
 import type { DeploymentDetail, Deployments, RedeployResult } from '../../ports/deployments';
 
@@ -118,9 +118,12 @@ export class CodeDeployDeployments implements Deployments {
     try {
       await this.client.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
     } catch (error) {
-      // It finished between the listing and the stop: there is nothing left to stop.
-      if (error instanceof Error && error.name === 'DeploymentAlreadyCompletedException') return;
-      throw new AwsCallError('codedeploy', 'StopDeployment', error);
+      if (!(error instanceof Error && error.name === 'DeploymentAlreadyCompletedException'))
+        throw new AwsCallError('codedeploy', 'StopDeployment', error);
+      // It finished between the listing and the stop. Failed or Stopped: CodeDeploy's own rollback
+      // (or a person) ended it, nothing is left to stop. Succeeded: the bad revision is now live.
+      const { status } = await this.get(deploymentId);
+      if (status === 'Succeeded') throw new DeploymentFinishedError(deploymentId);
     }
   }
 

@@ -21,7 +21,7 @@ const MAX_DETAIL_BYTES = 200_000;
 const utf8 = (text: string | undefined) => (text === undefined ? 0 : Buffer.byteLength(text, 'utf8'));
 
 /** An entry's size as EventBridge counts it: Time is 14 bytes; Source, DetailType, Detail and each resource their UTF-8 bytes. */
-export function entrySize(entry: PutEventsRequestEntry): number {
+function entrySize(entry: PutEventsRequestEntry): number {
   return (
     (entry.Time ? 14 : 0) +
     utf8(entry.Source) +

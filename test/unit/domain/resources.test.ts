@@ -10,6 +10,7 @@ import {
   type PipelineFacts,
 } from '../../../functions/domain/resources';
 import { metricKey } from '../../../functions/domain/resources-analysis';
+import { latencyMetric, variantLatencyMetric } from '../../support/canary-moto';
 
 const example = (): Policy => parsePolicyText(readFileSync('controller.yml', 'utf8'));
 const present = <T>(facts: T): Lookup<T> => ({ state: 'present', facts });
@@ -263,24 +264,8 @@ describe('findingsOf: what AWS answered against what the policy needs', () => {
 });
 
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:train-churn';
-const lambdaMetric = {
-  name: 'latency',
-  namespace: 'AWS/Lambda',
-  metricName: 'Duration',
-  statistic: 'p99',
-  dimensions: { FunctionName: '{function}', Resource: '{function}:{alias}' },
-  canary: { ExecutedVersion: '{canaryVersion}' },
-  baseline: { ExecutedVersion: '{baselineVersion}' },
-};
-const endpointMetric = {
-  name: 'model-latency',
-  namespace: 'AWS/SageMaker',
-  metricName: 'ModelLatency',
-  statistic: 'Average',
-  dimensions: { EndpointName: '{endpoint}' },
-  canary: { VariantName: '{canaryVariant}' },
-  baseline: { VariantName: '{baselineVariant}' },
-};
+const lambdaMetric = { ...latencyMetric, namespace: 'AWS/Lambda' };
+const endpointMetric = variantLatencyMetric;
 
 /** Step Functions and CodeBuild targets, a decision bus, a Lambda canary and an endpoint A/B. */
 const targetsPolicy = (over: (p: any) => void = () => {}): Policy => {

@@ -516,6 +516,15 @@ describe('validate --aws: Step Functions, CodeBuild, the decision bus and canary
       },
     ],
     [
+      'the canary variant spelt otherwise: the one meant, never the baseline',
+      (f) => f.endpoints.set('churn', present({ status: 'InService', variants: ['v1', 'V2'], shadowVariants: [] })),
+      {
+        warnings: [
+          'analysis[1].target.endpoint.canaryVariant: endpoint churn serves no production variant v2 yet (its variants: v1, V2): every judgment is NODATA until an endpoint config with it is InService; did you mean V2? write canaryVariant: V2',
+        ],
+      },
+    ],
+    [
       'an endpoint still being created lists no variants: nothing said about them',
       (f) => f.endpoints.set('churn', present({ status: 'Creating', variants: [], shadowVariants: [] })),
       {},

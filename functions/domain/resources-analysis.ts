@@ -2,7 +2,7 @@ import type { AnalysisEntry } from '../config/policy-analysis';
 import type { Policy } from '../config/policy';
 import { closestKey } from './closest';
 import { dimensionsOf, endpointPlaceholders, type Placeholders } from './judgment';
-import type { EndpointFacts, Findings, Found, Present } from './resources';
+import { groupKey, type EndpointFacts, type Findings, type Found, type Present } from './resources';
 
 /**
  * `validate --aws` for `analysis[]`: the targets (a Lambda deployment group; an endpoint serving the
@@ -72,7 +72,7 @@ export function metricQueriesOf(analysis: readonly AnalysisEntry[]): MetricQuery
   return [...queries.values()];
 }
 
-const describe = (q: MetricQuery) =>
+const seriesText = (q: MetricQuery) =>
   `${q.namespace} ${q.metricName}` +
   (q.dimensions.length
     ? ` with ${q.dimensions.map((d) => (d.value === undefined ? `${d.name}=*` : `${d.name}=${d.value}`)).join(', ')}`
@@ -126,7 +126,7 @@ export function analysisFindings(policy: Policy, found: Found, out: Findings, pr
       const facts = present(
         `${at}.target.codedeploy`,
         `CodeDeploy deployment group ${application}/${deploymentGroup}`,
-        found.deploymentGroups.get(`${application}/${deploymentGroup}`),
+        found.deploymentGroups.get(groupKey(application, deploymentGroup)),
         { key: 'deploymentGroup', value: deploymentGroup, application },
       );
       if (facts?.computePlatform && facts.computePlatform !== 'Lambda')
@@ -145,18 +145,18 @@ export function analysisFindings(policy: Policy, found: Found, out: Findings, pr
       const canary = seriesQuery(entry, m, 'canary');
       const baseline = seriesQuery(entry, m, 'baseline');
       // With a deployment's versions unknown, both sides often filter alike: one lookup, one finding.
-      const sides: Array<[MetricQuery, string, string]> =
+      const sides =
         metricKey(canary) === metricKey(baseline)
-          ? [[canary, 'neither series', 'dimensions']]
+          ? [{ q: canary, lacking: 'neither series has data yet', keys: 'dimensions' }]
           : [
-              [canary, 'the canary series', 'dimensions and canary'],
-              [baseline, 'the baseline series', 'dimensions and baseline'],
+              { q: canary, lacking: 'the canary series has no data yet', keys: 'dimensions and canary' },
+              { q: baseline, lacking: 'the baseline series has no data yet', keys: 'dimensions and baseline' },
             ];
-      for (const [q, series, keys] of sides) {
-        const facts = present(`${at}.metrics[${j}]`, `metric ${describe(q)}`, found.metrics.get(metricKey(q)));
+      for (const { q, lacking, keys } of sides) {
+        const facts = present(`${at}.metrics[${j}]`, `metric ${seriesText(q)}`, found.metrics.get(metricKey(q)));
         if (facts?.count === 0)
           out.warnings.push(
-            `${at}.metrics[${j}]: CloudWatch lists no ${describe(q)} (ListMetrics: none published in the last two weeks): ${series === 'neither series' ? 'neither series has data' : `${series} has no data`} yet, so the metric is NODATA until it is published; if it should be, check namespace, metricName and ${keys}`,
+            `${at}.metrics[${j}]: CloudWatch lists no ${seriesText(q)} (ListMetrics: none published in the last two weeks): ${lacking}, so the metric is NODATA until it is published; if it should be, check namespace, metricName and ${keys}`,
           );
       }
     });

@@ -98,6 +98,17 @@ export const latencyMetric = {
   critical: true,
 };
 
+/** An endpoint A/B's metric: per variant, the endpoint and variants filled from the policy. */
+export const variantLatencyMetric = {
+  name: 'latency',
+  namespace: 'AWS/SageMaker',
+  metricName: 'ModelLatency',
+  statistic: 'Average',
+  dimensions: { EndpointName: '{endpoint}' },
+  canary: { VariantName: '{canaryVariant}' },
+  baseline: { VariantName: '{baselineVariant}' },
+};
+
 /**
  * A Lambda application with a `live` group and one canary deployment of `fn` in flight (moto keeps
  * every deployment `Created`, as a canary that is baking); its id.

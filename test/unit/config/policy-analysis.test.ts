@@ -3,6 +3,7 @@ import { ANALYSIS_DEFAULTS, defaultCriteria, placeholdersIn } from '../../../fun
 import { criteriaOf, dimensionsOf } from '../../../functions/domain/judgment';
 import { PolicyError } from '../../../functions/domain/errors';
 import { policyInput } from '../../support/policies';
+import { variantLatencyMetric } from '../../support/canary-moto';
 
 const rollback = [
   {
@@ -29,17 +30,7 @@ const codedeployEntry = {
 const endpointEntry = {
   name: 'churn-ab',
   target: { endpoint: { name: 'churn', canaryVariant: 'v2', baselineVariant: 'v1' } },
-  metrics: [
-    {
-      name: 'latency',
-      namespace: 'AWS/SageMaker',
-      metricName: 'ModelLatency',
-      statistic: 'Average',
-      dimensions: { EndpointName: '{endpoint}' },
-      canary: { VariantName: '{canaryVariant}' },
-      baseline: { VariantName: '{baselineVariant}' },
-    },
-  ],
+  metrics: [variantLatencyMetric],
 };
 
 const withAnalysis = (analysis: unknown[], extra: Record<string, unknown> = {}) =>

@@ -34,6 +34,24 @@ export interface FailureExplanation {
 /** A notification and a decision reason stay readable; messages past this are cut. */
 export const MAX_MESSAGE = 600;
 export const MAX_TEXT = 1000;
+/** What is kept of a run's log: its last LOG_LINES lines within LOG_BYTES (UTF-8). */
+export const LOG_LINES = 30;
+export const LOG_BYTES = 4096;
+
+/** The last non-blank lines of a log's messages (each may hold several lines), oldest first, within the caps. */
+export function logTail(messages: readonly string[]): string[] {
+  const lines = messages.flatMap((m) => m.split(/\r?\n/)).filter((l) => l.trim() !== '');
+  const encoder = new TextEncoder();
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const line of lines.reverse()) {
+    const size = encoder.encode(line).length;
+    if (kept.length === LOG_LINES || bytes + size > LOG_BYTES) break;
+    kept.unshift(line);
+    bytes += size;
+  }
+  return kept;
+}
 
 /**
  * Checked in order, first match wins: a quota message often says "invalid" too, and an access

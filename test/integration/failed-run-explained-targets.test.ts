@@ -44,7 +44,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CodeBuildStarter } from '../../functions/adapters/aws/codebuild';
-import { CodeBuildFailureReader, LOG_EVENTS, LOG_LINES } from '../../functions/adapters/aws/codebuild-failures';
+import { CodeBuildFailureReader, LOG_EVENTS } from '../../functions/adapters/aws/codebuild-failures';
 import { CodePipelineStarter } from '../../functions/adapters/aws/codepipeline';
 import { DynamoBatchLedger } from '../../functions/adapters/aws/dynamodb/ledger';
 import { DynamoBuildSlots } from '../../functions/adapters/aws/dynamodb/build-slots';
@@ -58,6 +58,7 @@ import { StepFunctionsStarter } from '../../functions/adapters/aws/stepfunctions
 import { StepFunctionsFailureReader } from '../../functions/adapters/aws/stepfunctions-failures';
 import { MemoryDecisionLog } from '../../functions/adapters/memory/decision-log';
 import { validatePolicy } from '../../functions/config/policy';
+import { LOG_LINES } from '../../functions/domain/run-failure';
 import { executionFinished } from '../../functions/handlers/execution-finished';
 import { systemClock } from '../../functions/ports/clock';
 import { RetrainingWorkflow } from '../../functions/workflows/retraining';

@@ -1,17 +1,15 @@
 import { BatchGetBuildsCommand, type Build, type BuildPhase, type CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsCallError } from '../../domain/errors';
-import type { FailureFacts } from '../../domain/run-failure';
+import { logTail, type FailureFacts } from '../../domain/run-failure';
 import type { FailureReader } from '../../ports/run-failures';
 
 /**
- * The log read's caps: one GetLogEvents page of the stream's last LOG_EVENTS events, of which the
- * last LOG_LINES lines within LOG_BYTES (UTF-8) are kept. A traceback and the agent's lines after
- * it fit; a build that prints megabytes per line costs one page, and the decision stays small.
+ * Events read from the end of the stream: one GetLogEvents page, of which logTail keeps the last
+ * LOG_LINES lines within LOG_BYTES (functions/domain/run-failure.ts). A traceback and the agent's
+ * lines after it fit; a build that prints long lines costs one page, and the decision stays small.
  */
 export const LOG_EVENTS = 50;
-export const LOG_LINES = 30;
-export const LOG_BYTES = 4096;
 
 async function send<T>(service: string, operation: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -34,20 +32,6 @@ const failedPhase = (build: Build): BuildPhase | undefined =>
   build.phases?.find(
     (p) => p.phaseStatus !== undefined && p.phaseStatus !== 'SUCCEEDED' && p.phaseStatus !== 'IN_PROGRESS',
   );
-
-/** The last lines of `messages`, oldest first, within the caps. */
-export function lastLines(messages: readonly string[]): string[] {
-  const lines = messages.flatMap((m) => m.split(/\r?\n/)).filter((l) => l.trim() !== '');
-  const kept: string[] = [];
-  let bytes = 0;
-  for (const line of lines.reverse()) {
-    const size = Buffer.byteLength(line, 'utf8');
-    if (kept.length === LOG_LINES || bytes + size > LOG_BYTES) break;
-    kept.unshift(line);
-    bytes += size;
-  }
-  return kept;
-}
 
 /**
  * A failed CodeBuild build: BatchGetBuilds for its failed phase and that phase's contexts (status
@@ -97,7 +81,7 @@ export class CodeBuildFailureReader implements FailureReader {
         ),
       );
       const events = [...(page.events ?? [])].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
-      const log = lastLines(events.map((e) => e.message ?? ''));
+      const log = logTail(events.map((e) => e.message ?? ''));
       return log.length > 0 ? { ...facts, log } : { ...facts, unread: `the log stream ${streamName} is empty` };
     } catch (error) {
       return { ...facts, unread: `could not read the build log: ${(error as Error).message}` };

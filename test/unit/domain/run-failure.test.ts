@@ -1,4 +1,11 @@
-import { classifyFailure, explainFailure, MAX_TEXT } from '../../../functions/domain/run-failure';
+import {
+  classifyFailure,
+  explainFailure,
+  logTail,
+  LOG_BYTES,
+  LOG_LINES,
+  MAX_TEXT,
+} from '../../../functions/domain/run-failure';
 
 describe('classifyFailure', () => {
   it.each([
@@ -176,13 +183,6 @@ describe('explainFailure on a CodeBuild build: the phase context and the last lo
       'quota or capacity',
     ],
     [
-      'the build ran past its timeout (the phase says TIMED_OUT)',
-      undefined,
-      [agent('Running command python train.py --epochs 200')],
-      'timeout',
-      'TIMED_OUT',
-    ],
-    [
       'a command failed and its output names no known cause',
       'COMMAND_EXECUTION_ERROR: Error while executing command: python evaluate.py. Reason: exit status 2',
       [
@@ -191,16 +191,27 @@ describe('explainFailure on a CodeBuild build: the phase context and the last lo
       ],
       'unclassified',
     ],
-  ] as Array<[string, string | undefined, string[], string, string?]>)('%s', (_name, message, log, cause, status) => {
+  ])('%s', (_name, message, log, cause) => {
     const e = explainFailure('codebuild:train', 'arn:aws:codebuild:us-east-1:123456789012:build/train:0b1c2d3e', {
-      failedAt: `phase BUILD (${status ?? 'FAILED'})`,
+      failedAt: 'phase BUILD (FAILED)',
       ...(message ? { message } : {}),
       ...(log.length ? { log } : {}),
-      ...(status ? { status } : {}),
     });
     expect(e.cause).toBe(cause);
     expect(e.text.length).toBeLessThanOrEqual(MAX_TEXT);
     expect(e.text).toContain(`. Likely cause: ${cause}; ${e.hint}.`);
+  });
+
+  it('classifies a phase that timed out by its status when neither message nor log names the cause', () => {
+    const e = explainFailure('codebuild:train', 'train:2', {
+      failedAt: 'phase BUILD (TIMED_OUT)',
+      status: 'TIMED_OUT',
+      log: [agent('Running command python train.py --epochs 200')],
+    });
+    expect(e.cause).toBe('timeout');
+    expect(
+      explainFailure('codebuild:train', 'train:2', { log: [agent('Running command python train.py')] }).cause,
+    ).toBe('unclassified');
   });
 
   it("quotes the build's own last lines, not the agent's bookkeeping after them", () => {
@@ -258,5 +269,16 @@ describe('explainFailure on a Step Functions execution: the failed state, its er
       { failedAt: 'state Train (TaskFailed)', message },
     );
     expect(e.cause).toBe(cause);
+  });
+});
+
+describe('logTail', () => {
+  it('keeps the last non-blank lines of the messages, oldest first, within LOG_LINES and LOG_BYTES', () => {
+    const messages = Array.from({ length: 100 }, (_, i) => `line ${i}\n`);
+    expect(logTail(messages)).toEqual(Array.from({ length: LOG_LINES }, (_, i) => `line ${100 - LOG_LINES + i}`));
+    expect(logTail(['first\nsecond\n\n', '  ', 'third'])).toEqual(['first', 'second', 'third']);
+    const wide = logTail(Array.from({ length: 10 }, (_, i) => `${i}${'é'.repeat(1000)}`));
+    expect(wide.map((l) => l[0])).toEqual(['8', '9']);
+    expect(new TextEncoder().encode(wide.join('')).length).toBeLessThanOrEqual(LOG_BYTES);
   });
 });

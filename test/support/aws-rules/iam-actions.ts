@@ -192,6 +192,23 @@ const RULES: Record<string, Rule> = {
   'codebuild:StartBuild': (input, w) => [
     { action: 'codebuild:StartBuild', resource: arn(w, 'codebuild', `project/${input.projectName}`) },
   ],
+  // Both are authorized on the execution (resource type execution).
+  'sfn:DescribeExecution': (input) => [{ action: 'states:DescribeExecution', resource: input.executionArn }],
+  'sfn:GetExecutionHistory': (input) => [{ action: 'states:GetExecutionHistory', resource: input.executionArn }],
+  // Authorized on each build's project: a build id is `<project>:<uuid>`, or the build's ARN.
+  'codebuild:BatchGetBuilds': (input, w) =>
+    [
+      ...new Set(
+        (input.ids as string[]).map((id) => id.replace(/^arn:[^:]+:codebuild:[^:]+:[^:]+:build\//, '').split(':')[0]),
+      ),
+    ].map((project) => ({ action: 'codebuild:BatchGetBuilds', resource: arn(w, 'codebuild', `project/${project}`) })),
+  // Authorized on the stream (resource type log-stream).
+  'logs:GetLogEvents': (input, w) => [
+    {
+      action: 'logs:GetLogEvents',
+      resource: arn(w, 'logs', `log-group:${input.logGroupName}:log-stream:${input.logStreamName}`),
+    },
+  ],
   'sagemaker:DescribeModelPackage': (input, w) => [
     { action: 'sagemaker:DescribeModelPackage', resource: modelPackage(w, input.ModelPackageName) },
   ],
@@ -352,6 +369,8 @@ const SERVICE: Record<string, string> = {
   ecs: 'ecs',
   sfn: 'sfn',
   codebuild: 'codebuild',
+  'cloudwatch logs': 'logs',
+  logs: 'logs',
 };
 
 export function serviceKey(service: string): string {

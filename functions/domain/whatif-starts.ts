@@ -88,6 +88,8 @@ export function redecideStarts(
   records: readonly Decision[],
   rules: readonly RetrainingRule[],
   changed: ReadonlyMap<number, RunChange> = new Map(),
+  /** Batches (`rule/seq`) the new policy forms otherwise (split, merged): their starts are other starts. */
+  reformed: ReadonlySet<string> = new Set(),
 ): Map<number, Redecision> {
   const out = new Map<number, Redecision>();
   /** Per rule: the first decision whose run differs under the new policy beyond what the records hold. */
@@ -108,6 +110,16 @@ export function redecideStarts(
           `${since}, so the runs this decision's guard counted differ, and their real durations are not recorded`,
         ),
       );
+    if (seq !== undefined && reformed.has(record.subject)) {
+      diverged.set(name, `batch ${record.subject} is formed otherwise under the new policy`);
+      return out.set(
+        index,
+        lacking(
+          base,
+          `the new policy forms batch ${record.subject} otherwise (split or merged), and the starts of the batches it forms instead are not modelled`,
+        ),
+      );
+    }
     const alternatives = pending.get(name);
     const guards = inputs.guard && alternatives ? alternatives.guards(inputs.guard) : [inputs.guard];
     const decided = guards.map((guard) => redecideOne(record, name, seq, { ...inputs, guard }, rules));

@@ -95,7 +95,9 @@ export function whatIf(records: readonly Decision[], policy: Policy, end: Date):
         : [],
     ),
   );
-  const starts = redecideStarts(records, policy.retraining, runChanged);
+  const replay = replayBatches(records, policy.retraining, end);
+  const reformed = new Set(replay.redecided.filter((r) => r.flipped).map((r) => r.subject));
+  const starts = redecideStarts(records, policy.retraining, runChanged, reformed);
   const retries = redecideStageRetries(records, policy.stageRetry);
   records.forEach((record, index) => {
     const one =
@@ -118,7 +120,6 @@ export function whatIf(records: readonly Decision[], policy: Policy, end: Date):
       });
     } else if (one) redecided.push({ ...one, index });
   });
-  const replay = replayBatches(records, policy.retraining, end);
   redecided.push(...replay.redecided);
   redecided.sort((a, b) => a.index - b.index);
 

@@ -22,11 +22,6 @@ import { observeWhy } from './modes';
 import type { CheckResult } from './rollback';
 import { asRecorded, lacking, type Redecision } from './whatif-records';
 
-type HookPolicy = Pick<
-  Policy,
-  'hooks' | 'analysis' | 'controller' | 'retraining' | 'gates' | 'rollback' | 'stageRetry'
->;
-
 /** What the hook's answer comes to at CodeDeploy: the answer sent, and why a Failed was withheld. */
 interface Answer {
   sent: 'Succeeded' | 'Failed' | 'none';
@@ -52,7 +47,7 @@ const answerText = (a: Answer): string =>
 /** Kill switch pauses are no policy's: a Failed answer the switch withheld stays withheld. */
 const pausedThen = (a: Answer): string | undefined => (a.withheld?.startsWith('paused') ? a.withheld : undefined);
 
-export function redecideHook(record: Decision, policy: HookPolicy): Redecision | undefined {
+export function redecideHook(record: Decision, policy: Policy): Redecision | undefined {
   if (record.kind !== 'rollback.hook' || !['SUCCEEDED', 'FAILED', 'HOLD'].includes(record.outcome)) return undefined;
   const base = asRecorded(record);
   const missing = (what: string) => lacking(base, what);
@@ -95,7 +90,7 @@ export function redecideHook(record: Decision, policy: HookPolicy): Redecision |
   const before = recordedAnswer(record);
   const why =
     verdict.outcome === 'FAILED'
-      ? (observeWhy(policy as Policy, { kind: 'hook', application, group }) ?? pausedThen(before))
+      ? (observeWhy(policy, { kind: 'hook', application, group }) ?? pausedThen(before))
       : undefined;
   const after: Answer =
     verdict.outcome === 'HOLD'

@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option('--since <iso>', 'records from this time (default: 7 days ago)')
     .option('--json', 'print the comparison as JSON')
     .description(
-      'decide the recorded gates, batches and rollbacks again under a changed policy; prints the counts before → after and every decision that flips',
+      'decide the recorded gates, batches, starts, rollbacks, hooks and stage retries (and what observe mode withholds) again under a changed policy; prints the counts before → after and every decision that flips',
     )
     .action(async (options: WhatIfOptions) => {
       console.log((await runWhatIf(options)).output);

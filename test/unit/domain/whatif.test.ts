@@ -389,7 +389,7 @@ describe('batch re-formation from the recorded arrivals', () => {
   it('counts batches as the new policy forms them beside the recorded ones', () => {
     const result = whatIf(
       [batchRecord(0, six)],
-      { gates: [], rollback: [], retraining: retraining({ marker: '_SUCCESS', maxObjects: 2 }) },
+      policy({ retraining: retraining({ marker: '_SUCCESS', maxObjects: 2 }) }),
       end,
     );
     expect(result.counts).toEqual([

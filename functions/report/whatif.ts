@@ -122,7 +122,8 @@ export function whatIfModel(records: readonly Decision[], result: WhatIf): WhatI
   };
 }
 
-const tally = (t: Record<string, number> | undefined): string =>
+/** `APPROVE 3, REJECT 1`, or `not re-decided` for a kind whatif only counts (the CLI prints the same). */
+export const tally = (t: Record<string, number> | undefined): string =>
   t === undefined
     ? 'not re-decided'
     : Object.entries(t)

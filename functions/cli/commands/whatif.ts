@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { ControllerError } from '../../domain/errors';
 import type { Decision } from '../../ports/decision-log';
 import type { KindCounts, Redecided, WhatIf } from '../../domain/whatif';
+import { tally } from '../../report/whatif';
 
 export interface WhatIfOptions {
   policy: string;
@@ -76,14 +77,6 @@ export async function whatIfPage(run: WhatIfRun, policy: string, generatedAt: Da
     generatedAt: generatedAt.toISOString(),
   });
 }
-
-const tally = (t: Record<string, number> | undefined) =>
-  t === undefined
-    ? 'not re-decided'
-    : Object.entries(t)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || '-';
 
 const indent = (text: string, by: string) => text.split('\n').join(`\n${by}`);
 

@@ -12,8 +12,9 @@ import type { Decision } from '../ports/decision-log';
 import { packageGroupName } from './arns';
 import { decideGate, evaluateCheck, isRelative, summarize, type CheckResult, type Reading } from './gates';
 import type { ActionRecord } from '../ports/decision-log';
+import { gateEvidence } from './gate-steps';
 import { redecideActions } from './whatif-actions';
-import { replayBatches } from './whatif-batching';
+import { replayBatches, type FormedBatch } from './whatif-batching';
 import { redecideHook } from './whatif-hooks';
 import { asRecorded, lacking, type Redecision } from './whatif-records';
 import { redecideRollback } from './whatif-rollback';
@@ -23,6 +24,8 @@ import { redecideStarts } from './whatif-starts';
 export interface Judged {
   outcome: string;
   reasons: string[];
+  /** The inputs the decision would record (a gate's checks under the new bounds), where it differs. */
+  inputs?: Record<string, unknown>;
 }
 
 export interface Redecided {
@@ -56,6 +59,8 @@ export interface WhatIf {
   redecided: Redecided[];
   /** Batches the new policy forms that no recorded batch matches exactly (splits, merges, new ones). */
   batches: (Judged & { rule: string })[];
+  /** Every batch the new policy forms, in order per rule (members left out): the re-decided batches. */
+  formed: Omit<FormedBatch, 'members'>[];
 }
 
 const BATCH_KINDS: ReadonlySet<string> = new Set(['retraining.batch', 'retraining.quarantine']);
@@ -152,6 +157,7 @@ export function whatIf(records: readonly Decision[], policy: Policy, end: Date):
     counts: [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind)),
     redecided,
     batches: replay.formed.filter((b) => b.unmatched).map(({ rule, outcome, reasons }) => ({ rule, outcome, reasons })),
+    formed: replay.formed.map(({ members: _members, ...batch }) => batch),
   };
 }
 
@@ -231,7 +237,18 @@ export function redecideGate(record: Decision, gates: readonly Gate[]): Redecisi
   const verdict = decideGate(gate, results, hasChampion);
   const label = champion?.split(':model-package/')[1] ?? champion;
   const limit = record.kind === 'gate.registry' ? 1024 : 512;
-  return judged(base, { outcome: verdict.outcome, reasons: [summarize(gate, verdict, label, limit)] });
+  const eventId = typeof inputs.eventId === 'string' ? inputs.eventId : '';
+  const evidence = gateEvidence(
+    gate,
+    { arn: pkg },
+    { verdict, ...(hasChampion ? { champion: { arn: champion } } : {}) },
+    eventId,
+  );
+  return judged(base, {
+    outcome: verdict.outcome,
+    reasons: [summarize(gate, verdict, label, limit)],
+    inputs: { ...inputs, ...evidence },
+  });
 }
 
 function judged(base: ReturnType<typeof asRecorded>, after: Judged): Redecision {

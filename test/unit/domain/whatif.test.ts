@@ -110,6 +110,15 @@ describe('gate re-decision from the recorded readings', () => {
     expect(r.missing).toMatch(why);
   });
 
+  it('records the checks under the new bounds, as the gate would have recorded them', () => {
+    const r = redecideGate(gateRecord('APPROVE', { checks: [check({})] }), gatePolicy([auc({ min: 0.85 })]).gates)!;
+    expect(r.after?.inputs).toMatchObject({
+      package: ARN(2),
+      champion: ARN(1),
+      checks: [{ metric: 'auc', status: 'FAIL', value: 0.8, threshold: { min: 0.85 } }],
+    });
+  });
+
   it('needs the champion value a check becoming relative compares with', () => {
     const recorded = [check({ champion: null, threshold: { min: 0.7 } })];
     const r = redecideGate(
@@ -339,6 +348,12 @@ describe('batch re-formation from the recorded arrivals', () => {
     expect(formed.map((b) => [b.members.length, b.reasons[0]])).toEqual([
       [2, 'no new object for 30s (quietSeconds 30) (2 objects, 20 bytes)'],
       [2, 'marker s3://b/p/_SUCCESS arrived (1 objects, 10 bytes)'],
+    ]);
+    // Each closes when the new trigger would close it: the quiet close 30 s after its last object,
+    // the marker's at the marker; the data objects and bytes leave the marker out.
+    expect(formed.map((b) => [b.at, b.objects, b.bytes, b.closeReason])).toEqual([
+      [new Date(T0 + 31_000).toISOString(), 2, 20, 'no new object for 30s (quietSeconds 30)'],
+      [new Date(T0 + 101_000).toISOString(), 1, 10, 'marker s3://b/p/_SUCCESS arrived'],
     ]);
     expect(redecided[0]!.after?.outcome).toBe('SPLIT');
   });

@@ -308,7 +308,7 @@ describe('whatif command', () => {
   it('prints the counts and each flip with both reasons', async () => {
     const { output } = await runWhatIf({
       policy: join(root, 'test/fixtures/whatif/stricter.yml'),
-      scenario: scenario('demo-operate.yml'),
+      scenario: [scenario('demo-operate.yml')],
     });
     expect(output).toContain('  gate.registry       APPROVE 2  →  APPROVE 1, REJECT 1');
     expect(output).toMatch(

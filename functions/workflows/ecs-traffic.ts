@@ -68,7 +68,7 @@ export async function codeDeployPlaceholders(
     return {
       values: { application, deploymentGroup: group, deploymentId: d.id },
       reasons: [
-        `deployment ${d.id} is a ${reported} deployment, but analysis ${entry.name} names platform ${platform}${reported === 'ECS' ? ': set target.codedeploy.platform: ecs' : ''}`,
+        `deployment ${d.id} is ${reported === 'ECS' ? 'an' : 'a'} ${reported} deployment, but analysis ${entry.name} names platform ${platform}${reported === 'ECS' ? ': set target.codedeploy.platform: ecs' : ''}`,
       ],
     };
   const values = deploymentPlaceholders(application, group, d);

@@ -5,7 +5,8 @@
  * an ALB; each is judged on TargetResponseTime per target group (the ELB dimensions, put into
  * moto's CloudWatch): the drifting canary FAILs and is stopped with rollback, the equal one PASSes.
  * The equal group's replacement task set runs behind the group named "blue" (the deployment after a
- * swap): the canary is whatever the deployment labels Green, never a name.
+ * swap): the canary is whatever the deployment labels Green, never a name. The equal analysis also
+ * answers its deployment's AfterAllowTraffic hook (the deploymentHook function's handler).
  *
  * Stood in for on the runtime's clients only, because moto lacks them: CodeDeploy's
  * ListDeploymentTargets and GetDeploymentTarget (moto's CodeDeploy implements neither; answered
@@ -19,6 +20,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { validatePolicy } from '../../functions/config/policy';
 import { handler as alarmFired } from '../../functions/handlers/alarm-fired';
+import { handler as deploymentHook } from '../../functions/handlers/deployment-hook';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { backdate } from '../support/canary-moto';
@@ -95,6 +97,7 @@ beforeAll(async () => {
     CodeDeployClient,
     {
       StopDeploymentCommand: () => ({ status: 'Pending' }),
+      PutLifecycleEventHookExecutionStatusCommand: () => ({}),
       ListDeploymentTargetsCommand: (input: { deploymentId: string }) => ({
         targetIds: [`scoring:${apps[shapeOf(input.deploymentId)]}`],
       }),
@@ -129,6 +132,7 @@ beforeAll(async () => {
         metrics: [targetLatency],
         intervalMinutes: 5,
         lookbackMinutes: 15,
+        hook: shape === 'equal',
       })),
     }),
   );
@@ -193,5 +197,22 @@ describe('ECS canary judgment on the alarm function’s tick (moto)', () => {
     expect(runtimeCalls('DescribeTargetGroups')).toHaveLength(SHAPES.length);
     // One GetMetricData per judgment (sequential ticks: a tick that finds the interval judged reads nothing).
     expect(runtimeCalls('GetMetricData')).toHaveLength(judged.length);
+  }, 60_000);
+
+  it('answers the equal canary’s AfterAllowTraffic hook Succeeded on its judgment, the hook function reading the ECS target itself', async () => {
+    const hookExecution = `equal-${table}`.replace(/[^A-Za-z0-9-]/g, '').slice(0, 64);
+    await deploymentHook(
+      { DeploymentId: deployments.equal, LifecycleEventHookExecutionId: hookExecution },
+      lambdaContext('CodeDeployHook_judge'),
+    );
+    expect(codedeployStubs.inputs.PutLifecycleEventHookExecutionStatusCommand).toEqual([
+      { deploymentId: deployments.equal, lifecycleEventHookExecutionId: hookExecution, status: 'Succeeded' },
+    ]);
+    // Another function instance: its own reads, once.
+    expect(codedeployStubs.inputs.GetDeploymentTargetCommand!.at(-1)).toEqual({
+      deploymentId: deployments.equal,
+      targetId: `scoring:${apps.equal}`,
+    });
+    expect(runtimeCalls('DescribeTargetGroups')).toHaveLength(SHAPES.length + 1);
   }, 60_000);
 });

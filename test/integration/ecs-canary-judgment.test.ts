@@ -16,14 +16,14 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { validatePolicy } from '../../functions/config/policy';
 import { handler as alarmFired } from '../../functions/handlers/alarm-fired';
 import { handler as deploymentHook } from '../../functions/handlers/deployment-hook';
 import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
-import { backdate } from '../support/canary-moto';
+import { backdate, decisionsOf, rollbackTick } from '../support/canary-moto';
 import {
   ecsDeployment,
   ecsService,
@@ -145,27 +145,8 @@ afterAll(() => {
   for (const c of [dynamo, codedeploy, cloudwatch, elb]) c.destroy();
 });
 
-/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
-const tick = () => ({
-  version: '0',
-  id: 'c3a4d5e6-4f6f-4e8b-8d2c-3a3b8c2f1d23',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
-  detail: {},
-});
-
-async function decided(kind: string) {
-  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
-  return Items.filter((i) => i.kind?.S === kind).map((i) => ({
-    subject: i.subject?.S,
-    outcome: i.outcome?.S,
-    text: JSON.stringify(i),
-  }));
-}
+const tick = rollbackTick;
+const decided = (kind: string) => decisionsOf(dynamo, table, kind);
 
 describe('ECS canary judgment on the alarm function’s tick (moto)', () => {
   it('judges each ECS canary by its Green target group: the drifting one FAILs and is stopped with rollback, the equal one PASSes', async () => {

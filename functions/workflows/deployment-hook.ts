@@ -12,7 +12,7 @@ import {
   smokeRead,
   type HookReads,
 } from '../domain/hook-checks';
-import { deploymentPlaceholders, judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
+import { judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
 import { packageGroupName } from '../domain/arns';
 import type { CheckResult } from '../domain/rollback';
 import { writes } from '../domain/writes';
@@ -21,11 +21,13 @@ import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
 import type { DecisionLog } from '../ports/decision-log';
 import type { DeploymentDetail, Deployments } from '../ports/deployments';
+import type { DeploymentTargets, TargetGroups } from '../ports/ecs-traffic';
 import type { Invoker } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { MetricSeries } from '../ports/metric-series';
 import type { ObjectStore } from '../ports/object-store';
 import type { PackageStatus } from '../ports/package-status';
+import { codeDeployPlaceholders, EcsTraffic } from './ecs-traffic';
 import { Recorder } from './recorder';
 import { rollbackClaim } from './rollback/flow';
 import { judgmentInputs, readAndJudge } from './rollback/judge';
@@ -44,6 +46,9 @@ export interface HookDeps {
   logger: Logger;
   /** Canary and baseline series for the analyses that answer AfterAllowTraffic (`hook: true`). */
   series?: MetricSeries;
+  /** An ECS analysis's Green and Blue target groups, read from the deployment. */
+  deploymentTargets?: DeploymentTargets;
+  targetGroups?: TargetGroups;
 }
 
 /** A hook execution lives at most an hour (CodeDeploy's hook timeout); its claim outlives it. */
@@ -70,9 +75,11 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 export class DeploymentHookWorkflow {
   private readonly recorder: Recorder;
+  private readonly ecsTraffic: EcsTraffic;
 
   constructor(private readonly deps: HookDeps) {
     this.recorder = new Recorder(deps, 'rollback.ignore');
+    this.ecsTraffic = new EcsTraffic(deps.deploymentTargets, deps.targetGroups);
   }
 
   private analysis(d: DeploymentDetail): AnalysisEntry | undefined {
@@ -223,8 +230,14 @@ export class DeploymentHookWorkflow {
         new Date(d.createTime),
       );
       if (at.phase === 'wait') return { check, outcome: 'NODATA', detail: at.reason };
-      const values = deploymentPlaceholders(d.application, d.deploymentGroup, d);
-      const { judgment, unread } = await readAndJudge(this.deps.series, entry, values, at.window);
+      const filled = await codeDeployPlaceholders(entry, d, d.application, d.deploymentGroup, this.ecsTraffic);
+      const { judgment, unread } = await readAndJudge(
+        this.deps.series,
+        entry,
+        filled.values,
+        at.window,
+        filled.reasons,
+      );
       const observing = entry.mode === 'observe';
       await this.recorder.record({
         kind: 'analysis.judgment',

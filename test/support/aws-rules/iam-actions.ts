@@ -343,6 +343,13 @@ const RULES: Record<string, Rule> = {
   ],
   // No resource type in the Service Authorization Reference: authorized on "*".
   'ecs:DescribeTaskDefinition': () => [{ action: 'ecs:DescribeTaskDefinition', resource: '*' }],
+  // An ECS deployment's target and its task sets: no resource type either (the deployment id is the only scope).
+  'codedeploy:ListDeploymentTargets': () => [{ action: 'codedeploy:ListDeploymentTargets', resource: '*' }],
+  'codedeploy:GetDeploymentTarget': () => [{ action: 'codedeploy:GetDeploymentTarget', resource: '*' }],
+  // ELB's Describe* actions take no resource-level permissions (Service Authorization Reference).
+  'elasticloadbalancing:DescribeTargetGroups': () => [
+    { action: 'elasticloadbalancing:DescribeTargetGroups', resource: '*' },
+  ],
 };
 
 function modelPackage(w: Where, nameOrArn: string): string {
@@ -367,6 +374,8 @@ const SERVICE: Record<string, string> = {
   sns: 'sns',
   lambda: 'lambda',
   ecs: 'ecs',
+  'elastic load balancing v2': 'elasticloadbalancing',
+  elbv2: 'elasticloadbalancing',
   sfn: 'sfn',
   codebuild: 'codebuild',
   'cloudwatch logs': 'logs',
@@ -435,7 +444,9 @@ export function iamActionsOfCommand(command: string): string[] {
         ? 'events'
         : client === 'sfn'
           ? 'states'
-          : client;
+          : client === 'elastic-load-balancing-v2'
+            ? 'elasticloadbalancing'
+            : client;
   const action = `${service}:${operation}`;
   switch (action) {
     case 's3:GetObject':

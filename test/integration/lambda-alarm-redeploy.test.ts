@@ -43,8 +43,8 @@ import { sentAt } from '../support/cloudwatch-alarms';
 import { loadFixture } from '../support/fixtures';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
-import { liveGroup, rewriteDeployments, rollbackTick } from '../support/moto-codedeploy';
-import { lambdaAppSpec } from '../support/canary-moto';
+import { liveGroup, rewriteDeployments } from '../support/moto-codedeploy';
+import { lambdaAppSpec, rollbackTick } from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());

@@ -12,7 +12,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
@@ -24,9 +24,15 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
-import { rollbackTick } from '../support/moto-codedeploy';
 import { motoModelPackage } from '../support/moto-packages';
-import { backdate, canaryDeployment, latencyMetric, putSeries } from '../support/canary-moto';
+import {
+  backdate,
+  canaryDeployment,
+  decisionsOf,
+  latencyMetric,
+  putSeries,
+  rollbackTick,
+} from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -102,16 +108,7 @@ afterAll(() => {
   for (const c of [dynamo, codedeploy, cloudwatch, sagemaker]) c.destroy();
 });
 
-async function decided(kind: string) {
-  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
-  return Items.filter((i) => i.kind?.S === kind).map((i) => ({
-    subject: i.subject?.S,
-    outcome: i.outcome?.S,
-    // The decision log stores the inputs as one JSON string.
-    inputs: JSON.parse(i.inputs?.S ?? '{}') as { window?: { end?: string } },
-    text: JSON.stringify(i),
-  }));
-}
+const decided = (kind: string) => decisionsOf(dynamo, table, kind);
 
 describe('canary judgment on the alarm function’s tick (moto)', () => {
   it('judges each canary once per interval: the drifting one FAILs and is stopped and rejected, once', async () => {

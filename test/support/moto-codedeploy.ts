@@ -1,6 +1,6 @@
 /**
  * CodeDeploy on moto beyond its timestamps (moto-codedeploy-times.ts): what moto cannot tell set
- * in its answers, a group to deploy to, the rollback tick that follows deployments.
+ * in its answers, and a group to deploy to.
  */
 import {
   CreateApplicationCommand,
@@ -32,19 +32,6 @@ export function rewriteDeployments(
     { step: 'initialize', priority: 'low', name: 'rewriteDeployments' },
   );
 }
-
-/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
-export const rollbackTick = () => ({
-  version: '0',
-  id: 'b2f3c2d4-3e5e-4d7a-9c1b-2f2a7b1f0c12',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
-  detail: {},
-});
 
 /**
  * An application of `platform` with one deployment group, `live`, deploying with `config` (without

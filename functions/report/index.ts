@@ -5,6 +5,7 @@
  */
 import { decisionsSection } from './decisions';
 import { gatesSection } from './gates';
+import { judgmentsSection } from './judgments';
 import { overviewSection } from './overview';
 import { page, type ChartLibraries } from './page';
 import type { Decision } from './records';
@@ -15,7 +16,7 @@ import type { Section } from './section';
 export type { ChartLibraries } from './page';
 export type { Chart, Section } from './section';
 export { page } from './page';
-export { decisionsSection, gatesSection, overviewSection, retrainingSection, rollbacksSection };
+export { decisionsSection, gatesSection, judgmentsSection, overviewSection, retrainingSection, rollbacksSection };
 
 export interface ReportOptions {
   libraries: ChartLibraries;
@@ -33,6 +34,7 @@ export function reportSections(records: readonly Decision[]): Section[] {
     overviewSection(records),
     retrainingSection(records),
     gatesSection(records),
+    judgmentsSection(records),
     rollbacksSection(records),
     decisionsSection(records),
   ];

@@ -474,7 +474,9 @@ function targetHtml(t: TargetJudgments, chart: Chart): string {
         : `<em>${r.truncated ? 'inputs cut short in the record' : 'no metric numbers recorded'}</em>`,
     },
     { html: actionHtml(r) },
-    { html: escapeHtml(r.reasons.join('\n')), className: 'reasons' },
+    // The verdict's own reason: the metrics' reasons are the metrics column, and every reason is in
+    // the decision table (repeating them here made a month's page a third larger).
+    { html: escapeHtml(r.reasons[0] ?? ''), className: 'reasons' },
   ]);
   const about = [
     `analysis ${t.analyses.join(', ')}`,
@@ -488,7 +490,7 @@ function targetHtml(t: TargetJudgments, chart: Chart): string {
       `${t.target}: each judgment's verdict per pair over time; its score against the pass (green dashes) and marginal (amber dashes) thresholds; each metric's effect against the allowed change (red dashes)`,
     ),
     notes,
-    table(['at (UTC)', 'pair', 'window', 'verdict', 'score', 'metrics', 'action', 'reasons'], rows, {
+    table(['at (UTC)', 'pair', 'window', 'verdict', 'score', 'metrics', 'action', 'why'], rows, {
       className: 'judgments',
       id: `judgments-${slug(t.target)}`,
     }),

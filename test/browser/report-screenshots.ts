@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { launchChromium, openReport, ROOT, SECTIONS, writeDemoReport } from '../support/demo-report';
 
 const OUT = join(ROOT, 'docs', 'images');
-const MAX_HEIGHT = 1_100;
+const MAX_HEIGHT = 900;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'report-screenshots-'));

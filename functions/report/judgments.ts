@@ -5,6 +5,8 @@
  * allowed change), with what the verdict made the controller do: the sentence the record ends
  * with, and the rollback records the judgment started (a tick's FAIL) or the hook answer it gave.
  */
+import { fmt, fmtP, signed, tested } from '../domain/canary';
+import { outcomeOf } from '../domain/judgment';
 import { escapeHtml, missing, outcomeLabel, table, timeText } from './html';
 import { chronological, inputsTruncated, list, num, object, text, type Decision } from './records';
 import { chartSlot, slug, type Chart, type Section } from './section';
@@ -73,8 +75,10 @@ export interface TargetJudgments {
 const WIDTH = 900;
 const VERDICTS = ['PASS', 'MARGINAL', 'FAIL', 'NODATA'];
 const COLOURS = ['#2a9d4b', '#f0a830', '#d62728', '#9aa3ad'];
-/** The domain's outcome words (functions/domain/judgment.ts `outcomeOf`) back to the verdict. */
-const VERDICT_OF_OUTCOME: Record<string, string> = { PASS: 'PASS', HOLD: 'MARGINAL', FAIL: 'FAIL', NODATA: 'NODATA' };
+/** The domain's outcome words (`outcomeOf`) back to the verdict: HOLD is MARGINAL. */
+const VERDICT_OF_OUTCOME: Record<string, string> = Object.fromEntries(
+  Object.entries(outcomeOf).map(([verdict, outcome]) => [outcome, verdict]),
+);
 
 function targetLabel(inputs: Record<string, unknown>, analysis: string): string {
   const target = object(inputs.target);
@@ -203,21 +207,14 @@ export function judgments(records: readonly Decision[]): TargetJudgments[] {
   return [...targets.values()].sort((a, b) => a.target.localeCompare(b.target));
 }
 
-/** Four significant digits, as the judgment's reasons write them; the exact number is on hover. */
-const short = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4))));
-const pText = (p: number): string => (p !== 0 && p < 1e-4 ? p.toExponential(2) : short(p));
-const signed = (n: number): string => (n > 0 ? `+${short(n)}` : short(n));
+/** Numbers as the judgment's reasons write them (functions/domain/canary.ts); the exact number is on hover. */
 const changeText = (c: JudgedMetric['change']): string =>
   c === undefined ? 'not recorded' : typeof c === 'string' ? (c === 'Infinity' ? '+∞%' : '-∞%') : `${signed(c)}%`;
-const TESTED: Record<string, string> = {
-  greater: 'canary greater',
-  less: 'canary less',
-  'two-sided': 'canary different',
-};
+const TESTED: Readonly<Record<string, string>> = tested;
 
 function metricHtml(m: JudgedMetric): string {
   const head = `<strong>${escapeHtml(m.name)}</strong> ${outcomeLabel(m.verdict ?? 'not recorded')}${m.critical ? ' critical' : ''}${
-    m.weight !== undefined && m.weight !== 1 ? ` weight ${short(m.weight)}` : ''
+    m.weight !== undefined && m.weight !== 1 ? ` weight ${fmt(m.weight)}` : ''
   }`;
   const counts =
     m.nCanary !== undefined || m.nBaseline !== undefined
@@ -230,21 +227,21 @@ function metricHtml(m: JudgedMetric): string {
   const p =
     m.pValue === undefined
       ? 'p not recorded'
-      : `<span title="${m.pValue}">p=${escapeHtml(pText(m.pValue))}</span>${
-          m.alpha !== undefined ? ` ${m.pValue < m.alpha ? '&lt;' : '≥'} α ${short(m.alpha)}` : ''
+      : `<span title="${m.pValue}">p=${escapeHtml(fmtP(m.pValue))}</span>${
+          m.alpha !== undefined ? ` ${m.pValue < m.alpha ? '&lt;' : '≥'} α ${fmt(m.alpha)}` : ''
         }${m.alternative ? ` (${escapeHtml(TESTED[m.alternative] ?? m.alternative)})` : ''}`;
   const effect = `effect ${m.shift === undefined ? 'not recorded' : title('shift', m.shift, signed(m.shift))} (${escapeHtml(
     changeText(m.change),
-  )}) vs allowed ${m.allowedChange === undefined ? 'not recorded' : `${short(m.allowedChange)}%`}`;
+  )}) vs allowed ${m.allowedChange === undefined ? 'not recorded' : `${fmt(m.allowedChange)}%`}`;
   const medians =
     m.canaryMedian !== undefined && m.baselineMedian !== undefined
-      ? ` · medians ${title('canary median', m.canaryMedian, short(m.canaryMedian))} vs ${title('baseline median', m.baselineMedian, short(m.baselineMedian))}`
+      ? ` · medians ${title('canary median', m.canaryMedian, fmt(m.canaryMedian))} vs ${title('baseline median', m.baselineMedian, fmt(m.baselineMedian))}`
       : '';
-  return `${head} · ${escapeHtml(counts)} · ${m.u === undefined ? 'U not recorded' : `U=${title('U', m.u, short(m.u))}`} · ${p} · ${effect}${medians}`;
+  return `${head} · ${escapeHtml(counts)} · ${m.u === undefined ? 'U not recorded' : `U=${title('U', m.u, fmt(m.u))}`} · ${p} · ${effect}${medians}`;
 }
 
 const scoreText = (r: JudgmentRow): string => {
-  const score = r.score === undefined ? 'not recorded' : short(r.score);
+  const score = r.score === undefined ? 'not recorded' : fmt(r.score);
   const thresholds =
     r.pass === undefined && r.marginal === undefined
       ? 'thresholds not recorded'

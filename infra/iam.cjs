@@ -217,7 +217,8 @@ function controllerStatements(policy, { closesBatches = true, explainsFailures =
       ),
     });
   }
-  if (explainsFailures) statements.push(...failureReadStatements(codePipelines, sageMakerPipelines));
+  if (explainsFailures)
+    statements.push(...failureReadStatements(codePipelines, sageMakerPipelines, stateMachines, projects));
   return statements;
 }
 
@@ -225,7 +226,7 @@ function controllerStatements(policy, { closesBatches = true, explainsFailures =
  * The reads that explain a failed run (functions/adapters/aws/*-failures.ts), on the targets'
  * pipelines and their executions only.
  */
-function failureReadStatements(codePipelines, sageMakerPipelines) {
+function failureReadStatements(codePipelines, sageMakerPipelines, stateMachines, projects) {
   const statements = [];
   if (codePipelines.length > 0)
     statements.push({
@@ -251,6 +252,45 @@ function failureReadStatements(codePipelines, sageMakerPipelines) {
           ),
       ),
     });
+  if (stateMachines.length > 0)
+    statements.push({
+      Sid: 'ExplainStepFunctionsFailures',
+      Effect: 'Allow',
+      // Both are authorized on the execution (resource type execution): the executions of the
+      // policy's state machines, whichever version or alias started them.
+      Action: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      Resource: unique(
+        stateMachines.map((t) => {
+          const [arn, partition, service, region, account, , machine] = t.stateMachineArn.split(':');
+          return [arn, partition, service, region, account, 'execution', machine, '*'].join(':');
+        }),
+      ),
+    });
+  if (projects.length > 0)
+    statements.push(
+      {
+        Sid: 'ExplainCodeBuildFailures',
+        Effect: 'Allow',
+        // Authorized on the build's project (resource type project).
+        Action: ['codebuild:BatchGetBuilds'],
+        Resource: uniqueSubs(
+          projects.map((name) => `arn:\${AWS::Partition}:codebuild:\${AWS::Region}:\${AWS::AccountId}:project/${name}`),
+        ),
+      },
+      {
+        Sid: 'ReadCodeBuildLogs',
+        Effect: 'Allow',
+        // The streams of each project's default group, /aws/codebuild/<project> (resource type
+        // log-stream); functions/adapters/aws/codebuild-failures.ts reads no other group.
+        Action: ['logs:GetLogEvents'],
+        Resource: uniqueSubs(
+          projects.map(
+            (name) =>
+              `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/codebuild/${name}:log-stream:*`,
+          ),
+        ),
+      },
+    );
   return statements;
 }
 

@@ -16,8 +16,8 @@
  *     deployment's AppSpec names, known only when the alarm fires.
  * Resource "*" appears for actions the Service Authorization Reference gives no resource type,
  * which IAM therefore authorizes only on "*": codedeploy:StopDeployment (see CodeDeployStop),
- * codedeploy:PutLifecycleEventHookExecutionStatus (see hookStatements) and
- * ecs:DescribeTaskDefinition (see RedeployReads).
+ * codedeploy:PutLifecycleEventHookExecutionStatus (see hookStatements),
+ * ecs:DescribeTaskDefinition (see RedeployReads) and an ECS judgment's reads (see ecsTrafficReads).
  */
 
 const { killSwitchCheck, killSwitchRead } = require('./kill-switch-iam.cjs');
@@ -244,8 +244,33 @@ function judgmentStatements(policy) {
         groups.map((g) => arn('codedeploy', `deploymentgroup:${literal(g.application)}/${literal(g.deploymentGroup)}`)),
       ),
     });
+  statements.push(...ecsTrafficReads(analysis));
   return statements;
 }
+
+/**
+ * An ECS analysis reads each deployment's Green and Blue target groups
+ * (functions/workflows/ecs-traffic.ts): CodeDeploy's ListDeploymentTargets and GetDeploymentTarget,
+ * ELB's DescribeTargetGroups. The Service Authorization Reference lists no resource type for any
+ * of the three (codedeploy: none; elasticloadbalancing Describe*: none), so only "*" matches; the
+ * calls name only deployments the function found in its bound groups (ListDeployments above is
+ * scoped) and the target groups CodeDeploy reported for them. None is granted without an ECS analysis.
+ */
+const ecsTrafficReads = (analyses) =>
+  analyses.some((a) => a.target.codedeploy && a.target.codedeploy.platform === 'ecs')
+    ? [
+        {
+          Sid: 'EcsCanaryTargets',
+          Effect: 'Allow',
+          Action: [
+            'codedeploy:ListDeploymentTargets',
+            'codedeploy:GetDeploymentTarget',
+            'elasticloadbalancing:DescribeTargetGroups',
+          ],
+          Resource: '*',
+        },
+      ]
+    : [];
 
 function hookStatements(policy) {
   const hooks = policy.hooks;
@@ -268,13 +293,16 @@ function hookStatements(policy) {
     ]),
   });
   if (judged.length > 0)
-    statements.push({
-      Sid: 'ReadMetricSeries',
-      Effect: 'Allow',
-      // Classic metrics: GetMetricData is authorized on "*" (see judgmentStatements).
-      Action: ['cloudwatch:GetMetricData'],
-      Resource: '*',
-    });
+    statements.push(
+      {
+        Sid: 'ReadMetricSeries',
+        Effect: 'Allow',
+        // Classic metrics: GetMetricData is authorized on "*" (see judgmentStatements).
+        Action: ['cloudwatch:GetMetricData'],
+        Resource: '*',
+      },
+      ...ecsTrafficReads((policy.analysis ?? []).filter((a) => a.hook)),
+    );
   // A FAIL at the hook rejects the deployment's package as the tick's FAIL does, through the group's
   // rollback binding: a committed decision (kill switch ConditionCheck), its claim extended when done
   // and given back when the write fails (functions/adapters/aws/dynamodb/decision-log.ts).

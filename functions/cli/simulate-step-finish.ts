@@ -5,8 +5,8 @@ import { defineStep } from './simulate-step';
 
 /**
  * Ends the running execution of a rule's pipeline with the real pipeline-execution event. A failed
- * one may say what its service would report (`failure`: the failed stage/action or step and its
- * message), which the failure decision explains.
+ * one may say what its service would report (`failure`: the failed stage/action, step, state or
+ * phase, its message, and for a build the last lines of its log), which the failure decision explains.
  */
 export const finish = defineStep({
   key: 'finish',
@@ -14,7 +14,14 @@ export const finish = defineStep({
   schema: z.strictObject({
     rule: z.string(),
     status: z.string().optional(),
-    failure: z.strictObject({ failedAt: z.string().optional(), message: z.string().optional() }).optional(),
+    failure: z
+      .strictObject({
+        failedAt: z.string().optional(),
+        message: z.string().optional(),
+        /** A build's last log lines, as its CloudWatch Logs stream holds them. */
+        log: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
   run(f, { sim, note }) {
     const rule = sim.policy.retraining.find((r) => r.name === f.rule);

@@ -1,21 +1,31 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchInventory } from '../adapters/aws/inventory/cloudwatch';
+import { CodeBuildInventory } from '../adapters/aws/inventory/codebuild';
 import { CodeDeployInventory } from '../adapters/aws/inventory/codedeploy';
 import { CodePipelineInventory } from '../adapters/aws/inventory/codepipeline';
+import { EventBusInventoryAws } from '../adapters/aws/inventory/eventbridge';
 import { S3Inventory } from '../adapters/aws/inventory/s3';
 import { SageMakerResourceInventory } from '../adapters/aws/inventory/sagemaker';
 import { SnsInventory } from '../adapters/aws/inventory/sns';
+import { StateMachineInventoryAws } from '../adapters/aws/inventory/stepfunctions';
 import type { Policy } from '../config/policy';
 import { findingsOf, groupKey, needsOf, objectKey, type Found, type Lookup } from '../domain/resources';
+import { metricKey } from '../domain/resources-analysis';
 import type { Inventory } from '../ports/inventory';
 
-/** Only these verbs: `validate --aws` reads, whatever the credentials it runs with may do. */
-export const READ_ONLY = /^(Get|Describe|List|Head)/;
+/**
+ * Only these verbs: `validate --aws` reads, whatever the credentials it runs with may do
+ * (CodeBuild's BatchGetProjects is its read of several projects at once).
+ */
+export const READ_ONLY = /^(Get|Describe|List|Head|BatchGet)/;
 
 export interface AwsClients {
   codepipeline: CodePipelineClient;
@@ -24,6 +34,9 @@ export interface AwsClients {
   s3: S3Client;
   cloudwatch: CloudWatchClient;
   sns: SNSClient;
+  stepfunctions: SFNClient;
+  codebuild: CodeBuildClient;
+  events: EventBridgeClient;
   /** `service.Operation` → calls sent, counted by a middleware on each client. */
   calls: Map<string, number>;
   /** The region the clients call, the stack's. */
@@ -67,6 +80,9 @@ export function awsClients(config: Record<string, unknown> = {}): AwsClients {
     s3: new S3Client({ ...config, followRegionRedirects: true }),
     cloudwatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
+    stepfunctions: new SFNClient(config),
+    codebuild: new CodeBuildClient(config),
+    events: new EventBridgeClient(config),
   };
   for (const [service, client] of Object.entries(clients)) guard(client as unknown as Sendable, service, calls);
   return { ...clients, calls, region: () => clients.s3.config.region() };
@@ -79,6 +95,9 @@ export function inventoryOf(clients: AwsClients): Inventory {
   const s3 = new S3Inventory(clients.s3);
   const cloudwatch = new CloudWatchInventory(clients.cloudwatch);
   const sns = new SnsInventory(clients.sns);
+  const stateMachines = new StateMachineInventoryAws(clients.stepfunctions);
+  const codebuild = new CodeBuildInventory(clients.codebuild);
+  const events = new EventBusInventoryAws(clients.events);
   return {
     codePipeline: (n) => pipelines.codePipeline(n),
     sageMakerPipeline: (n) => sagemaker.sageMakerPipeline(n),
@@ -91,6 +110,10 @@ export function inventoryOf(clients: AwsClients): Inventory {
     alarms: (n) => cloudwatch.alarms(n),
     alarmPrefix: (p) => cloudwatch.alarmPrefix(p),
     topic: (a) => sns.topic(a),
+    stateMachine: (a) => stateMachines.stateMachine(a),
+    projects: (n) => codebuild.projects(n),
+    eventBus: (n) => events.eventBus(n),
+    metrics: (q) => cloudwatch.metrics(q),
   };
 }
 
@@ -123,6 +146,10 @@ export async function lookUp(policy: Policy, inventory: Inventory): Promise<Foun
     alarms: new Map(),
     alarmPrefixes: new Map(),
     topics: new Map(),
+    stateMachines: new Map(),
+    codeBuildProjects: new Map(),
+    eventBuses: new Map(),
+    metrics: new Map(),
   };
   const into =
     <T>(map: Map<string, Lookup<T>>, key: string, lookup: () => Promise<Lookup<T>>) =>
@@ -146,9 +173,17 @@ export async function lookUp(policy: Policy, inventory: Inventory): Promise<Foun
     ),
     ...needs.alarmPrefixes.map((p) => into(found.alarmPrefixes, p, () => inventory.alarmPrefix(p))),
     ...needs.topics.map((t) => into(found.topics, t, () => inventory.topic(t))),
+    ...needs.stateMachines.map((a) => into(found.stateMachines, a, () => inventory.stateMachine(a))),
+    ...needs.eventBuses.map((b) => into(found.eventBuses, b, () => inventory.eventBus(b))),
+    ...needs.metrics.map((q) => into(found.metrics, metricKey(q), () => inventory.metrics(q))),
     async () => {
       if (needs.alarmNames.length === 0) return;
       for (const [name, lookup] of await inventory.alarms(needs.alarmNames)) found.alarms.set(name, lookup);
+    },
+    async () => {
+      if (needs.codeBuildProjects.length === 0) return;
+      for (const [name, lookup] of await inventory.projects(needs.codeBuildProjects))
+        found.codeBuildProjects.set(name, lookup);
     },
   ]);
   return found;

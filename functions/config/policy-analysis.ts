@@ -23,24 +23,30 @@ const percent = finite.refine((n) => n >= 0 && n <= 100, 'must be between 0 and 
 
 /**
  * The placeholders a dimension value may hold, by target kind: the judgment fills them from the
- * deployment in flight (its AppSpec: Lambda's function, alias, target and current version) or from
- * the endpoint's variants. Only what the judgment can fill is listed: an ECS deployment's green and
- * blue target groups are not in its AppSpec (they swap at every deployment), so no placeholder
- * promises them and a policy naming one is refused instead of judging NODATA forever.
+ * deployment in flight or from the endpoint's variants. A CodeDeploy target's own placeholders
+ * depend on its platform: Lambda's come from the deployment's AppSpec (function, alias, target
+ * and current version); ECS's from the deployment's target (GetDeploymentTarget: the cluster and
+ * service, the Green and Blue task sets' target groups) and the load balancer both groups are
+ * attached to (DescribeTargetGroups), as the CloudWatch ELB dimensions spell them. The green and
+ * blue target groups swap at every ECS deployment, so they are read from each deployment.
  */
 export const ANALYSIS_PLACEHOLDERS = {
-  codedeploy: [
-    'application',
-    'deploymentGroup',
-    'deploymentId',
-    'function',
-    'alias',
-    'canaryVersion',
-    'baselineVersion',
-  ],
+  codedeploy: ['application', 'deploymentGroup', 'deploymentId'],
+  lambda: ['function', 'alias', 'canaryVersion', 'baselineVersion'],
+  ecs: ['cluster', 'service', 'canaryTargetGroup', 'baselineTargetGroup', 'loadBalancer'],
   endpoint: ['endpoint', 'canaryVariant', 'baselineVariant'],
 } as const;
 export type Placeholder = (typeof ANALYSIS_PLACEHOLDERS)[keyof typeof ANALYSIS_PLACEHOLDERS][number];
+
+/** CodeDeploy compute platforms an analysis judges (Server deployments have no canary to compare). */
+export const JUDGED_PLATFORMS = ['lambda', 'ecs'] as const;
+export type JudgedPlatform = (typeof JUDGED_PLATFORMS)[number];
+
+/** The placeholders a target of `kind` (and, for CodeDeploy, `platform`) may name. */
+export const placeholdersFor = (kind: 'codedeploy' | 'endpoint', platform: JudgedPlatform = 'lambda'): string[] =>
+  kind === 'endpoint'
+    ? [...ANALYSIS_PLACEHOLDERS.endpoint]
+    : [...ANALYSIS_PLACEHOLDERS.codedeploy, ...ANALYSIS_PLACEHOLDERS[platform]];
 
 /** Every `{name}` in a value; a brace that opens no placeholder is reported by the schema. */
 export const placeholdersIn = (value: string): string[] => [...value.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]!);
@@ -119,7 +125,12 @@ export const analysisMetric = z.strictObject({
   weight: finite.refine((n) => n > 0, 'must be > 0').default(ANALYSIS_DEFAULTS.weight),
 });
 
-const codeDeployTarget = z.strictObject({ application: codeDeployName, deploymentGroup: codeDeployName });
+const codeDeployTarget = z.strictObject({
+  application: codeDeployName,
+  deploymentGroup: codeDeployName,
+  /** The group's compute platform: which placeholders the judgment can fill from its deployments. */
+  platform: z.enum(JUDGED_PLATFORMS, { error: 'must be lambda or ecs' }).default('lambda'),
+});
 const endpointTarget = z
   .strictObject({
     name: sageMakerName,
@@ -184,6 +195,16 @@ export const defaultCriteria = (name: string): MetricCriteria => ({
   critical: ANALYSIS_DEFAULTS.critical,
   weight: ANALYSIS_DEFAULTS.weight,
 });
+
+/** When `p` belongs to the other CodeDeploy platform: what to write instead. */
+function otherPlatformHint(p: string, kind: 'codedeploy' | 'endpoint', platform: JudgedPlatform): string {
+  if (kind !== 'codedeploy') return '';
+  const other: JudgedPlatform = platform === 'ecs' ? 'lambda' : 'ecs';
+  if (!(ANALYSIS_PLACEHOLDERS[other] as readonly string[]).includes(p)) return '';
+  return platform === 'ecs'
+    ? ' (it is a Lambda one: an ECS deployment has no versions, its canary and baseline are target groups)'
+    : ' (it is an ECS one: set target.codedeploy.platform: ecs if this group deploys to ECS)';
+}
 
 interface Issue {
   path: PropertyKey[];
@@ -250,7 +271,10 @@ export function analysisIssues(policy: {
         issues.push({ path: at('hook'), message: 'only a CodeDeploy target has an AfterAllowTraffic hook to answer' });
     }
 
-    const allowed: readonly string[] = ANALYSIS_PLACEHOLDERS[kind];
+    const platform = codedeploy?.platform ?? 'lambda';
+    const allowed = placeholdersFor(kind, platform);
+    const where =
+      kind === 'endpoint' ? 'an endpoint' : `${platform === 'ecs' ? 'an ECS' : 'a Lambda'} CodeDeploy target`;
     const metricNames = new Map<string, number>();
     a.metrics.forEach((m, j) => {
       const priorMetric = metricNames.get(m.name);
@@ -263,7 +287,7 @@ export function analysisIssues(policy: {
             if (!allowed.includes(p))
               issues.push({
                 path: at('metrics', j, field, dim),
-                message: `{${p}} is not a ${kind} placeholder; use one of ${allowed.map((x) => `{${x}}`).join(', ')}`,
+                message: `{${p}} is not a placeholder of ${where}${otherPlatformHint(p, kind, platform)}; use one of ${allowed.map((x) => `{${x}}`).join(', ')}`,
               });
       const canary = dimensionsOf(m, 'canary');
       const baseline = dimensionsOf(m, 'baseline');

@@ -11,9 +11,7 @@ import { S3ObjectStore } from '../adapters/aws/s3';
 import { AwsPipelines } from '../adapters/aws/pipelines';
 import { CodePipelineStarter } from '../adapters/aws/codepipeline';
 import { SageMakerPipelineStarter } from '../adapters/aws/sagemaker';
-import { AwsRunFailures } from '../adapters/aws/run-failures';
-import { CodePipelineFailureReader } from '../adapters/aws/codepipeline-failures';
-import { SageMakerFailureReader } from '../adapters/aws/sagemaker-failures';
+import { AwsRunFailures, type FailureReaders } from '../adapters/aws/run-failures';
 import { StepFunctionsStarter } from '../adapters/aws/stepfunctions';
 import { CodeBuildStarter } from '../adapters/aws/codebuild';
 import { DynamoBuildSlots } from '../adapters/aws/dynamodb/build-slots';
@@ -45,6 +43,8 @@ export function retrainingPorts(
   clients: RetrainingClients,
   /** The guardrails' switch: the decision log's commits are held to it. */
   killSwitch: DynamoKillSwitch,
+  /** Who reads why a failed run failed: executionFinished's only (functions/config/failure-readers.ts). */
+  readers: FailureReaders = {},
 ): RetrainingPorts {
   return {
     ledger: new DynamoBatchLedger(clients.dynamo, table, systemClock),
@@ -59,10 +59,7 @@ export function retrainingPorts(
     }),
     slots: new DynamoBuildSlots(clients.dynamo, table),
     requests: new DynamoRetrainRequests(clients.dynamo, table),
-    failures: new AwsRunFailures({
-      codepipeline: new CodePipelineFailureReader(clients.codepipeline),
-      sagemaker: new SageMakerFailureReader(clients.sagemaker),
-    }),
+    failures: new AwsRunFailures(readers),
   };
 }
 
@@ -74,8 +71,9 @@ export function retrainingWorkflow(
   logger: Logger,
   /** Observe mode, the kill switch and explained decisions (functions/guardrails/). */
   guardrails: Guardrails<DynamoKillSwitch>,
+  readers: FailureReaders = {},
 ): RetrainingWorkflow {
-  return wireRetraining(retrainingPorts(policy, table, clients, guardrails.killSwitch), {
+  return wireRetraining(retrainingPorts(policy, table, clients, guardrails.killSwitch, readers), {
     policy,
     clock: systemClock,
     logger,
@@ -83,8 +81,14 @@ export function retrainingWorkflow(
   });
 }
 
-/** The retraining functions' runtime. */
-export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkflow; logger: Logger }> {
+/**
+ * The retraining functions' runtime. Only executionFinished explains failed runs: it passes the
+ * readers (functions/config/failure-readers.ts), so their clients and commands (CloudWatch Logs
+ * among them) are bundled, and granted, in that function alone.
+ */
+export async function retrainingRuntime(
+  readersFor?: (clients: RetrainingClients, clientConfig: { maxAttempts: number }) => FailureReaders,
+): Promise<{ retraining: RetrainingWorkflow; logger: Logger }> {
   const { env, policy, logger, clientConfig } = await sharedRuntime();
   const clients: RetrainingClients = {
     dynamo: new DynamoDBClient(clientConfig),
@@ -96,6 +100,13 @@ export async function retrainingRuntime(): Promise<{ retraining: RetrainingWorkf
   };
   return {
     logger,
-    retraining: retrainingWorkflow(policy, env.STATE_TABLE, clients, logger, await guardrailsRuntime()),
+    retraining: retrainingWorkflow(
+      policy,
+      env.STATE_TABLE,
+      clients,
+      logger,
+      await guardrailsRuntime(),
+      readersFor?.(clients, clientConfig),
+    ),
   };
 }

@@ -3,19 +3,21 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CloudWatchAlarms } from '../adapters/aws/cloudwatch';
 import { CloudWatchMetricSeries } from '../adapters/aws/cloudwatch-metrics';
-import { CodeDeployDeployments } from '../adapters/aws/codedeploy';
+import { CodeDeployDeployments, CodeDeployEcsTargets } from '../adapters/aws/codedeploy';
 import { CodePipelineStages } from '../adapters/aws/codepipeline-stages';
 import { DynamoClaims } from '../adapters/aws/dynamodb/claims';
 import { DynamoRetrainRequests } from '../adapters/aws/dynamodb/retrain-requests';
 import { DynamoRedeployWatch } from '../adapters/aws/dynamodb/redeploy-watch';
 import { DynamoRollbackStore } from '../adapters/aws/dynamodb/rollback-store';
 import { EcsTaskDefinitions } from '../adapters/aws/ecs';
+import { ElbTargetGroups } from '../adapters/aws/elbv2';
 import { LambdaAliasReader } from '../adapters/aws/lambda';
 import { SageMakerPackageStatus } from '../adapters/aws/package-status';
 import { S3ObjectStore } from '../adapters/aws/s3';
@@ -45,7 +47,17 @@ export interface RollbackClients {
   /** A redeploy after the bake reads the Lambda alias (Lambda groups) or the task definition (ECS groups). */
   lambda?: LambdaClient;
   ecs?: ECSClient;
+  /** An ECS analysis reads its deployments' target groups. */
+  elbv2?: ElasticLoadBalancingV2Client;
 }
+
+/** The analyses that judge ECS deployments (their target groups are read per deployment). */
+const judgesEcs = (policy: Policy, hookOnly = false): boolean =>
+  policy.analysis.some((a) => a.target.codedeploy?.platform === 'ecs' && (!hookOnly || a.hook));
+
+/** The ECS reads of a judging function: CodeDeploy's deployment targets and ELB's target groups. */
+const ecsTrafficPorts = (codedeploy: CodeDeployClient, elbv2: ElasticLoadBalancingV2Client | undefined) =>
+  elbv2 ? { deploymentTargets: new CodeDeployEcsTargets(codedeploy), targetGroups: new ElbTargetGroups(elbv2) } : {};
 
 /** The rollback ports on the AWS adapters; alarm → retraining requests only when given. */
 export function rollbackPorts(
@@ -67,6 +79,7 @@ export function rollbackPorts(
     redeploys: new DynamoRedeployWatch(clients.dynamo, table),
     // Only the alarm function's tick judges (workflows/rollback/judge.ts); its role reads series.
     ...(policy.analysis.length > 0 ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
+    ...(judgesEcs(policy) ? ecsTrafficPorts(clients.codedeploy, clients.elbv2) : {}),
     ...(clients.lambda ? { lambdaAliases: new LambdaAliasReader(clients.lambda) } : {}),
     ...(clients.ecs ? { taskDefinitions: new EcsTaskDefinitions(clients.ecs) } : {}),
     ...(retrainRequests ? { retrainRequests } : {}),
@@ -103,6 +116,8 @@ export interface HookClients {
   sagemaker: SageMakerClient;
   sagemakerRuntime: SageMakerRuntimeClient;
   s3: S3Client;
+  /** An ECS analysis that answers the hook reads its deployment's target groups. */
+  elbv2?: ElasticLoadBalancingV2Client;
 }
 
 /** The lifecycle hook ports on the AWS adapters. */
@@ -121,6 +136,7 @@ export function hookPorts(
     objects: new S3ObjectStore(clients.s3),
     claims: new DynamoClaims(clients.dynamo, table),
     ...(policy.analysis.some((a) => a.hook) ? { series: new CloudWatchMetricSeries(clients.cloudwatch) } : {}),
+    ...(judgesEcs(policy, true) ? ecsTrafficPorts(clients.codedeploy, clients.elbv2) : {}),
     decisions: stateDecisionLog(clients.dynamo, table, policy, killSwitch),
   };
 }
@@ -160,6 +176,7 @@ async function rollbackRuntime(
     codepipeline: new CodePipelineClient(clientConfig),
     lambda: new LambdaClient(clientConfig),
     ecs: new ECSClient(clientConfig),
+    ...(judgesEcs(policy) ? { elbv2: new ElasticLoadBalancingV2Client(clientConfig) } : {}),
   };
   return {
     logger,
@@ -197,6 +214,7 @@ export async function hookRuntime(): Promise<{ hooks: DeploymentHookWorkflow; lo
     sagemaker: new SageMakerClient(clientConfig),
     sagemakerRuntime: new SageMakerRuntimeClient(clientConfig),
     s3: new S3Client(clientConfig),
+    ...(judgesEcs(policy, true) ? { elbv2: new ElasticLoadBalancingV2Client(clientConfig) } : {}),
   };
   return {
     logger,

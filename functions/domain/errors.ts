@@ -41,6 +41,20 @@ export class EndpointConfigMissingError extends ControllerError {
   }
 }
 
+/**
+ * A deployment the rollback meant to stop finished first (StopDeployment: DeploymentAlreadyCompletedException)
+ * and Succeeded: its revision is live and nothing was stopped. Retried, the delivery plans again
+ * and finds no deployment in flight, so it redeploys the last good revision.
+ */
+export class DeploymentFinishedError extends ControllerError {
+  constructor(readonly deploymentId: string) {
+    super(
+      `deployment ${deploymentId} Succeeded before it could be stopped: its revision is live; re-planning the rollback`,
+      { retryable: true },
+    );
+  }
+}
+
 /** A conditional write lost a race that the caller cannot resolve by itself: retry the delivery. */
 export class ContentionError extends ControllerError {
   constructor(message: string, cause?: unknown) {

@@ -138,7 +138,7 @@ export function evaluation(gate: Pick<Gate, 'name'>, verdict: Verdict, champion?
 export function gateEvidence(
   gate: Pick<Gate, 'name' | 'checks'>,
   pkg: Pick<ModelPackage, 'arn'>,
-  e: Evaluation,
+  e: Pick<Evaluation, 'verdict'> & { champion?: Pick<ModelPackage, 'arn'> },
   eventId: string,
 ): Record<string, unknown> {
   return {

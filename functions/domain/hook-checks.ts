@@ -5,7 +5,7 @@
  */
 import type { HookRule } from '../config/policy-rollback';
 import type { CheckResult } from './rollback';
-import { smokeMismatch } from './rollback';
+import { hookVerdict, smokeMismatch } from './rollback';
 
 /** The hooks rule of a deployment: its group's own, else its application's without a group. */
 export function hookRuleFor(
@@ -64,4 +64,71 @@ export function smokeCheck(
 export function crashedCheck(check: string, error: unknown, timedOut = false): CheckResult {
   const message = error instanceof Error ? error.message : String(error);
   return { check, outcome: 'ERROR', detail: timedOut ? message : `crashed: ${message}` };
+}
+
+export type HookOutcome =
+  /** Answered: Succeeded, or Failed (a check failed, found no data, or crashed). */
+  | { outcome: 'SUCCEEDED' | 'FAILED'; answer: 'Succeeded' | 'Failed'; reasons: string[] }
+  /**
+   * A MARGINAL canary judgment with every other check passing: the hook is left unanswered, so the
+   * deployment neither goes on nor rolls back until a person answers it (or CodeDeploy's hook
+   * timeout fails it).
+   */
+  | { outcome: 'HOLD'; reasons: string[] };
+
+/** What a hook's check results come to; `marginal`: the canary judgment among them was MARGINAL. */
+export function hookOutcome(results: readonly CheckResult[], marginal: boolean): HookOutcome {
+  if (marginal && results.filter((r) => r.check !== 'judgment').every((r) => r.outcome === 'PASS'))
+    return {
+      outcome: 'HOLD',
+      reasons: [
+        'canary judgment MARGINAL: the hook is left unanswered for a person (CodeDeploy fails it at its timeout)',
+        ...results.map((r) => `${r.check} ${r.outcome}: ${r.detail}`),
+      ],
+    };
+  const verdict = hookVerdict(results);
+  return {
+    outcome: verdict.status === 'Succeeded' ? 'SUCCEEDED' : 'FAILED',
+    answer: verdict.status,
+    reasons: [verdict.reason],
+  };
+}
+
+/** Smoke responses up to this many bytes are recorded whole (the decision record stays under 4 KB). */
+export const SMOKE_BODY_BYTES = 600;
+
+/**
+ * What a hook's checks read, recorded with its decision so whatif can run them again: each
+ * alarm's state (null: no such alarm), the package's approval status (null: no such package), the
+ * smoke request and its answer (the body when it is small, else its size).
+ */
+export interface HookReads {
+  alarms?: Record<string, string | null>;
+  package?: { arn?: string; status: string | null };
+  smoke?: SmokeRead;
+}
+
+export interface SmokeRead {
+  endpoint: string;
+  payload: string;
+  contentType: string;
+  expectJsonKeys?: string[];
+  expectPattern?: string;
+  body?: string;
+  bodyBytes?: number;
+}
+
+export function smokeRead(
+  smoke: { endpoint: string; payload: string; contentType: string; expectJsonKeys?: string[]; expectPattern?: string },
+  body: string,
+): SmokeRead {
+  const bytes = new TextEncoder().encode(body).length;
+  return {
+    endpoint: smoke.endpoint,
+    payload: smoke.payload,
+    contentType: smoke.contentType,
+    ...(smoke.expectJsonKeys ? { expectJsonKeys: smoke.expectJsonKeys } : {}),
+    ...(smoke.expectPattern !== undefined ? { expectPattern: smoke.expectPattern } : {}),
+    ...(bytes <= SMOKE_BODY_BYTES ? { body } : { bodyBytes: bytes }),
+  };
 }

@@ -76,8 +76,8 @@ export type Placeholders = Partial<Record<string, string>>;
  * The placeholder values of a deployment in flight: its group and id always; for a Lambda
  * deployment the function, the alias, the canary (TargetVersion) and the baseline
  * (CurrentVersion) from its AppSpec, which is what Lambda's ExecutedVersion dimension carries.
- * ECS target groups are not known from the deployment alone: those placeholders stay unfilled and
- * the metrics naming them are not read (each says so).
+ * An ECS deployment's target groups are not in its AppSpec: workflows/ecs-traffic.ts reads them
+ * from CodeDeploy's deployment target and ELB (domain/ecs-traffic.ts fills them).
  */
 export function deploymentPlaceholders(application: string, group: string, d: DeploymentInfo): Placeholders {
   const values: Placeholders = { application, deploymentGroup: group, deploymentId: d.id };

@@ -93,3 +93,9 @@ export function modeFor(policy: Policy, target: WriteTarget): ModeVerdict {
   }
   return { mode: because.length > 0 ? 'observe' : 'enforce', because };
 }
+
+/** Why the policy's modes withhold a write to `target`, if they do (the guardrails' and whatif's words). */
+export function observeWhy(policy: Policy, target: WriteTarget): string | undefined {
+  const verdict = modeFor(policy, target);
+  return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
+}

@@ -1,13 +1,21 @@
 import type { Policy } from '../config/policy';
+import { closestKey } from './closest';
+import { analysisFindings, metricQueriesOf, type MetricQuery } from './resources-analysis';
 
 /**
  * `validate --aws`: what the policy names in AWS (needs), and whether what AWS answered fits it
  * (findings). The lookups themselves are the Inventory port's; this module only decides.
  */
 
-/** What a read-only lookup found: the facts, a definite absence, or why it could not tell. */
+/**
+ * What a read-only lookup found: the facts, a definite absence, or why it could not tell. A miss
+ * may carry the names of that kind the account does have (`among`, from one cheap list call) for a
+ * "did you mean"; `part: 'application'` says a deployment group's application is what is missing.
+ */
 export type Lookup<T> =
-  { state: 'present'; facts: T } | { state: 'missing'; detail: string } | { state: 'unchecked'; detail: string };
+  | { state: 'present'; facts: T }
+  | { state: 'missing'; detail: string; among?: readonly string[]; part?: 'application' }
+  | { state: 'unchecked'; detail: string };
 
 export interface PipelineFacts {
   /** GetPipeline's pipelineType; a pipeline declared before V2 existed may report none (V1). */
@@ -26,6 +34,12 @@ export interface PlatformFacts {
 export interface BucketFacts {
   region?: string;
 }
+/** DescribeEndpoint: its status and the variants it serves (production and shadow). */
+export interface EndpointFacts {
+  status?: string;
+  variants: string[];
+  shadowVariants: string[];
+}
 export type AlarmKind = 'MetricAlarm' | 'CompositeAlarm';
 
 export interface Needs {
@@ -42,6 +56,12 @@ export interface Needs {
   alarmNames: string[];
   alarmPrefixes: string[];
   topics: string[];
+  /** State machine ARNs (unqualified, version or alias) of stepfunctions targets. */
+  stateMachines: string[];
+  codeBuildProjects: string[];
+  eventBuses: string[];
+  /** One ListMetrics filter per distinct series an analysis reads (metricKey). */
+  metrics: MetricQuery[];
 }
 
 export interface Found {
@@ -49,7 +69,7 @@ export interface Found {
   sageMakerPipelines: Map<string, Lookup<SageMakerPipelineFacts>>;
   deploymentGroups: Map<string, Lookup<PlatformFacts>>;
   applications: Map<string, Lookup<PlatformFacts>>;
-  endpoints: Map<string, Lookup<{ status?: string }>>;
+  endpoints: Map<string, Lookup<EndpointFacts>>;
   modelPackageGroups: Map<string, Lookup<object>>;
   buckets: Map<string, Lookup<BucketFacts>>;
   objects: Map<string, Lookup<object>>;
@@ -57,6 +77,11 @@ export interface Found {
   alarms: Map<string, Lookup<{ kind: AlarmKind }>>;
   alarmPrefixes: Map<string, Lookup<{ count: number }>>;
   topics: Map<string, Lookup<object>>;
+  stateMachines: Map<string, Lookup<object>>;
+  codeBuildProjects: Map<string, Lookup<object>>;
+  eventBuses: Map<string, Lookup<object>>;
+  /** By metricKey: how many metrics ListMetrics lists for the filter (its first page). */
+  metrics: Map<string, Lookup<{ count: number }>>;
 }
 
 export const groupKey = (application: string, group: string) => `${application}/${group}`;
@@ -82,9 +107,13 @@ export function needsOf(policy: Policy): Needs {
   const endpoints: string[] = [];
   const alarmNames: string[] = [];
   const objects: Needs['objects'] = [];
+  const stateMachines: string[] = [];
+  const codeBuildProjects: string[] = [];
   for (const r of policy.retraining) {
     buckets.push(r.source.bucket);
     if (r.target.type === 'codepipeline') codePipelines.push(r.target.name);
+    else if (r.target.type === 'stepfunctions') stateMachines.push(r.target.stateMachineArn);
+    else if (r.target.type === 'codebuild') codeBuildProjects.push(r.target.name);
   }
   for (const g of policy.gates) {
     modelPackageGroups.push(g.modelPackageGroup);
@@ -115,6 +144,11 @@ export function needsOf(policy: Policy): Needs {
   }
   for (const s of policy.stageRetry) codePipelines.push(s.pipeline);
   if (policy.controller.decisions.topicArn) topics.push(policy.controller.decisions.topicArn);
+  for (const a of policy.analysis) {
+    const { codedeploy, endpoint } = a.target;
+    if (codedeploy) deploymentGroups.push({ application: codedeploy.application, group: codedeploy.deploymentGroup });
+    if (endpoint) endpoints.push(endpoint.name);
+  }
   return {
     codePipelines: unique(codePipelines),
     sageMakerPipelines: unique(
@@ -129,8 +163,21 @@ export function needsOf(policy: Policy): Needs {
     alarmNames: unique(alarmNames),
     alarmPrefixes: unique(policy.rollback.flatMap((b) => b.alarms.prefixes)),
     topics: unique(topics),
+    stateMachines: unique(stateMachines),
+    codeBuildProjects: unique(codeBuildProjects),
+    eventBuses: policy.controller.decisions.eventBus ? [policy.controller.decisions.eventBus] : [],
+    metrics: metricQueriesOf(policy.analysis),
   };
 }
+
+/** The policy key and value a lookup was for (and the application, for a group): the "did you mean". */
+export interface Named {
+  key: string;
+  value: string;
+  application?: string;
+}
+/** The facts if the lookup found them; otherwise it records the finding at `path` and answers undefined. */
+export type Present = <T>(path: string, what: string, lookup: Lookup<T> | undefined, named?: Named) => T | undefined;
 
 export interface Findings {
   /** A named resource is missing or of the wrong kind: the policy would fail at run time. */
@@ -152,15 +199,27 @@ const CATEGORY: Record<string, string> = {
 /** Compares what AWS answered with what the policy needs; every finding names its policy path. */
 export function findingsOf(policy: Policy, found: Found, region: string | undefined): Findings {
   const out: Findings = { errors: [], warnings: [], unchecked: [] };
-  /** The facts if present; else the missing/unchecked finding at `path`, and undefined. */
-  function present<T>(path: string, what: string, lookup: Lookup<T> | undefined): T | undefined {
+  /**
+   * The facts if present; else the missing/unchecked finding at `path`, and undefined. `named` is
+   * the policy key and value looked up (and the application, for a group), so a miss among names
+   * the account has can say which one was meant.
+   */
+  function present<T>(path: string, what: string, lookup: Lookup<T> | undefined, named?: Named): T | undefined {
     if (!lookup) return undefined;
     if (lookup.state === 'present') return lookup.facts;
-    if (lookup.state === 'missing')
+    if (lookup.state === 'missing') {
+      const asked =
+        lookup.part === 'application' && named?.application !== undefined
+          ? { key: 'application', value: named.application }
+          : named;
+      const meant = asked && lookup.among ? closestKey(asked.value, lookup.among) : undefined;
+      const where = `${path}: no ${what}${region ? ` in ${region}` : ''} (${lookup.detail})`;
       out.errors.push(
-        `${path}: no ${what}${region ? ` in ${region}` : ''} (${lookup.detail}): create it, or write the name of one that exists`,
+        meant !== undefined && meant !== asked!.value
+          ? `${where}: did you mean ${meant}? write ${asked!.key}: ${meant}, or create it`
+          : `${where}: create it, or write the name of one that exists`,
       );
-    else out.unchecked.push(`${path}: ${what}: ${lookup.detail}`);
+    } else out.unchecked.push(`${path}: ${what}: ${lookup.detail}`);
     return undefined;
   }
   const bucket = (path: string, name: string, events: boolean) => {
@@ -223,7 +282,18 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
       check(`${at}.target.manifestParameter`, t.manifestParameter, 'manifestParameter');
       if (t.batchIdParameter) check(`${at}.target.batchIdParameter`, t.batchIdParameter, 'batchIdParameter');
       for (const p of Object.keys(t.parameters)) check(`${at}.target.parameters.${p}`, p, 'parameters');
-    }
+    } else if (t.type === 'stepfunctions')
+      present(
+        `${at}.target.stateMachineArn`,
+        `Step Functions state machine ${t.stateMachineArn}`,
+        found.stateMachines.get(t.stateMachineArn),
+        { key: 'stateMachineArn', value: t.stateMachineArn },
+      );
+    else
+      present(`${at}.target.name`, `CodeBuild project ${t.name}`, found.codeBuildProjects.get(t.name), {
+        key: 'name',
+        value: t.name,
+      });
   });
 
   policy.gates.forEach((g, i) => {
@@ -282,6 +352,7 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
         `${at}.codedeploy`,
         `CodeDeploy deployment group ${application}/${deploymentGroup}`,
         found.deploymentGroups.get(groupKey(application, deploymentGroup)),
+        { key: 'deploymentGroup', value: deploymentGroup, application },
       );
     }
     if (b.endpoint)
@@ -305,8 +376,12 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
           `${at}.deploymentGroup`,
           `CodeDeploy deployment group ${h.application}/${h.deploymentGroup}`,
           found.deploymentGroups.get(groupKey(h.application, h.deploymentGroup)),
+          { key: 'deploymentGroup', value: h.deploymentGroup, application: h.application },
         )
-      : present(`${at}.application`, `CodeDeploy application ${h.application}`, found.applications.get(h.application));
+      : present(`${at}.application`, `CodeDeploy application ${h.application}`, found.applications.get(h.application), {
+          key: 'application',
+          value: h.application,
+        });
     if (facts?.computePlatform === 'Server')
       out.errors.push(
         `${at}.${h.deploymentGroup ? 'deploymentGroup' : 'application'}: ${h.deploymentGroup ? `${h.application}/${h.deploymentGroup}` : h.application} deploys to EC2/on-premises (Server): its lifecycle hooks are scripts the agent runs on the instances, never a Lambda function, so this check would never run; bind a Lambda or ECS deployment group`,
@@ -323,11 +398,13 @@ export function findingsOf(policy: Policy, found: Found, region: string | undefi
     const facts = pipeline(`stageRetry[${i}].pipeline`, s.pipeline);
     if (facts) s.stages.forEach((stage, k) => stageOf(`stageRetry[${i}].stages[${k}]`, s.pipeline, facts, stage));
   });
-  if (policy.controller.decisions.topicArn)
-    present(
-      'controller.decisions.topicArn',
-      `SNS topic ${policy.controller.decisions.topicArn}`,
-      found.topics.get(policy.controller.decisions.topicArn),
-    );
+  const { topicArn, eventBus } = policy.controller.decisions;
+  if (topicArn) present('controller.decisions.topicArn', `SNS topic ${topicArn}`, found.topics.get(topicArn));
+  if (eventBus)
+    present('controller.decisions.eventBus', `EventBridge event bus ${eventBus}`, found.eventBuses.get(eventBus), {
+      key: 'eventBus',
+      value: eventBus,
+    });
+  analysisFindings(policy, found, out, present);
   return out;
 }

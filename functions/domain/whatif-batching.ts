@@ -30,6 +30,13 @@ export interface FormedBatch extends Judged {
   members: Member[];
   /** No recorded batch had exactly these members. */
   unmatched: boolean;
+  /** When it closes (ISO): the append or quiet close that closed it; the replay's end for an OPEN one. */
+  at: string;
+  /** Its data objects and their bytes (markers not counted), as the reasons state them. */
+  objects: number;
+  bytes: number;
+  /** The close verdict's reason (for an OPEN batch, why it did not close). */
+  closeReason: string;
 }
 
 const BATCH_KINDS = new Set(['retraining.batch', 'retraining.quarantine']);
@@ -160,7 +167,7 @@ function formBatches(rule: RetrainingRule, members: readonly Member[], end: Date
     if (!mayClose(rule, open(), sawMarker, now)) return;
     const verdict = closeVerdict(rule, refs(), open(), now);
     if (!verdict.close) return;
-    out.push(batchOf(rule, pending, verdict.reason, records));
+    out.push(batchOf(rule, pending, verdict.reason, now, records));
     pending = [];
   };
   const quietClose = (until: number) => {
@@ -175,28 +182,42 @@ function formBatches(rule: RetrainingRule, members: readonly Member[], end: Date
     tryClose(new Date(m.at), isMarker(rule, { bucket: rule.source.bucket, key: m.key, size: m.size }));
   }
   quietClose(end.getTime());
-  if (pending.length > 0)
+  if (pending.length > 0) {
+    const why = closeVerdict(rule, refs(), open(), end).reason;
     out.push({
       kind: 'retraining.batch',
       rule: rule.name,
       members: pending,
+      at: end.toISOString(),
+      ...dataOf(pending),
+      closeReason: why,
       outcome: 'OPEN',
-      reasons: [
-        `${pending.length} objects still pending at ${end.toISOString()}: ${closeVerdict(rule, refs(), open(), end).reason}`,
-      ],
+      reasons: [`${pending.length} objects still pending at ${end.toISOString()}: ${why}`],
       unmatched: true,
     });
+  }
   return out;
 }
 
-/** The batch's outcome: a quarantined batch's objects still break the schema wherever they go whole. */
-function batchOf(rule: RetrainingRule, members: Member[], reason: string, records: readonly Decision[]): FormedBatch {
+const dataOf = (members: readonly Member[]) => {
   const data = members.filter((m) => !m.marker);
+  return { objects: data.length, bytes: data.reduce((s, m) => s + m.size, 0) };
+};
+
+/** The batch's outcome: a quarantined batch's objects still break the schema wherever they go whole. */
+function batchOf(
+  rule: RetrainingRule,
+  members: Member[],
+  reason: string,
+  now: Date,
+  records: readonly Decision[],
+): FormedBatch {
   const origins = [...new Set(members.map((m) => m.origin))];
   const quarantined = origins.find((o) => records[o]?.kind === 'retraining.quarantine');
-  const size = `${data.length} objects, ${data.reduce((s, m) => s + m.size, 0)} bytes`;
-  const base = { rule: rule.name, members, unmatched: false };
-  if (data.length === 0)
+  const data = dataOf(members);
+  const size = `${data.objects} objects, ${data.bytes} bytes`;
+  const base = { rule: rule.name, members, unmatched: false, at: now.toISOString(), closeReason: reason, ...data };
+  if (data.objects === 0)
     return {
       ...base,
       kind: 'retraining.batch',

@@ -1,21 +1,31 @@
 /**
  * What a changed policy would have decided, from the decision records alone: each kind's inputs
  * go back through the same domain functions the Lambda functions decide with (gates here,
- * batching in whatif-batching.ts, rollbacks in whatif-rollback.ts). Nothing is read from AWS; a
- * record that lacks an input the new policy needs says so (`missing`) instead of being guessed.
+ * batching in whatif-batching.ts, rollbacks in whatif-rollback.ts, starts and deferrals in
+ * whatif-starts.ts, lifecycle hooks in whatif-hooks.ts, stage retries in whatif-stage-retry.ts,
+ * and what observe mode withholds in whatif-actions.ts). Nothing is read from AWS; a record that
+ * lacks an input the new policy needs says so (`missing`) instead of being guessed.
  */
 import type { Policy } from '../config/policy';
 import type { Gate, GateCheck } from '../config/policy-gates';
 import type { Decision } from '../ports/decision-log';
 import { packageGroupName } from './arns';
 import { decideGate, evaluateCheck, isRelative, summarize, type CheckResult, type Reading } from './gates';
-import { replayBatches } from './whatif-batching';
+import type { ActionRecord } from '../ports/decision-log';
+import { gateEvidence } from './gate-steps';
+import { redecideActions } from './whatif-actions';
+import { replayBatches, type FormedBatch } from './whatif-batching';
+import { redecideHook } from './whatif-hooks';
 import { asRecorded, lacking, type Redecision } from './whatif-records';
 import { redecideRollback } from './whatif-rollback';
+import { redecideStageRetries } from './whatif-stage-retry';
+import { redecideStarts } from './whatif-starts';
 
 export interface Judged {
   outcome: string;
   reasons: string[];
+  /** The inputs the decision would record (a gate's checks under the new bounds), where it differs. */
+  inputs?: Record<string, unknown>;
 }
 
 export interface Redecided {
@@ -28,8 +38,10 @@ export interface Redecided {
   /** What the new policy decides; absent when `missing` says which input the record lacks. */
   after?: Judged;
   missing?: string;
-  /** The decision differs (outcome, or for a batch its members). */
+  /** The decision differs (outcome, for a batch its members, or whether its writes are made). */
   flipped: boolean;
+  /** The record's writes (taken or withheld) and the same under the new policy's modes, when they differ. */
+  actions?: { before: ActionRecord[]; after: ActionRecord[] };
 }
 
 export interface KindCounts {
@@ -47,16 +59,25 @@ export interface WhatIf {
   redecided: Redecided[];
   /** Batches the new policy forms that no recorded batch matches exactly (splits, merges, new ones). */
   batches: (Judged & { rule: string })[];
+  /** Every batch the new policy forms, in order per rule (members left out): the re-decided batches. */
+  formed: Omit<FormedBatch, 'members'>[];
 }
 
 const BATCH_KINDS: ReadonlySet<string> = new Set(['retraining.batch', 'retraining.quarantine']);
 
-/** Kinds re-decided here; the rest (starts and guards, hooks, stage retries, alarm states) are counted only. */
+/**
+ * Kinds re-decided here; the rest (releases, alarm states, failures explained, operators' own
+ * decisions) are counted only, though their writes are judged again under the new modes.
+ */
 export const REDECIDED_KINDS = [
   'gate.registry',
   'gate.approval',
   'retraining.batch',
   'retraining.quarantine',
+  'retraining.start',
+  'retraining.defer',
+  'rollback.hook',
+  'rollback.stage-retry',
   'rollback.freeze',
   'rollback.codedeploy',
   'rollback.endpoint',
@@ -64,19 +85,46 @@ export const REDECIDED_KINDS = [
   'rollback.retrain',
 ] as const;
 
-export function whatIf(
-  records: readonly Decision[],
-  policy: Pick<Policy, 'gates' | 'retraining' | 'rollback'>,
-  end: Date,
-): WhatIf {
+const REDECIDED: ReadonlySet<string> = new Set(REDECIDED_KINDS);
+
+export function whatIf(records: readonly Decision[], policy: Policy, end: Date): WhatIf {
   const redecided: Redecided[] = [];
-  records.forEach((record, index) => {
-    const gate = record.kind.startsWith('gate.') ? redecideGate(record, policy.gates) : undefined;
-    const rollback = record.kind.startsWith('rollback.') ? redecideRollback(record, policy.rollback) : undefined;
-    const one = gate ?? rollback;
-    if (one) redecided.push({ ...one, index });
-  });
+  // Writes first: a start whose run the new modes make or withhold changes the runs after it.
+  const acted = records.map((record) =>
+    record.kind === 'rollback.hook' ? undefined : redecideActions(record, policy),
+  );
+  const runChanged = new Map(
+    acted.flatMap((a, i) =>
+      a && records[i]!.kind === 'retraining.start'
+        ? [[i, { runs: a.after.some((w) => w.status === 'taken') }] as const]
+        : [],
+    ),
+  );
   const replay = replayBatches(records, policy.retraining, end);
+  const reformed = new Set(replay.redecided.filter((r) => r.flipped).map((r) => r.subject));
+  const starts = redecideStarts(records, policy.retraining, runChanged, reformed);
+  const retries = redecideStageRetries(records, policy.stageRetry);
+  records.forEach((record, index) => {
+    const one =
+      (record.kind.startsWith('gate.') ? redecideGate(record, policy.gates) : undefined) ??
+      (record.kind === 'rollback.hook' ? redecideHook(record, policy) : undefined) ??
+      (record.kind.startsWith('rollback.') ? redecideRollback(record, policy.rollback) : undefined) ??
+      starts.get(index) ??
+      retries.get(index);
+    const actions = acted[index];
+    // The writes follow the decision: judged again only where the decision stands as recorded.
+    const stands = one === undefined || (one.missing === undefined && one.after?.outcome === record.outcome);
+    if (actions && stands) {
+      const after = one?.after ?? { outcome: record.outcome, reasons: record.reasons };
+      redecided.push({
+        ...(one ?? asRecorded(record)),
+        index,
+        after: { outcome: after.outcome, reasons: [...after.reasons, ...actions.reasons] },
+        flipped: true,
+        actions: { before: actions.before, after: actions.after },
+      });
+    } else if (one) redecided.push({ ...one, index });
+  });
   redecided.push(...replay.redecided);
   redecided.sort((a, b) => a.index - b.index);
 
@@ -90,7 +138,8 @@ export function whatIf(
   const byIndex = new Map(redecided.map((r) => [r.index, r]));
   for (const r of redecided) {
     const c = entry(r.kind);
-    c.after ??= {};
+    // A kind counted only may still have writes the new modes judge otherwise: its counts stay as recorded.
+    if (REDECIDED.has(r.kind) || r.actions === undefined) c.after ??= {};
     if (r.missing !== undefined) c.missing += 1;
   }
   // Batches are counted as the new policy forms them, every other kind record by record; a record
@@ -108,6 +157,7 @@ export function whatIf(
     counts: [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind)),
     redecided,
     batches: replay.formed.filter((b) => b.unmatched).map(({ rule, outcome, reasons }) => ({ rule, outcome, reasons })),
+    formed: replay.formed.map(({ members: _members, ...batch }) => batch),
   };
 }
 
@@ -187,7 +237,18 @@ export function redecideGate(record: Decision, gates: readonly Gate[]): Redecisi
   const verdict = decideGate(gate, results, hasChampion);
   const label = champion?.split(':model-package/')[1] ?? champion;
   const limit = record.kind === 'gate.registry' ? 1024 : 512;
-  return judged(base, { outcome: verdict.outcome, reasons: [summarize(gate, verdict, label, limit)] });
+  const eventId = typeof inputs.eventId === 'string' ? inputs.eventId : '';
+  const evidence = gateEvidence(
+    gate,
+    { arn: pkg },
+    { verdict, ...(hasChampion ? { champion: { arn: champion } } : {}) },
+    eventId,
+  );
+  return judged(base, {
+    outcome: verdict.outcome,
+    reasons: [summarize(gate, verdict, label, limit)],
+    inputs: { ...inputs, ...evidence },
+  });
 }
 
 function judged(base: ReturnType<typeof asRecorded>, after: Judged): Redecision {

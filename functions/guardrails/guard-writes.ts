@@ -13,7 +13,7 @@
  * is recorded as withheld.
  */
 import type { Policy } from '../config/policy';
-import { modeFor, type WriteTarget } from '../domain/modes';
+import { observeWhy, type WriteTarget } from '../domain/modes';
 import { writeKey, writes } from '../domain/writes';
 import type { PipelineApprovals } from '../ports/approvals';
 import type { ActionRecord, PlannedWrite } from '../ports/decision-log';
@@ -40,11 +40,7 @@ export interface WritePorts {
 export const pausedWhy = (sw: KillSwitchState): string | undefined =>
   sw.paused ? `paused${sw.by ? ` by ${sw.by}` : ''}${sw.reason ? `: ${sw.reason}` : ''}` : undefined;
 
-/** Why the policy's modes withhold a write to `target`, if they do. */
-export function observeWhy(policy: Policy, target: WriteTarget): string | undefined {
-  const verdict = modeFor(policy, target);
-  return verdict.mode === 'observe' ? `observe (${verdict.because.join(', ')})` : undefined;
-}
+export { observeWhy };
 
 /**
  * One per container, and one invocation handles one event at a time: the journal is the writes

@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger';
 import type { RetrainingWorkflow } from '../workflows/retraining';
 import { lambdaHandler } from '../config/runtime';
 import { retrainingRuntime } from '../config/retraining-runtime';
+import { failureReaders } from '../config/failure-readers';
 
 /** "Pipeline Execution State Change" (CodePipeline) / "... Status Change" (SageMaker) ended: release the guard. */
 export function executionFinished(workflow: RetrainingWorkflow, logger: Logger) {
@@ -22,6 +23,6 @@ export function executionFinished(workflow: RetrainingWorkflow, logger: Logger) 
 }
 
 export const handler = lambdaHandler(async () => {
-  const rt = await retrainingRuntime();
+  const rt = await retrainingRuntime(failureReaders);
   return executionFinished(rt.retraining, rt.logger);
 });

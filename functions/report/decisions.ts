@@ -1,5 +1,5 @@
 /** Every decision in one table, filterable by kind, outcome and any text, with all its reasons. */
-import { escapeHtml, missing, outcomeLabel, table, timeText } from './html';
+import { escapeHtml, filterBar, missing, outcomeLabel, table, timeText } from './html';
 import { chronological, inputsTruncated, type Decision } from './records';
 import type { Section } from './section';
 
@@ -21,16 +21,10 @@ export function decisionsSection(records: readonly Decision[]): Section {
       html: missing('No decision records in this selection.'),
       charts: [],
     };
-  const options = (values: Iterable<string>) =>
-    [...new Set(values)]
-      .sort()
-      .map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`)
-      .join('');
-  const filters = `<div id="filters">
-<input type="search" id="filter-text" placeholder="filter: any text (subject, reason, action)" aria-label="filter text">
-<select id="filter-kind" aria-label="kind"><option value="">every kind</option>${options(sorted.map((d) => d.kind))}</select>
-<select id="filter-outcome" aria-label="outcome"><option value="">every outcome</option>${options(sorted.map((d) => d.outcome))}</select>
-<span id="filter-count"></span></div>`;
+  const filters = filterBar('decisions-table', 'filter', 'decisions', [
+    { field: 'kind', label: 'kind', values: sorted.map((d) => d.kind) },
+    { field: 'outcome', label: 'outcome', values: sorted.map((d) => d.outcome) },
+  ]);
   const rows = sorted.map((d) => [
     timeText(d.at),
     d.kind,

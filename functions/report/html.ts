@@ -74,3 +74,33 @@ export function durationText(seconds: number): string {
 
 /** ISO time as `2026-11-22 08:00:00` (UTC), the text the `decisions` table shows. */
 export const timeText = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+
+/** A select of a filter bar: rows whose `data-<field>` equals the chosen value stay shown. */
+export interface FilterField {
+  field: string;
+  label: string;
+  values: Iterable<string>;
+}
+
+/**
+ * The filters above a table (the page's script wires them): any text, and a select per field of
+ * the rows' data attributes; the count of rows shown updates as the reader types. Element ids are
+ * `<prefix>-text`, `<prefix>-<field>` and `<prefix>-count`.
+ */
+export function filterBar(tableId: string, prefix: string, noun: string, fields: readonly FilterField[]): string {
+  const options = (values: Iterable<string>) =>
+    [...new Set(values)]
+      .sort()
+      .map((v) => `<option value="${escapeHtml(v)}">${escapeHtml(v)}</option>`)
+      .join('');
+  const selects = fields.map(
+    (f) =>
+      `<select id="${escapeHtml(`${prefix}-${f.field}`)}" data-filter="${escapeHtml(f.field)}" aria-label="${escapeHtml(f.label)}"><option value="">every ${escapeHtml(f.label)}</option>${options(f.values)}</select>`,
+  );
+  return [
+    `<div class="filters" id="${escapeHtml(prefix)}" data-table="${escapeHtml(tableId)}" data-noun="${escapeHtml(noun)}">`,
+    `<input type="search" id="${escapeHtml(prefix)}-text" data-filter="text" placeholder="filter: any text (subject, reason, action)" aria-label="filter text">`,
+    ...selects,
+    `<span id="${escapeHtml(prefix)}-count" data-filter-count></span></div>`,
+  ].join('\n');
+}

@@ -16,6 +16,7 @@ import type { Section } from './section';
 export type { ChartLibraries } from './page';
 export type { Chart, Section } from './section';
 export { page } from './page';
+export { renderWhatIf, whatIfModel, whatIfSections, type WhatIfModel, type WhatIfPageOptions } from './whatif';
 export { decisionsSection, gatesSection, judgmentsSection, overviewSection, retrainingSection, rollbacksSection };
 
 export interface ReportOptions {

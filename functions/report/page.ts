@@ -53,12 +53,15 @@ figcaption { color: var(--muted); font-size: 12px; }
 .outcome-hold, .outcome-deferred, .outcome-withheld { background: #fff2d6; color: #8a5300; }
 .step-failed { color: #a11d1d; font-weight: 600; }
 .step-withheld { color: #8a5300; }
-#filters { display: flex; gap: 10px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
-#filters input[type=search] { width: 320px; padding: 4px 6px; }
+.filters { display: flex; gap: 10px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
+.filters input[type=search] { width: 320px; padding: 4px 6px; }
+main:has(.side-by-side) { max-width: none; }
+.side-by-side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; }
+.side-by-side > div { min-width: 0; overflow-x: auto; }
 `;
 
 /**
- * Draws each chart (the specs are in #report-charts) and wires the decision table's filters.
+ * Draws each chart (the specs are in #report-charts) and wires the tables' filters.
  * `document.body.dataset.charts` ends as `ready` or `failed`, for a reader's browser test.
  */
 const CLIENT = `
@@ -71,27 +74,28 @@ const CLIENT = `
     function () { document.body.dataset.charts = 'ready'; },
     function (error) { document.body.dataset.charts = 'failed'; console.error('chart failed: ' + (error && error.message)); }
   );
-  var table = document.getElementById('decisions-table');
-  if (!table) return;
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var text = document.getElementById('filter-text');
-  var kind = document.getElementById('filter-kind');
-  var outcome = document.getElementById('filter-outcome');
-  var shown = document.getElementById('filter-count');
-  function apply() {
-    var q = text.value.trim().toLowerCase();
-    var n = 0;
-    rows.forEach(function (row) {
-      var ok = (!kind.value || row.dataset.kind === kind.value) &&
-        (!outcome.value || row.dataset.outcome === outcome.value) &&
-        (!q || row.textContent.toLowerCase().indexOf(q) !== -1);
-      row.hidden = !ok;
-      if (ok) n++;
-    });
-    shown.textContent = n + ' of ' + rows.length + ' decisions shown';
-  }
-  [text, kind, outcome].forEach(function (el) { el.addEventListener('input', apply); });
-  apply();
+  // Every filter bar (html.ts filterBar) narrows its table by any text and by its rows' data fields.
+  Array.prototype.forEach.call(document.querySelectorAll('.filters[data-table]'), function (bar) {
+    var table = document.getElementById(bar.dataset.table);
+    if (!table) return;
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var text = bar.querySelector('input[data-filter]');
+    var selects = Array.prototype.slice.call(bar.querySelectorAll('select[data-filter]'));
+    var shown = bar.querySelector('[data-filter-count]');
+    function apply() {
+      var q = text.value.trim().toLowerCase();
+      var n = 0;
+      rows.forEach(function (row) {
+        var ok = selects.every(function (s) { return !s.value || row.dataset[s.dataset.filter] === s.value; }) &&
+          (!q || row.textContent.toLowerCase().indexOf(q) !== -1);
+        row.hidden = !ok;
+        if (ok) n++;
+      });
+      shown.textContent = n + ' of ' + rows.length + ' ' + bar.dataset.noun + ' shown';
+    }
+    [text].concat(selects).forEach(function (el) { el.addEventListener('input', apply); });
+    apply();
+  });
 })();
 `;
 

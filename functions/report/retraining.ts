@@ -75,17 +75,25 @@ export function dailyCapIn(reasons: readonly string[]): number | null | undefine
 }
 
 export function retraining(records: readonly Decision[]): Retraining {
-  const byRule = new Map<string, Map<string, BatchRow>>();
+  const byRule = new Map<string, { bySeq: Map<string, BatchRow>; rows: BatchRow[] }>();
   const ignored: Decision[] = [];
   const days = new Map<string, Map<string, DayStarts>>();
   for (const d of chronological(records)) {
     if (d.kind === 'retraining.ignore') ignored.push(d);
     if (!BATCH_KINDS.has(d.kind)) continue;
     const { rule, seq } = splitSubject(d.subject);
-    const batches = byRule.get(rule) ?? new Map<string, BatchRow>();
+    const batches = byRule.get(rule) ?? { bySeq: new Map<string, BatchRow>(), rows: [] };
     byRule.set(rule, batches);
-    const row = batches.get(seq) ?? { rule, seq, state: 'CLOSED', deferrals: [], truncated: false };
-    batches.set(seq, row);
+    let row = batches.bySeq.get(seq);
+    // A batch closing under a number already closed is another run's (local runs of several
+    // scenarios each count from 0): a row of its own.
+    if (row?.closedAt !== undefined && (d.kind === 'retraining.batch' || d.kind === 'retraining.quarantine'))
+      row = undefined;
+    if (!row) {
+      row = { rule, seq, state: 'CLOSED', deferrals: [], truncated: false };
+      batches.bySeq.set(seq, row);
+      batches.rows.push(row);
+    }
     const inputs = d.inputs ?? {};
     row.truncated ||= inputsTruncated(d);
     const objectsFrom = () => {
@@ -97,7 +105,8 @@ export function retraining(records: readonly Decision[]): Retraining {
     switch (d.kind) {
       case 'retraining.batch':
         row.state = d.outcome;
-        row.closedAt = d.at;
+        // whatif's re-formed batch still pending at the end of the records has not closed.
+        if (d.outcome !== 'OPEN') row.closedAt = d.at;
         row.closeReason = d.reasons[0];
         objectsFrom();
         break;
@@ -139,7 +148,7 @@ export function retraining(records: readonly Decision[]): Retraining {
   const rules = [...byRule.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([rule, batches]) => {
-      const rows = [...batches.values()];
+      const rows = batches.rows;
       for (const r of rows) {
         const first = r.firstObjectAt ? Date.parse(r.firstObjectAt) : Number.NaN;
         const start = r.startedAt ? Date.parse(r.startedAt) : Number.NaN;
@@ -159,8 +168,10 @@ const batchChart = (r: RuleRetraining): Chart => ({
     data: {
       values: r.batches
         .filter((b) => b.objects !== undefined)
-        .map((b) => ({
-          batch: b.seq,
+        .map((b, _, all) => ({
+          // A number two runs used is told apart by its close time.
+          batch:
+            all.filter((o) => o.seq === b.seq).length > 1 && b.closedAt ? `${b.seq} · ${timeText(b.closedAt)}` : b.seq,
           objects: b.objects,
           bytes: b.bytes,
           state: b.state,
@@ -176,8 +187,8 @@ const batchChart = (r: RuleRetraining): Chart => ({
         field: 'state',
         type: 'nominal',
         scale: {
-          domain: ['STARTED', 'CLOSED', 'DEFERRED', 'QUARANTINED', 'EMPTY', 'FAILED'],
-          range: ['#2a9d4b', '#7aa6d6', '#f0a830', '#d62728', '#9aa3ad', '#7b1fa2'],
+          domain: ['STARTED', 'CLOSED', 'DEFERRED', 'QUARANTINED', 'EMPTY', 'FAILED', 'OPEN'],
+          range: ['#2a9d4b', '#7aa6d6', '#f0a830', '#d62728', '#9aa3ad', '#7b1fa2', '#c7ccd1'],
         },
       },
       tooltip: [

@@ -21,3 +21,15 @@ export const chartSlot = (id: string, description: string): string =>
 
 /** Ids from record text (rule names, model groups, bindings): letters, digits and dashes only. */
 export const slug = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
+
+/**
+ * The section with every element id (and its charts' ids) prefixed, so a page can show the same
+ * section twice (whatif's recorded and re-decided sides). Record text is escaped (`"` included),
+ * so ` id="` only ever matches an attribute the section builders wrote.
+ */
+export const prefixIds = (s: Section, prefix: string): Section => ({
+  ...s,
+  id: `${prefix}${s.id}`,
+  html: s.html.replace(/ id="([^"]*)"/g, (_, id: string) => ` id="${prefix}${id}"`),
+  charts: s.charts.map((c) => ({ ...c, id: `${prefix}${c.id}` })),
+});

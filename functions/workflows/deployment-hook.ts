@@ -1,21 +1,33 @@
 import type { Policy } from '../config/policy';
 import type { AnalysisEntry } from '../config/policy-analysis';
 import type { HookRule } from '../config/policy-rollback';
-import { alarmsCheck, crashedCheck, hookRuleFor, noHookRule, packageCheck, smokeCheck } from '../domain/hook-checks';
-import { deploymentPlaceholders, judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
+import {
+  alarmsCheck,
+  crashedCheck,
+  hookOutcome,
+  hookRuleFor,
+  noHookRule,
+  packageCheck,
+  smokeCheck,
+  smokeRead,
+  type HookReads,
+} from '../domain/hook-checks';
+import { judgmentWindow, outcomeOf, trafficHookOf } from '../domain/judgment';
 import { packageGroupName } from '../domain/arns';
-import { hookVerdict, type CheckResult } from '../domain/rollback';
+import type { CheckResult } from '../domain/rollback';
 import { writes } from '../domain/writes';
 import type { Alarms } from '../ports/alarms';
 import type { Claims } from '../ports/claims';
 import type { Clock } from '../ports/clock';
 import type { DecisionLog } from '../ports/decision-log';
 import type { DeploymentDetail, Deployments } from '../ports/deployments';
+import type { DeploymentTargets, TargetGroups } from '../ports/ecs-traffic';
 import type { Invoker } from '../ports/endpoints';
 import type { Logger } from '../ports/logger';
 import type { MetricSeries } from '../ports/metric-series';
 import type { ObjectStore } from '../ports/object-store';
 import type { PackageStatus } from '../ports/package-status';
+import { codeDeployPlaceholders, EcsTraffic } from './ecs-traffic';
 import { Recorder } from './recorder';
 import { rollbackClaim } from './rollback/flow';
 import { judgmentInputs, readAndJudge } from './rollback/judge';
@@ -34,6 +46,9 @@ export interface HookDeps {
   logger: Logger;
   /** Canary and baseline series for the analyses that answer AfterAllowTraffic (`hook: true`). */
   series?: MetricSeries;
+  /** An ECS analysis's Green and Blue target groups, read from the deployment. */
+  deploymentTargets?: DeploymentTargets;
+  targetGroups?: TargetGroups;
 }
 
 /** A hook execution lives at most an hour (CodeDeploy's hook timeout); its claim outlives it. */
@@ -60,9 +75,11 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 export class DeploymentHookWorkflow {
   private readonly recorder: Recorder;
+  private readonly ecsTraffic: EcsTraffic;
 
   constructor(private readonly deps: HookDeps) {
     this.recorder = new Recorder(deps, 'rollback.ignore');
+    this.ecsTraffic = new EcsTraffic(deps.deploymentTargets, deps.targetGroups);
   }
 
   /** The rollback binding of the deployment's group, if the policy names one. */
@@ -104,6 +121,7 @@ export class DeploymentHookWorkflow {
     const results: CheckResult[] = [];
     let deployment: DeploymentDetail | undefined;
     let marginal = false;
+    const read: HookReads = {};
     try {
       await within(
         (async () => {
@@ -114,7 +132,7 @@ export class DeploymentHookWorkflow {
             results.push(noHookRule(deployment));
             return;
           }
-          const checks: Array<Promise<CheckResult | undefined>> = rule ? this.checks(rule, deployment) : [];
+          const checks: Array<Promise<CheckResult | undefined>> = rule ? this.checks(rule, deployment, read) : [];
           if (analysis)
             checks.push(this.judged(analysis, deployment, functionName, hookExecutionId, () => (marginal = true)));
           results.push(...(await Promise.all(checks)).filter((r): r is CheckResult => r !== undefined));
@@ -124,40 +142,27 @@ export class DeploymentHookWorkflow {
     } catch (error) {
       results.push(crashedCheck(deployment ? 'checks' : 'deployment', error, error instanceof Timeout));
     }
-    const verdict = hookVerdict(results);
+    const verdict = hookOutcome(results, marginal);
     const inputs = {
       hookExecutionId,
       results,
       ...(deployment ? { application: deployment.application, group: deployment.deploymentGroup } : {}),
+      // What the checks read, so whatif can run them again under another rule.
+      read,
+      ...(marginal ? { marginal } : {}),
     };
-    // MARGINAL holds: everything else passed, so the deployment neither goes on nor rolls back until
-    // a person answers the hook (aws deploy put-lifecycle-event-hook-execution-status) or CodeDeploy's
-    // hook timeout fails it. The decision's HOLD notifies.
-    const judgedOnly = results.filter((r) => r.check !== 'judgment');
-    if (marginal && judgedOnly.every((r) => r.outcome === 'PASS')) {
-      await this.recorder.record({
-        kind: 'rollback.hook',
-        subject: `deployment/${deploymentId}`,
-        outcome: 'HOLD',
-        reasons: [
-          'canary judgment MARGINAL: the hook is left unanswered for a person (CodeDeploy fails it at its timeout)',
-          ...results.map((r) => `${r.check} ${r.outcome}: ${r.detail}`),
-        ],
-        inputs,
-      });
+    const base = { kind: 'rollback.hook', subject: `deployment/${deploymentId}`, inputs };
+    if (verdict.outcome === 'HOLD') {
+      // The decision's HOLD notifies; a person answers the hook (aws deploy
+      // put-lifecycle-event-hook-execution-status) or CodeDeploy's hook timeout fails it.
+      await this.recorder.record({ ...base, outcome: 'HOLD', reasons: verdict.reasons });
       return 'Held';
     }
-    await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.status);
-    await this.recorder.record({
-      kind: 'rollback.hook',
-      subject: `deployment/${deploymentId}`,
-      outcome: verdict.status.toUpperCase(),
-      reasons: [verdict.reason],
-      inputs,
-    });
+    await this.deps.deployments.answerHook(deploymentId, hookExecutionId, verdict.answer);
+    await this.recorder.record({ ...base, outcome: verdict.outcome, reasons: verdict.reasons });
     const judgment = results.find((r) => r.check === 'judgment');
     if (deployment && judgment?.outcome === 'FAIL') await this.rejectJudged(deployment, judgment);
-    return verdict.status;
+    return verdict.answer;
   }
 
   /**
@@ -232,8 +237,14 @@ export class DeploymentHookWorkflow {
         new Date(d.createTime),
       );
       if (at.phase === 'wait') return { check, outcome: 'NODATA', detail: at.reason };
-      const values = deploymentPlaceholders(d.application, d.deploymentGroup, d);
-      const { judgment, unread } = await readAndJudge(this.deps.series, entry, values, at.window);
+      const filled = await codeDeployPlaceholders(entry, d, d.application, d.deploymentGroup, this.ecsTraffic);
+      const { judgment, unread } = await readAndJudge(
+        this.deps.series,
+        entry,
+        filled.values,
+        at.window,
+        filled.reasons,
+      );
       const observing = entry.mode === 'observe';
       const action = observing
         ? `observe mode (analysis ${entry.name}): the hook is answered without it`
@@ -277,17 +288,26 @@ export class DeploymentHookWorkflow {
     }
   }
 
-  private checks(rule: HookRule, d: DeploymentDetail): Array<Promise<CheckResult>> {
+  /** The rule's checks; each notes in `read` what it read, for the record. */
+  private checks(rule: HookRule, d: DeploymentDetail, read: HookReads): Array<Promise<CheckResult>> {
     const guard = (check: string, fn: () => Promise<CheckResult>): Promise<CheckResult> =>
       fn().catch((error: unknown) => crashedCheck(check, error));
     const out: Array<Promise<CheckResult>> = [];
     if (rule.alarms.length > 0)
-      out.push(guard('alarms', async () => alarmsCheck(rule.alarms, await this.deps.alarms.states(rule.alarms))));
+      out.push(
+        guard('alarms', async () => {
+          const states = await this.deps.alarms.states(rule.alarms);
+          read.alarms = Object.fromEntries(rule.alarms.map((a) => [a, states.get(a) ?? null]));
+          return alarmsCheck(rule.alarms, states);
+        }),
+      );
     if (rule.requireApprovedPackage)
       out.push(
         guard('package', async () => {
           const arn = d.modelPackageArn;
-          return packageCheck(arn, arn ? await this.deps.packages.approval(arn) : undefined);
+          const status = arn ? await this.deps.packages.approval(arn) : undefined;
+          read.package = { ...(arn ? { arn } : {}), status: status ?? null };
+          return packageCheck(arn, status);
         }),
       );
     const smoke = rule.smoke;
@@ -297,6 +317,7 @@ export class DeploymentHookWorkflow {
           const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(smoke.payload) ?? [];
           const payload = await this.deps.objects.readHead(bucket!, key!, MAX_PAYLOAD);
           const response = await this.deps.invoker.invoke(smoke.endpoint, payload, smoke.contentType);
+          read.smoke = smokeRead(smoke, response.body);
           return smokeCheck(smoke, response.body);
         }),
       );

@@ -12,7 +12,25 @@ export interface DecisionEventsSubject {
   events: DecisionEvents;
   /** What a consumer of the bus received so far (waits for `expected` events where delivery is async). */
   received(expected: number): Promise<PublishedEvent[]>;
+  /** The entries of each PutEvents request sent so far. */
+  requests(): Array<Array<{ Source?: string; DetailType?: string; Detail?: string; Resources?: string[] }>>;
 }
+
+/**
+ * A request's size as the EventBridge user guide counts it ("Calculating PutEvents event entry
+ * size"): Time 14 bytes (counted whether sent or not), Source, DetailType, Detail and each resource in UTF-8.
+ */
+const requestBytes = (entries: ReturnType<DecisionEventsSubject['requests']>[number]) =>
+  entries.reduce(
+    (sum, e) =>
+      sum +
+      14 +
+      [e.Source, e.DetailType, e.Detail, ...(e.Resources ?? [])].reduce(
+        (n, text) => n + Buffer.byteLength(text ?? '', 'utf8'),
+        0,
+      ),
+    0,
+  );
 
 const decision = (i: number, inputs: Record<string, unknown> = { n: i }): Decision => ({
   kind: 'gate.registry',
@@ -57,6 +75,24 @@ export function describeDecisionEventsContract(
         await s.events.publish(many);
         const got = await s.received(23);
         expect(got.map((e) => e.detail.id).sort()).toEqual(many.map((d) => d.id).sort());
+      },
+      options.timeout,
+    );
+
+    it(
+      'decisions whose entries together exceed 256 KB go out in requests under 256 KB each, and every one arrives',
+      async () => {
+        // Each ~60 KB: ten would fit the 10-entry limit but make a ~600 KB request, which AWS refuses whole.
+        const big = Array.from({ length: 10 }, (_, i) => decision(i + 1, { evidence: 'é'.repeat(30_000) }));
+        await s.events.publish(big);
+        const got = await s.received(10);
+        expect(got.map((e) => e.detail.id).sort()).toEqual(big.map((d) => d.id).sort());
+        const requests = s.requests();
+        expect(requests.flat()).toHaveLength(10);
+        for (const entries of requests) {
+          expect(entries.length).toBeLessThanOrEqual(10);
+          expect(requestBytes(entries)).toBeLessThan(262_144);
+        }
       },
       options.timeout,
     );

@@ -6,13 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CodeBuildClient, CreateProjectCommand } from '@aws-sdk/client-codebuild';
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import {
   CodePipelineClient,
   CreatePipelineCommand as CreateCodePipelineCommand,
   type PipelineDeclaration,
 } from '@aws-sdk/client-codepipeline';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -23,11 +25,16 @@ import {
   CreatePipelineCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { CreateStateMachineAliasCommand, CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { validatePolicy, type Policy } from '../../functions/config/policy';
 import { awsClients, checkAws, READ_ONLY } from '../../functions/cli/validate-aws';
 import { awsClientConfig, motoEndpoint, uniqueName } from '../support/aws';
+import { authorizationsOf } from '../support/aws-rules/iam-actions';
+import { latencyMetric, variantLatencyMetric } from '../support/canary-moto';
 import { epochTimestamps } from '../support/moto-timestamps';
+import { STACK, simulate } from '../support/role-simulation';
+import { documentedActions, documentedPolicy } from '../support/validate-permissions';
 
 const config = awsClientConfig();
 const s3 = new S3Client(config);
@@ -38,6 +45,9 @@ const codedeploy = new CodeDeployClient(config);
 const cloudwatch = new CloudWatchClient(config);
 const sns = new SNSClient(config);
 const iam = new IAMClient(config);
+const sfn = new SFNClient(config);
+const codebuild = new CodeBuildClient(config);
+const events = new EventBridgeClient(config);
 
 const n = {
   data: uniqueName('va-data'),
@@ -55,6 +65,15 @@ const n = {
   endpoint: uniqueName('va-endpoint'),
   errors: uniqueName('va-errors'),
   topic: '',
+  machine: uniqueName('va-flow'),
+  machineArn: '',
+  aliasArn: '',
+  project: uniqueName('va-build'),
+  project2: uniqueName('va-train'),
+  bus: uniqueName('va-decisions'),
+  scorerApp: uniqueName('va-scorer'),
+  ecsApp: uniqueName('va-ecs'),
+  ab: uniqueName('va-ab'),
 };
 
 let dir: string;
@@ -143,6 +162,8 @@ beforeAll(async () => {
   for (const [app, computePlatform] of [
     [n.lambdaApp, 'Lambda'],
     [n.serverApp, 'Server'],
+    [n.scorerApp, 'Lambda'],
+    [n.ecsApp, 'ECS'],
   ] as const) {
     await codedeploy.send(new CreateApplicationCommand({ applicationName: app, computePlatform }));
     await codedeploy.send(
@@ -183,11 +204,84 @@ beforeAll(async () => {
     }),
   );
   n.topic = (await sns.send(new CreateTopicCommand({ Name: uniqueName('va-holds') }))).TopicArn!;
+
+  // Step Functions, CodeBuild targets, a decision bus, and two canary analyses (a Lambda group, an
+  // endpoint A/B) whose series CloudWatch lists for all but the endpoint's canary variant.
+  const machine = await sfn.send(
+    new CreateStateMachineCommand({
+      name: n.machine,
+      definition: JSON.stringify({ StartAt: 'Train', States: { Train: { Type: 'Pass', End: true } } }),
+      roleArn: 'arn:aws:iam::123456789012:role/va-state-machine',
+      publish: true,
+    }),
+  );
+  n.machineArn = machine.stateMachineArn!;
+  n.aliasArn = (
+    await sfn.send(
+      new CreateStateMachineAliasCommand({
+        name: 'live',
+        routingConfiguration: [{ stateMachineVersionArn: machine.stateMachineVersionArn!, weight: 100 }],
+      }),
+    )
+  ).stateMachineAliasArn!;
+  for (const name of [n.project, n.project2])
+    await codebuild.send(
+      new CreateProjectCommand({
+        name,
+        source: { type: 'S3', location: `${n.data}/code.zip` },
+        artifacts: { type: 'NO_ARTIFACTS' },
+        environment: {
+          type: 'LINUX_CONTAINER',
+          image: 'aws/codebuild/standard:7.0',
+          computeType: 'BUILD_GENERAL1_SMALL',
+        },
+        serviceRole: 'arn:aws:iam::123456789012:role/va-codebuild',
+      }),
+    );
+  await events.send(new CreateEventBusCommand({ Name: n.bus }));
+  await sagemaker.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: n.ab,
+      ProductionVariants: ['v1', 'v2'].map((VariantName) => ({
+        VariantName,
+        ModelName: n.endpoint,
+        InitialInstanceCount: 1,
+        InstanceType: 'ml.m5.large',
+        InitialVariantWeight: 0.5,
+      })),
+    }),
+  );
+  await sagemaker.send(new CreateEndpointCommand({ EndpointName: n.ab, EndpointConfigName: n.ab }));
+  await cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'VA/Scorer',
+      MetricData: [
+        {
+          MetricName: 'Duration',
+          Value: 12,
+          Dimensions: [
+            { Name: 'FunctionName', Value: 'scorer' },
+            { Name: 'Resource', Value: 'scorer:live' },
+            { Name: 'ExecutedVersion', Value: '3' },
+          ],
+        },
+        {
+          MetricName: 'ModelLatency',
+          Value: 40,
+          Dimensions: [
+            { Name: 'EndpointName', Value: n.ab },
+            { Name: 'VariantName', Value: 'v1' },
+          ],
+        },
+      ],
+    }),
+  );
 });
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  for (const c of [s3, s3West, codepipeline, sagemaker, codedeploy, cloudwatch, sns, iam]) c.destroy();
+  for (const c of [s3, s3West, codepipeline, sagemaker, codedeploy, cloudwatch, sns, iam, sfn, codebuild, events])
+    c.destroy();
 });
 
 /** A policy naming every kind of resource; `over` replaces parts of it. */
@@ -245,10 +339,70 @@ function policyDoc(over: (p: any) => void = () => {}): any {
   return doc;
 }
 
+/** Adds Step Functions (a state machine, an alias) and CodeBuild targets, a decision bus, two analyses. */
+function withTargets(p: any): void {
+  p.controller.decisions = { eventBus: n.bus };
+  const rule = (name: string, target: object) => ({
+    name,
+    source: { bucket: n.data, prefix: `${name}/` },
+    target,
+    trigger: { maxObjects: 1 },
+  });
+  p.retraining.push(
+    rule('flow', { type: 'stepfunctions', stateMachineArn: n.machineArn }),
+    rule('flow-live', { type: 'stepfunctions', stateMachineArn: n.aliasArn }),
+    rule('build', { type: 'codebuild', name: n.project }),
+    rule('train', { type: 'codebuild', name: n.project2 }),
+    rule('train-again', { type: 'codebuild', name: n.project2 }),
+  );
+  p.rollback.push(
+    {
+      name: 'scorer',
+      alarms: { names: [n.errors] },
+      codedeploy: { application: n.scorerApp, deploymentGroup: n.group },
+    },
+    { name: 'ab', alarms: { names: [n.errors] }, endpoint: { name: n.ab } },
+  );
+  p.analysis = [
+    {
+      name: 'scorer-canary',
+      target: { codedeploy: { application: n.scorerApp, deploymentGroup: n.group } },
+      metrics: [{ ...latencyMetric, namespace: 'VA/Scorer' }],
+    },
+    {
+      name: 'ab',
+      target: { endpoint: { name: n.ab, canaryVariant: 'v2', baselineVariant: 'v1' } },
+      metrics: [{ ...variantLatencyMetric, namespace: 'VA/Scorer' }],
+    },
+  ];
+}
+
+/** Every request `validate --aws` sent in this file: the documented IAM policy must allow each. */
+const sent: Array<{ service: string; operation: string; input: Record<string, unknown> }> = [];
+
 const check = async (policy: Policy) => {
   const clients = awsClients(config);
   epochTimestamps(clients.codepipeline);
   epochTimestamps(clients.codedeploy);
+  for (const c of Object.values(clients))
+    if (c && typeof c === 'object' && 'middlewareStack' in c) {
+      const client = c as unknown as {
+        config: { serviceId: string };
+        middlewareStack: { add: (mw: unknown, o: object) => void };
+      };
+      client.middlewareStack.add(
+        (next: (a: { input: Record<string, unknown> }) => unknown, context: { commandName?: string }) =>
+          (args: { input: Record<string, unknown> }) => {
+            sent.push({
+              service: client.config.serviceId,
+              operation: (context.commandName ?? '').replace(/Command$/, ''),
+              input: structuredClone(args.input),
+            });
+            return next(args);
+          },
+        { step: 'initialize', name: 'validateAwsSent' },
+      );
+    }
   const report = await checkAws(policy, clients);
   for (const c of Object.values(clients))
     if (c && typeof c === 'object' && 'destroy' in c) (c as { destroy(): void }).destroy();
@@ -353,6 +507,98 @@ describe('validate --aws on moto', () => {
     );
   });
 
+  it('checks Step Functions and CodeBuild targets, the decision bus and the analyses: one call per resource, the projects in one batch, and warns of a series not published yet', async () => {
+    const report = await check(validatePolicy(policyDoc(withTargets)));
+    expect(report.errors).toEqual([]);
+    expect(report.unchecked).toEqual([]);
+    expect(report.warnings).toEqual([
+      "rollback[0].alarms.prefixes[1]: no alarm's name starts with va-nothing- yet, so the binding acts on none",
+      `analysis[1].metrics[0]: CloudWatch lists no VA/Scorer ModelLatency with EndpointName=${n.ab}, VariantName=v2 (ListMetrics: none published in the last two weeks): the canary series has no data yet, so the metric is NODATA until it is published; if it should be, check namespace, metricName and dimensions and canary`,
+    ]);
+    expect(Object.fromEntries(report.calls)).toEqual({
+      'codepipeline.GetPipeline': 2,
+      'sagemaker.DescribePipeline': 1,
+      'sagemaker.DescribeModelPackageGroup': 1,
+      // The A/B endpoint once for its binding and its analysis.
+      'sagemaker.DescribeEndpoint': 2,
+      // The scorer group once for its binding and its analysis.
+      'codedeploy.GetDeploymentGroup': 2,
+      's3.HeadBucket': 3,
+      's3.HeadObject': 1,
+      'cloudwatch.DescribeAlarms': 3,
+      'sns.GetTopicAttributes': 1,
+      'stepfunctions.DescribeStateMachine': 1,
+      'stepfunctions.DescribeStateMachineAlias': 1,
+      // Two projects, three rules: one batch.
+      'codebuild.BatchGetProjects': 1,
+      'events.DescribeEventBus': 1,
+      // The scorer's canary and baseline filter alike (versions are a deployment's); the A/B's differ.
+      'cloudwatch.ListMetrics': 3,
+    });
+  });
+
+  it('names each missing target, bus, group and variant at its path, with the name meant from one list call per kind', async () => {
+    const typo = (name: string, from: string, to: string) => name.replace(from, to);
+    const report = await check(
+      validatePolicy(
+        policyDoc((p) => {
+          withTargets(p);
+          p.controller.decisions.eventBus = typo(n.bus, 'va-decisions', 'va-decisons');
+          p.retraining[2].target.stateMachineArn = typo(n.machineArn, 'va-flow', 'va-folw');
+          p.retraining[3].target.stateMachineArn = typo(n.aliasArn, ':live', ':lvie');
+          p.retraining[4].target.name = typo(n.project, 'va-build', 'va-biuld');
+          // The binding and the analysis name the same group: both report it, from one lookup.
+          p.rollback[1].codedeploy.deploymentGroup = 'liev';
+          p.analysis[0].target.codedeploy.deploymentGroup = 'liev';
+          p.analysis[1].target.endpoint.baselineVariant = 'v0';
+        }),
+      ),
+    );
+    expect(report.errors).toHaveLength(7);
+    expect(report.errors).toEqual(
+      expect.arrayContaining([
+        `controller.decisions.eventBus: no EventBridge event bus ${typo(n.bus, 'va-decisions', 'va-decisons')} in us-east-1 (ResourceNotFoundException: Event bus ${typo(n.bus, 'va-decisions', 'va-decisons')} does not exist.): did you mean ${n.bus}? write eventBus: ${n.bus}, or create it`,
+        `retraining[2].target.stateMachineArn: no Step Functions state machine ${typo(n.machineArn, 'va-flow', 'va-folw')} in us-east-1 (StateMachineDoesNotExist: State Machine Does Not Exist: '${typo(n.machineArn, 'va-flow', 'va-folw')}'): did you mean ${n.machineArn}? write stateMachineArn: ${n.machineArn}, or create it`,
+        expect.stringMatching(
+          new RegExp(
+            `^retraining\\[3\\]\\.target\\.stateMachineArn: no Step Functions state machine ${typo(n.aliasArn, ':live', ':lvie')} in us-east-1 \\(ResourceNotFound.*\\): create it, or write the name of one that exists$`,
+          ),
+        ),
+        `retraining[4].target.name: no CodeBuild project ${typo(n.project, 'va-build', 'va-biuld')} in us-east-1 (BatchGetProjects: projectsNotFound): did you mean ${n.project}? write name: ${n.project}, or create it`,
+        expect.stringMatching(
+          new RegExp(
+            `^rollback\\[1\\]\\.codedeploy: no CodeDeploy deployment group ${n.scorerApp}/liev in us-east-1 \\(DeploymentGroupDoesNotExistException.*\\): did you mean live\\? write deploymentGroup: live, or create it$`,
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^analysis\\[0\\]\\.target\\.codedeploy: no CodeDeploy deployment group ${n.scorerApp}/liev in us-east-1 \\(DeploymentGroupDoesNotExistException.*\\): did you mean live\\? write deploymentGroup: live, or create it$`,
+          ),
+        ),
+        `analysis[1].target.endpoint.baselineVariant: endpoint ${n.ab} serves no production variant v0 (its variants: v1, v2): the baseline is the variant serving now, so nothing would be compared; did you mean v1? write baselineVariant: v1`,
+      ]),
+    );
+    expect(report.calls.get('stepfunctions.ListStateMachines')).toBe(1);
+    expect(report.calls.get('codebuild.ListProjects')).toBe(1);
+    expect(report.calls.get('events.ListEventBuses')).toBe(1);
+    expect(report.calls.get('codedeploy.ListDeploymentGroups')).toBe(1);
+  });
+
+  it('refuses to judge a canary on an ECS deployment group', async () => {
+    const report = await check(
+      validatePolicy(
+        policyDoc((p) => {
+          withTargets(p);
+          p.rollback[1].codedeploy.application = n.ecsApp;
+          p.analysis[0].target.codedeploy.application = n.ecsApp;
+        }),
+      ),
+    );
+    expect(report.errors).toEqual([
+      `analysis[0].target.codedeploy: ${n.ecsApp}/live deploys to ECS: the judgment compares a Lambda deployment's versions (its AppSpec's CurrentVersion and TargetVersion), and no ECS deployment names its canary's series; name a Lambda deployment group, or judge this model on its endpoint`,
+    ]);
+  });
+
   it('the CLI prints the findings and the calls, and exits 1 on a missing resource, 0 when all exist', () => {
     const cli = (file: string) =>
       spawnSync(process.execPath, ['functions/cli/bin.mjs', 'validate', '--aws', file], {
@@ -398,5 +644,24 @@ describe('validate --aws on moto', () => {
     const run = cli(bad);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('rollback[0].endpoint.name: no SageMaker endpoint va-no-such-endpoint in us-east-1');
+  });
+});
+
+describe('the IAM policy docs/policy.md gives for validate --aws', () => {
+  // Runs after the tests above (jest runs a file's tests in order): every request they sent.
+  it('allows every call the command made here, and lists no action none of them needed', async () => {
+    expect(sent.length).toBeGreaterThan(0);
+    const where = { account: STACK.account, region: STACK.region, partition: STACK.partition };
+    const policy = documentedPolicy();
+    const needed = new Set<string>();
+    const refused: string[] = [];
+    for (const call of sent)
+      for (const auth of await authorizationsOf(call.service, call.operation, call.input, where, new Map())) {
+        needed.add(auth.action);
+        const answer = await simulate([policy], auth);
+        if (answer !== 'Allowed') refused.push(`${call.service}.${call.operation}: ${answer} for ${auth.action}`);
+      }
+    expect([...new Set(refused)]).toEqual([]);
+    expect([...needed].sort()).toEqual([...documentedActions()].sort());
   });
 });

@@ -12,7 +12,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -25,7 +25,14 @@ import { awsClientConfig, createStateTable, uniqueName } from '../support/aws';
 import { countCalls } from '../support/call-counter';
 import { lambdaContext, onEveryClient, runtimeOnMoto, stubOnEveryClient } from '../support/lambda-on-moto';
 import { fixMotoCodeDeployTimes } from '../support/moto-codedeploy-times';
-import { backdate, canaryDeployment, latencyMetric, putSeries } from '../support/canary-moto';
+import {
+  backdate,
+  canaryDeployment,
+  decisionsOf,
+  latencyMetric,
+  putSeries,
+  rollbackTick,
+} from '../support/canary-moto';
 import { policyInput } from '../support/policies';
 
 const dynamo = new DynamoDBClient(awsClientConfig());
@@ -108,29 +115,8 @@ afterAll(() => {
   for (const c of [dynamo, codedeploy, cloudwatch, sagemaker]) c.destroy();
 });
 
-/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
-const tick = () => ({
-  version: '0',
-  id: 'b2f3c2d4-3e5e-4d7a-9c1b-2f2a7b1f0c12',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
-  detail: {},
-});
-
-async function decided(kind: string) {
-  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
-  return Items.filter((i) => i.kind?.S === kind).map((i) => ({
-    subject: i.subject?.S,
-    outcome: i.outcome?.S,
-    // The decision log stores the inputs as one JSON string.
-    inputs: JSON.parse(i.inputs?.S ?? '{}') as { window?: { end?: string } },
-    text: JSON.stringify(i),
-  }));
-}
+const tick = rollbackTick;
+const decided = (kind: string) => decisionsOf(dynamo, table, kind);
 
 describe('canary judgment on the alarm function’s tick (moto)', () => {
   it('judges each canary once per interval: the drifting one FAILs and is stopped and rejected, once', async () => {

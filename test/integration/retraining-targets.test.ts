@@ -191,7 +191,9 @@ describe('stepfunctions and codebuild targets on their own runtime (moto)', () =
     expect(builds(projects[1])).toHaveLength(1);
     expect(await decisions('build-a')).toEqual([
       'retraining.batch CLOSED',
-      // The failed build is explained (no failure details are read for CodeBuild runs: it says so).
+      // The failed build is explained once; what BatchGetBuilds and its log say is
+      // failed-run-explained-targets.test.ts's subject (here BatchGetBuilds is not stubbed: the
+      // decision says the build could not be read).
       'retraining.failure FAILED',
       'retraining.release FAILED',
       'retraining.start STARTED',

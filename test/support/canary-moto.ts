@@ -4,6 +4,7 @@
  * dimensions under a namespace of the test's own.
  */
 import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
@@ -98,6 +99,17 @@ export const latencyMetric = {
   critical: true,
 };
 
+/** An endpoint A/B's metric: per variant, the endpoint and variants filled from the policy. */
+export const variantLatencyMetric = {
+  name: 'latency',
+  namespace: 'AWS/SageMaker',
+  metricName: 'ModelLatency',
+  statistic: 'Average',
+  dimensions: { EndpointName: '{endpoint}' },
+  canary: { VariantName: '{canaryVariant}' },
+  baseline: { VariantName: '{baselineVariant}' },
+};
+
 /**
  * A Lambda application with a `live` group and one canary deployment of `fn` in flight (moto keeps
  * every deployment `Created`, as a canary that is baking); its id.
@@ -126,4 +138,28 @@ export async function canaryDeployment(
     }),
   );
   return out.deploymentId!;
+}
+
+/** The rollback schedule's EventBridge event, as the AWS Events reference documents it. */
+export const rollbackTick = () => ({
+  version: '0',
+  id: 'b2f3c2d4-3e5e-4d7a-9c1b-2f2a7b1f0c12',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/mlops-controller-rollback-tick'],
+  detail: {},
+});
+
+/** The decisions of `kind` in the state table: subject, outcome, inputs (stored as one JSON string) and the item's text. */
+export async function decisionsOf(dynamo: DynamoDBClient, table: string, kind: string) {
+  const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+  return Items.filter((i) => i.kind?.S === kind).map((i) => ({
+    subject: i.subject?.S,
+    outcome: i.outcome?.S,
+    inputs: JSON.parse(i.inputs?.S ?? '{}') as { window?: { end?: string } },
+    text: JSON.stringify(i),
+  }));
 }

@@ -2,6 +2,8 @@ import {
   BatchGetDeploymentsCommand,
   CreateDeploymentCommand,
   GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentTargetsCommand,
   paginateListDeployments,
   PutLifecycleEventHookExecutionStatusCommand,
   StopDeploymentCommand,
@@ -11,9 +13,11 @@ import {
   type ListDeploymentsCommandInput,
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
-import { AwsCallError } from '../../domain/errors';
+import type { EcsDeploymentTarget } from '../../domain/ecs-traffic';
+import { AwsCallError, DeploymentFinishedError } from '../../domain/errors';
 import { IN_FLIGHT, modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
 import type { DeploymentDetail, Deployments, RedeployResult } from '../../ports/deployments';
+import type { DeploymentTargets } from '../../ports/ecs-traffic';
 
 /** BatchGetDeployments takes at most 25 ids. */
 const BATCH = 25;
@@ -118,9 +122,12 @@ export class CodeDeployDeployments implements Deployments {
     try {
       await this.client.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
     } catch (error) {
-      // It finished between the listing and the stop: there is nothing left to stop.
-      if (error instanceof Error && error.name === 'DeploymentAlreadyCompletedException') return;
-      throw new AwsCallError('codedeploy', 'StopDeployment', error);
+      if (!(error instanceof Error && error.name === 'DeploymentAlreadyCompletedException'))
+        throw new AwsCallError('codedeploy', 'StopDeployment', error);
+      // It finished between the listing and the stop. Failed or Stopped: CodeDeploy's own rollback
+      // (or a person) ended it, nothing is left to stop. Succeeded: the bad revision is now live.
+      const { status } = await this.get(deploymentId);
+      if (status === 'Succeeded') throw new DeploymentFinishedError(deploymentId);
     }
   }
 
@@ -156,5 +163,42 @@ export class CodeDeployDeployments implements Deployments {
       if (error instanceof Error && error.name === 'LifecycleEventAlreadyCompletedException') return;
       throw new AwsCallError('codedeploy', 'PutLifecycleEventHookExecutionStatus', error);
     }
+  }
+}
+
+/** CodeDeploy answers this for the targets of a deployment that has not started yet. */
+const isNotStarted = (error: unknown) => error instanceof Error && error.name === 'DeploymentNotStartedException';
+
+/**
+ * The ECS target of a deployment: two calls, since GetDeploymentTarget needs the target id
+ * (`<cluster>:<service>`) that only ListDeploymentTargets names. An ECS deployment has one target
+ * (its service), so the first page holds it and no filter is needed.
+ */
+export class CodeDeployEcsTargets implements DeploymentTargets {
+  constructor(private readonly client: CodeDeployClient) {}
+
+  async ecsTarget(deploymentId: string): Promise<EcsDeploymentTarget | undefined> {
+    let targetId: string | undefined;
+    try {
+      const out = await this.client.send(new ListDeploymentTargetsCommand({ deploymentId }));
+      targetId = out.targetIds?.[0];
+    } catch (error) {
+      if (isNotStarted(error)) return undefined;
+      throw new AwsCallError('codedeploy', 'ListDeploymentTargets', error);
+    }
+    if (!targetId) return undefined;
+    const out = await send('GetDeploymentTarget', () =>
+      this.client.send(new GetDeploymentTargetCommand({ deploymentId, targetId })),
+    );
+    const ecs = out.deploymentTarget?.ecsTarget;
+    if (!ecs) return undefined;
+    return {
+      targetId: ecs.targetId ?? targetId,
+      taskSets: (ecs.taskSetsInfo ?? []).map((t) => ({
+        ...(t.taskSetLabel ? { label: t.taskSetLabel } : {}),
+        ...(t.targetGroup?.name ? { targetGroup: t.targetGroup.name } : {}),
+        ...(t.trafficWeight !== undefined ? { trafficWeight: t.trafficWeight } : {}),
+      })),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { decisionEntry } from '../aws/eventbridge';
+import { decisionEntry, putEventsBatches } from '../aws/eventbridge';
 import type { Decision } from '../../ports/decision-log';
 import type { DecisionEvents } from '../../ports/decision-events';
 import type { MemoryWorld } from './world';
@@ -11,12 +11,7 @@ export class MemoryDecisionEvents implements DecisionEvents {
   ) {}
 
   async publish(decisions: readonly Decision[]): Promise<void> {
-    for (let i = 0; i < decisions.length; i += 10)
-      this.world.record('events', 'PutEvents', {
-        Entries: decisions.slice(i, i + 10).map((d) => {
-          const { Time: _time, ...entry } = decisionEntry(d, this.eventBus);
-          return entry;
-        }),
-      });
+    for (const entries of putEventsBatches(decisions.map((d) => decisionEntry(d, this.eventBus))))
+      this.world.record('events', 'PutEvents', { Entries: entries.map(({ Time: _time, ...entry }) => entry) });
   }
 }

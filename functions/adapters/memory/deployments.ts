@@ -1,5 +1,5 @@
 import { listDeploymentsInput, redeployInput } from '../aws/codedeploy';
-import { AwsCallError } from '../../domain/errors';
+import { AwsCallError, DeploymentFinishedError } from '../../domain/errors';
 import { modelPackageArnIn, type DeploymentInfo } from '../../domain/rollback';
 import type { DeploymentDetail, Deployments, RedeployResult } from '../../ports/deployments';
 import { rollbackWorld, type SimDeployment } from './rollback-world';
@@ -55,7 +55,8 @@ export class MemoryDeployments implements Deployments {
   async stop(deploymentId: string): Promise<void> {
     const d = this.find(deploymentId);
     this.world.record('codedeploy', 'StopDeployment', { deploymentId, autoRollbackEnabled: true });
-    if (['Succeeded', 'Failed', 'Stopped'].includes(d.status)) return;
+    if (d.status === 'Succeeded') throw new DeploymentFinishedError(deploymentId);
+    if (['Failed', 'Stopped'].includes(d.status)) return;
     d.status = 'Stopped';
     // CodeDeploy's automatic rollback: a new deployment of the last successful revision.
     const previous = this.state.deployments

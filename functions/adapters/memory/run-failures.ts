@@ -1,5 +1,5 @@
 import type { RetrainingTarget } from '../../config/policy';
-import type { FailureFacts } from '../../domain/run-failure';
+import { logTail, type FailureFacts } from '../../domain/run-failure';
 import type { RunFailures } from '../../ports/run-failures';
 import type { MemoryWorld } from './world';
 
@@ -10,8 +10,11 @@ export class MemoryRunFailures implements RunFailures {
   async facts(target: Pick<RetrainingTarget, 'type' | 'name'>, executionId: string): Promise<FailureFacts> {
     const execution = this.world.executions.find((e) => e.id === executionId && e.kind === target.type);
     if (!execution) return { unread: `could not read why: no ${target.type} execution ${executionId}` };
-    if (!execution.failure?.failedAt && !execution.failure?.message)
+    if (!execution.failure?.failedAt && !execution.failure?.message && !execution.failure?.log?.length)
       return { unread: `${target.type} recorded no failed step or message for ${executionId}` };
-    return { ...execution.failure };
+    const { log, ...facts } = execution.failure;
+    // The log is cut as the CodeBuild reader cuts the stream it reads.
+    const tail = log ? logTail(log) : [];
+    return { ...facts, ...(tail.length > 0 ? { log: tail } : {}) };
   }
 }

@@ -26,7 +26,7 @@ export interface PipelineExecution {
   values: Record<string, string>;
   startedAt: string;
   /** What the service would say about a failed run (a scenario's `finish.failure`). */
-  failure?: { failedAt?: string; message?: string };
+  failure?: { failedAt?: string; message?: string; log?: string[] };
 }
 
 /**

@@ -1,26 +1,35 @@
 /**
- * `mlops-controller whatif --policy new.yml`: the recorded decisions (the state table, or a local
- * run of a scenario) decided again under another policy by functions/domain/whatif.ts, which calls
- * the same domain functions the Lambda functions decide with. Reads the records, writes nothing.
+ * `mlops-controller whatif --policy new.yml`: the recorded decisions (the state table, or local
+ * runs of scenarios) decided again under another policy by functions/domain/whatif.ts, which calls
+ * the same domain functions the Lambda functions decide with. Reads the records and writes nothing
+ * but the page `--html` asks for (functions/report/whatif.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 // Tiny, and main.ts loads it anyway.
 import { ControllerError } from '../../domain/errors';
 import type { Decision } from '../../ports/decision-log';
 import type { KindCounts, Redecided, WhatIf } from '../../domain/whatif';
+import { tally } from '../../report/whatif';
 
 export interface WhatIfOptions {
   policy: string;
   table?: string;
-  scenario?: string;
+  /** Local runs on the embedded backend, their records replayed together (as `report --scenario`). */
+  scenario?: string[];
   since?: string;
   json?: boolean;
+  /** Write the comparison as one HTML page here. */
+  html?: string;
 }
 
 export interface WhatIfRun {
   result: WhatIf;
   output: string;
+  records: Decision[];
+  /** Where the records came from, in the page's words. */
+  source: string;
 }
 
 /** Re-decides `records` (listed up to `end`) under the policy file's text. */
@@ -36,11 +45,15 @@ export async function runWhatIf(options: WhatIfOptions): Promise<WhatIfRun> {
   const query = options.since !== undefined ? { since: options.since } : {};
   let records: Decision[];
   let end: Date;
-  if (options.scenario) {
+  let source: string;
+  if (options.scenario && options.scenario.length > 0) {
+    if (options.table) throw new ControllerError('whatif reads either --table or --scenario, not both');
     const { scenarioDecisions } = await import('../local-decisions');
-    records = await scenarioDecisions(options.scenario, query);
+    records = [];
+    for (const file of options.scenario) records.push(...(await scenarioDecisions(file, query)));
     // A local run's "now" is its simulated clock at the last decision.
     end = new Date(records.reduce((max, d) => Math.max(max, Date.parse(d.at) || 0), 0));
+    source = `a local run of ${options.scenario.join(', ')} (embedded backend)`;
   } else {
     const table = options.table ?? process.env.STATE_TABLE;
     if (!table)
@@ -48,17 +61,22 @@ export async function runWhatIf(options: WhatIfOptions): Promise<WhatIfRun> {
     const { listDecisions } = await import('../operate');
     records = await listDecisions({ ...query, table });
     end = new Date();
+    source = `table ${table}`;
   }
-  return whatIfOn(records, policyText, end, options.json);
+  return { ...(await whatIfOn(records, policyText, end, options.json)), records, source };
 }
 
-const tally = (t: Record<string, number> | undefined) =>
-  t === undefined
-    ? 'not re-decided'
-    : Object.entries(t)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || '-';
+/** The comparison as one self-contained page (the report's format, its charting library inlined). */
+export async function whatIfPage(run: WhatIfRun, policy: string, generatedAt: Date): Promise<string> {
+  const { renderWhatIf } = await import('../../report/whatif');
+  const { readChartLibraries } = await import('../report-libraries');
+  return renderWhatIf(run.records, run.result, {
+    libraries: readChartLibraries(),
+    policy: basename(policy),
+    source: run.source,
+    generatedAt: generatedAt.toISOString(),
+  });
+}
 
 const indent = (text: string, by: string) => text.split('\n').join(`\n${by}`);
 
@@ -105,13 +123,25 @@ export function register(program: Command): void {
     .command('whatif')
     .requiredOption('--policy <file>', 'the changed policy to decide with')
     .option('--table <name>', 'state table whose decision records are replayed (default: $STATE_TABLE)')
-    .option('--scenario <file>', 'instead of a table: run this scenario on the embedded backend and replay its records')
+    .option(
+      '--scenario <files...>',
+      'instead of a table: run these scenarios on the embedded backend and replay their records',
+    )
     .option('--since <iso>', 'records from this time (default: 7 days ago)')
     .option('--json', 'print the comparison as JSON')
+    .option('--html <file>', "also write the comparison as one HTML page (the report's format, opens offline)")
     .description(
-      'decide the recorded gates, batches and rollbacks again under a changed policy; prints the counts before → after and every decision that flips',
+      'decide the recorded gates, batches, starts, rollbacks, hooks and stage retries (and what observe mode withholds) again under a changed policy; prints the counts before → after and every decision that flips',
     )
     .action(async (options: WhatIfOptions) => {
-      console.log((await runWhatIf(options)).output);
+      const run = await runWhatIf(options);
+      console.log(run.output);
+      if (options.html === undefined) return;
+      const html = await whatIfPage(run, options.policy, new Date());
+      writeFileSync(options.html, html);
+      // stdout stays one JSON document with --json.
+      (options.json ? console.error : console.log)(
+        `${options.html}: ${run.records.length} decisions, ${Buffer.byteLength(html)} bytes`,
+      );
     });
 }

@@ -48,7 +48,8 @@ export async function onExecutionFinished(
               ? 'the start was withheld, so no execution runs: the rule is free for its next batch'
               : `execution ${executionId} ended ${status}`,
           ],
-          inputs: { eventId },
+          // The run's start and (this record's time) its end: its real duration, on record.
+          inputs: { eventId, executionId, startedAt: running.since },
         });
         // After the release that only one delivery wins: one explanation per failure.
         if (FAILED.has(status)) await explainFailed(flow, rule, `${rule.name}/${running.seq}`, executionId, eventId);

@@ -43,7 +43,7 @@ export async function startDue(flow: RetrainingFlow, rule: RetrainingRule): Prom
     const slot = await takeSlot(flow, rule, startToken(rule.name, seq));
     if (!slot.taken) {
       if (batch!.status !== 'DEFERRED' || batch!.reason !== slot.reason)
-        await defer(flow, rule, batch!, [slot.reason], run.guard, slot.retryAt);
+        await defer(flow, rule, batch!, [slot.reason], run.guard, slot.retryAt, true);
       return;
     }
     // The claim: one conditional write of the guard (see functions/ports/run-store.ts).
@@ -51,7 +51,7 @@ export async function startDue(flow: RetrainingFlow, rule: RetrainingRule): Prom
       attempt += 1;
       continue;
     }
-    await launch(flow, rule, batch!, next.reasons);
+    await launch(flow, rule, batch!, next.reasons, run.guard);
     // A closer that found this start unrecorded left its batch to us (it wrote the batch record
     // before it read the guard, and we recorded the start before this read: one of us sees the
     // other). Nothing there: done, without reading the guard again.
@@ -67,6 +67,8 @@ async function defer(
   reasons: string[],
   guard: GuardState,
   retryAt: string | undefined,
+  /** Deferred for want of a CodeBuild slot (the guards let it through). */
+  bySlots = false,
 ): Promise<void> {
   const reason = reasons.join('; ');
   const moved = await flow.runs.transition(rule.name, batch.seq, [batch.status], {
@@ -80,7 +82,7 @@ async function defer(
       subject: `${rule.name}/${batch.seq}`,
       outcome: 'DEFERRED',
       reasons,
-      inputs: { guard, retryAt },
+      inputs: { guard, retryAt, ...(bySlots ? { slots: true } : {}) },
     });
 }
 
@@ -119,6 +121,8 @@ export async function launch(
   rule: RetrainingRule,
   batch: BatchRecord,
   reasons: string[],
+  /** The guard the start was decided on (absent: re-issued, or released by a person). */
+  guard?: GuardState,
 ): Promise<void> {
   const manifestUri = batch.manifestUri ?? (await rebuildManifest(flow, rule, batch));
   const token = startToken(rule.name, batch.seq);
@@ -150,6 +154,8 @@ export async function launch(
       objects: batch.objects,
       bytes: batch.bytes,
       token,
+      // What whatif decides the guards again on (cooldown, daily cap, the run still running).
+      ...(guard ? { guard } : {}),
     },
   });
   // A withheld start (observe mode, kill switch) never runs: free the rule as its end would.
@@ -212,7 +218,7 @@ export async function startNow(
         subject,
         outcome: 'DEFERRED',
         reasons: [reason, ...verdict.reasons],
-        inputs: { ...context, guard, retryAt: verdict.retryAt },
+        inputs: { ...context, guard: known, retryAt: verdict.retryAt },
       });
       return { outcome: 'DEFERRED', reasons: verdict.reasons };
     }
@@ -224,7 +230,7 @@ export async function startNow(
           subject,
           outcome: 'DEFERRED',
           reasons: [reason, slot.reason],
-          inputs: { ...context, guard, retryAt: slot.retryAt },
+          inputs: { ...context, guard: known, retryAt: slot.retryAt, slots: true },
         });
         return { outcome: 'DEFERRED', reasons: [slot.reason] };
       }
@@ -256,6 +262,7 @@ export async function startNow(
         executionId,
         token,
         ...(manifestUri === 'none' ? {} : { manifestUri }),
+        guard: known,
       },
     });
     // A withheld start (observe mode, kill switch) never runs and never ends: free the rule as

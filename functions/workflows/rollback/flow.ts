@@ -5,6 +5,7 @@ import type { Alarms } from '../../ports/alarms';
 import type { Clock } from '../../ports/clock';
 import type { Decision, DecisionLog, PlannedWrite } from '../../ports/decision-log';
 import type { Deployments } from '../../ports/deployments';
+import type { DeploymentTargets, TargetGroups } from '../../ports/ecs-traffic';
 import type { Endpoints } from '../../ports/endpoints';
 import type { Logger } from '../../ports/logger';
 import type { MetricSeries } from '../../ports/metric-series';
@@ -14,6 +15,7 @@ import type { RedeployWatch } from '../../ports/redeploy-watch';
 import type { RetrainRequests } from '../../ports/retrain-requests';
 import type { IncidentFindings, RollbackStore } from '../../ports/rollback-store';
 import type { StageControl } from '../../ports/stage-control';
+import { EcsTraffic } from '../ecs-traffic';
 import { Recorder } from '../recorder';
 import { Redeploys } from '../redeploy-follow';
 
@@ -36,6 +38,9 @@ export interface RollbackDeps {
   redeploys?: RedeployWatch;
   /** Canary and baseline series of the policy's analyses, judged on the tick (judge.ts). */
   series?: MetricSeries;
+  /** An ECS analysis reads each deployment's Green and Blue target groups through these. */
+  deploymentTargets?: DeploymentTargets;
+  targetGroups?: TargetGroups;
 }
 
 /** What every rollback use case (alarm, its steps, endpoint, freeze, tick) works with. */
@@ -44,6 +49,8 @@ export interface RollbackFlow extends RollbackDeps {
   now(): Date;
   /** The per-platform redeploy and its follow-up (functions/workflows/redeploy-follow.ts). */
   redeploy: Redeploys;
+  /** ECS deployments' target groups, remembered per deployment for this instance's later ticks. */
+  ecsTraffic: EcsTraffic;
 }
 
 export function rollbackFlow(deps: RollbackDeps): RollbackFlow {
@@ -53,6 +60,7 @@ export function rollbackFlow(deps: RollbackDeps): RollbackFlow {
     recorder,
     now: () => deps.clock.now(),
     redeploy: new Redeploys(deps, recorder),
+    ecsTraffic: new EcsTraffic(deps.deploymentTargets, deps.targetGroups),
   };
 }
 

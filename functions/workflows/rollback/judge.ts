@@ -3,7 +3,6 @@ import type { RollbackBinding } from '../../config/policy-rollback';
 import { judge, type Judgment } from '../../domain/canary';
 import {
   criteriaOf,
-  deploymentPlaceholders,
   endpointPlaceholders,
   judgmentWindow,
   outcomeOf,
@@ -15,6 +14,7 @@ import {
 import { endpointPhase, IN_FLIGHT, isRollbackDeployment } from '../../domain/rollback';
 import type { AlarmChange } from '../../parsing/alarm';
 import type { MetricSeries, SeriesPair } from '../../ports/metric-series';
+import { codeDeployPlaceholders, type Filled } from '../ecs-traffic';
 import { act } from './alarm';
 import type { RollbackFlow } from './flow';
 
@@ -30,7 +30,11 @@ export interface JudgedPair {
   id: string;
   /** When the canary started serving (a deployment's creation); an endpoint's variants have no start. */
   since?: Date;
-  values: Placeholders;
+  /**
+   * Its placeholder values, asked only once the interval is known unjudged: an ECS deployment's
+   * are read from CodeDeploy and ELB (workflows/ecs-traffic.ts).
+   */
+  values: () => Promise<Filled>;
 }
 
 export interface SeriesJudgment {
@@ -41,13 +45,15 @@ export interface SeriesJudgment {
 
 /**
  * Reads every metric of `entry` for `pair` in one GetMetricData request over `window` and judges
- * them. A metric whose placeholders the target cannot fill is not read and counts as without data.
+ * them. A metric whose placeholders the target cannot fill is not read and counts as without data;
+ * `why` says why placeholders stayed unfilled, and is reported only when a metric needed them.
  */
 export async function readAndJudge(
   series: MetricSeries,
   entry: AnalysisEntry,
   values: Placeholders,
   window: JudgmentWindow,
+  why: readonly string[] = [],
 ): Promise<SeriesJudgment> {
   const { resolved, unresolved } = resolveMetrics(entry.metrics, values);
   const byName = new Map(entry.metrics.map((m) => [m.name, m]));
@@ -65,7 +71,11 @@ export async function readAndJudge(
   const samples = Object.fromEntries(
     read.map((s) => [s.metric, { canary: s.canary.map((p) => p.value), baseline: s.baseline.map((p) => p.value) }]),
   );
-  return { judgment: judge(criteriaOf(entry), entry.thresholds, samples), unread: unresolved.map((u) => u.reason) };
+  const unread = unresolved.map((u) => u.reason);
+  return {
+    judgment: judge(criteriaOf(entry), entry.thresholds, samples),
+    unread: unread.length > 0 ? [...unread, ...why] : [],
+  };
 }
 
 /** How a judgment came to be made, and what it made the controller do, as its record states it. */
@@ -149,7 +159,7 @@ async function judgeEntry(flow: RollbackFlow, series: MetricSeries, entry: Analy
       await judgePair(flow, series, entry, {
         id: d.id,
         since: new Date(d.createTime),
-        values: deploymentPlaceholders(cd.application, cd.deploymentGroup, d),
+        values: () => codeDeployPlaceholders(entry, d, cd.application, cd.deploymentGroup, flow.ecsTraffic),
       });
     return;
   }
@@ -160,7 +170,10 @@ async function judgeEntry(flow: RollbackFlow, series: MetricSeries, entry: Analy
     flow.logger.info('endpoint not InService; not judged', { analysis: entry.name, status: state?.status ?? 'absent' });
     return;
   }
-  await judgePair(flow, series, entry, { id: state.config, values: endpointPlaceholders(ep) });
+  await judgePair(flow, series, entry, {
+    id: state.config,
+    values: async () => ({ values: endpointPlaceholders(ep), reasons: [] }),
+  });
 }
 
 /**
@@ -186,7 +199,8 @@ async function judgePair(flow: RollbackFlow, series: MetricSeries, entry: Analys
     flow.logger.info('interval already judged', { analysis: entry.name, pair: pair.id, end: window.end.toISOString() });
     return;
   }
-  const { judgment, unread } = await readAndJudge(series, entry, pair.values, window);
+  const filled = await pair.values();
+  const { judgment, unread } = await readAndJudge(series, entry, filled.values, window, filled.reasons);
   const response = responseTo[judgment.verdict];
   const binding = bindingOf(flow, entry);
   const observing = entry.mode === 'observe';

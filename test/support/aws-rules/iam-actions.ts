@@ -111,6 +111,15 @@ const RULES: Record<string, Rule> = {
     },
   ],
 
+  // HEAD requests are authorized as the GET and the listing they stand for (validate --aws).
+  's3:HeadBucket': (input, w) => [{ action: 's3:ListBucket', resource: `arn:${w.partition}:s3:::${input.Bucket}` }],
+  's3:HeadObject': (input, w) => [
+    { action: 's3:GetObject', resource: `arn:${w.partition}:s3:::${input.Bucket}/${input.Key}` },
+  ],
+
+  'codepipeline:GetPipeline': (input, w) => [
+    { action: 'codepipeline:GetPipeline', resource: arn(w, 'codepipeline', input.name) },
+  ],
   'codepipeline:StartPipelineExecution': (input, w) => [
     { action: 'codepipeline:StartPipelineExecution', resource: arn(w, 'codepipeline', input.name) },
   ],
@@ -148,6 +157,15 @@ const RULES: Record<string, Rule> = {
     },
   ],
 
+  'sagemaker:DescribePipeline': (input, w) => [
+    { action: 'sagemaker:DescribePipeline', resource: sagemaker(w, 'pipeline', input.PipelineName) },
+  ],
+  'sagemaker:DescribeModelPackageGroup': (input, w) => [
+    {
+      action: 'sagemaker:DescribeModelPackageGroup',
+      resource: sagemaker(w, 'model-package-group', input.ModelPackageGroupName),
+    },
+  ],
   'sagemaker:StartPipelineExecution': (input, w) => [
     { action: 'sagemaker:StartPipelineExecution', resource: sagemaker(w, 'pipeline', input.PipelineName) },
   ],
@@ -160,8 +178,36 @@ const RULES: Record<string, Rule> = {
   ],
   // Authorized on the ARN sent: a version or alias ARN is a resource of its own.
   'sfn:StartExecution': (input) => [{ action: 'states:StartExecution', resource: input.stateMachineArn }],
+  'sfn:DescribeStateMachine': (input) => [{ action: 'states:DescribeStateMachine', resource: input.stateMachineArn }],
+  'sfn:DescribeStateMachineAlias': (input) => [
+    { action: 'states:DescribeStateMachineAlias', resource: input.stateMachineAliasArn },
+  ],
+  'sfn:ListStateMachines': () => [{ action: 'states:ListStateMachines', resource: '*' }],
+  'codebuild:BatchGetProjects': (input, w) =>
+    (input.names as string[]).map((n) => ({
+      action: 'codebuild:BatchGetProjects',
+      resource: n.startsWith('arn:') ? n : arn(w, 'codebuild', `project/${n}`),
+    })),
+  'codebuild:ListProjects': () => [{ action: 'codebuild:ListProjects', resource: '*' }],
   'codebuild:StartBuild': (input, w) => [
     { action: 'codebuild:StartBuild', resource: arn(w, 'codebuild', `project/${input.projectName}`) },
+  ],
+  // Both are authorized on the execution (resource type execution).
+  'sfn:DescribeExecution': (input) => [{ action: 'states:DescribeExecution', resource: input.executionArn }],
+  'sfn:GetExecutionHistory': (input) => [{ action: 'states:GetExecutionHistory', resource: input.executionArn }],
+  // Authorized on each build's project: a build id is `<project>:<uuid>`, or the build's ARN.
+  'codebuild:BatchGetBuilds': (input, w) =>
+    [
+      ...new Set(
+        (input.ids as string[]).map((id) => id.replace(/^arn:[^:]+:codebuild:[^:]+:[^:]+:build\//, '').split(':')[0]),
+      ),
+    ].map((project) => ({ action: 'codebuild:BatchGetBuilds', resource: arn(w, 'codebuild', `project/${project}`) })),
+  // Authorized on the stream (resource type log-stream).
+  'logs:GetLogEvents': (input, w) => [
+    {
+      action: 'logs:GetLogEvents',
+      resource: arn(w, 'logs', `log-group:${input.logGroupName}:log-stream:${input.logStreamName}`),
+    },
   ],
   'sagemaker:DescribeModelPackage': (input, w) => [
     { action: 'sagemaker:DescribeModelPackage', resource: modelPackage(w, input.ModelPackageName) },
@@ -189,6 +235,22 @@ const RULES: Record<string, Rule> = {
     { action: 'sagemaker:InvokeEndpoint', resource: sagemaker(w, 'endpoint', input.EndpointName) },
   ],
 
+  'codedeploy:GetDeploymentGroup': (input, w) => [
+    {
+      action: 'codedeploy:GetDeploymentGroup',
+      resource: arn(w, 'codedeploy', `deploymentgroup:${input.applicationName}/${input.deploymentGroupName}`),
+    },
+  ],
+  'codedeploy:GetApplication': (input, w) => [
+    { action: 'codedeploy:GetApplication', resource: arn(w, 'codedeploy', `application:${input.applicationName}`) },
+  ],
+  'codedeploy:ListDeploymentGroups': (input, w) => [
+    {
+      action: 'codedeploy:ListDeploymentGroups',
+      resource: arn(w, 'codedeploy', `application:${input.applicationName}`),
+    },
+  ],
+  'codedeploy:ListApplications': () => [{ action: 'codedeploy:ListApplications', resource: '*' }],
   'codedeploy:ListDeployments': (input, w) => [
     {
       action: 'codedeploy:ListDeployments',
@@ -248,6 +310,7 @@ const RULES: Record<string, Rule> = {
   // Classic metrics have no resource type (the reference's optional `dataset` is for OTLP
   // metrics queried with PromQL): IAM authorizes a MetricStat query on "*" only.
   'cloudwatch:GetMetricData': () => [{ action: 'cloudwatch:GetMetricData', resource: '*' }],
+  'cloudwatch:ListMetrics': () => [{ action: 'cloudwatch:ListMetrics', resource: '*' }],
   'cloudwatch:ListTagsForResource': (input) => [
     { action: 'cloudwatch:ListTagsForResource', resource: input.ResourceARN },
   ],
@@ -257,7 +320,17 @@ const RULES: Record<string, Rule> = {
       action: 'events:PutEvents',
       resource: bus.startsWith('arn:') ? bus : arn(w, 'events', `event-bus/${bus}`),
     })),
+  'eventbridge:DescribeEventBus': (input, w) => [
+    {
+      action: 'events:DescribeEventBus',
+      resource: String(input.Name ?? 'default').startsWith('arn:')
+        ? input.Name
+        : arn(w, 'events', `event-bus/${input.Name ?? 'default'}`),
+    },
+  ],
+  'eventbridge:ListEventBuses': () => [{ action: 'events:ListEventBuses', resource: '*' }],
   'sns:Publish': (input) => [{ action: 'sns:Publish', resource: input.TopicArn }],
+  'sns:GetTopicAttributes': (input) => [{ action: 'sns:GetTopicAttributes', resource: input.TopicArn }],
 
   // GetAlias is authorized on the function (a name, or an ARN that may carry the alias).
   'lambda:GetAlias': (input, w) => [
@@ -270,6 +343,13 @@ const RULES: Record<string, Rule> = {
   ],
   // No resource type in the Service Authorization Reference: authorized on "*".
   'ecs:DescribeTaskDefinition': () => [{ action: 'ecs:DescribeTaskDefinition', resource: '*' }],
+  // An ECS deployment's target and its task sets: no resource type either (the deployment id is the only scope).
+  'codedeploy:ListDeploymentTargets': () => [{ action: 'codedeploy:ListDeploymentTargets', resource: '*' }],
+  'codedeploy:GetDeploymentTarget': () => [{ action: 'codedeploy:GetDeploymentTarget', resource: '*' }],
+  // ELB's Describe* actions take no resource-level permissions (Service Authorization Reference).
+  'elasticloadbalancing:DescribeTargetGroups': () => [
+    { action: 'elasticloadbalancing:DescribeTargetGroups', resource: '*' },
+  ],
 };
 
 function modelPackage(w: Where, nameOrArn: string): string {
@@ -294,8 +374,12 @@ const SERVICE: Record<string, string> = {
   sns: 'sns',
   lambda: 'lambda',
   ecs: 'ecs',
+  'elastic load balancing v2': 'elasticloadbalancing',
+  elbv2: 'elasticloadbalancing',
   sfn: 'sfn',
   codebuild: 'codebuild',
+  'cloudwatch logs': 'logs',
+  logs: 'logs',
 };
 
 export function serviceKey(service: string): string {
@@ -360,13 +444,18 @@ export function iamActionsOfCommand(command: string): string[] {
         ? 'events'
         : client === 'sfn'
           ? 'states'
-          : client;
+          : client === 'elastic-load-balancing-v2'
+            ? 'elasticloadbalancing'
+            : client;
   const action = `${service}:${operation}`;
   switch (action) {
     case 's3:GetObject':
       return [action, 's3:GetObjectVersion'];
     case 's3:ListObjectsV2':
+    case 's3:HeadBucket':
       return ['s3:ListBucket'];
+    case 's3:HeadObject':
+      return ['s3:GetObject'];
     case 'dynamodb:TransactWriteItems':
       return ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
     case 'codedeploy:CreateDeployment':

@@ -75,6 +75,7 @@ const directories: Record<string, string> = {
   CodePipeline: 'codepipeline',
   DynamoDB: 'dynamodb',
   ECS: 'ecs',
+  'Elastic Load Balancing v2': 'elbv2',
   EventBridge: 'events',
   IAM: 'iam',
   Lambda: 'lambda',

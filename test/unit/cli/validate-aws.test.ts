@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeletePipelineCommand } from '@aws-sdk/client-codepipeline';
 import { awsClients, formatCalls, READ_ONLY } from '../../../functions/cli/validate-aws';
+import { iamActionsOfCommand } from '../../support/aws-rules/iam-actions';
+import { documentedActions } from '../../support/validate-permissions';
 
 const config = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
 
@@ -21,6 +25,8 @@ describe('validate --aws clients', () => {
     ['DescribeAlarms', true],
     ['HeadBucket', true],
     ['ListDeployments', true],
+    ['BatchGetProjects', true],
+    ['BatchGetBuilds', true],
     ['PutApprovalResult', false],
     ['StartPipelineExecution', false],
     ['UpdateEndpoint', false],
@@ -40,5 +46,24 @@ describe('validate --aws clients', () => {
     ],
   ])('formatCalls %#', (calls, text) => {
     expect(formatCalls(calls)).toBe(text);
+  });
+});
+
+describe('the IAM policy docs/policy.md gives for validate --aws', () => {
+  it('lists the action of every command an inventory adapter can send', () => {
+    const dir = 'functions/adapters/aws/inventory';
+    const commands = readdirSync(dir).flatMap((file) => {
+      const source = readFileSync(join(dir, file), 'utf8');
+      return [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/client-([a-z0-9-]+)'/g)].flatMap(
+        ([, names, client]) => [...names!.matchAll(/\b(\w+)Command\b/g)].map(([, op]) => `${client}:${op}`),
+      );
+    });
+    expect(commands.length).toBeGreaterThan(15);
+    const documented = new Set(documentedActions());
+    expect(commands.flatMap(iamActionsOfCommand).filter((a) => !documented.has(a))).toEqual([]);
+  });
+
+  it('grants reads only', () => {
+    expect(documentedActions().filter((a) => !READ_ONLY.test(a.split(':')[1]!))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { ANALYSIS_DEFAULTS, defaultCriteria, placeholdersIn } from '../../../fun
 import { criteriaOf, dimensionsOf } from '../../../functions/domain/judgment';
 import { PolicyError } from '../../../functions/domain/errors';
 import { policyInput } from '../../support/policies';
+import { variantLatencyMetric } from '../../support/canary-moto';
 
 const rollback = [
   {
@@ -29,17 +30,7 @@ const codedeployEntry = {
 const endpointEntry = {
   name: 'churn-ab',
   target: { endpoint: { name: 'churn', canaryVariant: 'v2', baselineVariant: 'v1' } },
-  metrics: [
-    {
-      name: 'latency',
-      namespace: 'AWS/SageMaker',
-      metricName: 'ModelLatency',
-      statistic: 'Average',
-      dimensions: { EndpointName: '{endpoint}' },
-      canary: { VariantName: '{canaryVariant}' },
-      baseline: { VariantName: '{baselineVariant}' },
-    },
-  ],
+  metrics: [variantLatencyMetric],
 };
 
 const withAnalysis = (analysis: unknown[], extra: Record<string, unknown> = {}) =>
@@ -208,7 +199,7 @@ describe('analysis policy', () => {
     ],
     [
       { canary: { ExecutedVersion: '{canaryVariant}' } },
-      'canary.ExecutedVersion: {canaryVariant} is not a codedeploy placeholder; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}',
+      'canary.ExecutedVersion: {canaryVariant} is not a placeholder of a Lambda CodeDeploy target; use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}',
     ],
     [
       { canary: {}, baseline: {} },
@@ -224,11 +215,81 @@ describe('analysis policy', () => {
     expect(found.some((p) => p.startsWith(expected))).toBe(true);
   });
 
-  it('refuses the ECS target-group placeholders the judgment cannot fill', () => {
-    const found = problems([metric({ canary: { TargetGroup: '{canaryTargetGroup}' } })]);
-    expect(found[0]).toMatch(
-      /^analysis\[0\]\.metrics\[0\]\.canary\.TargetGroup: \{canaryTargetGroup\} is not a codedeploy placeholder/,
+  it('refuses an ECS placeholder on a Lambda group, saying to set platform: ecs', () => {
+    expect(problems([metric({ canary: { TargetGroup: '{canaryTargetGroup}' } })])).toEqual([
+      'analysis[0].metrics[0].canary.TargetGroup: {canaryTargetGroup} is not a placeholder of a Lambda CodeDeploy target (it is an ECS one: set target.codedeploy.platform: ecs if this group deploys to ECS); use one of {application}, {deploymentGroup}, {deploymentId}, {function}, {alias}, {canaryVersion}, {baselineVersion}',
+    ]);
+  });
+
+  const ecsEntry = {
+    name: 'scorer-ecs',
+    target: { codedeploy: { application: 'scorer', deploymentGroup: 'live', platform: 'ecs' } },
+    metrics: [
+      {
+        name: 'latency',
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        statistic: 'p99',
+        dimensions: { LoadBalancer: '{loadBalancer}' },
+        canary: { TargetGroup: '{canaryTargetGroup}' },
+        baseline: { TargetGroup: '{baselineTargetGroup}' },
+      },
+      {
+        name: 'errors',
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        statistic: 'Sum',
+        dimensions: { LoadBalancer: '{loadBalancer}' },
+        canary: { TargetGroup: '{canaryTargetGroup}' },
+        baseline: { TargetGroup: '{baselineTargetGroup}' },
+      },
+      {
+        name: 'cpu',
+        namespace: 'Custom/ECS',
+        metricName: 'CPU',
+        statistic: 'Average',
+        dimensions: { ClusterName: '{cluster}', ServiceName: '{service}', Group: '{deploymentGroup}' },
+        canary: { Side: 'green' },
+        baseline: { Side: 'blue' },
+      },
+    ],
+  };
+
+  it('accepts an ECS group naming its target groups, load balancer, cluster and service', () => {
+    const policy = withAnalysis([ecsEntry]);
+    expect(policy.analysis[0]!.target.codedeploy).toEqual({
+      application: 'scorer',
+      deploymentGroup: 'live',
+      platform: 'ecs',
+    });
+  });
+
+  it('a CodeDeploy target is a Lambda one unless it says otherwise', () => {
+    expect(withAnalysis([codedeployEntry]).analysis[0]!.target.codedeploy!.platform).toBe('lambda');
+  });
+
+  it('refuses a Lambda placeholder on an ECS group, saying what an ECS canary is named by', () => {
+    const entry = { ...ecsEntry, metrics: [lambdaLatency] };
+    expect(problems([entry])).toEqual(
+      ['FunctionName', 'Resource']
+        .flatMap((dim) =>
+          (dim === 'Resource' ? ['function', 'alias'] : ['function']).map(
+            (p) =>
+              `analysis[0].metrics[0].dimensions.${dim}: {${p}} is not a placeholder of an ECS CodeDeploy target (it is a Lambda one: an ECS deployment has no versions, its canary and baseline are target groups); use one of {application}, {deploymentGroup}, {deploymentId}, {cluster}, {service}, {canaryTargetGroup}, {baselineTargetGroup}, {loadBalancer}`,
+          ),
+        )
+        .concat(
+          ['canary.ExecutedVersion: {canaryVersion}', 'baseline.ExecutedVersion: {baselineVersion}'].map(
+            (head) =>
+              `analysis[0].metrics[0].${head} is not a placeholder of an ECS CodeDeploy target (it is a Lambda one: an ECS deployment has no versions, its canary and baseline are target groups); use one of {application}, {deploymentGroup}, {deploymentId}, {cluster}, {service}, {canaryTargetGroup}, {baselineTargetGroup}, {loadBalancer}`,
+          ),
+        ),
     );
+  });
+
+  it('refuses a platform CodeDeploy canaries are not judged on', () => {
+    const entry = { ...ecsEntry, target: { codedeploy: { ...ecsEntry.target.codedeploy, platform: 'server' } } };
+    expect(problems([entry])).toContain('analysis[0].target.codedeploy.platform: must be lambda or ecs');
   });
 
   it('refuses a placeholder of the other target kind on an endpoint', () => {
@@ -237,7 +298,7 @@ describe('analysis policy', () => {
       metrics: [{ ...endpointEntry.metrics[0], canary: { VariantName: '{canaryVersion}' } }],
     };
     expect(problems([entry])).toEqual([
-      'analysis[0].metrics[0].canary.VariantName: {canaryVersion} is not a endpoint placeholder; use one of {endpoint}, {canaryVariant}, {baselineVariant}',
+      'analysis[0].metrics[0].canary.VariantName: {canaryVersion} is not a placeholder of an endpoint; use one of {endpoint}, {canaryVariant}, {baselineVariant}',
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
   trafficHookOf,
 } from '../../../functions/domain/judgment';
 import { lambdaRevision } from '../../support/rollback-harness';
+import { variantLatencyMetric } from '../../support/canary-moto';
 
 const at = (iso: string) => new Date(iso);
 const entry = { intervalMinutes: 5, lookbackMinutes: 15 };
@@ -77,16 +78,7 @@ describe('deploymentPlaceholders', () => {
 
 describe('resolveMetrics', () => {
   const metric = (over: Partial<AnalysisMetric>): AnalysisMetric =>
-    ({
-      name: 'latency',
-      namespace: 'AWS/SageMaker',
-      metricName: 'ModelLatency',
-      statistic: 'Average',
-      dimensions: { EndpointName: '{endpoint}' },
-      canary: { VariantName: '{canaryVariant}' },
-      baseline: { VariantName: '{baselineVariant}' },
-      ...over,
-    }) as AnalysisMetric;
+    ({ ...variantLatencyMetric, ...over }) as AnalysisMetric;
   const values = endpointPlaceholders({
     name: 'churn',
     canaryVariant: 'B',

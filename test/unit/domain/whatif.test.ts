@@ -110,6 +110,15 @@ describe('gate re-decision from the recorded readings', () => {
     expect(r.missing).toMatch(why);
   });
 
+  it('records the checks under the new bounds, as the gate would have recorded them', () => {
+    const r = redecideGate(gateRecord('APPROVE', { checks: [check({})] }), gatePolicy([auc({ min: 0.85 })]).gates)!;
+    expect(r.after?.inputs).toMatchObject({
+      package: ARN(2),
+      champion: ARN(1),
+      checks: [{ metric: 'auc', status: 'FAIL', value: 0.8, threshold: { min: 0.85 } }],
+    });
+  });
+
   it('needs the champion value a check becoming relative compares with', () => {
     const recorded = [check({ champion: null, threshold: { min: 0.7 } })];
     const r = redecideGate(
@@ -340,6 +349,12 @@ describe('batch re-formation from the recorded arrivals', () => {
       [2, 'no new object for 30s (quietSeconds 30) (2 objects, 20 bytes)'],
       [2, 'marker s3://b/p/_SUCCESS arrived (1 objects, 10 bytes)'],
     ]);
+    // Each closes when the new trigger would close it: the quiet close 30 s after its last object,
+    // the marker's at the marker; the data objects and bytes leave the marker out.
+    expect(formed.map((b) => [b.at, b.objects, b.bytes, b.closeReason])).toEqual([
+      [new Date(T0 + 31_000).toISOString(), 2, 20, 'no new object for 30s (quietSeconds 30)'],
+      [new Date(T0 + 101_000).toISOString(), 1, 10, 'marker s3://b/p/_SUCCESS arrived'],
+    ]);
     expect(redecided[0]!.after?.outcome).toBe('SPLIT');
   });
 
@@ -389,7 +404,7 @@ describe('batch re-formation from the recorded arrivals', () => {
   it('counts batches as the new policy forms them beside the recorded ones', () => {
     const result = whatIf(
       [batchRecord(0, six)],
-      { gates: [], rollback: [], retraining: retraining({ marker: '_SUCCESS', maxObjects: 2 }) },
+      policy({ retraining: retraining({ marker: '_SUCCESS', maxObjects: 2 }) }),
       end,
     );
     expect(result.counts).toEqual([

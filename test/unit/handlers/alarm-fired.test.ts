@@ -291,6 +291,38 @@ describe('alarmFired', () => {
     expect(h.ops('StopDeployment')).toHaveLength(1);
   });
 
+  it('a deployment that Succeeded between the listing and the stop is not counted as stopped: the retried delivery redeploys', async () => {
+    const h = rollbackHarness();
+    h.seedGroup('InProgress');
+    const real = new MemoryDeployments(h.world);
+    let finishAfterListing = true;
+    const racing = Object.assign(Object.create(real), {
+      recent: async (...args: Parameters<MemoryDeployments['recent']>) => {
+        const listed = await real.recent(...args);
+        // CodeDeploy finishes d-2's bake after ListDeployments saw it InProgress.
+        if (finishAfterListing) {
+          h.state.deployments.find((d) => d.id === 'd-2')!.status = 'Succeeded';
+          h.state.aliases.set('churn-predict:live', '4');
+        }
+        finishAfterListing = false;
+        return listed;
+      },
+    });
+    const { RollbackWorkflow } = await import('../../../functions/workflows/rollback');
+    const wf = new RollbackWorkflow({ ...(h.rollback as any).deps, deployments: racing });
+    const handle = asCloudWatchHolds(h.world, alarmFired(wf, h.logger, h.clock.now));
+    await expect(handle(single())).rejects.toThrow(/d-2 Succeeded before it could be stopped/);
+    // The write-ahead record is rewritten: its StopDeployment failed, nothing was stopped.
+    expect(h.kinds('rollback.codedeploy').map((d) => [d.outcome, d.actions?.map((a) => a.status)])).toEqual([
+      ['FAILED', ['failed']],
+    ]);
+    await handle(single());
+    expect(h.ops('CreateDeployment')).toEqual([
+      expect.objectContaining({ input: expect.objectContaining({ revision: lambdaRevision('4', '3') }) }),
+    ]);
+    expect(h.kinds('rollback.codedeploy').at(-1)?.outcome).toBe('REDEPLOYED');
+  });
+
   it('lifts an auto-unfreeze freeze on the tick only after every alarm was OK for the cooldown', async () => {
     const h = rollbackHarness();
     h.seedGroup('InProgress');

@@ -33,6 +33,18 @@ describe('deploymentHook', () => {
     ]);
   });
 
+  it('records what each check read, so whatif can run the checks again under another rule', async () => {
+    const h = ready({ alarm: 'ALARM' });
+    await deploymentHook(h.hooks, h.logger)(hookEvent(), ctx());
+    const [hook] = h.kinds('rollback.hook');
+    expect(hook?.outcome).toBe('FAILED');
+    expect(hook?.inputs.read).toEqual({
+      alarms: { ServerCpuTooHigh: 'ALARM' },
+      package: { arn: P4, status: 'Approved' },
+      smoke: expect.objectContaining({ endpoint: 'churn-endpoint', body: '{"predictions":[0.2]}' }),
+    });
+  });
+
   it('answers a hook execution once and runs its smoke request once, however often and concurrently it is invoked', async () => {
     const h = ready();
     const smoke = jest.spyOn((h.hooks as any).deps.invoker, 'invoke');

@@ -24,6 +24,11 @@ describe('rollback roles (infra/rollback.cjs)', () => {
       ['codedeploy:PutLifecycleEventHookExecutionStatus'],
       ['codedeploy:StopDeployment'],
       ['ecs:DescribeTaskDefinition'],
+      [
+        'codedeploy:ListDeploymentTargets',
+        'codedeploy:GetDeploymentTarget',
+        'elasticloadbalancing:DescribeTargetGroups',
+      ],
       // Its one resource type is the OTLP `dataset`: a query of classic metrics is authorized on "*".
       ['cloudwatch:GetMetricData'],
     ];
@@ -234,6 +239,44 @@ describe('canary judgment grants (infra/rollback.cjs)', () => {
     const tickOnly = rollbackPolicy({ analysis: [analysis(false)] });
     expect(sids('hook', tickOnly)).not.toEqual(expect.arrayContaining(['RejectJudgedPackage']));
     expect(sids('hook', tickOnly)).not.toContain('JudgedRejectionClaims');
+  });
+
+  const ecsAnalysis = (hook: boolean) => ({
+    ...analysis(hook),
+    target: { codedeploy: { application: 'churn-app', deploymentGroup: 'churn-live', platform: 'ecs' } },
+    metrics: [
+      {
+        name: 'latency',
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'TargetResponseTime',
+        statistic: 'p99',
+        dimensions: { LoadBalancer: '{loadBalancer}' },
+        canary: { TargetGroup: '{canaryTargetGroup}' },
+        baseline: { TargetGroup: '{baselineTargetGroup}' },
+      },
+    ],
+  });
+
+  it('an ECS analysis lets the judging functions read its deployments’ target groups, on "*" (no resource types)', () => {
+    const ecsReads = {
+      Sid: 'EcsCanaryTargets',
+      Effect: 'Allow',
+      Action: [
+        'codedeploy:ListDeploymentTargets',
+        'codedeploy:GetDeploymentTarget',
+        'elasticloadbalancing:DescribeTargetGroups',
+      ],
+      Resource: '*',
+    };
+    expect(statement('rollback', rollbackPolicy({ analysis: [ecsAnalysis(false)] }), 'EcsCanaryTargets')).toEqual(
+      ecsReads,
+    );
+    expect(statement('hook', rollbackPolicy({ analysis: [ecsAnalysis(true)] }), 'EcsCanaryTargets')).toEqual(ecsReads);
+    // Judged on the tick only, or a Lambda analysis: the hook (or every function) reads no ECS target.
+    expect(sids('hook', rollbackPolicy({ analysis: [ecsAnalysis(false)] }))).not.toContain('EcsCanaryTargets');
+    expect(sids('endpoint', rollbackPolicy({ analysis: [ecsAnalysis(true)] }))).not.toContain('EcsCanaryTargets');
+    for (const kind of ['rollback', 'hook'])
+      expect(sids(kind, rollbackPolicy({ analysis: [analysis(true)] }))).not.toContain('EcsCanaryTargets');
   });
 
   it('without analyses nothing reads series', () => {

@@ -120,6 +120,29 @@ describe('retraining', () => {
   });
 });
 
+describe('retraining: a batch number two runs used', () => {
+  it('gives each closed batch its own row, the later start joining the later batch', () => {
+    const model = retraining([
+      d({ inputs: { objects: 500 } }),
+      d({ kind: 'retraining.start', outcome: 'STARTED', at: '2026-11-22T08:01:00.000Z' }),
+      d({ inputs: { objects: 3 }, at: '2026-11-22T16:16:00.000Z' }),
+      d({ kind: 'retraining.start', outcome: 'STARTED', at: '2026-11-22T16:17:00.000Z' }),
+    ]);
+    expect(
+      model.rules[0]!.batches.map((b) => [b.seq, b.objects, b.closedAt?.slice(11, 16), b.startedAt?.slice(11, 16)]),
+    ).toEqual([
+      ['0', 500, '08:00', '08:01'],
+      ['0', 3, '16:16', '16:17'],
+    ]);
+  });
+
+  it('leaves a batch whatif found still pending without a close time', () => {
+    const [row] = retraining([d({ outcome: 'OPEN', inputs: { objects: 2 } })]).rules[0]!.batches;
+    expect(row).toMatchObject({ state: 'OPEN', objects: 2 });
+    expect(row!.closedAt).toBeUndefined();
+  });
+});
+
 describe('gates', () => {
   it.each([
     ['arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3', { group: 'churn-models', version: '3' }],

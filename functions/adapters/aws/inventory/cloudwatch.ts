@@ -1,12 +1,13 @@
-import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AlarmKind, Lookup } from '../../../domain/resources';
-import type { AlarmInventory } from '../../../ports/inventory';
+import type { MetricQuery } from '../../../domain/resources-analysis';
+import type { AlarmInventory, MetricInventory } from '../../../ports/inventory';
 import { lookupFailure } from './lookup';
 
 /** DescribeAlarms takes at most 100 names per call. */
 const PAGE = 100;
 
-export class CloudWatchInventory implements AlarmInventory {
+export class CloudWatchInventory implements AlarmInventory, MetricInventory {
   constructor(private readonly client: CloudWatchClient) {}
 
   async alarms(names: readonly string[]): Promise<Map<string, Lookup<{ kind: AlarmKind }>>> {
@@ -45,6 +46,28 @@ export class CloudWatchInventory implements AlarmInventory {
         state: 'present',
         facts: { count: (out.MetricAlarms?.length ?? 0) + (out.CompositeAlarms?.length ?? 0) },
       };
+    } catch (error) {
+      return lookupFailure(error, []);
+    }
+  }
+
+  /**
+   * ListMetrics lists a metric that received data in the last two weeks and has at least the
+   * dimensions filtered on (a filter without a value matches any value); the first page tells.
+   */
+  async metrics(query: MetricQuery): Promise<Lookup<{ count: number }>> {
+    try {
+      const out = await this.client.send(
+        new ListMetricsCommand({
+          Namespace: query.namespace,
+          MetricName: query.metricName,
+          Dimensions: query.dimensions.map((d) => ({
+            Name: d.name,
+            ...(d.value === undefined ? {} : { Value: d.value }),
+          })),
+        }),
+      );
+      return { state: 'present', facts: { count: out.Metrics?.length ?? 0 } };
     } catch (error) {
       return lookupFailure(error, []);
     }

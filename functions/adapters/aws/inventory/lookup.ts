@@ -16,3 +16,23 @@ export function lookupFailure(error: unknown, missing: readonly string[], messag
   if (missing.includes(name) && (!message || message.test(text))) return { state: 'missing', detail: `${name}${said}` };
   return { state: 'unchecked', detail: `${name}${status && said.startsWith(':') ? ` (HTTP ${status})` : ''}${said}` };
 }
+
+/**
+ * A list call made at most once per inventory, however many misses ask for it: the names of that
+ * kind the account has, for a "did you mean". A list that fails offers nothing; the miss stands.
+ */
+export function listedOnce<T>(list: () => Promise<T[]>): () => Promise<T[] | undefined> {
+  let names: Promise<T[] | undefined> | undefined;
+  return () => (names ??= list().catch(() => undefined));
+}
+
+/** `lookup` with the names `among` offers, when it is a miss and the list answered. */
+export async function offering<T>(
+  lookup: Lookup<T>,
+  among: () => Promise<string[] | undefined>,
+  part?: 'application',
+): Promise<Lookup<T>> {
+  if (lookup.state !== 'missing') return lookup;
+  const names = await among();
+  return names ? { ...lookup, among: names, ...(part ? { part } : {}) } : lookup;
+}

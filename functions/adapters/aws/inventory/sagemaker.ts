@@ -4,7 +4,7 @@ import {
   DescribePipelineCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { Lookup, SageMakerPipelineFacts } from '../../../domain/resources';
+import type { EndpointFacts, Lookup, SageMakerPipelineFacts } from '../../../domain/resources';
 import type { SageMakerInventory } from '../../../ports/inventory';
 import { lookupFailure } from './lookup';
 
@@ -40,10 +40,19 @@ export class SageMakerResourceInventory implements SageMakerInventory {
     }
   }
 
-  async endpoint(name: string): Promise<Lookup<{ status?: string }>> {
+  async endpoint(name: string): Promise<Lookup<EndpointFacts>> {
     try {
       const out = await this.client.send(new DescribeEndpointCommand({ EndpointName: name }));
-      return { state: 'present', facts: out.EndpointStatus ? { status: out.EndpointStatus } : {} };
+      const names = (variants: Array<{ VariantName?: string }> | undefined) =>
+        (variants ?? []).flatMap((v) => (v.VariantName ? [v.VariantName] : []));
+      return {
+        state: 'present',
+        facts: {
+          ...(out.EndpointStatus ? { status: out.EndpointStatus } : {}),
+          variants: names(out.ProductionVariants),
+          shadowVariants: names(out.ShadowProductionVariants),
+        },
+      };
     } catch (error) {
       return missing(error);
     }

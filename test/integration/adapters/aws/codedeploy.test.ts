@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodeDeployDeployments, MAX_RECENT_DEPLOYMENTS } from '../../../../functions/adapters/aws/codedeploy';
-import { AwsCallError } from '../../../../functions/domain/errors';
+import { AwsCallError, DeploymentFinishedError } from '../../../../functions/domain/errors';
 import { awsClientConfig, uniqueName } from '../../../support/aws';
 import { fixMotoCodeDeployTimes } from '../../../support/moto-codedeploy-times';
 import { deploymentIdOf } from '../../../support/started';
@@ -114,18 +114,37 @@ describe('CodeDeployDeployments (operations moto lacks)', () => {
   const mock = mockClient(client);
   beforeEach(() => mock.reset());
 
-  it('stops with automatic rollback, and treats an already completed deployment as stopped', async () => {
+  const completed = () => new DeploymentAlreadyCompletedException({ message: 'done', $metadata: {} });
+
+  it('stops with automatic rollback, and treats a deployment that already failed or stopped as stopped', async () => {
+    mock.on(StopDeploymentCommand).resolvesOnce({ status: 'Pending' }).rejects(completed());
     mock
-      .on(StopDeploymentCommand)
-      .resolvesOnce({ status: 'Pending' })
-      .rejectsOnce(new DeploymentAlreadyCompletedException({ message: 'done', $metadata: {} }));
+      .on(GetDeploymentCommand)
+      .resolvesOnce({ deploymentInfo: { deploymentId: 'd-2', status: 'Stopped' } })
+      .resolvesOnce({ deploymentInfo: { deploymentId: 'd-3', status: 'Failed' } });
     const d = new CodeDeployDeployments(client);
     await d.stop('d-1');
     await d.stop('d-2');
+    await d.stop('d-3');
     expect(mock.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
       { deploymentId: 'd-1', autoRollbackEnabled: true },
       { deploymentId: 'd-2', autoRollbackEnabled: true },
+      { deploymentId: 'd-3', autoRollbackEnabled: true },
     ]);
+    expect(mock.commandCalls(GetDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+      { deploymentId: 'd-2' },
+      { deploymentId: 'd-3' },
+    ]);
+  });
+
+  // StopDeployment answers DeploymentAlreadyCompletedException for a deployment that finished in any
+  // way (API reference): one that Succeeded left the bad revision live, so the rollback is not done.
+  it('refuses, retryably, to count a deployment that Succeeded before the stop as stopped', async () => {
+    mock.on(StopDeploymentCommand).rejects(completed());
+    mock.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-1', status: 'Succeeded' } });
+    const error = await new CodeDeployDeployments(client).stop('d-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeploymentFinishedError);
+    expect(error).toMatchObject({ retryable: true, deploymentId: 'd-1' });
   });
 
   it('answers a lifecycle hook; a second answer to the same hook is not an error', async () => {

@@ -4,6 +4,7 @@ import {
   EventBridgeClient,
   PutRuleCommand,
   PutTargetsCommand,
+  type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
@@ -139,6 +140,16 @@ describe('DynamoKillSwitch cache', () => {
   });
 });
 
+/** The entries of every PutEvents request the shared client sends, in order. */
+const putEventsRequests: PutEventsRequestEntry[][] = [];
+events.middlewareStack.add(
+  (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
+    if (context.commandName === 'PutEventsCommand') putEventsRequests.push(args.input.Entries);
+    return next(args);
+  },
+  { step: 'initialize', name: 'recordPutEvents' },
+);
+
 /** A bus whose rule for `mlops.controller` targets a queue: what a consumer of the events receives. */
 async function busToQueue() {
   const bus = uniqueName('decisions');
@@ -162,8 +173,10 @@ async function busToQueue() {
     }),
   );
   const seen: PublishedEvent[] = [];
+  const first = putEventsRequests.length;
   return {
     events: new EventBridgeDecisionEvents(events, bus),
+    requests: () => putEventsRequests.slice(first),
     async received(expected: number) {
       // Delivery to the queue is asynchronous: read until the expected count (or 10 empty reads).
       for (let empty = 0; seen.length < expected && empty < 10;) {

@@ -1,7 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchInventory } from '../../../../functions/adapters/aws/inventory/cloudwatch';
-import { lookupFailure } from '../../../../functions/adapters/aws/inventory/lookup';
+import { listedOnce, lookupFailure, offering } from '../../../../functions/adapters/aws/inventory/lookup';
 import { definitionParameters } from '../../../../functions/adapters/aws/inventory/sagemaker';
 
 const sdkError = (name: string, message: string, status?: number) =>
@@ -96,5 +96,36 @@ describe('CloudWatchInventory', () => {
     cloudwatch.on(DescribeAlarmsCommand).rejects(sdkError('ThrottlingException', 'Rate exceeded', 400));
     const found = await new CloudWatchInventory(new CloudWatchClient({ region: 'us-east-1' })).alarms(['a']);
     expect(found.get('a')).toEqual({ state: 'unchecked', detail: 'ThrottlingException (HTTP 400): Rate exceeded' });
+  });
+});
+
+describe('listedOnce and offering: the names a miss offers, from one list call', () => {
+  it('lists once however many misses ask, and offers the names on misses only', async () => {
+    let calls = 0;
+    const names = listedOnce(async () => {
+      calls += 1;
+      return ['train-churn', 'score'];
+    });
+    const miss = { state: 'missing', detail: 'NotFound' } as const;
+    expect(await offering(miss, names)).toEqual({ ...miss, among: ['train-churn', 'score'] });
+    expect(await offering(miss, names, 'application')).toEqual({
+      ...miss,
+      among: ['train-churn', 'score'],
+      part: 'application',
+    });
+    expect(await offering({ state: 'present', facts: {} }, names)).toEqual({ state: 'present', facts: {} });
+    expect(await offering({ state: 'unchecked', detail: 'AccessDenied' }, names)).toEqual({
+      state: 'unchecked',
+      detail: 'AccessDenied',
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('a list that fails offers nothing, and the miss stands as it was', async () => {
+    const names = listedOnce<string>(() => Promise.reject(sdkError('AccessDeniedException', 'no', 400)));
+    expect(await offering({ state: 'missing', detail: 'NotFound' }, names)).toEqual({
+      state: 'missing',
+      detail: 'NotFound',
+    });
   });
 });

@@ -76,12 +76,25 @@ describe('memory gate adapters journal what AWS would receive', () => {
     ]);
   });
 
-  it('SNS Publish with an ASCII subject of at most 100 characters', async () => {
+  // Publish API reference: subjects "less than 100 characters long"; messages at most 262,144 bytes.
+  it('SNS Publish with an ASCII subject of fewer than 100 characters', async () => {
     const world = new MemoryWorld(new TestClock());
     await new MemoryNotifier(world).notify('arn:aws:sns:us-east-1:1:t', `HOLD ✓ ${'x'.repeat(200)}`, 'body');
     const input = world.actions[0]!.input as { Subject: string };
-    expect(input.Subject).toHaveLength(100);
+    expect(input.Subject).toHaveLength(99);
     expect(input.Subject.startsWith('HOLD ? x')).toBe(true);
+    expect(input.Subject.endsWith('x...')).toBe(true);
+  });
+
+  it('SNS Publish keeps a message of more than 256 KB to 262,144 bytes, whole characters, marked as cut', async () => {
+    const world = new MemoryWorld(new TestClock());
+    const notifier = new MemoryNotifier(world);
+    await notifier.notify('arn:aws:sns:us-east-1:1:t', 'HOLD', 'é'.repeat(140_000));
+    await notifier.notify('arn:aws:sns:us-east-1:1:t', 'HOLD', 'x'.repeat(262_144));
+    const [cut, whole] = world.actions.map((a) => (a.input as { Message: string }).Message);
+    expect(Buffer.byteLength(cut!, 'utf8')).toBeLessThanOrEqual(262_144);
+    expect(cut).toMatch(/^é+\n… \(truncated\)$/);
+    expect(whole).toBe('x'.repeat(262_144));
   });
 
   it('an AccessDenied object is an ERROR report', async () => {

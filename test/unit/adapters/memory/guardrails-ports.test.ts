@@ -15,13 +15,17 @@ describeKillSwitchContract('memory', async () => {
 
 describeDecisionEventsContract('memory', async () => {
   const world = new MemoryWorld({ now: () => new Date('2026-11-22T08:00:00Z'), sleep: async () => {} });
+  const requests = () =>
+    world.actions
+      .filter((a) => a.service === 'events' && a.operation === 'PutEvents')
+      .map((a) => a.input.Entries as Array<{ Source: string; DetailType: string; Detail: string }>);
   return {
     events: new MemoryDecisionEvents(world, 'controller-decisions'),
     received: async () =>
-      world.actions
-        .filter((a) => a.service === 'events' && a.operation === 'PutEvents')
-        .flatMap((a) => a.input.Entries as Array<{ Source: string; DetailType: string; Detail: string }>)
+      requests()
+        .flat()
         .map((e) => ({ source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail) })),
+    requests,
   };
 });
 

@@ -8,6 +8,7 @@ import { AwsCallError } from '../../../../functions/domain/errors';
 import type { Deployments } from '../../../../functions/ports/deployments';
 import { noise, seedLambdaSeries, SHAPES } from '../../../support/canary-series';
 import { rollbackHarness, rollbackPolicy, P3, P4, lambdaRevision } from '../../../support/rollback-harness';
+import { variantLatencyMetric } from '../../../support/canary-moto';
 
 const ANALYSIS = {
   name: 'churn-canary',
@@ -226,18 +227,7 @@ describe('canary judgment of an endpoint’s two variants', () => {
         {
           name: 'churn-ab',
           target: { endpoint: { name: 'churn-endpoint', canaryVariant: 'challenger', baselineVariant: 'champion' } },
-          metrics: [
-            {
-              name: 'latency',
-              namespace: 'AWS/SageMaker',
-              metricName: 'ModelLatency',
-              statistic: 'Average',
-              dimensions: { EndpointName: '{endpoint}' },
-              canary: { VariantName: '{canaryVariant}' },
-              baseline: { VariantName: '{baselineVariant}' },
-              critical: true,
-            },
-          ],
+          metrics: [{ ...variantLatencyMetric, critical: true }],
         },
       ],
     });

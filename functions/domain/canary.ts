@@ -78,13 +78,14 @@ export interface Judgment {
   metrics: MetricJudgment[];
 }
 
-const fmt = (n: number): string => {
+/** Numbers as the reasons write them: whole numbers as they are, others to four significant digits. */
+export const fmt = (n: number): string => {
   if (!Number.isFinite(n)) return n > 0 ? '∞' : '-∞';
   if (Number.isInteger(n)) return String(n);
   return String(Number(n.toPrecision(4)));
 };
-const signed = (n: number): string => (n > 0 ? `+${fmt(n)}` : fmt(n));
-const fmtP = (p: number): string => (p !== 0 && p < 1e-4 ? p.toExponential(2) : fmt(p));
+export const signed = (n: number): string => (n > 0 ? `+${fmt(n)}` : fmt(n));
+export const fmtP = (p: number): string => (p !== 0 && p < 1e-4 ? p.toExponential(2) : fmt(p));
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -146,7 +147,8 @@ const alternativeFor: Record<Worse, Alternative> = {
   decrease: 'less',
   either: 'two-sided',
 };
-const tested: Record<Alternative, string> = {
+/** What each alternative tests, in the reasons' words. */
+export const tested: Record<Alternative, string> = {
   greater: 'canary greater',
   less: 'canary less',
   'two-sided': 'canary different',

@@ -5,6 +5,7 @@
  */
 import { decisionsSection } from './decisions';
 import { gatesSection } from './gates';
+import { judgmentsSection } from './judgments';
 import { overviewSection } from './overview';
 import { page, type ChartLibraries } from './page';
 import type { Decision } from './records';
@@ -16,7 +17,7 @@ export type { ChartLibraries } from './page';
 export type { Chart, Section } from './section';
 export { page } from './page';
 export { renderWhatIf, whatIfModel, whatIfSections, type WhatIfModel, type WhatIfPageOptions } from './whatif';
-export { decisionsSection, gatesSection, overviewSection, retrainingSection, rollbacksSection };
+export { decisionsSection, gatesSection, judgmentsSection, overviewSection, retrainingSection, rollbacksSection };
 
 export interface ReportOptions {
   libraries: ChartLibraries;
@@ -34,6 +35,7 @@ export function reportSections(records: readonly Decision[]): Section[] {
     overviewSection(records),
     retrainingSection(records),
     gatesSection(records),
+    judgmentsSection(records),
     rollbacksSection(records),
     decisionsSection(records),
   ];

@@ -35,7 +35,7 @@ export interface StepRow {
 
 export interface Incident {
   binding: string;
-  /** The alarm's name, or `operator <name>` for a rollback a person asked for. */
+  /** The alarm's name, `judgment <analysis>` for a canary judgment's FAIL, or `operator <name>` for a rollback a person asked for. */
   trigger: string;
   since: string;
   steps: StepRow[];
@@ -56,7 +56,9 @@ export function incidentTrigger(
   const recorded = object(inputs.trigger);
   const alarm = text(recorded?.alarm);
   const since = text(recorded?.since);
-  if (alarm !== undefined && since !== undefined) return { trigger: alarm, since };
+  // A judgment's FAIL names its analysis where an alarm's name would be.
+  if (alarm !== undefined && since !== undefined)
+    return { trigger: text(recorded?.via) === 'judgment' ? `judgment ${alarm}` : alarm, since };
   for (const r of reasons) {
     const alarm = ALARM_REASON.exec(r);
     if (alarm) return { trigger: alarm[1]!, since: alarm[2]! };

@@ -82,6 +82,13 @@ export class DeploymentHookWorkflow {
     this.ecsTraffic = new EcsTraffic(deps.deploymentTargets, deps.targetGroups);
   }
 
+  /** The rollback binding of the deployment's group, if the policy names one. */
+  private bindingOf(d: DeploymentDetail) {
+    return this.deps.policy.rollback.find(
+      (b) => b.codedeploy?.application === d.application && b.codedeploy.deploymentGroup === d.deploymentGroup,
+    );
+  }
+
   private analysis(d: DeploymentDetail): AnalysisEntry | undefined {
     return this.deps.policy.analysis.find(
       (a) =>
@@ -126,7 +133,8 @@ export class DeploymentHookWorkflow {
             return;
           }
           const checks: Array<Promise<CheckResult | undefined>> = rule ? this.checks(rule, deployment, read) : [];
-          if (analysis) checks.push(this.judged(analysis, deployment, functionName, () => (marginal = true)));
+          if (analysis)
+            checks.push(this.judged(analysis, deployment, functionName, hookExecutionId, () => (marginal = true)));
           results.push(...(await Promise.all(checks)).filter((r): r is CheckResult => r !== undefined));
         })(),
         budgetMs,
@@ -164,9 +172,7 @@ export class DeploymentHookWorkflow {
    * recorded failed with its claim given back, and the invocation fails with it.
    */
   private async rejectJudged(d: DeploymentDetail, judgment: CheckResult): Promise<void> {
-    const binding = this.deps.policy.rollback.find(
-      (b) => b.codedeploy?.application === d.application && b.codedeploy.deploymentGroup === d.deploymentGroup,
-    );
+    const binding = this.bindingOf(d);
     if (!binding?.modelPackageGroup) return;
     const base = { kind: 'rollback.package', subject: `${binding.name}/${binding.modelPackageGroup}` };
     const why = `canary judgment FAIL at the AfterAllowTraffic hook of ${d.id}: ${judgment.detail}`;
@@ -210,6 +216,7 @@ export class DeploymentHookWorkflow {
     entry: AnalysisEntry,
     d: DeploymentDetail,
     functionName: string | undefined,
+    hookExecutionId: string,
     onMarginal: () => void,
   ): Promise<CheckResult | undefined> {
     const check = 'judgment';
@@ -239,19 +246,21 @@ export class DeploymentHookWorkflow {
         filled.reasons,
       );
       const observing = entry.mode === 'observe';
+      const action = observing
+        ? `observe mode (analysis ${entry.name}): the hook is answered without it`
+        : 'answers the AfterAllowTraffic hook';
+      const binding = this.bindingOf(d);
       await this.recorder.record({
         kind: 'analysis.judgment',
         subject: `${entry.name}/${d.id}`,
         outcome: outcomeOf[judgment.verdict],
-        reasons: [
-          judgment.reason,
-          ...judgment.metrics.map((m) => m.reason),
-          ...unread,
-          observing
-            ? `observe mode (analysis ${entry.name}): the hook is answered without it`
-            : 'answers the AfterAllowTraffic hook',
-        ],
-        inputs: judgmentInputs(entry, d.id, at.window, judgment),
+        reasons: [judgment.reason, ...judgment.metrics.map((m) => m.reason), ...unread, action],
+        inputs: judgmentInputs(entry, d.id, at.window, judgment, {
+          via: 'hook',
+          action,
+          hookExecutionId,
+          ...(binding ? { binding: binding.name } : {}),
+        }),
       });
       if (observing) return undefined;
       if (judgment.verdict === 'MARGINAL') onMarginal();

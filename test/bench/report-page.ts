@@ -1,6 +1,6 @@
 /**
- * `npm run bench:report`: how long `renderReport` takes for 10,000 decisions and how large the
- * page is, then how long chromium takes to draw it (when /usr/bin/chromium is there). A
+ * `npm run bench:report`: how long `renderReport` takes for 10,000 decisions (canary judgments
+ * among them, with the numbers the judgment workflow records) and how large the page is, then how long chromium takes to draw it (when /usr/bin/chromium is there). A
  * measurement, not an assertion: docs/report.md quotes its output. `-- --count N` for another size.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,13 +10,65 @@ import { pathToFileURL } from 'node:url';
 import { readChartLibraries } from '../../functions/cli/report-libraries';
 import type { Decision } from '../../functions/ports/decision-log';
 import { renderReport } from '../../functions/report/index';
+import { validatePolicy } from '../../functions/config/policy';
+import { judge } from '../../functions/domain/canary';
+import { criteriaOf, outcomeOf } from '../../functions/domain/judgment';
+import { judgmentInputs } from '../../functions/workflows/rollback/judge';
+import { latencyMetric } from '../support/canary-moto';
+import { policyInput } from '../support/policies';
 import { repoRoot } from './bundles';
 
 const countFlag = process.argv.indexOf('--count');
 const COUNT = countFlag > 0 ? Number(process.argv[countFlag + 1]) : 10_000;
 const RUNS = 5;
 
-/** A seeded mix shaped like a month of a busy account: batches and starts, gates, rollbacks. */
+const RULES = ['churn', 'ranking', 'fraud', 'ltv', 'search'];
+
+/** One analysis per rule's Lambda group, two metrics each: what the judgments are made against. */
+const ANALYSES = validatePolicy({
+  ...policyInput([]),
+  rollback: RULES.map((r) => ({
+    name: `${r}-live`,
+    alarms: { names: [`${r}-errors`] },
+    codedeploy: { application: `${r}-app`, deploymentGroup: `${r}-live` },
+  })),
+  analysis: RULES.map((r) => ({
+    name: `${r}-canary`,
+    target: { codedeploy: { application: `${r}-app`, deploymentGroup: `${r}-live` } },
+    metrics: [
+      latencyMetric,
+      { ...latencyMetric, name: 'errors', metricName: 'Errors', statistic: 'Sum', critical: false, minPoints: 5 },
+    ],
+  })),
+}).analysis;
+
+/** A judgment of 15 one-minute points a side, as the rollback tick records it (domain and inputs alike). */
+function judgmentRecord(rule: string, at: string, deployment: number, random: () => number): Decision {
+  const entry = ANALYSES.find((a) => a.name === `${rule}-canary`)!;
+  const drift = random() * 0.3;
+  const points = (level: number, spread: number) => Array.from({ length: 15 }, () => level + random() * spread);
+  const j = judge(criteriaOf(entry), entry.thresholds, {
+    latency: { canary: points(100 * (1 + drift), 10), baseline: points(100, 10) },
+    errors: { canary: points(1 + drift * 4, 2), baseline: points(1, 2) },
+  });
+  const action =
+    j.verdict === 'FAIL' ? `rolling back as an alarm on binding ${rule}-live would` : 'the canary continues';
+  const end = new Date(at);
+  return {
+    kind: 'analysis.judgment',
+    subject: `${entry.name}/d-${deployment}`,
+    outcome: outcomeOf[j.verdict],
+    reasons: [j.reason, ...j.metrics.map((m) => m.reason), action],
+    inputs: judgmentInputs(entry, `d-${deployment}`, { start: new Date(end.getTime() - 15 * 60_000), end }, j, {
+      via: 'tick',
+      action,
+      binding: `${rule}-live`,
+    }),
+    at,
+  };
+}
+
+/** A seeded mix shaped like a month of a busy account: batches and starts, gates, canary judgments, rollbacks. */
 export function generatedDecisions(count: number, seed = 42): Decision[] {
   let state = seed;
   const random = () => {
@@ -25,7 +77,7 @@ export function generatedDecisions(count: number, seed = 42): Decision[] {
   };
   const start = Date.parse('2026-10-01T00:00:00.000Z');
   const spanMs = 30 * 86_400_000;
-  const rules = ['churn', 'ranking', 'fraud', 'ltv', 'search'];
+  const rules = RULES;
   const seqs = new Map<string, number>();
   const versions = new Map<string, number>();
   const out: Decision[] = [];
@@ -33,7 +85,7 @@ export function generatedDecisions(count: number, seed = 42): Decision[] {
     const at = new Date(start + Math.floor((i / count) * spanMs)).toISOString();
     const pick = random();
     const rule = rules[Math.floor(random() * rules.length)]!;
-    if (pick < 0.55) {
+    if (pick < 0.5) {
       const seq = seqs.get(rule) ?? 0;
       const step = i % 3;
       if (step === 0)
@@ -72,7 +124,7 @@ export function generatedDecisions(count: number, seed = 42): Decision[] {
         });
         seqs.set(rule, seq + 1);
       }
-    } else if (pick < 0.85) {
+    } else if (pick < 0.75) {
       const group = `${rule}-models`;
       const version = (versions.get(group) ?? 0) + 1;
       versions.set(group, version);
@@ -104,6 +156,9 @@ export function generatedDecisions(count: number, seed = 42): Decision[] {
         },
         at,
       });
+    } else if (pick < 0.9) {
+      // A new canary deployment of the rule about every twelve judgments.
+      out.push(judgmentRecord(rule, at, Math.floor(i / 60), random));
     } else {
       const since = new Date(Date.parse(at) - 30_000).toISOString();
       out.push({
@@ -134,6 +189,7 @@ async function main(): Promise<void> {
   const libraryBytes = Object.values(libraries).reduce((s, l) => s + Buffer.byteLength(l), 0);
   const result: Record<string, unknown> = {
     decisions: COUNT,
+    judgments: records.filter((d) => d.kind === 'analysis.judgment').length,
     buildMsMedian: Math.round(times[Math.floor(RUNS / 2)]!),
     buildMsRuns: times.map((t) => Math.round(t)),
     bytes: Buffer.byteLength(html),

@@ -1,24 +1,16 @@
 /**
  * The demo's report in a real browser: Debian's chromium, headless, driven by playwright-core.
- * The page is built from the four demo scenarios exactly as `report --scenario` builds it; the
+ * The page is built from the five demo chapters exactly as `report --scenario` builds it; the
  * assertions are what those scenarios imply (docs/report.md), checked on the drawn SVG marks and
  * the tables. A screenshot of each section is kept under test-artifacts/report/.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildReport, defaultSources } from '../../functions/cli/commands/report';
+import type { Browser, Page } from 'playwright-core';
 import type { Decision } from '../../functions/ports/decision-log';
+import { launchChromium, openReport, ROOT, SECTIONS, writeDemoReport } from '../support/demo-report';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'report');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DEMO = ['demo.yml', 'demo-gates.yml', 'demo-rollback.yml', 'demo-operate.yml'].map((f) =>
-  join(ROOT, 'test', 'scenarios', f),
-);
-// Generous: a state the page reaches, never a speed the test demands.
-const STATE_BUDGET_MS = 90_000;
 
 let browser: Browser | undefined;
 let page: Page;
@@ -27,27 +19,16 @@ const consoleProblems: string[] = [];
 const requests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
-  const built = await buildReport(
-    { scenario: DEMO, title: 'Demo decision report' },
-    { ...defaultSources, now: () => new Date('2026-11-23T06:00:00Z') },
-  );
+  const built = await writeDemoReport(ARTIFACTS);
   records = built.records;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = join(ARTIFACTS, 'demo-report.html');
-  writeFileSync(file, built.html);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleProblems.push(`page error: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction('document.body.dataset.charts !== undefined', null, { timeout: STATE_BUDGET_MS });
+  await openReport(page, built.file);
 });
 
 afterAll(async () => {
@@ -67,14 +48,8 @@ describe('the demo report in chromium', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('has the five sections, in order', async () => {
-    expect(await page.locator('main > section > h2').allTextContents()).toEqual([
-      'Overview',
-      'Retraining',
-      'Gates',
-      'Rollbacks',
-      'Every decision',
-    ]);
+  it('has the six sections, in order', async () => {
+    expect(await page.locator('main > section > h2').allTextContents()).toEqual(SECTIONS.map(([, title]) => title));
   });
 
   it('counts every record in the overview bars, and shades the kill switch and observe spans', async () => {
@@ -123,11 +98,99 @@ describe('the demo report in chromium', () => {
     await expect(rows.filter({ hasText: 'NODATA' }).count()).resolves.toBe(1);
   });
 
-  it('lists each rollback episode per binding with its steps', async () => {
+  it('lists each rollback episode per binding with its steps, the canary judgment’s among them', async () => {
     const rows = await page.locator('#rollback-incidents tbody tr').allTextContents();
-    expect(rows).toHaveLength(4);
+    // The four of the rollback and operating chapters, then the canary chapter's judgment FAIL and late alarm.
+    expect(rows).toHaveLength(6);
     expect(rows.find((r) => r.startsWith('ranking-live'))).toMatch(/endpoint endpoint:ranking-live:\s*UPDATED/);
     expect(rows.find((r) => r.includes('churn-model-errors'))).toMatch(/STOPPED/);
+    expect(rows.find((r) => r.includes('judgment churn-canary'))).toMatch(/STOPPED.*package churn-models:\s*REJECTED/s);
+    expect(rows.find((r) => r.includes('churn-latency-high'))).toMatch(/NOTHING_TO_ROLL_BACK/);
+  });
+
+  describe('canary judgments', () => {
+    const judged = (analysis: string) =>
+      records.filter((d) => d.kind === 'analysis.judgment' && d.subject.startsWith(`${analysis}/`));
+    const labels = (selector: string) =>
+      page.locator(selector).evaluateAll((ps) => ps.map((p) => p.getAttribute('aria-label') ?? ''));
+    const chart = (app: string) => `#chart-judgments-codedeploy-${app}-app-${app}-live`;
+
+    it('has one part per deployment group, each naming its analysis and rollback binding', async () => {
+      expect(await page.locator('#judgments h3').allTextContents()).toEqual([
+        'codedeploy churn-app/churn-live',
+        'codedeploy fraud-app/fraud-live',
+        'codedeploy pricing-app/pricing-live',
+      ]);
+      await expect(page.locator('#judgments p.note').first().textContent()).resolves.toBe(
+        'analysis churn-canary · rollback binding churn-live',
+      );
+    });
+
+    it("marks churn's verdicts over time (NODATA, PASS, FAIL) and its scores against pass 95 and marginal 75", async () => {
+      const verdicts = (await labels(`${chart('churn')} path[aria-roledescription="judgment"]`)).map(
+        (l) => /verdict: (\w+)/.exec(l)?.[1],
+      );
+      expect(verdicts).toEqual(['NODATA', 'PASS', 'FAIL']);
+      expect(judged('churn-canary').map((d) => d.inputs.verdict)).toEqual(verdicts);
+      // NODATA is never placed on the score axis: the PASS (100) and the FAIL (0) are.
+      const scores = await labels(`${chart('churn')} path[aria-roledescription="judgment score"]`);
+      expect(scores.map((l) => /score: (\d+)/.exec(l)?.[1])).toEqual(['100', '0']);
+      expect(await labels(`${chart('churn')} line[aria-roledescription="pass threshold"]`)).toEqual([
+        expect.stringContaining('value: 95'),
+      ]);
+      expect(await labels(`${chart('churn')} line[aria-roledescription="marginal threshold"]`)).toEqual([
+        expect.stringContaining('value: 75'),
+      ]);
+    });
+
+    it("plots churn's latency effect against the 10 % allowed: within it at 09:10, over it at 09:15", async () => {
+      const effects = await labels(`${chart('churn')} path[aria-roledescription="metric effect"]`);
+      const recorded = judged('churn-canary')
+        .map((d) => (d.inputs.metrics as { change?: number }[])[0]!.change)
+        .filter((c): c is number => typeof c === 'number');
+      expect(recorded).toHaveLength(2);
+      expect(effects).toHaveLength(2);
+      expect(effects[0]).toMatch(/verdict: PASS/);
+      expect(effects[1]).toMatch(/verdict: FAIL/);
+      expect(recorded[0]).toBeLessThan(10);
+      expect(recorded[1]).toBeGreaterThan(10);
+      expect(await labels(`${chart('churn')} line[aria-roledescription="allowed change"]`)).toEqual([
+        expect.stringContaining('value: 10'),
+      ]);
+    });
+
+    it("lists each judgment with its numbers and action: churn's FAIL stopped the deployment and rejected package 4", async () => {
+      const rows = page.locator('#judgments-codedeploy-churn-app-churn-live tbody tr');
+      expect(await rows.count()).toBe(judged('churn-canary').length);
+      const fail = await rows.nth(2).textContent();
+      expect(fail).toMatch(/FAIL/);
+      expect(fail).toContain('points: canary 15, baseline 15');
+      expect(fail).toContain('U=212');
+      expect(fail).toContain('p=2.01e-5 < α 0.05 (canary greater)');
+      expect(fail).toContain('(+12.91%) vs allowed 10%');
+      expect(fail).toContain('rolling back as an alarm on binding churn-live would');
+      expect(fail).toMatch(
+        /codedeploy churn-live\/codedeploy:churn-app\/churn-live:\s*STOPPED \(codedeploy StopDeployment d-CANARY001\)/,
+      );
+      expect(fail).toMatch(/package churn-live\/churn-models:\s*REJECTED/);
+    });
+
+    it('passes the noisy fraud canary at every judged interval and leaves the starved pricing canary NODATA', async () => {
+      const fraud = judged('fraud-canary');
+      expect(fraud.map((d) => d.inputs.verdict)).toEqual(['NODATA', 'PASS', 'PASS', 'PASS', 'PASS']);
+      expect(await count(`${chart('fraud')} path[aria-roledescription="judgment score"]`)).toBe(4);
+      const pricing = judged('pricing-canary');
+      expect(pricing.length).toBeGreaterThan(0);
+      expect(pricing.every((d) => d.outcome === 'NODATA')).toBe(true);
+      expect(await count(`${chart('pricing')} path[aria-roledescription="judgment"]`)).toBe(pricing.length);
+      expect(await count(`${chart('pricing')} path[aria-roledescription="judgment score"]`)).toBe(0);
+      const rows = await page.locator('#judgments-codedeploy-pricing-app-pricing-live tbody tr').allTextContents();
+      expect(rows).toHaveLength(pricing.length);
+      expect(rows.every((r) => /NODATA.*not tested \(too few points\).*nothing changes/s.test(r))).toBe(true);
+      await expect(
+        page.locator('#judgments p.missing', { hasText: `${pricing.length} NODATA judgment(s)` }).count(),
+      ).resolves.toBe(1);
+    });
   });
 
   it('has one row per decision, filterable by outcome and text', async () => {
@@ -145,7 +208,7 @@ describe('the demo report in chromium', () => {
   });
 
   it('keeps a screenshot of each section', async () => {
-    for (const id of ['overview', 'retraining', 'gates', 'rollbacks', 'decisions']) {
+    for (const [id] of SECTIONS) {
       const path = join(ARTIFACTS, `${id}.png`);
       await page.locator(`#${id}`).screenshot({ path });
       expect(existsSync(path)).toBe(true);

@@ -78,15 +78,46 @@ export async function readAndJudge(
   };
 }
 
-/** The numbers of a judgment as its decision records them (each metric's test and effect). */
-export function judgmentInputs(entry: AnalysisEntry, pair: string, window: JudgmentWindow, j: Judgment) {
+/** How a judgment came to be made, and what it made the controller do, as its record states it. */
+export interface JudgmentContext {
+  /** `tick`: the rollback schedule; `hook`: a deployment's AfterAllowTraffic hook. */
+  via: 'tick' | 'hook';
+  /** The sentence the reasons end with: what was done about the verdict. */
+  action: string;
+  /** The rollback binding a FAIL acts through, where the policy names one. */
+  binding?: string;
+  /** The hook execution the judgment answers (its rollback.hook record names the same one). */
+  hookExecutionId?: string;
+}
+
+/** ±Infinity (a change from a zero baseline median) as the strings JSON has no number for. */
+const jsonNumber = (n: number | undefined) => (n === undefined || Number.isFinite(n) ? n : String(n));
+
+/**
+ * The numbers of a judgment as its decision records them (each metric's test and effect), with the
+ * thresholds and target they were judged against, so a report can show them without the policy.
+ */
+export function judgmentInputs(
+  entry: AnalysisEntry,
+  pair: string,
+  window: JudgmentWindow,
+  j: Judgment,
+  context: JudgmentContext,
+) {
   return {
     analysis: entry.name,
     pair,
+    target: entry.target,
     window: { start: window.start.toISOString(), end: window.end.toISOString() },
     verdict: j.verdict,
     score: j.score,
-    metrics: j.metrics.map(({ reason: _, ...numbers }) => numbers),
+    thresholds: entry.thresholds,
+    metrics: j.metrics.map(({ reason: _, ...numbers }) => ({
+      ...numbers,
+      ...(numbers.z !== undefined ? { z: jsonNumber(numbers.z) } : {}),
+      ...(numbers.change !== undefined ? { change: jsonNumber(numbers.change) } : {}),
+    })),
+    ...context,
   };
 }
 
@@ -190,7 +221,11 @@ async function judgePair(flow: RollbackFlow, series: MetricSeries, entry: Analys
       subject,
       outcome: outcomeOf[judgment.verdict],
       reasons: [judgment.reason, ...judgment.metrics.map((m) => m.reason), ...unread, what],
-      inputs: judgmentInputs(entry, pair.id, window, judgment),
+      inputs: judgmentInputs(entry, pair.id, window, judgment, {
+        via: 'tick',
+        action: what,
+        ...(binding ? { binding: binding.name } : {}),
+      }),
     },
     {
       key,

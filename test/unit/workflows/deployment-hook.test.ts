@@ -85,6 +85,14 @@ describe('the AfterAllowTraffic hook answers with the canary judgment', () => {
     expect(h.kinds('analysis.judgment').map((d) => [d.subject, d.outcome])).toEqual([['churn-canary/d-2', outcome]]);
     expect(h.kinds('rollback.hook')[0]!.outcome).toBe(status.toUpperCase());
     expect(rejected(h)).toEqual(packages);
+    // The judgment names the hook execution its answer's record names: the report joins them on it.
+    const hookExecutionId = h.kinds('rollback.hook')[0]!.inputs.hookExecutionId;
+    expect(hookExecutionId).toEqual(expect.any(String));
+    expect(h.kinds('analysis.judgment')[0]!.inputs).toMatchObject({
+      via: 'hook',
+      hookExecutionId,
+      action: 'answers the AfterAllowTraffic hook',
+    });
   });
 
   it('a FAIL rejects the package as the tick would: after the Failed answer, recorded with the judgment', async () => {

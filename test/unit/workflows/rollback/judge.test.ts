@@ -83,7 +83,14 @@ describe('canary judgment on the rollback tick', () => {
     expect(j!.inputs).toMatchObject({
       window: { start: '2026-11-22T09:45:00.000Z', end: '2026-11-22T10:00:00.000Z' },
       verdict: 'FAIL',
+      // What the report shows without the policy: the target, the thresholds and what was done.
+      target: ANALYSIS.target,
+      thresholds: { pass: 95, marginal: 75 },
+      via: 'tick',
+      binding: 'churn-live',
+      action: 'rolling back as an alarm on binding churn-live would',
     });
+    expect(j!.reasons.at(-1)).toBe((j!.inputs as { action: string }).action);
     expect(h.ops('StopDeployment').map((a) => a.input)).toEqual([{ deploymentId: 'd-2', autoRollbackEnabled: true }]);
     expect(h.ops('UpdateModelPackage').map((a) => a.input)).toMatchObject([
       { ModelPackageArn: P4, ModelApprovalStatus: 'Rejected' },

@@ -49,7 +49,7 @@ export function describeBatchLedgerContract(
   makeLedger: () => BatchLedger | Promise<BatchLedger>,
   options: BatchLedgerContractOptions = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
 
   describe(`BatchLedger contract: ${name}`, () => {
     let ledger: BatchLedger;
@@ -313,7 +313,7 @@ export function describeBatchLedgerContract(
         for (const batch of closed) expect(ids(await ledger.members(rule, batch.seq))).toEqual(ids(batch.members));
         expect(await ledger.open(rule)).toMatchObject({ pendingObjects: 0, pendingBytes: 0, nextSeq: closed.length });
       },
-      Math.max(timeout, 60_000),
+      timeout,
     );
   });
 }

@@ -22,7 +22,7 @@ export function describeDecisionHistoryContract(
   makeSubject: () => Promise<DecisionHistorySubject>,
   options: { timeout?: number } = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
 
   describe(`DecisionHistory contract: ${name}`, () => {
     let s: DecisionHistorySubject;

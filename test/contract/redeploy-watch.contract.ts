@@ -20,7 +20,7 @@ export function describeRedeployWatchContract(
   makeWatch: () => RedeployWatch | Promise<RedeployWatch>,
   options: { timeout?: number } = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
   describe(`RedeployWatch contract: ${name}`, () => {
     it(
       'follows a redeployment once, lists it until finished, and never follows it again',

@@ -26,7 +26,7 @@ export function describeRetrainRequestsContract(
   makeStore: () => RetrainRequests | Promise<RetrainRequests>,
   options: { timeout?: number } = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
   describe(`RetrainRequests contract: ${name}`, () => {
     let store: RetrainRequests;
     let rule: string;

@@ -13,7 +13,7 @@ export function describeRollbackStoreContract(
   makeStore: () => RollbackStore | Promise<RollbackStore>,
   options: { timeout?: number } = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
   describe(`RollbackStore contract: ${name}`, () => {
     it(
       'keeps the configs an endpoint was seen InService with, once each, flagging rollbacks',

@@ -43,7 +43,7 @@ export function describeRunStoreContract(
   makeStore: () => RunStore | Promise<RunStore>,
   options: RunStoreContractOptions = {},
 ): void {
-  const timeout = options.timeout ?? 5_000;
+  const timeout = options.timeout ?? 120_000;
 
   describe(`RunStore contract: ${name}`, () => {
     let store: RunStore;

@@ -17,5 +17,5 @@ describeDecisionHistoryContract(
     const clock: Clock = { now: () => now, sleep: async () => {} };
     return { log: new DynamoDecisionLog(client, table, { clock }), setNow: (iso) => (now = new Date(iso)) };
   },
-  { timeout: 20_000 },
+  { timeout: 120_000 },
 );

@@ -13,5 +13,5 @@ beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
 describeRetrainRequestsContract('dynamodb (moto)', () => new DynamoRetrainRequests(client, table), {
-  timeout: 20_000,
+  timeout: 120_000,
 });

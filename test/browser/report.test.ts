@@ -8,26 +8,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Decision } from '../../functions/ports/decision-log';
-import { launchChromium, openReport, ROOT, SECTIONS, writeDemoReport } from '../support/demo-report';
+import { launchChromium, openReport, ROOT, SECTIONS, watchPage, writeDemoReport } from '../support/demo-report';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'report');
 
 let browser: Browser | undefined;
 let page: Page;
 let records: Decision[];
-const consoleProblems: string[] = [];
-const requests: string[] = [];
+let consoleProblems: string[];
+let requests: string[];
 
 beforeAll(async () => {
   const built = await writeDemoReport(ARTIFACTS);
   records = built.records;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleProblems.push(`page error: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
+  ({ consoleProblems, requests } = watchPage(page));
   await openReport(page, built.file);
 });
 

@@ -8,44 +8,31 @@
  * also written there, for docs/images/whatif-comparison.png.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runWhatIf, whatIfPage, type WhatIfRun } from '../../functions/cli/commands/whatif';
+import { launchChromium, openReport, ROOT, watchPage } from '../support/demo-report';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'whatif');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHAPTERS = ['demo.yml', 'demo-gates.yml', 'demo-operate.yml'].map((f) => join(ROOT, 'test', 'scenarios', f));
 const POLICY = join(ROOT, 'test', 'fixtures', 'whatif', 'stricter.yml');
-// Generous: a state the page reaches, never a speed the test demands.
-const STATE_BUDGET_MS = 90_000;
 
 let browser: Browser | undefined;
 let page: Page;
 let run: WhatIfRun;
-const consoleProblems: string[] = [];
-const requests: string[] = [];
+let consoleProblems: string[];
+let requests: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH`,
-    );
   run = await runWhatIf({ policy: POLICY, scenario: CHAPTERS });
   const html = await whatIfPage(run, POLICY, new Date('2026-11-23T06:00:00Z'));
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, 'whatif.html');
   writeFileSync(file, html);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1800, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleProblems.push(`page error: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForFunction('document.body.dataset.charts !== undefined', null, { timeout: STATE_BUDGET_MS });
+  ({ consoleProblems, requests } = watchPage(page));
+  await openReport(page, file);
 });
 
 afterAll(async () => {
@@ -164,8 +151,8 @@ describe('the whatif comparison page in chromium', () => {
     const top = await page.locator('#whatif-counts').boundingBox();
     const gates = await page.locator('#whatif-gates .side-by-side').boundingBox();
     const docs = await browser!.newPage({ viewport: { width: 1800, height: 1000 }, deviceScaleFactor: 0.5 });
-    await docs.goto(page.url());
-    await docs.waitForFunction('document.body.dataset.charts === "ready"', null, { timeout: STATE_BUDGET_MS });
+    await openReport(docs, join(ARTIFACTS, 'whatif.html'));
+    expect(await docs.evaluate('document.body.dataset.charts')).toBe('ready');
     await docs.screenshot({
       path: resolve(ROOT, target),
       fullPage: true,

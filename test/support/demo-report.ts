@@ -52,6 +52,21 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
+/**
+ * What a page says that a test must see: console errors and warnings, uncaught page errors, and
+ * every URL it requests (the report promises no fetch but its own file).
+ */
+export function watchPage(page: Page): { consoleProblems: string[]; requests: string[] } {
+  const consoleProblems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleProblems.push(`page error: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { consoleProblems, requests };
+}
+
 /** Opens the page and waits until its charts are drawn or failed (`document.body.dataset.charts`). */
 export async function openReport(page: Page, file: string): Promise<void> {
   await page.goto(pathToFileURL(file).href);

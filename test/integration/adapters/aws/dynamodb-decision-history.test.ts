@@ -10,12 +10,8 @@ const table = uniqueName('decision-history');
 beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
-describeDecisionHistoryContract(
-  'dynamodb (moto)',
-  async () => {
-    let now = new Date();
-    const clock: Clock = { now: () => now, sleep: async () => {} };
-    return { log: new DynamoDecisionLog(client, table, { clock }), setNow: (iso) => (now = new Date(iso)) };
-  },
-  { timeout: 120_000 },
-);
+describeDecisionHistoryContract('dynamodb (moto)', async () => {
+  let now = new Date();
+  const clock: Clock = { now: () => now, sleep: async () => {} };
+  return { log: new DynamoDecisionLog(client, table, { clock }), setNow: (iso) => (now = new Date(iso)) };
+});

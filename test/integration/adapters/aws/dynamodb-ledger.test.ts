@@ -33,14 +33,13 @@ afterAll(() => {
   jittery.destroy();
 });
 
-describeBatchLedgerContract('dynamodb (moto)', () => new DynamoBatchLedger(client, table), { timeout: 120_000 });
+describeBatchLedgerContract('dynamodb (moto)', () => new DynamoBatchLedger(client, table));
 
 // The same contract with jittered requests and a single lane: every concurrent append races the
 // others for the same next position, and the losers must try again further on.
 describeBatchLedgerContract(
   'dynamodb (moto), jittered, one lane for everybody',
   () => new DynamoBatchLedger(jittery, table, undefined, { lanes: 1, appendAttempts: 50 }),
-  { timeout: 120_000 },
 );
 
 /** Holds the first request of `held` that `matches` until `release()`; `reached` resolves when it is held. */

@@ -12,4 +12,4 @@ const table = uniqueName('redeploy-watch');
 beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
-describeRedeployWatchContract('dynamodb (moto)', () => new DynamoRedeployWatch(client, table), { timeout: 120_000 });
+describeRedeployWatchContract('dynamodb (moto)', () => new DynamoRedeployWatch(client, table));

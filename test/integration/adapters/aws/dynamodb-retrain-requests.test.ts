@@ -12,6 +12,4 @@ const table = uniqueName('retrain-requests');
 beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
-describeRetrainRequestsContract('dynamodb (moto)', () => new DynamoRetrainRequests(client, table), {
-  timeout: 120_000,
-});
+describeRetrainRequestsContract('dynamodb (moto)', () => new DynamoRetrainRequests(client, table));

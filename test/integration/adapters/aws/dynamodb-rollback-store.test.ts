@@ -12,4 +12,4 @@ const table = uniqueName('rollback-store');
 beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
-describeRollbackStoreContract('dynamodb (moto)', () => new DynamoRollbackStore(client, table), { timeout: 120_000 });
+describeRollbackStoreContract('dynamodb (moto)', () => new DynamoRollbackStore(client, table));

@@ -12,4 +12,4 @@ const table = uniqueName('run-store');
 beforeAll(() => createStateTable(client, table));
 afterAll(() => client.destroy());
 
-describeRunStoreContract('dynamodb (moto)', () => new DynamoRunStore(client, table), { timeout: 120_000 });
+describeRunStoreContract('dynamodb (moto)', () => new DynamoRunStore(client, table));

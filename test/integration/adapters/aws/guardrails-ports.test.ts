@@ -195,4 +195,4 @@ async function busToQueue() {
   };
 }
 
-describeDecisionEventsContract('eventbridge (moto)', busToQueue, { timeout: 120_000 });
+describeDecisionEventsContract('eventbridge (moto)', busToQueue);
